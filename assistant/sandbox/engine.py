@@ -43,3 +43,99 @@ INTERFACE CONTRACT (shared by the server and this module; keep these names and s
     def count_request_tokens(body: dict[str, object], resolve: FileResolver) -> int
         # input_tokens for POST /v1/messages/count_tokens (same validation, no cache effects).
 """
+
+from __future__ import annotations
+
+import pathlib
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+
+@dataclass(frozen=True)
+class ResolvedFile:
+    """What the server knows of an uploaded file."""
+
+    file_id: str
+    filename: str
+    mime_type: str
+    path: pathlib.Path
+    size_bytes: int
+
+
+FileResolver = Callable[[str], ResolvedFile]
+
+
+@dataclass
+class PlannedBlock:
+    text: str
+    citations: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass
+class MessagePlan:
+    model: str
+    blocks: list[PlannedBlock]
+    usage: dict[str, object]
+    stop_reason: str
+
+
+class CacheLedger:
+    """Prompt-cache state across requests (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, float] = {}
+
+
+_WORD = re.compile(r"\w+|[^\w\s]+")
+
+
+def _count(text: str) -> int:
+    return sum(max(1, (len(m.group()) + 3) // 4) for m in _WORD.finditer(text))
+
+
+def _texts(body: dict[str, object]) -> list[str]:
+    out: list[str] = []
+    system = body.get("system")
+    if isinstance(system, str):
+        out.append(system)
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for message in messages:
+            if isinstance(message, dict):
+                content = message.get("content")
+                if isinstance(content, str):
+                    out.append(content)
+                elif isinstance(content, list):
+                    for block in content:
+                        if isinstance(block, dict) and isinstance(block.get("text"), str):
+                            out.append(block["text"])
+    return out
+
+
+def count_request_tokens(body: dict[str, object], resolve: FileResolver) -> int:
+    """input_tokens for POST /v1/messages/count_tokens (preliminary: text only)."""
+    return 3 + sum(_count(t) + 3 for t in _texts(body))
+
+
+def plan_message(
+    body: dict[str, object], resolve: FileResolver, ledger: CacheLedger, now: float
+) -> MessagePlan:
+    """Preliminary engine: answers honestly that nothing can be quoted yet."""
+    text = "This is the local sandbox; it can only quote attached documents."
+    return MessagePlan(
+        model=str(body.get("model", "")),
+        blocks=[PlannedBlock(text=text, citations=[])],
+        usage={
+            "input_tokens": count_request_tokens(body, resolve),
+            "output_tokens": _count(text),
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+            "service_tier": "standard",
+        },
+        stop_reason="end_turn",
+    )
