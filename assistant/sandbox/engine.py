@@ -53,7 +53,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
-
 @dataclass(frozen=True)
 class ResolvedFile:
     """What the server knows of an uploaded file."""
