@@ -1,0 +1,237 @@
+"""The one bridge from worker threads to Qt signals (the only module below the UI that imports Qt).
+
+Modelled on superqt's ``_qthreading``: a ``QRunnable`` runs the work on a thread pool and reports
+through a separate signals ``QObject`` that lives on the GUI thread, so every slot runs on the GUI
+thread. Work is plain Python that receives a ``CancelToken``; it never touches a widget.
+
+Public API::
+
+    runner = TaskRunner(max_threads=8, parent=None)    # create on the GUI thread, one per app
+
+    task = runner.task(fn)        # one-shot: fn(token) -> T
+    task = runner.stream(gen_fn)  # generator: gen_fn(token) -> Iterator[Y]
+    # connect BEFORE start (signals emitted before a connection exists are lost):
+    task.signals.result(object)    one-shot only: the return value
+    task.signals.item(object)      generator only: each yielded item, in order
+    task.signals.finished()        generator only: ran to the end
+    task.signals.failed(object)    an ``ApiFailure`` (any exception is translated by ``to_failure``)
+    task.signals.cancelled()       stopped because ``task.cancel()`` was called (or work raised Cancelled)
+    task.signals.ended()           always last, whatever happened
+    task.start() -> task
+
+    # or in one call (callbacks are connected before the task starts):
+    runner.run(fn, on_result=..., on_failed=..., on_cancelled=..., on_ended=...)
+    runner.run_stream(gen_fn, on_item=..., on_finished=..., on_failed=..., on_cancelled=..., on_ended=...)
+
+    task.cancel()       # sets the token: generators stop before their next item, an item produced
+                        # after cancel() is dropped, and the generator is closed
+                        # (its ``with``/``finally`` blocks close connections); one-shot work stops
+                        # where it checks the token
+    task.token, task.is_running, task.wait(timeout_s)   # wait() is for tests and shutdown
+    runner.running      # tasks started and not yet ended (kept referenced until then)
+    runner.shutdown(timeout_ms=10000) -> bool   # cancel everything and wait for the threads
+
+Exactly one of result/finished, failed, cancelled is emitted per task, then ``ended``. A one-shot whose
+work completed delivers its result even if cancel() came too late to stop it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind, to_failure
+
+__all__ = ["Task", "TaskRunner", "TaskSignals"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Y = TypeVar("Y")
+
+
+class TaskSignals(QObject):
+    """What a task reports, delivered on the thread this object lives on (the GUI thread)."""
+
+    result = Signal(object)
+    item = Signal(object)
+    finished = Signal()
+    failed = Signal(object)
+    cancelled = Signal()
+    ended = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task[Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it; the task keeps it referenced
+        self._task = task
+
+    def run(self) -> None:
+        self._task._execute()
+
+
+class Task(Generic[T]):
+    """One piece of background work and its signals. Create through ``TaskRunner``."""
+
+    def __init__(
+        self, runner: TaskRunner, fn: Callable[[CancelToken], Any], *, generator: bool, name: str = ""
+    ) -> None:
+        self._runner = runner
+        self._fn = fn
+        self._generator = generator
+        self.name = name or getattr(fn, "__qualname__", "task")
+        self.token = CancelToken()
+        self.signals = TaskSignals()
+        self._runnable = _Runnable(self)
+        self._started = False
+        self._done = threading.Event()
+
+    def __repr__(self) -> str:
+        return f"<Task {self.name} {'running' if self.is_running else 'idle'}>"
+
+    @property
+    def is_running(self) -> bool:
+        return self._started and not self._done.is_set()
+
+    def start(self) -> Task[T]:
+        if self._started:
+            raise RuntimeError("a task can only be started once")
+        self._started = True
+        self._runner._register(self)
+        return self
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the work has returned (signals may still be queued for the GUI thread)."""
+        return self._done.wait(timeout)
+
+    def _execute(self) -> None:
+        signals = self.signals
+        token = self.token
+        try:
+            if token.cancelled:
+                signals.cancelled.emit()
+            elif self._generator:
+                self._execute_generator(signals, token)
+            else:
+                result = self._fn(token)
+                signals.result.emit(result)
+        except Cancelled:
+            signals.cancelled.emit()
+        except BaseException as exc:
+            failure = to_failure(exc)
+            if failure.kind is FailureKind.CANCELLED:
+                signals.cancelled.emit()
+            else:
+                if not isinstance(exc, ApiFailure) and failure.kind is FailureKind.LOCAL:
+                    log.error("task %s failed", self.name, exc_info=exc)
+                else:
+                    log.info("task %s failed: %s", self.name, failure)
+                signals.failed.emit(failure)
+        finally:
+            self._done.set()
+            signals.ended.emit()
+
+    def _execute_generator(self, signals: TaskSignals, token: CancelToken) -> None:
+        gen: Iterator[Any] = self._fn(token)
+        try:
+            for item in gen:
+                if token.is_cancelled():
+                    break  # produced after cancel(): dropped
+                signals.item.emit(item)
+                if token.is_cancelled():
+                    break
+        finally:
+            close = getattr(gen, "close", None)
+            if close is not None:
+                close()  # runs the generator's finally/with blocks: connections close here
+        if token.cancelled:
+            signals.cancelled.emit()
+        else:
+            signals.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Runs tasks on its own thread pool and keeps each one referenced until it has ended."""
+
+    def __init__(self, max_threads: int = 8, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max(1, max_threads))
+        self._running: set[Task[Any]] = set()
+        self._closed = False
+
+    @property
+    def running(self) -> frozenset[Task[Any]]:
+        return frozenset(self._running)
+
+    def task(self, fn: Callable[[CancelToken], T], *, name: str = "") -> Task[T]:
+        return Task(self, fn, generator=False, name=name)
+
+    def stream(self, fn: Callable[[CancelToken], Iterator[Y]], *, name: str = "") -> Task[Y]:
+        return Task(self, fn, generator=True, name=name)
+
+    def run(
+        self,
+        fn: Callable[[CancelToken], T],
+        *,
+        on_result: Callable[[T], object] | None = None,
+        on_failed: Callable[[ApiFailure], object] | None = None,
+        on_cancelled: Callable[[], object] | None = None,
+        on_ended: Callable[[], object] | None = None,
+        name: str = "",
+    ) -> Task[T]:
+        task = self.task(fn, name=name)
+        _connect(task, result=on_result, failed=on_failed, cancelled=on_cancelled, ended=on_ended)
+        return task.start()
+
+    def run_stream(
+        self,
+        fn: Callable[[CancelToken], Iterator[Y]],
+        *,
+        on_item: Callable[[Y], object] | None = None,
+        on_finished: Callable[[], object] | None = None,
+        on_failed: Callable[[ApiFailure], object] | None = None,
+        on_cancelled: Callable[[], object] | None = None,
+        on_ended: Callable[[], object] | None = None,
+        name: str = "",
+    ) -> Task[Y]:
+        task = self.stream(fn, name=name)
+        _connect(
+            task, item=on_item, finished=on_finished, failed=on_failed, cancelled=on_cancelled, ended=on_ended
+        )
+        return task.start()
+
+    def _register(self, task: Task[Any]) -> None:
+        if self._closed:
+            raise RuntimeError("the task runner has shut down")
+        self._running.add(task)
+        # Queued to this object's (GUI) thread, after every other signal of the task.
+        task.signals.ended.connect(lambda: self._running.discard(task))
+        self._pool.start(task._runnable)
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel every task and wait for the threads (call when quitting). True if all stopped."""
+        self._closed = True
+        self.cancel_all()
+        done = bool(self._pool.waitForDone(timeout_ms))
+        if not done:
+            log.warning("%d background tasks did not stop in time", self._pool.activeThreadCount())
+        return done
+
+
+def _connect(task: Task[Any], **slots: Callable[..., object] | None) -> None:
+    for name, slot in slots.items():
+        if slot is not None:
+            getattr(task.signals, name).connect(slot)
