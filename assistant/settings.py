@@ -1,0 +1,245 @@
+"""Where the app keeps things, and every setting declared once with its default.
+
+No Qt, no network. The API key is NOT a setting and never goes in these files (see ``secrets.py``).
+
+Public API::
+
+    paths = Paths.resolve(data_dir=None, environ=os.environ)
+        # --data-dir DIR (the argument) > ASSISTANT_DATA_DIR > platformdirs
+    paths = Paths.for_data_dir(dir)   # every folder under one folder: data/, config/, cache/, logs/
+    paths = Paths.default()           # platformdirs user folders (data, config, cache, logs)
+    paths.ensure() -> Paths           # creates the folders (user-only permissions)
+    paths.catalog  paths.settings_file  paths.log_file  paths.converted (cache/converted)
+
+    Theme            system | light | dark
+    Settings         frozen dataclass; its fields ARE the declarations (name, type, default):
+        retention_days: int | None = 30      # expiry of new uploads; None = never (1..90 days)
+        default_model: str = DEFAULT_MODEL
+        concurrent_uploads: int = 3          # 1..8
+        base_url: str = DEFAULT_BASE_URL     # https, or http only on loopback
+        theme: Theme = Theme.SYSTEM
+        max_tokens: int = 4096               # answer length cap per turn
+        unused_days: int = 30                # Clean up offers files unused for longer than this
+        .retention_seconds -> int | None     # for ``expires_in_seconds``
+        .replace(**changes) -> Settings      # validated
+    Settings.load(path) -> Settings          # missing/corrupt file or bad values -> defaults (logged)
+    settings.save(path)                      # atomic write (tmp + rename), JSON
+    SETTING_DOCS: dict[str, str]             # a human description of each setting
+    validate_base_url(url) -> str            # raises SettingError with a readable message
+    SettingError(ValueError)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MODEL",
+    "SETTING_DOCS",
+    "Paths",
+    "SettingError",
+    "Settings",
+    "Theme",
+    "validate_base_url",
+]
+
+log = logging.getLogger(__name__)
+
+APP_DIR_NAME = "document-assistant"
+APP_AUTHOR = "DocumentAssistant"
+DATA_DIR_ENV = "ASSISTANT_DATA_DIR"
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+DEFAULT_MODEL = "claude-sonnet-5-5"
+MIN_RETENTION_DAYS = 1
+MAX_RETENTION_DAYS = 90  # the API accepts 3600 .. 7,776,000 seconds
+
+
+class SettingError(ValueError):
+    """A setting value that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    config: Path
+    cache: Path
+    logs: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        import platformdirs
+
+        dirs = platformdirs.PlatformDirs(APP_DIR_NAME, APP_AUTHOR)
+        return cls(
+            data=Path(dirs.user_data_dir),
+            config=Path(dirs.user_config_dir),
+            cache=Path(dirs.user_cache_dir),
+            logs=Path(dirs.user_log_dir),
+        )
+
+    @classmethod
+    def for_data_dir(cls, root: Path | str) -> Paths:
+        root = Path(root).expanduser().absolute()
+        return cls(data=root / "data", config=root / "config", cache=root / "cache", logs=root / "logs")
+
+    @classmethod
+    def resolve(cls, data_dir: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Paths:
+        env = os.environ if environ is None else environ
+        chosen = data_dir or env.get(DATA_DIR_ENV) or None
+        return cls.for_data_dir(chosen) if chosen else cls.default()
+
+    def ensure(self) -> Paths:
+        for folder in (self.data, self.config, self.cache, self.logs):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self
+
+    @property
+    def catalog(self) -> Path:
+        return self.data / "catalog.sqlite3"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "document-assistant.log"
+
+    @property
+    def converted(self) -> Path:
+        return self.cache / "converted"
+
+
+class Theme(StrEnum):
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(url: str) -> str:
+    """The API base URL, normalised (no trailing slash); https only, except on this machine."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.hostname:
+        raise SettingError(f"“{url}” is not a URL; use e.g. {DEFAULT_BASE_URL}")
+    if parts.scheme == "https":
+        return url
+    if parts.scheme == "http" and _is_loopback(parts.hostname):
+        return url
+    if parts.scheme == "http":
+        raise SettingError("Plain http is only allowed for this machine (localhost); use https.")
+    raise SettingError(f"Unsupported scheme “{parts.scheme}”; use https.")
+
+
+SETTING_DOCS: dict[str, str] = {
+    "retention_days": "Days until new uploads expire on the server (1-90), or never.",
+    "default_model": "The model new conversations use.",
+    "concurrent_uploads": "How many files upload at the same time (1-8).",
+    "base_url": "The API address (https; http only for a local server).",
+    "theme": "Follow the system, or always light or dark.",
+    "max_tokens": "The longest answer, in tokens.",
+    "unused_days": "Clean up offers files not used for this many days.",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    retention_days: int | None = 30
+    default_model: str = DEFAULT_MODEL
+    concurrent_uploads: int = 3
+    base_url: str = DEFAULT_BASE_URL
+    theme: Theme = Theme.SYSTEM
+    max_tokens: int = 4096
+    unused_days: int = 30
+
+    def __post_init__(self) -> None:
+        if self.retention_days is not None and not (
+            isinstance(self.retention_days, int)
+            and MIN_RETENTION_DAYS <= self.retention_days <= MAX_RETENTION_DAYS
+        ):
+            raise SettingError(
+                f"Retention must be {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, or never."
+            )
+        if not isinstance(self.default_model, str) or not self.default_model.strip():
+            raise SettingError("The default model cannot be empty.")
+        if not isinstance(self.concurrent_uploads, int) or not 1 <= self.concurrent_uploads <= 8:
+            raise SettingError("Concurrent uploads must be 1 to 8.")
+        object.__setattr__(self, "base_url", validate_base_url(str(self.base_url)))
+        try:
+            object.__setattr__(self, "theme", Theme(self.theme))
+        except ValueError:
+            raise SettingError("Theme must be system, light or dark.") from None
+        if not isinstance(self.max_tokens, int) or not 1 <= self.max_tokens <= 128_000:
+            raise SettingError("Max tokens must be 1 to 128000.")
+        if not isinstance(self.unused_days, int) or self.unused_days < 1:
+            raise SettingError("Unused days must be at least 1.")
+
+    @property
+    def retention_seconds(self) -> int | None:
+        return None if self.retention_days is None else self.retention_days * 86_400
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in values.items()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Settings:
+        """Known keys only; a bad value falls back to its default (and is logged), others are kept."""
+        result = cls()
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            try:
+                result = result.replace(**{f.name: data[f.name]})
+            except (SettingError, TypeError, ValueError) as exc:
+                log.warning("setting %s: ignored a bad value (%s)", f.name, exc)
+        return result
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable, using defaults: %s", path, exc)
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        return cls.from_json(raw)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.to_json(), fh, indent=2, sort_keys=True)
+                fh.write("\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
