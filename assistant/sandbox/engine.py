@@ -46,11 +46,54 @@ INTERFACE CONTRACT (shared by the server and this module; keep these names and s
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
 import pathlib
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from assistant.sandbox.engine_cache import (
+    LOOKBACK_BLOCKS,
+    MIN_CACHEABLE_TOKENS,
+    TTL_SECONDS,
+    CacheLedger,
+    CacheUsage,
+    PromptBlock,
+)
+from assistant.sandbox.engine_docs import (
+    PdfText,
+    PdfUnreadable,
+    image_size,
+    image_size_of_file,
+    image_tokens,
+    pdf_text_of_bytes,
+    pdf_text_of_file,
+)
+from assistant.sandbox.engine_text import (
+    bm25_scores,
+    collapse,
+    count_tokens,
+    split_passages,
+    terms,
+    truncate_to_tokens,
+)
+from assistant.sandbox.errors import ApiError
+
+__all__ = [
+    "LOOKBACK_BLOCKS",
+    "MIN_CACHEABLE_TOKENS",
+    "TTL_SECONDS",
+    "CacheLedger",
+    "FileResolver",
+    "MessagePlan",
+    "PlannedBlock",
+    "ResolvedFile",
+    "count_request_tokens",
+    "plan_message",
+]
 
 
 @dataclass(frozen=True)
@@ -60,15 +103,18 @@ class ResolvedFile:
     file_id: str
     filename: str
     mime_type: str
-    path: pathlib.Path
+    path: pathlib.Path  # the stored bytes on disk
     size_bytes: int
 
 
 FileResolver = Callable[[str], ResolvedFile]
+"""Raises ApiError(404, ..., error_code=None) for an unknown id, error_code="file_expired" if expired."""
 
 
 @dataclass
 class PlannedBlock:
+    """One text block of the answer, with its API citation objects (may be empty)."""
+
     text: str
     citations: list[dict[str, object]] = field(default_factory=list)
 
@@ -78,63 +124,737 @@ class MessagePlan:
     model: str
     blocks: list[PlannedBlock]
     usage: dict[str, object]
-    stop_reason: str
+    stop_reason: str  # "end_turn" | "max_tokens"
 
 
-class CacheLedger:
-    """Prompt-cache state across requests (thread-safe)."""
+# --- token overheads (added to the deterministic text tokenizer of engine_text) -------------------------
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, float] = {}
+REQUEST_TAIL_TOKENS = 5
+"""The framing that opens the assistant's turn: after every block, so never cached (always input)."""
+SYSTEM_TOKENS = 3
+"""Framing of the system prompt (added to its first block)."""
+MESSAGE_TOKENS = 4
+"""Framing of each message (role marker; added to the message's first block)."""
+BLOCK_TOKENS = 1
+"""Framing of each text block."""
+DOCUMENT_TOKENS = 8
+"""Framing of each document block (plus its title's and context's tokens)."""
+PAGE_TOKENS = 3
+"""Framing of each page of a PDF document."""
+IMAGE_BLOCK_TOKENS = 3
+"""Framing of each image block (plus the image's own size-based tokens)."""
+TOOLS_TOKENS = 60
+"""The tool-use preamble when `tools` is present (plus each tool's JSON tokens)."""
+
+MAX_PASSAGES = 3
+RELATIVE_THRESHOLD = 0.35
+"""A passage is quoted when it scores at least this fraction of the best passage's score."""
+
+_PDF_MIME = "application/pdf"
+_TEXT_MIME = "text/plain"
+_IMAGE_MIMES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+_NOT_CACHEABLE = frozenset({"thinking", "redacted_thinking"})
+_PASSIVE_TYPES = frozenset(
+    {
+        "tool_use",
+        "tool_result",
+        "thinking",
+        "redacted_thinking",
+        "search_result",
+        "server_tool_use",
+        "web_search_tool_result",
+        "container_upload",
+    }
+)
+_KNOWN_TYPES = ("text", "image", "document", *sorted(_PASSIVE_TYPES))
 
 
-_WORD = re.compile(r"\w+|[^\w\s]+")
+# --- the parsed request ---------------------------------------------------------------------------------
 
 
-def _count(text: str) -> int:
-    return sum(max(1, (len(m.group()) + 3) // 4) for m in _WORD.finditer(text))
+@dataclass
+class _Document:
+    index: int
+    title: str | None
+    label: str
+    file_id: str | None
+    kind: str  # "pdf" | "text" | "content"
+    parts: tuple[str, ...]  # PDF pages, the text, or the content source's text blocks
+    part_indexes: tuple[int, ...]  # for "content": each part's index in the content array
+    citations: bool
 
 
-def _texts(body: dict[str, object]) -> list[str]:
-    out: list[str] = []
-    system = body.get("system")
-    if isinstance(system, str):
-        out.append(system)
-    messages = body.get("messages")
-    if isinstance(messages, list):
-        for message in messages:
-            if isinstance(message, dict):
-                content = message.get("content")
-                if isinstance(content, str):
-                    out.append(content)
-                elif isinstance(content, list):
-                    for block in content:
-                        if isinstance(block, dict) and isinstance(block.get("text"), str):
-                            out.append(block["text"])
+@dataclass
+class _Image:
+    label: str
+    size: tuple[int, int] | None
+
+
+@dataclass
+class _Unit:
+    """One block of the prompt before hashing: its canonical key, tokens and breakpoint TTL."""
+
+    key: bytes
+    tokens: int
+    ttl: str | None
+    cacheable: bool
+    path: str
+
+
+@dataclass
+class _Request:
+    model: str
+    units: list[_Unit] = field(default_factory=list)
+    documents: list[_Document] = field(default_factory=list)
+    images: list[_Image] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    question: str = ""
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(u.tokens for u in self.units) + REQUEST_TAIL_TOKENS
+
+
+def _bad(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def _canonical(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _without_cache_control(block: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in block.items() if k != "cache_control"}
+
+
+def _ttl(value: object, path: str) -> str | None:
+    """The TTL of a `cache_control` value (None when absent), or 400."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _bad(f"{path}: Input should be a valid dictionary")
+    if value.get("type") != "ephemeral":
+        raise _bad(f"{path}.type: Input should be 'ephemeral'")
+    ttl = value.get("ttl", "5m")
+    if ttl not in TTL_SECONDS:
+        raise _bad(f"{path}.ttl: Input should be '5m' or '1h'")
+    return str(ttl)
+
+
+def _text_of(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise _bad(f"{path}: Input should be a valid string")
+    return value
+
+
+def _optional_text(value: object, path: str) -> str | None:
+    return None if value is None else _text_of(value, path)
+
+
+class _Parser:
+    def __init__(self, body: dict[str, object], resolve: FileResolver) -> None:
+        self.body = body
+        self.resolve = resolve
+        model = body.get("model")
+        self.request = _Request(model=model if isinstance(model, str) else "")
+        self.citation_flags: list[tuple[str, bool]] = []
+
+    # -- sections --
+
+    def parse(self) -> _Request:
+        self._tools()
+        self._system()
+        self._messages()
+        self._automatic_cache()
+        self._check_breakpoints()
+        self._check_citations()
+        return self.request
+
+    def _add(self, key: object, tokens: int, ttl: str | None, path: str, cacheable: bool = True) -> None:
+        self.request.units.append(_Unit(_canonical(key), tokens, ttl, cacheable, path))
+
+    def _tools(self) -> None:
+        tools = self.body.get("tools")
+        if tools is None:
+            return
+        if not isinstance(tools, list):
+            raise _bad("tools: Input should be a valid list")
+        for i, tool in enumerate(tools):
+            path = f"tools.{i}"
+            if not isinstance(tool, dict):
+                raise _bad(f"{path}: Input should be a valid dictionary")
+            bare = _without_cache_control(tool)
+            tokens = count_tokens(json.dumps(bare, sort_keys=True, ensure_ascii=False))
+            tokens += TOOLS_TOKENS if i == 0 else 0
+            self._add({"at": "tool", "tool": bare}, tokens, _ttl(tool.get("cache_control"), path), path)
+
+    def _system(self) -> None:
+        system = self.body.get("system")
+        if system is None or system == "":
+            return
+        if isinstance(system, str):
+            blocks: list[object] = [{"type": "text", "text": system}]
+        elif isinstance(system, list):
+            blocks = list(system)
+        else:
+            raise _bad("system: Input should be a valid string or a list of text blocks")
+        for j, block in enumerate(blocks):
+            path = f"system.{j}"
+            if not isinstance(block, dict) or block.get("type") != "text":
+                raise _bad(f"{path}: system content blocks must be text blocks")
+            text = _text_of(block.get("text"), f"{path}.text")
+            if not text.strip():
+                raise _bad(f"{path}.text: text content blocks must contain non-whitespace text")
+            tokens = count_tokens(text) + BLOCK_TOKENS + (SYSTEM_TOKENS if j == 0 else 0)
+            key = {"at": "system", "text": text}
+            self._add(key, tokens, _ttl(block.get("cache_control"), f"{path}.cache_control"), path)
+
+    def _messages(self) -> None:
+        messages = self.body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise _bad("messages: at least one message is required")
+        last_user = -1
+        for i, message in enumerate(messages):
+            path = f"messages.{i}"
+            if not isinstance(message, dict):
+                raise _bad(f"{path}: Input should be a valid dictionary")
+            role = message.get("role")
+            if role not in ("user", "assistant"):
+                raise _bad(f"{path}.role: Input should be 'user' or 'assistant'")
+            if i == 0 and role != "user":
+                raise _bad('messages: first message must use the "user" role')
+            if role == "user":
+                last_user = i
+        for i, message in enumerate(messages):
+            assert isinstance(message, dict)
+            self._message(i, message, is_final=i == len(messages) - 1, is_question=i == last_user)
+
+    def _message(self, i: int, message: dict[str, object], *, is_final: bool, is_question: bool) -> None:
+        path = f"messages.{i}"
+        role = str(message.get("role"))
+        content = message.get("content")
+        if isinstance(content, str):
+            blocks: list[object] = [{"type": "text", "text": content}] if content else []
+        elif isinstance(content, list):
+            blocks = list(content)
+        else:
+            raise _bad(f"{path}.content: Input should be a valid string or a list of content blocks")
+        if not blocks:
+            if is_final and role == "assistant":
+                return
+            raise _bad(
+                f"{path}: all messages must have non-empty content except for the optional final "
+                "assistant message"
+            )
+        question: list[str] = []
+        for j, block in enumerate(blocks):
+            block_path = f"{path}.content.{j}"
+            if not isinstance(block, dict):
+                raise _bad(f"{block_path}: Input should be a valid dictionary")
+            kind = block.get("type")
+            first = j == 0
+            overhead = MESSAGE_TOKENS if first else 0
+            if kind == "text":
+                text = self._text_block(block, block_path, role, is_final and role == "assistant")
+                question.append(text)
+                key: dict[str, object] = {"role": role, "first": first, "text": text}
+                tokens = overhead + BLOCK_TOKENS + count_tokens(text)
+            elif kind == "document":
+                if role != "user":
+                    raise _bad(f"{block_path}: document blocks are only allowed in user messages")
+                tokens = overhead + self._document(block, block_path)
+                key = {"role": role, "first": first, "block": _without_cache_control(block)}
+            elif kind == "image":
+                tokens = overhead + self._image(block, block_path)
+                key = {"role": role, "first": first, "block": _without_cache_control(block)}
+            elif kind in _PASSIVE_TYPES:
+                bare = _without_cache_control(block)
+                key = {"role": role, "first": first, "block": bare}
+                tokens = overhead + BLOCK_TOKENS + count_tokens(json.dumps(bare, ensure_ascii=False))
+            else:
+                expected = ", ".join(f"'{t}'" for t in _KNOWN_TYPES)
+                raise _bad(
+                    f"{block_path}: Input tag '{kind}' found using 'type' does not match any of the "
+                    f"expected tags: {expected}"
+                )
+            ttl = _ttl(block.get("cache_control"), f"{block_path}.cache_control")
+            cacheable = kind not in _NOT_CACHEABLE
+            if ttl and not cacheable:
+                raise _bad(f"{block_path}.cache_control: cache_control cannot be set on {kind} blocks")
+            self._add(key, tokens, ttl, block_path, cacheable)
+        if is_question:
+            self.request.question = "\n".join(q for q in question if q)
+
+    def _text_block(self, block: dict[str, object], path: str, role: str, prefill: bool) -> str:
+        text = _text_of(block.get("text"), f"{path}.text")
+        if not text.strip() and not prefill:
+            raise _bad(f"{path}.text: text content blocks must contain non-whitespace text")
+        if prefill and text != text.rstrip():
+            raise _bad("messages: final assistant content cannot end with trailing whitespace")
+        citations = block.get("citations")
+        if citations is not None:
+            if not isinstance(citations, list):
+                raise _bad(f"{path}.citations: Input should be a valid list")
+            if citations and role == "user":
+                raise _bad(f"{path}.citations: text blocks in user messages cannot have citations")
+        return text
+
+    # -- documents and images --
+
+    def _document(self, block: dict[str, object], path: str) -> int:
+        source = block.get("source")
+        if not isinstance(source, dict):
+            raise _bad(f"{path}.source: Field required")
+        title = _optional_text(block.get("title"), f"{path}.title")
+        context = _optional_text(block.get("context"), f"{path}.context")
+        citations_config = block.get("citations")
+        enabled = False
+        if citations_config is not None:
+            if not isinstance(citations_config, dict) or not isinstance(
+                citations_config.get("enabled", False), bool
+            ):
+                raise _bad(f"{path}.citations: Input should be a valid dictionary with a boolean 'enabled'")
+            enabled = bool(citations_config.get("enabled", False))
+        self.citation_flags.append((path, enabled))
+        index = len(self.citation_flags) - 1
+        source_type = source.get("type")
+        file_id: str | None = None
+        label = title or f"document {index + 1}"
+        part_indexes: tuple[int, ...] = ()
+        page_tokens: int
+        if source_type == "file":
+            file_id = _text_of(source.get("file_id"), f"{path}.source.file_id")
+            resolved = self.resolve(file_id)
+            label = title or resolved.filename
+            mime = resolved.mime_type.split(";")[0].strip().lower()
+            if mime == _PDF_MIME:
+                kind, pdf = "pdf", self._pdf(lambda: pdf_text_of_file(resolved.path), path, label)
+                parts, page_tokens = pdf.pages, sum(pdf.page_tokens) + PAGE_TOKENS * len(pdf.pages)
+            elif mime == _TEXT_MIME:
+                kind = "text"
+                try:
+                    parts = (resolved.path.read_bytes().decode("utf-8", errors="replace"),)
+                except OSError as error:
+                    raise ApiError(500, f"The stored file {file_id} could not be read.") from error
+                page_tokens = count_tokens(parts[0])
+            else:
+                raise _bad(
+                    f"{path}.source: file {file_id} ({resolved.mime_type}) is the wrong type for a document "
+                    "block: document blocks take PDF (application/pdf) or plain-text (text/plain) files"
+                    + ("; use an image block for images" if mime in _IMAGE_MIMES else "")
+                )
+        elif source_type == "text":
+            if source.get("media_type") != _TEXT_MIME:
+                raise _bad(f"{path}.source.media_type: Input should be 'text/plain'")
+            kind, parts = "text", (_text_of(source.get("data"), f"{path}.source.data"),)
+            page_tokens = count_tokens(parts[0])
+        elif source_type == "base64":
+            if source.get("media_type") != _PDF_MIME:
+                raise _bad(f"{path}.source.media_type: Input should be 'application/pdf'")
+            data = self._base64(source.get("data"), f"{path}.source.data")
+            kind, pdf = "pdf", self._pdf(lambda: pdf_text_of_bytes(data), path, label)
+            parts, page_tokens = pdf.pages, sum(pdf.page_tokens) + PAGE_TOKENS * len(pdf.pages)
+        elif source_type == "content":
+            kind, parts, part_indexes, page_tokens = "content", *self._content_source(source, path)
+        elif source_type == "url":
+            raise _bad(
+                f"{path}.source: the local sandbox is offline and cannot fetch URLs; upload the file with "
+                "the Files API and refer to it with a file source"
+            )
+        else:
+            raise _bad(
+                f"{path}.source: Input tag '{source_type}' found using 'type' does not match any of the "
+                "expected tags: 'base64', 'content', 'file', 'text', 'url'"
+            )
+        if kind == "pdf" and not any(p.strip() for p in parts):
+            self.request.unreadable.append(label)
+        self.request.documents.append(
+            _Document(index, title, label, file_id, kind, parts, part_indexes, enabled)
+        )
+        extra = count_tokens(title or "") + count_tokens(context or "")
+        return DOCUMENT_TOKENS + extra + page_tokens
+
+    def _content_source(
+        self, source: dict[str, object], path: str
+    ) -> tuple[tuple[str, ...], tuple[int, ...], int]:
+        content = source.get("content")
+        if isinstance(content, str):
+            return (content,), (0,), count_tokens(content)
+        if not isinstance(content, list) or not content:
+            raise _bad(f"{path}.source.content: Input should be a non-empty string or list of blocks")
+        texts: list[str] = []
+        indexes: list[int] = []
+        tokens = 0
+        for k, item in enumerate(content):
+            item_path = f"{path}.source.content.{k}"
+            if not isinstance(item, dict):
+                raise _bad(f"{item_path}: Input should be a valid dictionary")
+            if item.get("type") == "text":
+                text = _text_of(item.get("text"), f"{item_path}.text")
+                texts.append(text)
+                indexes.append(k)
+                tokens += BLOCK_TOKENS + count_tokens(text)
+            elif item.get("type") == "image":
+                tokens += self._image(item, item_path)
+            else:
+                raise _bad(f"{item_path}: content source blocks must be text or image blocks")
+        return tuple(texts), tuple(indexes), tokens
+
+    @staticmethod
+    def _pdf(read: Callable[[], PdfText], path: str, label: str) -> PdfText:
+        try:
+            return read()
+        except PdfUnreadable as error:
+            raise _bad(f"{path}.source: The PDF specified was not valid ({label}: {error}).") from error
+
+    @staticmethod
+    def _base64(value: object, path: str) -> bytes:
+        if not isinstance(value, str):
+            raise _bad(f"{path}: Input should be a valid string")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise _bad(f"{path}: invalid base64 data") from error
+
+    def _image(self, block: dict[str, object], path: str) -> int:
+        source = block.get("source")
+        if not isinstance(source, dict):
+            raise _bad(f"{path}.source: Field required")
+        source_type = source.get("type")
+        number = len(self.request.images) + 1
+        if source_type == "file":
+            file_id = _text_of(source.get("file_id"), f"{path}.source.file_id")
+            resolved = self.resolve(file_id)
+            mime = resolved.mime_type.split(";")[0].strip().lower()
+            if mime not in _IMAGE_MIMES:
+                raise _bad(
+                    f"{path}.source: file {file_id} ({resolved.mime_type}) is the wrong type for an image "
+                    "block: image blocks take JPEG, PNG, GIF or WebP files"
+                    + (
+                        "; use a document block for PDF and plain-text files"
+                        if mime in (_PDF_MIME, _TEXT_MIME)
+                        else ""
+                    )
+                )
+            size = image_size_of_file(resolved.path)
+            label = resolved.filename
+        elif source_type == "base64":
+            media_type = source.get("media_type")
+            if media_type not in _IMAGE_MIMES:
+                raise _bad(
+                    f"{path}.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or "
+                    "'image/webp'"
+                )
+            data = self._base64(source.get("data"), f"{path}.source.data")
+            size = image_size(data[:65536]) or image_size(data)
+            label = f"image {number}"
+        elif source_type == "url":
+            raise _bad(
+                f"{path}.source: the local sandbox is offline and cannot fetch URLs; upload the image with "
+                "the Files API and refer to it with a file source"
+            )
+        else:
+            raise _bad(
+                f"{path}.source: Input tag '{source_type}' found using 'type' does not match any of the "
+                "expected tags: 'base64', 'file', 'url'"
+            )
+        self.request.images.append(_Image(label, size))
+        return IMAGE_BLOCK_TOKENS + image_tokens(size)
+
+    # -- request-wide rules --
+
+    def _automatic_cache(self) -> None:
+        ttl = _ttl(self.body.get("cache_control"), "cache_control")
+        if ttl is None:
+            return
+        for unit in reversed(self.request.units):
+            if unit.cacheable:
+                if unit.ttl is None:
+                    unit.ttl = ttl
+                return
+
+    def _check_breakpoints(self) -> None:
+        ttls = [u.ttl for u in self.request.units if u.ttl]
+        if len(ttls) > 4:
+            raise _bad(f"A maximum of 4 blocks with cache_control may be provided. Found {len(ttls)}.")
+        if "5m" in ttls and "1h" in ttls[ttls.index("5m") :]:
+            raise _bad(
+                "A ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note "
+                "that blocks are processed in the following order: `tools`, `system`, `messages`."
+            )
+
+    def _check_citations(self) -> None:
+        flags = {enabled for _, enabled in self.citation_flags}
+        if len(flags) > 1:
+            off = [p for p, enabled in self.citation_flags if not enabled]
+            raise _bad(
+                "Citations must be enabled on all documents or on none of them; they are not enabled on "
+                + ", ".join(off)
+            )
+
+
+def _prompt_blocks(request: _Request) -> list[PromptBlock]:
+    digest = hashlib.sha256(b"model\x00" + request.model.encode("utf-8")).digest()
+    tokens = 0
+    out: list[PromptBlock] = []
+    for unit in request.units:
+        digest = hashlib.sha256(digest + unit.key).digest()
+        tokens += unit.tokens
+        out.append(PromptBlock(digest.hex(), tokens, unit.ttl))
     return out
 
 
+def _parse(body: dict[str, object], resolve: FileResolver) -> _Request:
+    return _Parser(body, resolve).parse()
+
+
 def count_request_tokens(body: dict[str, object], resolve: FileResolver) -> int:
-    """input_tokens for POST /v1/messages/count_tokens (preliminary: text only)."""
-    return 3 + sum(_count(t) + 3 for t in _texts(body))
+    """input_tokens for POST /v1/messages/count_tokens (same validation as plan_message, no cache effects)."""
+    return _parse(body, resolve).total_tokens
+
+
+# --- the answer -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Passage:
+    document: _Document
+    part: int  # page (0-based) / content part; 0 for text documents
+    start: int  # within the part's text
+    end: int
+    order: int  # position across the request, for deterministic ties
+
+    @property
+    def text(self) -> str:
+        return self.document.parts[self.part][self.start : self.end]
+
+
+_SUMMARY_WORDS = re.compile(
+    r"\b(summar\w*|overview|tl;?dr|gist|outline|main points?|key points?|what(?:'s| is) (?:this|it) about)\b",
+    re.IGNORECASE,
+)
+
+
+def _passages(documents: list[_Document]) -> list[_Passage]:
+    out: list[_Passage] = []
+    for document in documents:
+        for part, text in enumerate(document.parts):
+            if document.kind == "content":
+                if text.strip():
+                    out.append(_Passage(document, part, 0, len(text), len(out)))
+                continue
+            for span in split_passages(text):
+                out.append(_Passage(document, part, span.start, span.end, len(out)))
+    return out
+
+
+def _citation(passage: _Passage) -> dict[str, object]:
+    document = passage.document
+    common: dict[str, object] = {
+        "cited_text": passage.text,
+        "document_index": document.index,
+        "document_title": document.title,
+        "file_id": document.file_id,
+    }
+    if document.kind == "pdf":
+        return {
+            "type": "page_location",
+            **common,
+            "start_page_number": passage.part + 1,
+            "end_page_number": passage.part + 2,
+        }
+    if document.kind == "content":
+        index = document.part_indexes[passage.part]
+        return {
+            "type": "content_block_location",
+            **common,
+            "start_block_index": index,
+            "end_block_index": index + 1,
+        }
+    return {
+        "type": "char_location",
+        **common,
+        "start_char_index": passage.start,
+        "end_char_index": passage.end,
+    }
+
+
+def _where(passage: _Passage, several: bool) -> str:
+    document = passage.document
+    if document.kind == "pdf":
+        return f" ({document.label}, page {passage.part + 1})" if several else f" (page {passage.part + 1})"
+    return f" ({document.label})" if several else ""
+
+
+def _names(labels: list[str]) -> str:
+    quoted = [f"*{label}*" for label in labels]
+    if len(quoted) <= 2:
+        return " and ".join(quoted)
+    return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+
+
+_QUOTE_CHARS = 420
+
+
+def _quote(text: str) -> str:
+    flat = collapse(text)
+    if len(flat) > _QUOTE_CHARS:
+        cut = flat.rfind(" ", 0, _QUOTE_CHARS)
+        flat = flat[: cut if cut > _QUOTE_CHARS // 2 else _QUOTE_CHARS].rstrip(" ,;:") + " …"
+    return f"“{flat}”"
+
+
+def _select(request: _Request, passages: list[_Passage]) -> list[_Passage]:
+    query = terms(request.question)
+    if not query or not passages:
+        return []
+    scores = bm25_scores(query, [terms(p.text) for p in passages])
+    ranked = sorted(
+        (i for i, score in enumerate(scores) if score > 0), key=lambda i: (-scores[i], passages[i].order)
+    )
+    if not ranked:
+        return []
+    best = scores[ranked[0]]
+    return [passages[i] for i in ranked[:MAX_PASSAGES] if scores[i] >= RELATIVE_THRESHOLD * best]
+
+
+def _opening(documents: list[_Document], passages: list[_Passage]) -> list[_Passage]:
+    """The first passage of each document (the first two when there is one document), at most three."""
+    per_document = 2 if len(documents) == 1 else 1
+    chosen: list[_Passage] = []
+    taken: dict[int, int] = {}
+    for passage in passages:
+        index = passage.document.index
+        if taken.get(index, 0) < per_document and len(chosen) < MAX_PASSAGES:
+            chosen.append(passage)
+            taken[index] = taken.get(index, 0) + 1
+    return chosen
+
+
+def _compose(request: _Request) -> list[PlannedBlock]:
+    documents = request.documents
+    labels = [d.label for d in documents]
+    several = len(documents) > 1
+    passages = _passages(documents)
+    chosen = _select(request, passages)
+    lead: str
+    if not documents:
+        if request.images:
+            lead = "This is the local Anthropic API sandbox, which runs offline and cannot see images."
+        else:
+            lead = (
+                "This is the local Anthropic API sandbox: it runs offline and answers only by quoting "
+                "documents attached to the conversation. Nothing is attached here, so there is nothing to "
+                "quote. Attach a PDF or a text file and ask again."
+            )
+    elif chosen:
+        subject = f"*{labels[0]}*" if not several else "the attached documents"
+        lead = f"Here is what {subject} {'says' if not several else 'say'} about that:"
+    else:
+        summary = not request.question.strip() or _SUMMARY_WORDS.search(request.question) is not None
+        opening = _opening(documents, passages) if summary else []
+        if opening:
+            chosen = opening
+            begins = _names(sorted({p.document.label for p in opening}, key=labels.index))
+            lead = (
+                f"The local sandbox cannot write a summary offline; here is how {begins} begins:"
+                if request.question.strip()
+                else f"Here is how {begins} begins:"
+            )
+        else:
+            asked = collapse(request.question)
+            asked = asked if len(asked) <= 120 else asked[:117].rstrip() + "…"
+            where = _names(labels)
+            lead = (
+                f"I found nothing about “{asked}” in {where}. The local sandbox answers by quoting the "
+                "passages that share words with your question, so try the words the document itself "
+                "would use."
+                if asked
+                else f"There is no text in {where} that the local sandbox could quote."
+            )
+
+    blocks: list[PlannedBlock] = []
+    pending = lead
+    for passage in chosen:
+        pending += "\n\n- " if passage is chosen[0] else "\n- "
+        blocks.append(PlannedBlock(pending))
+        blocks.append(PlannedBlock(_quote(passage.text), [_citation(passage)]))
+        pending = _where(passage, several)
+    notes: list[str] = []
+    if request.unreadable:
+        notes.append(
+            f"{_names(request.unreadable)} {'has' if len(request.unreadable) == 1 else 'have'} no text layer "
+            "the sandbox can read (scanned pages?), so it cannot be quoted."
+        )
+    if request.images:
+        described = [
+            f"*{image.label}*" + (f" ({image.size[0]}×{image.size[1]})" if image.size else "")
+            for image in request.images
+        ]
+        notes.append(
+            ("Attached image: " if len(described) == 1 else "Attached images: ")
+            + ", ".join(described)
+            + ". The local sandbox cannot look at images offline, so it cannot describe them."
+        )
+    if notes:
+        pending += "\n\n" + "\n\n".join(notes)
+    if pending:
+        blocks.append(PlannedBlock(pending))
+    if not any(d.citations for d in documents):
+        return [PlannedBlock("".join(b.text for b in blocks))]
+    return blocks
+
+
+def _cut(blocks: list[PlannedBlock], max_tokens: int) -> tuple[list[PlannedBlock], int, bool]:
+    """The blocks cut to `max_tokens` output tokens, the output tokens, and whether they were cut."""
+    out: list[PlannedBlock] = []
+    used = 0
+    for block in blocks:
+        tokens = count_tokens(block.text)
+        if used + tokens <= max_tokens:
+            out.append(block)
+            used += tokens
+            continue
+        text, kept = truncate_to_tokens(block.text, max_tokens - used)
+        if text:
+            out.append(PlannedBlock(text, block.citations))
+            used += kept
+        return out, used, True
+    return out, used, False
+
+
+def _usage(input_tokens: int, output_tokens: int, cache: CacheUsage) -> dict[str, object]:
+    return {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cache_creation_input_tokens": cache.creation,
+        "cache_read_input_tokens": cache.read,
+        "cache_creation": {
+            "ephemeral_5m_input_tokens": cache.creation_5m,
+            "ephemeral_1h_input_tokens": cache.creation_1h,
+        },
+        "service_tier": "standard",
+    }
 
 
 def plan_message(
     body: dict[str, object], resolve: FileResolver, ledger: CacheLedger, now: float
 ) -> MessagePlan:
-    """Preliminary engine: answers honestly that nothing can be quoted yet."""
-    text = "This is the local sandbox; it can only quote attached documents."
+    """The answer to POST /v1/messages `body`: text blocks with citations, usage and stop reason.
+
+    Raises ApiError(400, ...) for content the API rejects; the resolver's 404s propagate. `now` is the
+    sandbox clock for cache TTLs.
+    """
+    request = _parse(body, resolve)
+    blocks = _compose(request)
+    max_tokens = body.get("max_tokens")
+    limit = max_tokens if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) else 1 << 30
+    blocks, output_tokens, cut = _cut(blocks, max(0, limit))
+    cache = ledger.account(_prompt_blocks(request), now)
+    total = request.total_tokens
     return MessagePlan(
-        model=str(body.get("model", "")),
-        blocks=[PlannedBlock(text=text, citations=[])],
-        usage={
-            "input_tokens": count_request_tokens(body, resolve),
-            "output_tokens": _count(text),
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
-            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
-            "service_tier": "standard",
-        },
-        stop_reason="end_turn",
+        model=request.model,
+        blocks=blocks,
+        usage=_usage(total - cache.read - cache.creation, output_tokens, cache),
+        stop_reason="max_tokens" if cut else "end_turn",
     )

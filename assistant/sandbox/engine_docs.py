@@ -1,0 +1,186 @@
+"""Reading what a request refers to: PDF text per page (with a bounded LRU cache), image dimensions."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pathlib
+import struct
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from assistant.sandbox.engine_text import count_tokens
+
+PDF_CACHE_ENTRIES = 32
+"""How many extracted PDFs are kept (the same files are sent again on every turn of a conversation)."""
+
+
+class PdfUnreadable(Exception):
+    """The bytes are not a PDF that can be read (corrupt, truncated, encrypted)."""
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """The extracted text of each page (index 0 is page 1), and each page's token count."""
+
+    pages: tuple[str, ...]
+    page_tokens: tuple[int, ...]
+
+
+class _Lru:
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[object, PdfText] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: object, make: Callable[[], PdfText]) -> PdfText:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        made = make()  # outside the lock: extraction can be slow and other requests must go on
+        with self._lock:
+            self._items[key] = made
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_PDF_CACHE = _Lru(PDF_CACHE_ENTRIES)
+
+
+def _extract(stream: BinaryIO) -> PdfText:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(stream)
+        if reader.is_encrypted:
+            raise PdfUnreadable("the PDF is encrypted")
+        pages = tuple(page.extract_text() or "" for page in reader.pages)
+    except PdfUnreadable:
+        raise
+    except Exception as error:  # pypdf raises many kinds of errors for broken files
+        raise PdfUnreadable(f"{type(error).__name__}: {error}") from error
+    if not pages:
+        raise PdfUnreadable("the PDF has no pages")
+    return PdfText(pages, tuple(count_tokens(page) for page in pages))
+
+
+def pdf_text_of_file(path: pathlib.Path) -> PdfText:
+    """The text of a stored PDF, cached per (path, size, mtime)."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise PdfUnreadable(f"the stored file cannot be read: {error.strerror}") from error
+    key = ("file", str(path), stat.st_size, stat.st_mtime_ns)
+
+    def make() -> PdfText:
+        with path.open("rb") as stream:
+            return _extract(stream)
+
+    return _PDF_CACHE.get_or_make(key, make)
+
+
+def pdf_text_of_bytes(data: bytes) -> PdfText:
+    """The text of an inline (base64) PDF, cached per content digest."""
+    key = ("bytes", hashlib.sha256(data).hexdigest())
+    return _PDF_CACHE.get_or_make(key, lambda: _extract(io.BytesIO(data)))
+
+
+def clear_pdf_cache() -> None:
+    _PDF_CACHE.clear()
+
+
+def pdf_cache_size() -> int:
+    return len(_PDF_CACHE)
+
+
+# --- images ---------------------------------------------------------------------------------------------
+
+IMAGE_MAX_TOKENS = 1600
+"""The API resizes large images to about 1.15 megapixels, i.e. about 1,600 tokens (w * h / 750)."""
+
+
+def image_tokens(size: tuple[int, int] | None) -> int:
+    """Tokens of an image of `size` (width, height): w * h / 750, at least 1, capped; unknown: the cap."""
+    if size is None:
+        return IMAGE_MAX_TOKENS
+    width, height = size
+    return max(1, min(IMAGE_MAX_TOKENS, (width * height + 749) // 750))
+
+
+def image_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) from the first bytes of a PNG, GIF, WebP or JPEG file, or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+        return int(width), int(height)
+    if head[:6] in (b"GIF87a", b"GIF89a") and len(head) >= 10:
+        width, height = struct.unpack("<HH", head[6:10])
+        return int(width), int(height)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and len(head) >= 30:
+        chunk = head[12:16]
+        if chunk == b"VP8 " and head[23:26] == b"\x9d\x01\x2a":
+            width, height = struct.unpack("<HH", head[26:30])
+            return int(width) & 0x3FFF, int(height) & 0x3FFF
+        if chunk == b"VP8L" and head[20:21] == b"\x2f":
+            bits = int.from_bytes(head[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        if chunk == b"VP8X":
+            width = int.from_bytes(head[24:27], "little") + 1
+            height = int.from_bytes(head[27:30], "little") + 1
+            return width, height
+        return None
+    if head[:2] == b"\xff\xd8":
+        return _jpeg_size(head)
+    return None
+
+
+_JPEG_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker in _JPEG_SOF and position + 9 <= len(data):
+            height = int.from_bytes(data[position + 5 : position + 7], "big")
+            width = int.from_bytes(data[position + 7 : position + 9], "big")
+            return width, height
+        if length < 2:
+            return None
+        position += 2 + length
+    return None
+
+
+IMAGE_HEAD_BYTES = 512 * 1024
+"""How much of an image file is read to find its dimensions (JPEG metadata can precede the frame)."""
+
+
+def image_size_of_file(path: pathlib.Path) -> tuple[int, int] | None:
+    try:
+        with path.open("rb") as stream:
+            return image_size(stream.read(IMAGE_HEAD_BYTES))
+    except OSError:
+        return None
