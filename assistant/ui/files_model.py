@@ -1,0 +1,297 @@
+"""The files table: a model over catalog ``FileRecord``s, with a live "Expires in" column.
+
+Columns are constants; ``SORT_ROLE`` returns real values (ints, epoch seconds) so sorting is by time,
+not by text; ``RECORD_ROLE`` returns the ``FileRecord`` itself. Times are stored absolute (UTC) and the
+time left is computed in ``data()`` from a replaceable clock. One ``QTimer`` for the whole model,
+running while there are rows, emits ``dataChanged`` over the "Expires in" column only — no reset, so
+selection and scroll survive.
+
+A per-row note (e.g. "already uploaded — not sent again") is shown in the State column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+
+from assistant.store import FileOrigin, FileRecord, FileState
+from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
+from assistant.ui.theme import level_color
+
+__all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "FilesProxy"]
+
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+RECORD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+
+_NEVER = 1e18  # sorts after every real expiry time
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Col:
+    NAME = 0
+    TYPE = 1
+    SIZE = 2
+    UPLOADED = 3
+    EXPIRES = 4
+    LAST_USED = 5
+    STATE = 6
+
+
+COLUMNS = ("Name", "Type", "Size", "Uploaded", "Expires in", "Last used", "State")
+
+_STATE_TEXT = {
+    FileState.ACTIVE: "uploaded",
+    FileState.EXPIRED: "expired",
+    FileState.MISSING: "gone remotely",
+    FileState.DELETED: "deleted",
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class FilesModel(QAbstractTableModel):
+    """Rows of ``FileRecord``; ``clock`` returns an aware UTC datetime (tests replace it)."""
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        tick_ms: int = 1000,
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._records: list[FileRecord] = []
+        self._row_of: dict[int, int] = {}
+        self._notes: dict[int, str] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self.tick)
+
+    # -- the data --------------------------------------------------------------------------------
+    def set_clock(self, clock: Callable[[], datetime]) -> None:
+        self._clock = clock
+        self.tick()
+
+    def set_records(self, records: Iterable[FileRecord]) -> None:
+        """Replace every row (a full reload: start-up, after a refresh)."""
+        self.beginResetModel()
+        self._records = list(records)
+        self._reindex()
+        self._notes = {k: v for k, v in self._notes.items() if k in self._row_of}
+        self.endResetModel()
+        self._update_timer()
+
+    def upsert(self, record: FileRecord) -> None:
+        """Add a row, or update the row with the same catalog id in place."""
+        row = self._row_of.get(record.id)
+        if row is None:
+            row = len(self._records)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._records.append(record)
+            self._row_of[record.id] = row
+            self.endInsertRows()
+            self._update_timer()
+        else:
+            self._records[row] = record
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def remove(self, row_ids: Iterable[int]) -> None:
+        for row_id in set(row_ids):
+            row = self._row_of.get(row_id)
+            if row is None:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._records[row]
+            self._reindex()
+            self._notes.pop(row_id, None)
+            self.endRemoveRows()
+        self._update_timer()
+
+    def set_note(self, row_id: int, note: str | None) -> None:
+        if note:
+            self._notes[row_id] = note
+        else:
+            self._notes.pop(row_id, None)
+        row = self._row_of.get(row_id)
+        if row is not None:
+            idx = self.index(row, Col.STATE)
+            self.dataChanged.emit(idx, idx)
+
+    def note(self, row_id: int) -> str | None:
+        return self._notes.get(row_id)
+
+    def records(self) -> list[FileRecord]:
+        return list(self._records)
+
+    def record(self, row: int) -> FileRecord:
+        return self._records[row]
+
+    def row_of(self, row_id: int) -> int | None:
+        return self._row_of.get(row_id)
+
+    def _reindex(self) -> None:
+        self._row_of = {rec.id: i for i, rec in enumerate(self._records)}
+
+    # -- the countdown ---------------------------------------------------------------------------
+    @property
+    def timer(self) -> QTimer:
+        return self._timer
+
+    def _update_timer(self) -> None:
+        if self._records and not self._timer.isActive():
+            self._timer.start()
+        elif not self._records and self._timer.isActive():
+            self._timer.stop()
+
+    def tick(self) -> None:
+        """Tell the views that the "Expires in" column changed (and only that column)."""
+        if not self._records:
+            return
+        self.dataChanged.emit(
+            self.index(0, Col.EXPIRES),
+            self.index(len(self._records) - 1, Col.EXPIRES),
+            [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE],
+        )
+
+    # -- Qt model --------------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == Col.EXPIRES:
+                return "Time until the API deletes the file (its retention)"
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        rec = self._records[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(rec, col)
+        if role == SORT_ROLE:
+            return self._sort_value(rec, col)
+        if role == RECORD_ROLE:
+            return rec
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == Col.EXPIRES:
+                return level_color(self._level(rec))
+            if col == Col.STATE and rec.state is not FileState.ACTIVE:
+                return level_color("expired")
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(rec, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{COLUMNS[col]}: {self._display(rec, col)}"
+        return None
+
+    def _level(self, rec: FileRecord) -> str:
+        if rec.state is FileState.EXPIRED:
+            return "expired"
+        return remaining_level(rec.expires_in(self._clock()))
+
+    def _display(self, rec: FileRecord, col: int) -> str:
+        if col == Col.NAME:
+            return rec.filename
+        if col == Col.TYPE:
+            return kind_label(rec.mime_type, rec.filename)
+        if col == Col.SIZE:
+            return format_size(rec.size_bytes)
+        if col == Col.UPLOADED:
+            return format_when(rec.uploaded_at)
+        if col == Col.EXPIRES:
+            if rec.state is FileState.EXPIRED:
+                return "expired"
+            if rec.state in (FileState.MISSING, FileState.DELETED):
+                return "—"
+            return format_remaining(rec.expires_in(self._clock()))
+        if col == Col.LAST_USED:
+            return format_when(rec.last_used_at) if rec.last_used_at else "never"
+        if col == Col.STATE:
+            text = _STATE_TEXT.get(rec.state, str(rec.state))
+            if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
+                text = "found remotely"
+            note = self._notes.get(rec.id)
+            return f"{text} · {note}" if note else text
+        return ""
+
+    def _sort_value(self, rec: FileRecord, col: int) -> Any:
+        if col == Col.NAME:
+            return rec.filename.casefold()
+        if col == Col.TYPE:
+            return kind_label(rec.mime_type, rec.filename)
+        if col == Col.SIZE:
+            return rec.size_bytes
+        if col == Col.UPLOADED:
+            return rec.uploaded_at.timestamp()
+        if col == Col.EXPIRES:
+            return rec.expires_at.timestamp() if rec.expires_at is not None else _NEVER
+        if col == Col.LAST_USED:
+            return rec.last_used_at.timestamp() if rec.last_used_at else 0.0
+        if col == Col.STATE:
+            return str(rec.state)
+        return None
+
+    def _tooltip(self, rec: FileRecord, col: int) -> str | None:
+        if col == Col.NAME:
+            lines = [rec.filename, rec.file_id]
+            if rec.local_path:
+                lines.append(rec.local_path)
+            return "\n".join(lines)
+        if col == Col.EXPIRES:
+            if rec.expires_at is None:
+                return "Kept until deleted"
+            return "Expires " + rec.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if col == Col.STATE:
+            return self._notes.get(rec.id)
+        return None
+
+
+class FilesProxy(QSortFilterProxyModel):
+    """Sorts on ``SORT_ROLE`` (real values) and filters on the name, case-insensitively."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(Col.NAME)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setDynamicSortFilter(False)  # the countdown ticks must not re-sort the table every second
+
+    def record(self, index: _Index) -> FileRecord | None:
+        value = self.data(index, RECORD_ROLE)
+        return value if isinstance(value, FileRecord) else None
+
+    def records_for(self, indexes: Sequence[_Index]) -> list[FileRecord]:
+        seen: dict[int, FileRecord] = {}
+        for idx in indexes:
+            rec = self.record(idx)
+            if rec is not None:
+                seen.setdefault(rec.id, rec)
+        return list(seen.values())
