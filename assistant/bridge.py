@@ -12,6 +12,7 @@ Public API::
     task = runner.stream(gen_fn)  # generator: gen_fn(token) -> Iterator[Y]
     # connect BEFORE start (signals emitted before a connection exists are lost):
     task.signals.result(object)    one-shot only: the return value
+    task.signals.progress(object)  whatever the work passes to ``task.report(value)`` (e.g. bytes sent)
     task.signals.item(object)      generator only: each yielded item, in order
     task.signals.finished()        generator only: ran to the end
     task.signals.failed(object)    an ``ApiFailure`` (any exception is translated by ``to_failure``)
@@ -27,6 +28,8 @@ Public API::
                         # after cancel() is dropped, and the generator is closed
                         # (its ``with``/``finally`` blocks close connections); one-shot work stops
                         # where it checks the token
+    task.report(value)  # from the work: progress, e.g.
+                        #   t = runner.task(lambda tok: files.upload(p, cancel=tok, progress=t.report))
     task.token, task.is_running, task.wait(timeout_s)   # wait() is for tests and shutdown
     runner.running      # tasks started and not yet ended (kept referenced until then)
     runner.shutdown(timeout_ms=10000) -> bool   # cancel everything and wait for the threads
@@ -58,6 +61,7 @@ class TaskSignals(QObject):
     """What a task reports, delivered on the thread this object lives on (the GUI thread)."""
 
     result = Signal(object)
+    progress = Signal(object)
     item = Signal(object)
     finished = Signal()
     failed = Signal(object)
@@ -107,6 +111,11 @@ class Task(Generic[T]):
 
     def cancel(self) -> None:
         self.token.cancel()
+
+    def report(self, value: object) -> None:
+        """From the work (any thread): emit ``signals.progress(value)`` on the GUI thread."""
+        if not self.token.is_cancelled():
+            self.signals.progress.emit(value)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work has returned (signals may still be queued for the GUI thread)."""

@@ -267,6 +267,20 @@ def to_failure(exc: BaseException) -> ApiFailure:
             "Could not reach the API (network down or connection dropped). Check the connection "
             "and try again.",
         )
+    try:
+        import httpx2
+    except ImportError:  # pragma: no cover - a dependency of the SDK
+        httpx2 = None  # type: ignore[assignment]
+    if httpx2 is not None and isinstance(exc, httpx2.TimeoutException):
+        return ApiFailure(
+            FailureKind.TIMEOUT, "The request timed out. Check the connection and try again."
+        )
+    if httpx2 is not None and isinstance(exc, httpx2.TransportError):
+        # A stream cut in the middle surfaces as the transport's own error, not the SDK's.
+        return ApiFailure(
+            FailureKind.NETWORK,
+            "The connection dropped before the answer was complete. Check the connection and try again.",
+        )
     if anthropic is not None and isinstance(exc, anthropic.AnthropicError):
         return ApiFailure(FailureKind.LOCAL, redact(str(exc)) or type(exc).__name__)
     if isinstance(exc, PermissionError):

@@ -55,3 +55,19 @@ def secret_service() -> Any:
         unavailable(f"no usable Secret Service: {type(exc).__name__}: {exc}")
     assert priority > 0
     return backend
+
+
+@pytest.fixture
+def client(sandbox: Any) -> Iterator[Any]:
+    """An SDK client on the sandbox (SDK retries on, as in the app)."""
+    from assistant.api.client import ClientConfig, make_client
+
+    with make_client(ClientConfig(api_key=sandbox.api_key, base_url=sandbox.base_url, max_retries=2)) as c:
+        yield c
+
+
+@pytest.fixture
+def files(client: Any, store: Store) -> Any:
+    from assistant.api.files import FileService
+
+    return FileService(client, store, retention_seconds=30 * 86_400)
