@@ -64,19 +64,21 @@ from assistant.sandbox.engine_cache import (
     PromptBlock,
 )
 from assistant.sandbox.engine_docs import (
-    PdfText,
+    DocText,
     PdfUnreadable,
     image_size,
     image_size_of_file,
     image_tokens,
-    pdf_text_of_bytes,
-    pdf_text_of_file,
+    index_parts,
+    pdf_of_bytes,
+    pdf_of_file,
+    text_of_file,
+    text_of_string,
 )
 from assistant.sandbox.engine_text import (
     bm25_scores,
     collapse,
     count_tokens,
-    split_passages,
     terms,
     truncate_to_tokens,
 )
@@ -179,9 +181,13 @@ class _Document:
     label: str
     file_id: str | None
     kind: str  # "pdf" | "text" | "content"
-    parts: tuple[str, ...]  # PDF pages, the text, or the content source's text blocks
+    text: DocText  # parts: PDF pages, the text, or the content source's text blocks
     part_indexes: tuple[int, ...]  # for "content": each part's index in the content array
     citations: bool
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self.text.parts
 
 
 @dataclass
@@ -421,22 +427,21 @@ class _Parser:
         file_id: str | None = None
         label = title or f"document {index + 1}"
         part_indexes: tuple[int, ...] = ()
-        page_tokens: int
+        extra_tokens = 0
+        text: DocText
         if source_type == "file":
             file_id = _text_of(source.get("file_id"), f"{path}.source.file_id")
             resolved = self.resolve(file_id)
             label = title or resolved.filename
             mime = resolved.mime_type.split(";")[0].strip().lower()
             if mime == _PDF_MIME:
-                kind, pdf = "pdf", self._pdf(lambda: pdf_text_of_file(resolved.path), path, label)
-                parts, page_tokens = pdf.pages, sum(pdf.page_tokens) + PAGE_TOKENS * len(pdf.pages)
+                kind, text = "pdf", self._pdf(lambda: pdf_of_file(resolved.path), path, label)
             elif mime == _TEXT_MIME:
                 kind = "text"
                 try:
-                    parts = (resolved.path.read_bytes().decode("utf-8", errors="replace"),)
+                    text = text_of_file(resolved.path)
                 except OSError as error:
                     raise ApiError(500, f"The stored file {file_id} could not be read.") from error
-                page_tokens = count_tokens(parts[0])
             else:
                 raise _bad(
                     f"{path}.source: file {file_id} ({resolved.mime_type}) is the wrong type for a document "
@@ -446,16 +451,15 @@ class _Parser:
         elif source_type == "text":
             if source.get("media_type") != _TEXT_MIME:
                 raise _bad(f"{path}.source.media_type: Input should be 'text/plain'")
-            kind, parts = "text", (_text_of(source.get("data"), f"{path}.source.data"),)
-            page_tokens = count_tokens(parts[0])
+            kind, text = "text", text_of_string(_text_of(source.get("data"), f"{path}.source.data"))
         elif source_type == "base64":
             if source.get("media_type") != _PDF_MIME:
                 raise _bad(f"{path}.source.media_type: Input should be 'application/pdf'")
             data = self._base64(source.get("data"), f"{path}.source.data")
-            kind, pdf = "pdf", self._pdf(lambda: pdf_text_of_bytes(data), path, label)
-            parts, page_tokens = pdf.pages, sum(pdf.page_tokens) + PAGE_TOKENS * len(pdf.pages)
+            kind, text = "pdf", self._pdf(lambda: pdf_of_bytes(data), path, label)
         elif source_type == "content":
-            kind, parts, part_indexes, page_tokens = "content", *self._content_source(source, path)
+            parts, part_indexes, extra_tokens = self._content_source(source, path)
+            kind, text = "content", index_parts(parts, whole_parts=True)
         elif source_type == "url":
             raise _bad(
                 f"{path}.source: the local sandbox is offline and cannot fetch URLs; upload the file with "
@@ -466,20 +470,22 @@ class _Parser:
                 f"{path}.source: Input tag '{source_type}' found using 'type' does not match any of the "
                 "expected tags: 'base64', 'content', 'file', 'text', 'url'"
             )
-        if kind == "pdf" and not any(p.strip() for p in parts):
-            self.request.unreadable.append(label)
+        if kind == "pdf":
+            extra_tokens += PAGE_TOKENS * len(text.parts)
+            if not any(p.strip() for p in text.parts):
+                self.request.unreadable.append(label)
         self.request.documents.append(
-            _Document(index, title, label, file_id, kind, parts, part_indexes, enabled)
+            _Document(index, title, label, file_id, kind, text, part_indexes, enabled)
         )
         extra = count_tokens(title or "") + count_tokens(context or "")
-        return DOCUMENT_TOKENS + extra + page_tokens
+        return DOCUMENT_TOKENS + extra + extra_tokens + text.tokens
 
     def _content_source(
         self, source: dict[str, object], path: str
     ) -> tuple[tuple[str, ...], tuple[int, ...], int]:
         content = source.get("content")
         if isinstance(content, str):
-            return (content,), (0,), count_tokens(content)
+            return (content,), (0,), 0
         if not isinstance(content, list) or not content:
             raise _bad(f"{path}.source.content: Input should be a non-empty string or list of blocks")
         texts: list[str] = []
@@ -493,7 +499,7 @@ class _Parser:
                 text = _text_of(item.get("text"), f"{item_path}.text")
                 texts.append(text)
                 indexes.append(k)
-                tokens += BLOCK_TOKENS + count_tokens(text)
+                tokens += BLOCK_TOKENS
             elif item.get("type") == "image":
                 tokens += self._image(item, item_path)
             else:
@@ -501,7 +507,7 @@ class _Parser:
         return tuple(texts), tuple(indexes), tokens
 
     @staticmethod
-    def _pdf(read: Callable[[], PdfText], path: str, label: str) -> PdfText:
+    def _pdf(read: Callable[[], DocText], path: str, label: str) -> DocText:
         try:
             return read()
         except PdfUnreadable as error:
@@ -638,13 +644,8 @@ _SUMMARY_WORDS = re.compile(
 def _passages(documents: list[_Document]) -> list[_Passage]:
     out: list[_Passage] = []
     for document in documents:
-        for part, text in enumerate(document.parts):
-            if document.kind == "content":
-                if text.strip():
-                    out.append(_Passage(document, part, 0, len(text), len(out)))
-                continue
-            for span in split_passages(text):
-                out.append(_Passage(document, part, span.start, span.end, len(out)))
+        for part, start, end in document.text.passages:
+            out.append(_Passage(document, part, start, end, len(out)))
     return out
 
 
@@ -708,7 +709,9 @@ def _select(request: _Request, passages: list[_Passage]) -> list[_Passage]:
     query = terms(request.question)
     if not query or not passages:
         return []
-    scores = bm25_scores(query, [terms(p.text) for p in passages])
+    counters = [c for d in request.documents for c in d.text.passage_terms]
+    lengths = [n for d in request.documents for n in d.text.passage_lengths]
+    scores = bm25_scores(query, counters, lengths)
     ranked = sorted(
         (i for i, score in enumerate(scores) if score > 0), key=lambda i: (-scores[i], passages[i].order)
     )

@@ -7,15 +7,15 @@ import io
 import pathlib
 import struct
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from assistant.sandbox.engine_text import count_tokens
+from assistant.sandbox.engine_text import count_tokens, split_passages, terms
 
-PDF_CACHE_ENTRIES = 32
-"""How many extracted PDFs are kept (the same files are sent again on every turn of a conversation)."""
+DOCUMENT_CACHE_ENTRIES = 24
+"""How many read documents are kept: the same files are sent again on every turn of a conversation."""
 
 
 class PdfUnreadable(Exception):
@@ -23,26 +23,53 @@ class PdfUnreadable(Exception):
 
 
 @dataclass(frozen=True)
-class PdfText:
-    """The extracted text of each page (index 0 is page 1), and each page's token count."""
+class DocText:
+    """A document read and indexed once: its parts (PDF pages, or the one text), their tokens, and its
+    passages (part, start, end) with each passage's term counts for scoring."""
 
-    pages: tuple[str, ...]
-    page_tokens: tuple[int, ...]
+    parts: tuple[str, ...]
+    part_tokens: tuple[int, ...]
+    passages: tuple[tuple[int, int, int], ...]
+    passage_terms: tuple[Counter[str], ...]
+    passage_lengths: tuple[int, ...]
+
+    @property
+    def tokens(self) -> int:
+        return sum(self.part_tokens)
+
+
+def index_parts(parts: tuple[str, ...], *, whole_parts: bool = False) -> DocText:
+    """Index `parts`: passages split within each part (or each whole part with `whole_parts`)."""
+    spans: list[tuple[int, int, int]] = []
+    for number, text in enumerate(parts):
+        if whole_parts:
+            if text.strip():
+                spans.append((number, 0, len(text)))
+            continue
+        spans.extend((number, span.start, span.end) for span in split_passages(text))
+    counters = tuple(Counter(terms(parts[n][a:b])) for n, a, b in spans)
+    return DocText(
+        parts=parts,
+        part_tokens=tuple(count_tokens(text) for text in parts),
+        passages=tuple(spans),
+        passage_terms=counters,
+        passage_lengths=tuple(sum(c.values()) for c in counters),
+    )
 
 
 class _Lru:
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
-        self._items: OrderedDict[object, PdfText] = OrderedDict()
+        self._items: OrderedDict[object, DocText] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_make(self, key: object, make: Callable[[], PdfText]) -> PdfText:
+    def get_or_make(self, key: object, make: Callable[[], DocText]) -> DocText:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        made = make()  # outside the lock: extraction can be slow and other requests must go on
+        made = make()  # outside the lock: reading can be slow and other requests must go on
         with self._lock:
             self._items[key] = made
             self._items.move_to_end(key)
@@ -59,10 +86,11 @@ class _Lru:
             return len(self._items)
 
 
-_PDF_CACHE = _Lru(PDF_CACHE_ENTRIES)
+_CACHE = _Lru(DOCUMENT_CACHE_ENTRIES)
 
 
-def _extract(stream: BinaryIO) -> PdfText:
+def _extract(stream: BinaryIO) -> tuple[str, ...]:
+    """The text of each page of the PDF in `stream` (index 0 is page 1)."""
     from pypdf import PdfReader
 
     try:
@@ -76,36 +104,55 @@ def _extract(stream: BinaryIO) -> PdfText:
         raise PdfUnreadable(f"{type(error).__name__}: {error}") from error
     if not pages:
         raise PdfUnreadable("the PDF has no pages")
-    return PdfText(pages, tuple(count_tokens(page) for page in pages))
+    return pages
 
 
-def pdf_text_of_file(path: pathlib.Path) -> PdfText:
-    """The text of a stored PDF, cached per (path, size, mtime)."""
+def _file_key(kind: str, path: pathlib.Path) -> tuple[str, str, int, int]:
+    stat = path.stat()
+    return (kind, str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def pdf_of_file(path: pathlib.Path) -> DocText:
+    """A stored PDF's pages, cached per (path, size, mtime). Raises PdfUnreadable."""
     try:
-        stat = path.stat()
+        key = _file_key("pdf", path)
     except OSError as error:
         raise PdfUnreadable(f"the stored file cannot be read: {error.strerror}") from error
-    key = ("file", str(path), stat.st_size, stat.st_mtime_ns)
 
-    def make() -> PdfText:
+    def make() -> DocText:
         with path.open("rb") as stream:
-            return _extract(stream)
+            return index_parts(_extract(stream))
 
-    return _PDF_CACHE.get_or_make(key, make)
-
-
-def pdf_text_of_bytes(data: bytes) -> PdfText:
-    """The text of an inline (base64) PDF, cached per content digest."""
-    key = ("bytes", hashlib.sha256(data).hexdigest())
-    return _PDF_CACHE.get_or_make(key, lambda: _extract(io.BytesIO(data)))
+    return _CACHE.get_or_make(key, make)
 
 
-def clear_pdf_cache() -> None:
-    _PDF_CACHE.clear()
+def pdf_of_bytes(data: bytes) -> DocText:
+    """An inline (base64) PDF's pages, cached per content digest. Raises PdfUnreadable."""
+    key = ("pdf-bytes", hashlib.sha256(data).hexdigest())
+    return _CACHE.get_or_make(key, lambda: index_parts(_extract(io.BytesIO(data))))
 
 
-def pdf_cache_size() -> int:
-    return len(_PDF_CACHE)
+def text_of_file(path: pathlib.Path) -> DocText:
+    """A stored text/plain file decoded as UTF-8 (undecodable bytes replaced), cached per (path, size, mtime).
+    Raises OSError."""
+    key = _file_key("text", path)
+    return _CACHE.get_or_make(
+        key, lambda: index_parts((path.read_bytes().decode("utf-8", errors="replace"),))
+    )
+
+
+def text_of_string(text: str) -> DocText:
+    """An inline text document, cached per content digest."""
+    key = ("text", hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest())
+    return _CACHE.get_or_make(key, lambda: index_parts((text,)))
+
+
+def clear_document_cache() -> None:
+    _CACHE.clear()
+
+
+def document_cache_size() -> int:
+    return len(_CACHE)
 
 
 # --- images ---------------------------------------------------------------------------------------------

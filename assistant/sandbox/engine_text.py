@@ -199,27 +199,25 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def bm25_scores(query: Sequence[str], passages: Sequence[Sequence[str]]) -> list[float]:
-    """BM25 (k1 = 1.2, b = 0.75) of each passage (its terms) for the query terms (deduplicated)."""
+def bm25_scores(
+    query: Sequence[str], passages: Sequence[Counter[str]], lengths: Sequence[int]
+) -> list[float]:
+    """BM25 (k1 = 1.2, b = 0.75) of each passage (its term counts and length) for the query terms."""
     n = len(passages)
     if n == 0:
         return []
     unique_query = sorted(set(query))
-    counters = [Counter(p) for p in passages]
-    lengths = [len(p) for p in passages]
     average = (sum(lengths) / n) or 1.0
-    document_frequency = {t: sum(1 for c in counters if t in c) for t in unique_query}
+    document_frequency = {t: sum(1 for c in passages if t in c) for t in unique_query}
+    idf = {t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items() if df}
     k1, b = 1.2, 0.75
     scores: list[float] = []
-    for counter, length in zip(counters, lengths, strict=True):
+    for counter, length in zip(passages, lengths, strict=True):
         score = 0.0
-        for term in unique_query:
+        for term, weight in idf.items():
             frequency = counter.get(term, 0)
-            if not frequency:
-                continue
-            df = document_frequency[term]
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            score += idf * frequency * (k1 + 1) / (frequency + k1 * (1 - b + b * length / average))
+            if frequency:
+                score += weight * frequency * (k1 + 1) / (frequency + k1 * (1 - b + b * length / average))
         scores.append(score)
     return scores
 

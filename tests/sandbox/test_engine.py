@@ -476,22 +476,22 @@ def test_an_unreadable_pdf_is_a_clear_400(files: Files) -> None:
 def test_pdf_text_is_extracted_once_per_file_version(
     files: Files, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
 ) -> None:
-    engine_docs.clear_pdf_cache()
+    engine_docs.clear_document_cache()
     calls: list[int] = []
     original = engine_docs._extract
 
-    def counting(stream: Any) -> engine_docs.PdfText:
+    def counting(stream: Any) -> tuple[str, ...]:
         calls.append(1)
         return original(stream)
 
     monkeypatch.setattr(engine_docs, "_extract", counting)
     path = write_pdf(tmp_path / "a.pdf", PDF_PAGES)
-    first = engine_docs.pdf_text_of_file(path)
-    assert engine_docs.pdf_text_of_file(path) == first
+    first = engine_docs.pdf_of_file(path)
+    assert engine_docs.pdf_of_file(path) == first
     assert len(calls) == 1
     write_pdf(path, [["A different first page with more words than before."]])
     os.utime(path, ns=(1, 1))
-    assert engine_docs.pdf_text_of_file(path).pages[0].startswith("A different")
+    assert engine_docs.pdf_of_file(path).parts[0].startswith("A different")
     assert len(calls) == 2
 
 
