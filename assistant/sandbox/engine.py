@@ -86,6 +86,8 @@ from assistant.sandbox.errors import ApiError
 
 __all__ = [
     "LOOKBACK_BLOCKS",
+    "MAX_INPUT_TOKENS",
+    "MAX_PDF_PAGES",
     "MIN_CACHEABLE_TOKENS",
     "TTL_SECONDS",
     "CacheLedger",
@@ -147,6 +149,11 @@ IMAGE_BLOCK_TOKENS = 3
 """Framing of each image block (plus the image's own size-based tokens)."""
 TOOLS_TOKENS = 60
 """The tool-use preamble when `tools` is present (plus each tool's JSON tokens)."""
+
+MAX_INPUT_TOKENS = 1_000_000
+"""The default context window plan_message enforces (the server may pass a model's own figure)."""
+MAX_PDF_PAGES = 600
+"""PDF pages allowed in one request (the API's limit for 1M-context models; 100 for others)."""
 
 MAX_PASSAGES = 3
 RELATIVE_THRESHOLD = 0.35
@@ -226,7 +233,8 @@ def _bad(message: str) -> ApiError:
 
 
 def _canonical(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", errors="surrogatepass")  # JSON may carry lone surrogates
 
 
 def _without_cache_control(block: dict[str, object]) -> dict[str, object]:
@@ -264,6 +272,7 @@ class _Parser:
         model = body.get("model")
         self.request = _Request(model=model if isinstance(model, str) else "")
         self.citation_flags: list[tuple[str, bool]] = []
+        self.pdf_pages = 0
 
     # -- sections --
 
@@ -472,6 +481,9 @@ class _Parser:
             )
         if kind == "pdf":
             extra_tokens += PAGE_TOKENS * len(text.parts)
+            self.pdf_pages += len(text.parts)
+            if self.pdf_pages > MAX_PDF_PAGES:
+                raise _bad(f"A maximum of {MAX_PDF_PAGES} PDF pages may be provided.")
             if not any(p.strip() for p in text.parts):
                 self.request.unreadable.append(label)
         self.request.documents.append(
@@ -751,8 +763,8 @@ def _compose(request: _Request) -> list[PlannedBlock]:
                 "quote. Attach a PDF or a text file and ask again."
             )
     elif chosen:
-        subject = f"*{labels[0]}*" if not several else "the attached documents"
-        lead = f"Here is what {subject} {'says' if not several else 'say'} about that:"
+        quoted = sorted({p.document.label for p in chosen}, key=labels.index)
+        lead = f"Here is what {_names(quoted)} {'says' if len(quoted) == 1 else 'say'} about that:"
     else:
         summary = not request.question.strip() or _SUMMARY_WORDS.search(request.question) is not None
         opening = _opening(documents, passages) if summary else []
@@ -841,14 +853,22 @@ def _usage(input_tokens: int, output_tokens: int, cache: CacheUsage) -> dict[str
 
 
 def plan_message(
-    body: dict[str, object], resolve: FileResolver, ledger: CacheLedger, now: float
+    body: dict[str, object],
+    resolve: FileResolver,
+    ledger: CacheLedger,
+    now: float,
+    *,
+    max_input_tokens: int = MAX_INPUT_TOKENS,
 ) -> MessagePlan:
     """The answer to POST /v1/messages `body`: text blocks with citations, usage and stop reason.
 
-    Raises ApiError(400, ...) for content the API rejects; the resolver's 404s propagate. `now` is the
+    Raises ApiError(400, ...) for content the API rejects (including a prompt longer than
+    `max_input_tokens`, the model's context window); the resolver's 404s propagate. `now` is the
     sandbox clock for cache TTLs.
     """
     request = _parse(body, resolve)
+    if request.total_tokens > max_input_tokens:
+        raise _bad(f"prompt is too long: {request.total_tokens} tokens > {max_input_tokens} maximum")
     blocks = _compose(request)
     max_tokens = body.get("max_tokens")
     limit = max_tokens if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) else 1 << 30

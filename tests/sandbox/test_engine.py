@@ -688,3 +688,48 @@ def test_file_documents_are_cached_by_file_id(files: Files) -> None:
     assert int(str(same["cache_read_input_tokens"])) > MIN_CACHEABLE_TOKENS
     other = plan(ask(doc_file(second_id, **control), question="inventory?"), files, ledger, now=2.0).usage
     assert other["cache_read_input_tokens"] == 0
+
+
+def test_limits_on_pages_and_prompt_length(files: Files, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.sandbox import engine
+
+    body = ask(doc_text(REFUND_TEXT), question="refunds?")
+    counted = count_request_tokens(body, files)
+    with pytest.raises(ApiError) as caught:
+        plan_message(body, files, CacheLedger(), 0.0, max_input_tokens=counted - 1)
+    error = caught.value
+    assert error.status == 400 and f"{counted} tokens > {counted - 1} maximum" in error.message
+    plan_message(body, files, CacheLedger(), 0.0, max_input_tokens=counted)
+
+    monkeypatch.setattr(engine, "MAX_PDF_PAGES", 4)
+    pdf_id = files.add("report.pdf", "application/pdf", make_pdf(PDF_PAGES))
+    plan(ask(doc_file(pdf_id), question="q"), files)
+    assert (
+        "maximum of 4 PDF pages"
+        in rejected(ask(doc_file(pdf_id), doc_file(pdf_id), question="q"), files).message
+    )
+
+
+def test_tools_come_first_in_the_cached_prefix(files: Files) -> None:
+    tools = [
+        {"name": f"tool_{n}", "description": BIG_TEXT[:3000], "input_schema": {"type": "object"}}
+        for n in range(2)
+    ]
+    tools[-1]["cache_control"] = {"type": "ephemeral"}
+    body = ask(question="Which tool?", tools=tools)
+    ledger = CacheLedger()
+    first = plan(body, files, ledger, now=0.0).usage
+    written = first["cache_creation_input_tokens"]
+    assert isinstance(written, int) and written > MIN_CACHEABLE_TOKENS
+    body["system"] = "A new system prompt after the tools does not change the tools' prefix."
+    second = plan(body, files, ledger, now=1.0).usage
+    assert second["cache_read_input_tokens"] == written
+    assert total(second) == count_request_tokens(body, files)
+
+
+def test_odd_text_is_handled(files: Files) -> None:
+    body = ask(
+        doc_text("Caf\u00e9 \ud800 menu: espresso and croissants.", title="Menu"), question="espresso?"
+    )
+    found = citations(plan(body, files))
+    assert found and "espresso" in str(found[0]["cited_text"])
