@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback)")
     parser.add_argument("--port", type=int, default=0, help="port (default: 0, a free port)")
-    parser.add_argument("--data-dir", default=None, help="where files and batches persist (default: a temp dir)")
-    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"the key accepted (default: {DEFAULT_API_KEY})")
+    parser.add_argument("--data-dir", default=None, help="files and batches persist here (default: temp dir)")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"the key (default: {DEFAULT_API_KEY})")
     parser.add_argument("--faults", default=None, metavar="SPEC", help="faults to inject (see below)")
     parser.add_argument(
         "--tokens-per-second", type=float, default=None, metavar="N",
@@ -58,15 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except FaultSpecError as exc:
             parser.error(str(exc))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
-    extra: dict[str, int] = {}
-    if args.max_file_size is not None:
-        extra["max_file_size"] = args.max_file_size
-    if args.storage_quota is not None:
-        extra["storage_quota"] = args.storage_quota
     server = SandboxServer(
         data_dir=args.data_dir, api_key=args.api_key, host=args.host, port=args.port, faults=args.faults,
-        tokens_per_second=args.tokens_per_second, **extra,
+        tokens_per_second=args.tokens_per_second,
     )
+    if args.max_file_size is not None:
+        server.max_file_size = args.max_file_size
+    if args.storage_quota is not None:
+        server.storage_quota = args.storage_quota
     try:
         server.start()
     except OSError as exc:

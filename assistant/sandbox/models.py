@@ -11,7 +11,7 @@ _CATALOGUE: tuple[tuple[str, str, str, str, int, int, str], ...] = (
     ("claude-haiku-5-5", "Claude Haiku 5.5", "haiku", "2026-09-30T00:00:00Z", 200_000, 64_000, "active"),
     ("claude-opus-4-8", "Claude Opus 4.8", "opus", "2026-05-14T00:00:00Z", 1_000_000, 128_000, "active"),
     ("claude-sonnet-4-6", "Claude Sonnet 4.6", "sonnet", "2026-02-17T00:00:00Z", 1_000_000, 64_000, "active"),
-    ("claude-sonnet-4-5", "Claude Sonnet 4.5", "sonnet", "2025-09-29T00:00:00Z", 200_000, 64_000, "deprecated"),
+    ("claude-sonnet-4-5", "Claude Sonnet 4.5", "sonnet", "2025-09-29T00:00:00Z", 200_000, 64_000, "deprecated"),  # noqa: E501
     ("claude-haiku-4-5", "Claude Haiku 4.5", "haiku", "2025-10-15T00:00:00Z", 200_000, 64_000, "active"),
 )
 
