@@ -1,0 +1,41 @@
+"""About, and a non-blocking notice for routine messages (no modal ``exec()`` for routine errors)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from assistant import APP_NAME, __version__
+from assistant.settings import Paths
+
+__all__ = ["show_about", "show_notice"]
+
+
+def show_about(parent: QWidget, paths: Paths) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setObjectName("aboutDialog")
+    box.setWindowTitle(f"About {APP_NAME}")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
+        f"<h3>{APP_NAME} {__version__}</h3>"
+        "<p>Ask Claude about your documents. Files are uploaded once through the Anthropic Files API "
+        "and listed with the time left until they expire.</p>"
+        "<p>The API key is kept in your system keyring, never in a file.</p>"
+        f"<p><small>Data: {paths.data}<br>Settings: {paths.config}<br>Logs: {paths.logs}</small></p>"
+    )
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.open()
+    return box
+
+
+def show_notice(parent: QWidget, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+    """A message that does not block: the window keeps working while it is open."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box

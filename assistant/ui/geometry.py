@@ -1,0 +1,69 @@
+"""Window, splitter and column state kept between runs, in ``window.ini`` in the config dir.
+
+Like Picard's ``PreserveGeometry``: the window registers what it wants kept; ``restore`` runs before
+the first show and ``save`` on close. Qt's own state blobs (``saveGeometry``, ``saveState``) are used
+as they are, so a changed screen layout is handled by Qt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+
+__all__ = ["WindowState"]
+
+
+class WindowState:
+    def __init__(self, config_dir: Path) -> None:
+        self._settings = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
+        self._window: QMainWindow | None = None
+        self._splitters: dict[str, QSplitter] = {}
+        self._headers: dict[str, QHeaderView] = {}
+
+    @property
+    def path(self) -> str:
+        return self._settings.fileName()
+
+    def keep(
+        self,
+        window: QMainWindow,
+        splitters: dict[str, QSplitter] | None = None,
+        headers: dict[str, QHeaderView] | None = None,
+    ) -> None:
+        self._window = window
+        self._splitters = dict(splitters or {})
+        self._headers = dict(headers or {})
+
+    def restore(self) -> bool:
+        """Put back what was saved; False on a first run (the window keeps its default size)."""
+        restored = False
+        s = self._settings
+        if self._window is not None:
+            geometry = s.value("window/geometry")
+            if geometry is not None:
+                restored = bool(self._window.restoreGeometry(geometry)) or restored
+            state = s.value("window/state")
+            if state is not None:
+                self._window.restoreState(state)
+        for name, splitter in self._splitters.items():
+            value = s.value(f"splitter/{name}")
+            if value is not None:
+                splitter.restoreState(value)
+        for name, header in self._headers.items():
+            value = s.value(f"header/{name}")
+            if value is not None:
+                header.restoreState(value)
+        return restored
+
+    def save(self) -> None:
+        s = self._settings
+        if self._window is not None:
+            s.setValue("window/geometry", self._window.saveGeometry())
+            s.setValue("window/state", self._window.saveState())
+        for name, splitter in self._splitters.items():
+            s.setValue(f"splitter/{name}", splitter.saveState())
+        for name, header in self._headers.items():
+            s.setValue(f"header/{name}", header.saveState())
+        s.sync()

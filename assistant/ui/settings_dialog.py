@@ -1,0 +1,140 @@
+"""The settings, each with its description; validated by ``Settings`` itself, errors shown inline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.settings import (
+    MAX_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
+    SETTING_DOCS,
+    SettingError,
+    Settings,
+    Theme,
+)
+
+__all__ = ["SettingsDialog"]
+
+
+class SettingsDialog(QDialog):
+    """Emits ``saved(Settings)`` with validated settings; the caller stores and applies them."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self, settings: Settings, models: list[str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self._settings = settings
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.retention = QSpinBox()
+        self.retention.setRange(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS)
+        self.retention.setSuffix(" days")
+        self.never = QCheckBox("Never expire")
+        self.never.toggled.connect(lambda on: self.retention.setEnabled(not on))
+        row = QHBoxLayout()
+        row.addWidget(self.retention)
+        row.addWidget(self.never)
+        box = QWidget()
+        box.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self._add(form, "&Retention of new uploads:", box, "retention_days", self.retention)
+        self.retention.setValue(settings.retention_days or 30)
+        self.never.setChecked(settings.retention_days is None)
+
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        names = list(dict.fromkeys([settings.default_model, *(models or [])]))
+        self.model.addItems(names)
+        self.model.setCurrentText(settings.default_model)
+        self._add(form, "Default &model:", self.model, "default_model")
+
+        self.concurrency = QSpinBox()
+        self.concurrency.setRange(1, 8)
+        self.concurrency.setValue(settings.concurrent_uploads)
+        self._add(form, "&Concurrent uploads:", self.concurrency, "concurrent_uploads")
+
+        self.unused = QSpinBox()
+        self.unused.setRange(1, 3650)
+        self.unused.setSuffix(" days")
+        self.unused.setValue(settings.unused_days)
+        self._add(form, "Clean up files &unused for:", self.unused, "unused_days")
+
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(1, 128_000)
+        self.max_tokens.setValue(settings.max_tokens)
+        self._add(form, "Longest &answer (tokens):", self.max_tokens, "max_tokens")
+
+        self.theme = QComboBox()
+        for theme in Theme:
+            self.theme.addItem(theme.value.capitalize(), theme.value)
+        self.theme.setCurrentIndex(self.theme.findData(settings.theme.value))
+        self._add(form, "&Theme:", self.theme, "theme")
+
+        self.base_url = QLineEdit(settings.base_url)
+        self._add(form, "API &address:", self.base_url, "base_url")
+
+        self.error = QLabel()
+        self.error.setObjectName("settingsError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: palette(bright-text); background: #b3261e; padding: 4px;")
+        self.error.hide()
+        layout.addWidget(self.error)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _add(
+        self, form: QFormLayout, label: str, field: QWidget, key: str, buddy: QWidget | None = None
+    ) -> None:
+        lab = QLabel(label)
+        lab.setBuddy(buddy or field)
+        field.setToolTip(SETTING_DOCS.get(key, ""))
+        (buddy or field).setAccessibleName(label.replace("&", "").rstrip(":"))
+        (buddy or field).setAccessibleDescription(SETTING_DOCS.get(key, ""))
+        form.addRow(lab, field)
+
+    def values(self) -> Settings:
+        """The settings as entered; raises ``SettingError`` with a readable message."""
+        return self._settings.replace(
+            retention_days=None if self.never.isChecked() else self.retention.value(),
+            default_model=self.model.currentText().strip(),
+            concurrent_uploads=self.concurrency.value(),
+            unused_days=self.unused.value(),
+            max_tokens=self.max_tokens.value(),
+            theme=Theme(self.theme.currentData()),
+            base_url=self.base_url.text().strip(),
+        )
+
+    def _save(self) -> None:
+        try:
+            settings = self.values()
+        except SettingError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.error.hide()
+        self.saved.emit(settings)
+        self.accept()

@@ -1,0 +1,476 @@
+"""The upload queue: every dropped, pasted or chosen file, with its own progress, state, cancel and retry.
+
+``UploadQueue`` (no widgets) takes paths, walks folders in a worker, and runs at most
+``concurrency()`` uploads at a time on the task runner. Each upload is ``upload_one(path, token,
+report)`` (the composition root binds it to document preparation and ``FileService.upload``), which
+reports ``UploadProgress`` through ``report`` and returns an ``UploadResult``; a result with
+``reused=True`` means the same content was already uploaded and nothing was sent.
+
+``UploadJobsModel`` shows the jobs (file, progress, state, action); ``UploadPanel`` is the widget:
+a table with a progress bar per row, and Cancel / Retry per file (click the action cell, press
+Delete / Enter on a row, or use the buttons).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.api.errors import ApiFailure, CancelToken
+from assistant.bridge import Task, TaskRunner
+
+__all__ = ["JobState", "UploadJob", "UploadJobsModel", "UploadPanel", "UploadQueue", "walk_paths"]
+
+UploadFn = Callable[[Path, CancelToken, Callable[[object], None]], Any]
+
+
+class JobState(StrEnum):
+    QUEUED = "waiting"
+    PREPARING = "preparing"
+    UPLOADING = "uploading"
+    DONE = "uploaded"
+    REUSED = "already uploaded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINISHED = frozenset({JobState.DONE, JobState.REUSED, JobState.FAILED, JobState.CANCELLED})
+
+
+@dataclass(eq=False)
+class UploadJob:
+    id: int
+    path: Path
+    state: JobState = JobState.QUEUED
+    sent: int = 0
+    total: int = 0
+    message: str = ""
+    result: Any = None
+    task: Task[Any] | None = field(default=None, repr=False)
+
+    @property
+    def fraction(self) -> float:
+        if self.state in (JobState.DONE, JobState.REUSED):
+            return 1.0
+        return 0.0 if self.total <= 0 else min(1.0, self.sent / self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def state_text(self) -> str:
+        if self.state is JobState.REUSED:
+            return "already uploaded — same content, not sent again"
+        if self.state is JobState.FAILED:
+            return f"failed: {self.message}"
+        return str(self.state)
+
+
+def walk_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files under ``paths`` (folders walked recursively, hidden entries skipped), in a stable order."""
+    try:  # the documents layer's walk knows which kinds it can prepare
+        from assistant.documents import walk  # type: ignore[attr-defined]
+    except ImportError:
+        walk = None
+    if walk is not None:
+        return [Path(p) for p in walk(list(paths))]
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
+        else:
+            found.append(path)
+    return found
+
+
+class UploadQueue(QObject):
+    job_added = Signal(object)  # UploadJob
+    job_changed = Signal(object)  # UploadJob
+    uploaded = Signal(object, object)  # (UploadResult, UploadJob), for DONE and REUSED
+    idle = Signal()  # nothing running or waiting
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        upload_one: UploadFn | None = None,
+        concurrency: Callable[[], int] = lambda: 3,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._upload_one = upload_one
+        self._concurrency = concurrency
+        self._jobs: list[UploadJob] = []
+        self._next_id = 1
+        self._walking = 0
+
+    # -- input --------------------------------------------------------------------------------------
+    def set_uploader(self, upload_one: UploadFn | None) -> None:
+        """Bind (or unbind) the upload function, e.g. once the API key is known; waiting jobs start."""
+        self._upload_one = upload_one
+        self._pump()
+
+    def add_paths(self, paths: Sequence[Path]) -> None:
+        """Queue these files and the files under these folders (walked in a worker)."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return
+        if all(p.is_file() for p in paths):  # a few stat calls; folders go to a worker
+            self._add_files(paths)
+            return
+        self._walking += 1
+        self._runner.run(
+            lambda _tok: walk_paths(paths),
+            on_result=self._add_files,
+            on_ended=self._walk_ended,
+            name="walk-dropped-folders",
+        )
+
+    def _walk_ended(self) -> None:
+        self._walking -= 1
+        self._check_idle()
+
+    def _add_files(self, files: Sequence[Path]) -> None:
+        for path in files:
+            job = UploadJob(self._next_id, path)
+            self._next_id += 1
+            self._jobs.append(job)
+            self.job_added.emit(job)
+        self._pump()
+
+    # -- control ------------------------------------------------------------------------------------
+    def jobs(self) -> list[UploadJob]:
+        return list(self._jobs)
+
+    def job(self, job_id: int) -> UploadJob | None:
+        return next((j for j in self._jobs if j.id == job_id), None)
+
+    @property
+    def busy(self) -> bool:
+        return self._walking > 0 or any(not j.finished for j in self._jobs)
+
+    def cancel(self, job_id: int) -> None:
+        job = self.job(job_id)
+        if job is None or job.finished:
+            return
+        if job.task is not None:
+            job.task.cancel()  # the worker stops mid-body; state follows on the cancelled signal
+        else:
+            self._set(job, JobState.CANCELLED, message="")
+            self._check_idle()
+
+    def cancel_all(self) -> None:
+        for job in list(self._jobs):
+            self.cancel(job.id)
+
+    def retry(self, job_id: int) -> None:
+        job = self.job(job_id)
+        if job is None or job.state not in (JobState.FAILED, JobState.CANCELLED):
+            return
+        job.sent = job.total = 0
+        self._set(job, JobState.QUEUED, message="")
+        self._pump()
+
+    def retry_failed(self) -> None:
+        for job in self._jobs:
+            if job.state in (JobState.FAILED, JobState.CANCELLED):
+                self.retry(job.id)
+
+    def clear_finished(self) -> list[UploadJob]:
+        gone = [j for j in self._jobs if j.state in (JobState.DONE, JobState.REUSED)]
+        self._jobs = [j for j in self._jobs if j not in gone]
+        return gone
+
+    # -- running ------------------------------------------------------------------------------------
+    def _running(self) -> int:
+        return sum(1 for j in self._jobs if j.task is not None)
+
+    def _pump(self) -> None:
+        if self._upload_one is None:
+            return
+        limit = max(1, int(self._concurrency()))
+        for job in self._jobs:
+            if self._running() >= limit:
+                break
+            if job.state is JobState.QUEUED and job.task is None:
+                self._start(job)
+
+    def _start(self, job: UploadJob) -> None:
+        upload_one = self._upload_one
+        assert upload_one is not None
+        path = job.path
+        task: Task[Any] = self._runner.task(
+            lambda token: upload_one(path, token, task.report), name=f"upload {path.name}"
+        )
+        job.task = task
+        task.signals.progress.connect(lambda p, j=job: self._progress(j, p))
+        task.signals.result.connect(lambda r, j=job: self._done(j, r))
+        task.signals.failed.connect(lambda f, j=job: self._failed(j, f))
+        task.signals.cancelled.connect(lambda j=job: self._set(j, JobState.CANCELLED, message=""))
+        task.signals.ended.connect(lambda j=job: self._ended(j))
+        self._set(job, JobState.PREPARING)
+        task.start()
+
+    def _progress(self, job: UploadJob, progress: Any) -> None:
+        if job.finished:
+            return
+        job.sent = int(getattr(progress, "sent", 0))
+        job.total = int(getattr(progress, "total", 0))
+        self._set(job, JobState.UPLOADING)
+
+    def _done(self, job: UploadJob, result: Any) -> None:
+        job.result = result
+        reused = bool(getattr(result, "reused", False))
+        self._set(job, JobState.REUSED if reused else JobState.DONE, message="")
+        self.uploaded.emit(result, job)
+
+    def _failed(self, job: UploadJob, failure: ApiFailure) -> None:
+        self._set(job, JobState.FAILED, message=failure.message)
+
+    def _ended(self, job: UploadJob) -> None:
+        job.task = None
+        self._pump()
+        self._check_idle()
+
+    def _check_idle(self) -> None:
+        if not self.busy:
+            self.idle.emit()
+
+    def _set(self, job: UploadJob, state: JobState, message: str | None = None) -> None:
+        job.state = state
+        if message is not None:
+            job.message = message
+        self.job_changed.emit(job)
+
+
+# ---------------------------------------------------------------------------------------------- view
+
+_Index = QModelIndex | QPersistentModelIndex
+JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+
+
+class UploadJobsModel(QAbstractTableModel):
+    FILE, PROGRESS, STATE, ACTION = range(4)
+    HEADERS = ("File", "Progress", "State", "")
+
+    def __init__(self, queue: UploadQueue, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue = queue
+        self._jobs: list[UploadJob] = []
+        self._row_of: dict[int, int] = {}
+        queue.job_added.connect(self._added)
+        queue.job_changed.connect(self._changed)
+
+    def _added(self, job: UploadJob) -> None:
+        row = len(self._jobs)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._jobs.append(job)
+        self._row_of[job.id] = row
+        self.endInsertRows()
+
+    def _changed(self, job: UploadJob) -> None:
+        row = self._row_of.get(job.id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def clear_finished(self) -> None:
+        self._queue.clear_finished()
+        self.beginResetModel()
+        self._jobs = self._queue.jobs()
+        self._row_of = {j.id: i for i, j in enumerate(self._jobs)}
+        self.endResetModel()
+
+    def job(self, row: int) -> UploadJob:
+        return self._jobs[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        job = self._jobs[index.row()]
+        col = index.column()
+        if role == JOB_ROLE:
+            return job
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.FILE:
+                return job.path.name
+            if col == self.PROGRESS:
+                return f"{round(job.fraction * 100)} %"
+            if col == self.STATE:
+                return job.state_text
+            if col == self.ACTION:
+                return action_for(job)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.FILE:
+                return str(job.path)
+            if col == self.STATE:
+                return job.state_text
+            if col == self.ACTION and action_for(job):
+                return f"{action_for(job)} this upload"
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.ACTION and action_for(job):
+            return QApplication.palette().link()
+        return None
+
+
+def action_for(job: UploadJob) -> str:
+    if job.state in (JobState.QUEUED, JobState.PREPARING, JobState.UPLOADING):
+        return "Cancel"
+    if job.state in (JobState.FAILED, JobState.CANCELLED):
+        return "Retry"
+    return ""
+
+
+class _ProgressDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        job = index.data(JOB_ROLE)
+        if not isinstance(job, UploadJob):
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        rect = QRect(option.rect)
+        bar.rect = rect.adjusted(2, 3, -2, -3)
+        bar.minimum = 0
+        bar.maximum = 1000
+        bar.progress = round(job.fraction * 1000)
+        bar.text = f"{round(job.fraction * 100)} %"
+        bar.textVisible = True
+        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
+        style = QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class UploadPanel(QWidget):
+    """The queue as people see it; hidden while empty."""
+
+    def __init__(self, queue: UploadQueue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("uploadPanel")
+        self.queue = queue
+        self.model = UploadJobsModel(queue, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("uploadSummary")
+        top.addWidget(self.title, 1)
+        self.retry_button = QPushButton("Retry failed")
+        self.retry_button.setObjectName("retryFailedButton")
+        self.retry_button.clicked.connect(queue.retry_failed)
+        self.cancel_button = QPushButton("Cancel all")
+        self.cancel_button.setObjectName("cancelUploadsButton")
+        self.cancel_button.clicked.connect(queue.cancel_all)
+        self.clear_button = QPushButton("Clear finished")
+        self.clear_button.setObjectName("clearUploadsButton")
+        self.clear_button.clicked.connect(self._clear)
+        for b in (self.retry_button, self.cancel_button, self.clear_button):
+            top.addWidget(b)
+        layout.addLayout(top)
+
+        self.view = QTableView()
+        self.view.setObjectName("uploadTable")
+        self.view.setAccessibleName("Uploads")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setItemDelegateForColumn(UploadJobsModel.PROGRESS, _ProgressDelegate(self.view))
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(UploadJobsModel.FILE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(UploadJobsModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(UploadJobsModel.PROGRESS, 110)
+        header.setSectionResizeMode(UploadJobsModel.STATE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(UploadJobsModel.ACTION, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._act)
+        cancel = QAction("Cancel upload", self.view)
+        cancel.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        cancel.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        cancel.triggered.connect(self._cancel_selected)
+        self.view.addAction(cancel)
+        layout.addWidget(self.view)
+
+        queue.job_added.connect(self._refresh)
+        queue.job_changed.connect(self._refresh)
+        self._refresh()
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.column() == UploadJobsModel.ACTION:
+            self._act(index)
+
+    def _act(self, index: QModelIndex) -> None:
+        job = self.model.job(index.row())
+        action = action_for(job)
+        if action == "Cancel":
+            self.queue.cancel(job.id)
+        elif action == "Retry":
+            self.queue.retry(job.id)
+
+    def _cancel_selected(self) -> None:
+        for index in self.view.selectionModel().selectedRows():
+            self.queue.cancel(self.model.job(index.row()).id)
+
+    def _clear(self) -> None:
+        self.model.clear_finished()
+        self._refresh()
+
+    def _refresh(self, *_: object) -> None:
+        jobs = self.queue.jobs()
+        self.setVisible(bool(jobs))
+        done = sum(1 for j in jobs if j.state in (JobState.DONE, JobState.REUSED))
+        failed = sum(1 for j in jobs if j.state is JobState.FAILED)
+        active = sum(1 for j in jobs if not j.finished)
+        parts = [f"Uploads: {done} of {len(jobs)} done"]
+        if active:
+            parts.append(f"{active} in progress")
+        if failed:
+            parts.append(f"{failed} failed")
+        self.title.setText(" · ".join(parts))
+        self.retry_button.setEnabled(any(j.state in (JobState.FAILED, JobState.CANCELLED) for j in jobs))
+        self.cancel_button.setEnabled(active > 0)
+        self.clear_button.setEnabled(done > 0)
