@@ -71,3 +71,38 @@ def files(client: Any, store: Store) -> Any:
     from assistant.api.files import FileService
 
     return FileService(client, store, retention_seconds=30 * 86_400)
+
+
+REPORT_TEXT = "\n\n".join(
+    [
+        "The Harbour Lighthouse Report. This report describes the restoration of the old harbour "
+        "lighthouse between 2019 and 2024, its budget, its keepers, and the lamp that was installed in "
+        "the lantern room.",
+        "Budget. The restoration cost 2.4 million euros in total. The town council paid 1.1 million euros, "
+        "the maritime heritage fund paid 900,000 euros, and private donors gave the remaining 400,000 euros.",
+        "The lamp. A rotating LED lamp replaced the paraffin burner in March 2023. Its beam reaches "
+        "twenty-two nautical miles and it flashes white every six seconds.",
+        "Keepers. The last resident keeper, Marta Quint, left the lighthouse in 1987. Since then the light "
+        "has been automatic and volunteers open the tower to visitors on summer weekends.",
+    ]
+    + [
+        f"Appendix section {i}. Maintenance log entry {i}: the stairs, railings, windows and the copper dome "
+        f"were inspected; paint was renewed on floor {i % 7}; the weather station recorded wind, rain and "
+        "salt spray; no structural damage was found and the volunteers cleaned the lantern glass."
+        for i in range(1, 60)
+    ]
+)
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "lighthouse-report.txt"
+    path.write_text(REPORT_TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def chat(client: Any, store: Store) -> Any:
+    from assistant.api.chat import ChatService
+
+    return ChatService(client, store, max_tokens=1024)

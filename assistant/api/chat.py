@@ -1,0 +1,351 @@
+"""Chat service: requests built from a conversation and its files, streamed answers as typed events.
+
+Plain Python, blocking: run ``ask`` through ``bridge.TaskRunner.stream`` (each event arrives on the GUI
+thread as ``signals.item``). The turn is in the catalog before the request goes out, the answer is
+saved as it grows (``store.TurnWriter``), and its final state, usage and cost when it ends.
+
+Request layout (so prompt caching pays off turn after turn): the constant system prompt, then the
+first user message holds every attached file in attach order — PDF and text as ``document`` blocks
+(source file_id, ``title`` = file name, ``citations`` on), images as ``image`` blocks — with
+``cache_control`` on the last of them, so that prefix is byte-identical from turn to turn; then the
+earlier turns as plain text; the new question carries a second breakpoint so the history caches too.
+
+Public API::
+
+    Events (frozen dataclasses), ChatEvent = their union:
+      Started(turn)                  the question is saved (turn.state = streaming)
+      TextDelta(text)                the next piece of the answer
+      CitationEvent(citation)        a citation for the text so far (store.Citation)
+      UsageEvent(usage)              tokens so far (at the start: input and cache; at the end: final)
+      Done(turn, usage, cost, stop_reason)     complete; cost is pricing.TurnCost or None
+      Failed(failure, turn)          typed ApiFailure; the turn is saved as failed with its partial text
+    A cancelled stream (token, or the generator closed) ends without Done/Failed; the turn is saved as
+    incomplete with what arrived, and the connection is closed.
+
+    ModelInfo(id, display_name, created_at, max_input_tokens, max_tokens)
+    ChatRequest(params, files)       params: the kwargs of messages.create/stream; files: FileRecords
+
+    chat = ChatService(client, store, max_tokens=4096, cache_ttl="5m", prices=None, save_interval=1.0)
+    chat.build_request(conversation_id, question, *, before_turn=None) -> ChatRequest   # raises ApiFailure
+    chat.count_tokens(conversation_id, question) -> int                                  # raises ApiFailure
+    chat.ask(conversation_id, question, cancel=None) -> Iterator[ChatEvent]
+    chat.retry(turn_id, cancel=None) -> Iterator[ChatEvent]   # asks a failed/incomplete turn's question
+                                                              # again (the old turn is replaced)
+    chat.models() -> list[ModelInfo]                          # GET /v1/models, every page
+    conversation_total(store, conversation_id) -> TurnCost    # sum of the turns' costs (from usage)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from assistant.api.errors import ApiFailure, CancelToken, FailureKind, to_failure
+from assistant.api.pricing import PriceList, TurnCost, conversation_cost, turn_cost
+from assistant.store import Citation, FileRecord, FileState, Store, Turn, TurnState, TurnWriter, Usage
+
+if TYPE_CHECKING:
+    import anthropic
+
+__all__ = [
+    "ChatEvent",
+    "ChatRequest",
+    "ChatService",
+    "CitationEvent",
+    "Done",
+    "Failed",
+    "ModelInfo",
+    "Started",
+    "TextDelta",
+    "UsageEvent",
+    "conversation_total",
+]
+
+log = logging.getLogger(__name__)
+
+SYSTEM_PROMPT = (
+    "You answer questions about the documents the user has attached. Base your answers on those "
+    "documents, cite the passages you rely on, and say so when the documents do not answer the question."
+)
+DOCUMENT_TYPES = frozenset({"application/pdf", "text/plain"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
+@dataclass(frozen=True)
+class Started:
+    turn: Turn
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class CitationEvent:
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class UsageEvent:
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class Done:
+    turn: Turn
+    usage: Usage
+    cost: TurnCost | None
+    stop_reason: str | None
+
+
+@dataclass(frozen=True)
+class Failed:
+    failure: ApiFailure
+    turn: Turn
+
+
+ChatEvent = Started | TextDelta | CitationEvent | UsageEvent | Done | Failed
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    display_name: str
+    created_at: datetime | None
+    max_input_tokens: int | None
+    max_tokens: int | None
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    params: dict[str, Any]
+    files: tuple[FileRecord, ...]
+
+
+def _file_block(record: FileRecord) -> dict[str, Any]:
+    source = {"type": "file", "file_id": record.file_id}
+    if record.mime_type in IMAGE_TYPES:
+        return {"type": "image", "source": source}
+    if record.mime_type in DOCUMENT_TYPES:
+        return {
+            "type": "document",
+            "source": source,
+            "title": record.filename,
+            "citations": {"enabled": True},
+        }
+    raise ApiFailure(
+        FailureKind.BAD_REQUEST,
+        f"{record.filename} ({record.mime_type}) cannot be read in a conversation: only PDF, text and "
+        "JPEG/PNG/GIF/WebP images can. Remove it from the conversation.",
+    )
+
+
+def _unusable(record: FileRecord) -> ApiFailure | None:
+    if record.state is FileState.ACTIVE:
+        return None
+    if record.state is FileState.EXPIRED:
+        return ApiFailure(
+            FailureKind.FILE_EXPIRED,
+            f"{record.filename} has expired on the server. Renew it, or remove it from the conversation.",
+        )
+    return ApiFailure(
+        FailureKind.FILE_NOT_FOUND,
+        f"{record.filename} is no longer on the server. Upload it again, or remove it from the conversation.",
+    )
+
+
+class ChatService:
+    def __init__(
+        self,
+        client: anthropic.Anthropic,
+        store: Store,
+        *,
+        max_tokens: int = 4096,
+        cache_ttl: str = "5m",
+        prices: PriceList | None = None,
+        save_interval: float = 1.0,
+    ) -> None:
+        if cache_ttl not in ("5m", "1h"):
+            raise ValueError("cache_ttl must be '5m' or '1h'")
+        self._client = client
+        self._store = store
+        self._max_tokens = max_tokens
+        self._cache_ttl = cache_ttl
+        self._prices = prices
+        self._save_interval = save_interval
+
+    # ------------------------------------------------------------- requests
+
+    def _cache_control(self) -> dict[str, str]:
+        if self._cache_ttl == "1h":
+            return {"type": "ephemeral", "ttl": "1h"}
+        return {"type": "ephemeral"}
+
+    def build_request(
+        self, conversation_id: int, question: str, *, before_turn: int | None = None
+    ) -> ChatRequest:
+        conversation = self._store.get_conversation(conversation_id)
+        if conversation is None:
+            raise ApiFailure(FailureKind.LOCAL, "This conversation no longer exists.")
+        records: list[FileRecord] = []
+        for row_id in conversation.file_ids:
+            record = self._store.get_file(row_id)
+            if record is None or record.state is FileState.DELETED:
+                name = record.filename if record is not None else "An attached file"
+                raise ApiFailure(
+                    FailureKind.FILE_NOT_FOUND,
+                    f"{name} was deleted. Attach another file or remove it from the conversation.",
+                )
+            failure = _unusable(record)
+            if failure is not None:
+                raise failure
+            records.append(record)
+
+        file_blocks = [_file_block(r) for r in records]
+        if file_blocks:
+            file_blocks[-1]["cache_control"] = self._cache_control()
+
+        history = [
+            t
+            for t in self._store.list_turns(conversation_id)
+            if (before_turn is None or t.id < before_turn)
+            and t.state in (TurnState.COMPLETE, TurnState.INCOMPLETE)
+            and t.answer.strip()
+        ]
+        messages: list[dict[str, Any]] = []
+        for t in history:
+            messages.append({"role": "user", "content": [{"type": "text", "text": t.question}]})
+            messages.append({"role": "assistant", "content": [{"type": "text", "text": t.answer}]})
+        messages.append(
+            {
+                "role": "user",
+                "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}],
+            }
+        )
+        if file_blocks:
+            messages[0]["content"] = file_blocks + messages[0]["content"]
+        params: dict[str, Any] = {
+            "model": conversation.model,
+            "max_tokens": self._max_tokens,
+            "system": SYSTEM_PROMPT,
+            "messages": messages,
+        }
+        return ChatRequest(params, tuple(records))
+
+    def count_tokens(self, conversation_id: int, question: str) -> int:
+        request = self.build_request(conversation_id, question)
+        params = {k: v for k, v in request.params.items() if k != "max_tokens"}
+        try:
+            return int(self._client.messages.count_tokens(**params).input_tokens)
+        except Exception as exc:
+            raise to_failure(exc) from None
+
+    def models(self) -> list[ModelInfo]:
+        try:
+            return [
+                ModelInfo(
+                    id=m.id,
+                    display_name=m.display_name,
+                    created_at=getattr(m, "created_at", None),
+                    max_input_tokens=getattr(m, "max_input_tokens", None),
+                    max_tokens=getattr(m, "max_tokens", None),
+                )
+                for m in self._client.models.list(limit=1000)
+            ]
+        except Exception as exc:
+            raise to_failure(exc) from None
+
+    # ------------------------------------------------------------- streaming
+
+    def ask(
+        self, conversation_id: int, question: str, cancel: CancelToken | None = None
+    ) -> Iterator[ChatEvent]:
+        conversation = self._store.get_conversation(conversation_id)
+        if conversation is None:
+            raise ApiFailure(FailureKind.LOCAL, "This conversation no longer exists.")
+        turn = self._store.start_turn(conversation_id, question, conversation.model)
+        yield Started(turn)
+        yield from self._stream(turn, cancel)
+
+    def retry(self, turn_id: int, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
+        old = self._store.get_turn(turn_id)
+        if old is None:
+            raise ApiFailure(FailureKind.LOCAL, "That question no longer exists.")
+        self._store.delete_turn(turn_id)
+        yield from self.ask(old.conversation_id, old.question, cancel)
+
+    def _stream(self, turn: Turn, cancel: CancelToken | None) -> Iterator[ChatEvent]:
+        writer = TurnWriter(self._store, turn.id, interval=self._save_interval)
+        usage: Usage | None = None
+        try:
+            try:
+                request = self.build_request(turn.conversation_id, turn.question, before_turn=turn.id)
+            except ApiFailure as refused:
+                yield Failed(refused, writer.fail(refused.message))
+                return
+            self._store.touch_files(r.id for r in request.files)
+            completed = False
+            stop_reason: str | None = None
+            with self._client.messages.stream(**request.params) as stream:
+                for event in stream:
+                    if event.type == "text":
+                        writer.append(event.text)
+                        yield TextDelta(event.text)
+                    elif event.type == "citation":
+                        citation = Citation.from_api(event.citation)
+                        if citation is not None:
+                            writer.add_citation(citation)
+                            yield CitationEvent(citation)
+                    elif event.type == "message_start":
+                        usage = Usage.from_api(event.message.usage)
+                        yield UsageEvent(usage)
+                    elif event.type == "message_delta" and usage is not None:
+                        usage = Usage(
+                            usage.input_tokens,
+                            int(event.usage.output_tokens or 0),
+                            usage.cache_creation_input_tokens,
+                            usage.cache_read_input_tokens,
+                            usage.cache_write_5m_tokens,
+                            usage.cache_write_1h_tokens,
+                        )
+                    elif event.type == "message_stop":
+                        final = event.message
+                        usage = Usage.from_api(final.usage)
+                        stop_reason = final.stop_reason
+                        completed = True
+                    if cancel is not None and cancel.is_cancelled():
+                        break
+            if completed and usage is not None:
+                cost = turn_cost(usage, turn.model, self._prices)
+                done = writer.complete(usage, None if cost is None else cost.total)
+                yield UsageEvent(usage)
+                yield Done(done, usage, cost, stop_reason)
+            else:
+                self._interrupt(writer, turn, usage)
+        except GeneratorExit:
+            # Closed by the consumer (Stop): the ``with`` above has closed the connection.
+            self._interrupt(writer, turn, usage)
+            raise
+        except Exception as exc:
+            failure = to_failure(exc)
+            if failure.kind is FailureKind.CANCELLED:
+                self._interrupt(writer, turn, usage)
+                return
+            log.info("turn %s failed: %s", turn.id, failure)
+            yield Failed(failure, writer.fail(failure.message))
+
+    def _interrupt(self, writer: TurnWriter, turn: Turn, usage: Usage | None) -> None:
+        cost = None if usage is None else turn_cost(usage, turn.model, self._prices)
+        writer.interrupt(usage, None if cost is None else cost.total)
+
+
+def conversation_total(store: Store, conversation_id: int, prices: PriceList | None = None) -> TurnCost:
+    """Total cost of a conversation and what caching saved, recomputed from each turn's usage."""
+    return conversation_cost(
+        turn_cost(t.usage, t.model, prices) for t in store.list_turns(conversation_id) if t.usage is not None
+    )
+
