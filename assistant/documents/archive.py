@@ -1,0 +1,384 @@
+"""ZIP and tar archives as one text: each member's path as a heading, supported members converted, other
+members listed and skipped. Members are read as bounded streams (into spooled temporary files, never
+extracted by name), with guards on total size, member count, nesting depth and compression ratio;
+unsafe member paths (absolute, `..`, links, devices) are skipped and reported."""
+
+from __future__ import annotations
+
+import contextlib
+import stat
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import IO, BinaryIO, cast
+
+from .errors import DocumentError, DocumentErrorKind
+from .model import TEXT_KINDS, ArchiveLimits, DocumentKind
+from .office import convert_docx, convert_pptx, convert_xlsx, heading
+from .sink import TextSink, human_size
+from .sniff import HEAD_BYTES, choose_encoding, sniff
+
+SPOOL_IN_MEMORY = 4 * 1024 * 1024
+CHUNK = 1 << 20
+
+# Member-level failures that skip the member; everything else (the guards, output too large) stops.
+_SKIPPABLE = frozenset(
+    {
+        DocumentErrorKind.CORRUPT_DOCUMENT,
+        DocumentErrorKind.CORRUPT_PDF,
+        DocumentErrorKind.ENCRYPTED_PDF,
+        DocumentErrorKind.EMPTY,
+        DocumentErrorKind.UNSUPPORTED,
+    }
+)
+
+
+@dataclass
+class ArchiveReport:
+    """What happened to the members, for the caller's warnings."""
+
+    converted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "path (reason)"
+    unsafe: list[str] = field(default_factory=list)  # "path (reason)"
+
+
+@dataclass
+class _Budget:
+    limits: ArchiveLimits
+    archive_name: str
+    report: ArchiveReport = field(default_factory=ArchiveReport)
+    total_bytes: int = 0
+    members: int = 0
+
+    def count_member(self) -> None:
+        self.members += 1
+        if self.members > self.limits.max_members:
+            raise DocumentError(
+                DocumentErrorKind.ARCHIVE_TOO_MANY_MEMBERS,
+                f"“{self.archive_name}” holds more than {self.limits.max_members:,} files (nested archives "
+                "included), more than can be read safely. Unpack it and add the files you need.",
+            )
+
+    def reserve(self, size: int) -> None:
+        if self.total_bytes + size > self.limits.max_total_bytes:
+            raise DocumentError(
+                DocumentErrorKind.ARCHIVE_TOO_LARGE,
+                f"“{self.archive_name}” unpacks to more than {human_size(self.limits.max_total_bytes)}, "
+                "more than can be read safely. Unpack it and add the files you need.",
+            )
+
+    def ratio_exceeded(self) -> DocumentError:
+        return DocumentError(
+            DocumentErrorKind.ARCHIVE_COMPRESSION_RATIO,
+            f"“{self.archive_name}” expands to more than {self.limits.max_ratio:g} times its packed size, "
+            "which is how archive bombs are built, so it was not unpacked. If you trust it, unpack it "
+            "yourself and add the files you need.",
+        )
+
+
+def convert_archive(
+    stream: BinaryIO, sink: TextSink, *, name: str, detail: str, limits: ArchiveLimits
+) -> ArchiveReport:
+    """Convert the archive in `stream` (seekable; `detail` is "zip" or "tar[.gzip|.bzip2|.xz]")."""
+    budget = _Budget(limits=limits, archive_name=name)
+    sink.write(heading(1, f"Archive: {name}"))
+    _convert_any(stream, sink, budget, detail=detail, prefix="", depth=1)
+    return budget.report
+
+
+def _convert_any(
+    stream: BinaryIO, sink: TextSink, budget: _Budget, *, detail: str, prefix: str, depth: int
+) -> None:
+    if depth > budget.limits.max_depth:
+        raise DocumentError(
+            DocumentErrorKind.ARCHIVE_TOO_DEEP,
+            f"“{budget.archive_name}” has archives nested more than {budget.limits.max_depth} deep "
+            f"(at “{prefix.rstrip('/')}”), more than can be read safely. "
+            "Unpack it and add the files you need.",
+        )
+    if detail == "zip":
+        _convert_zip(stream, sink, budget, prefix=prefix, depth=depth)
+    else:
+        _convert_tar(stream, sink, budget, prefix=prefix, depth=depth)
+
+
+def unsafe_reason(member: str) -> str | None:
+    """Why a member name must not be used as a path, or None when it is a plain relative path."""
+    if not member or "\x00" in member:
+        return "an empty or invalid name"
+    normalised = member.replace("\\", "/")
+    if normalised.startswith("/") or (len(normalised) > 1 and normalised[1] == ":"):
+        return "an absolute path"
+    if ".." in PurePosixPath(normalised).parts:
+        return "a path that climbs out of the archive (..)"
+    return None
+
+
+def _member_heading(sink: TextSink, depth: int, path: str) -> None:
+    sink.write(heading(1 + depth, path))
+
+
+def _skip(sink: TextSink, budget: _Budget, path: str, reason: str, *, unsafe: bool = False) -> None:
+    (budget.report.unsafe if unsafe else budget.report.skipped).append(f"{path} ({reason})")
+    sink.write(f"(skipped: {reason})\n\n")
+
+
+# ---------------------------------------------------------------- zip
+
+
+def _convert_zip(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: str, depth: int) -> None:
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _damaged(budget, prefix) from exc
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if budget.members + len(infos) > budget.limits.max_members:
+            budget.members += len(infos)
+            budget.count_member()
+        # The declared sizes are what zipfile will produce at most; refuse before reading anything.
+        budget.reserve(sum(i.file_size for i in infos))
+        for info in infos:
+            budget.count_member()
+            path = prefix + info.filename
+            _member_heading(sink, depth, path)
+            reason = unsafe_reason(info.filename)
+            mode = info.external_attr >> 16
+            if reason is None and mode and not (stat.S_ISREG(mode) or stat.S_IFMT(mode) == 0):
+                reason = "a link or special file" if not stat.S_ISLNK(mode) else "a symbolic link"
+            if reason is not None:
+                _skip(sink, budget, path, reason, unsafe=True)
+                continue
+            if info.flag_bits & 0x1:
+                _skip(sink, budget, path, "protected with a password")
+                continue
+            if info.file_size > budget.limits.max_member_bytes:
+                _skip(sink, budget, path, f"larger than {human_size(budget.limits.max_member_bytes)}")
+                continue
+            if (
+                info.file_size > budget.limits.ratio_floor_bytes
+                and info.file_size > budget.limits.max_ratio * max(info.compress_size, 1)
+            ):
+                raise budget.ratio_exceeded()
+            try:
+                member = archive.open(info)
+            except (NotImplementedError, zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
+                _skip(sink, budget, path, f"cannot be unpacked ({exc})")
+                continue
+            try:
+                with member, _spool(member, budget, declared=info.file_size) as spooled:
+                    _convert_member(spooled, sink, budget, path=path, depth=depth)
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                _skip(sink, budget, path, f"damaged ({exc})")
+
+
+# ---------------------------------------------------------------- tar
+
+
+class _CountingReader:
+    """Counts the (compressed) bytes tarfile pulls from the archive, for the ratio guard."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.consumed = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.consumed += len(data)
+        return data
+
+
+def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: str, depth: int) -> None:
+    counting = _CountingReader(stream)
+    start_total = budget.total_bytes
+    try:
+        # Stream mode ("r|*"): one pass, members in order, nothing kept but their headers.
+        archive = tarfile.open(fileobj=cast(IO[bytes], counting), mode="r|*")  # noqa: SIM115 (closed below)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise _damaged(budget, prefix) from exc
+    with archive:
+        try:
+            for info in archive:
+                if info.isdir():
+                    continue
+                budget.count_member()
+                path = prefix + info.name
+                _member_heading(sink, depth, path)
+                # Stream mode reads through every member, skipped or not: all of them count.
+                budget.reserve(info.size)
+                reason = unsafe_reason(info.name)
+                if reason is None and not info.isreg():
+                    reason = (
+                        "a symbolic link"
+                        if info.issym()
+                        else "a hard link"
+                        if info.islnk()
+                        else "a device, fifo or other special file"
+                    )
+                if reason is not None:
+                    _skip(sink, budget, path, reason, unsafe=True)
+                    continue
+                if info.size > budget.limits.max_member_bytes:
+                    budget.total_bytes += info.size
+                    _skip(sink, budget, path, f"larger than {human_size(budget.limits.max_member_bytes)}")
+                    continue
+                member = archive.extractfile(info)
+                if member is None:
+                    _skip(sink, budget, path, "not a regular file", unsafe=True)
+                    continue
+
+                def check_ratio(base: int = start_total) -> None:
+                    unpacked = budget.total_bytes - base
+                    if (
+                        unpacked > budget.limits.ratio_floor_bytes
+                        and unpacked > budget.limits.max_ratio * max(counting.consumed, 1)
+                    ):
+                        raise budget.ratio_exceeded()
+
+                with member, _spool(member, budget, declared=info.size, on_chunk=check_ratio) as spooled:
+                    _convert_member(spooled, sink, budget, path=path, depth=depth)
+        except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+            raise _damaged(budget, prefix) from exc
+
+
+def _damaged(budget: _Budget, prefix: str) -> DocumentError:
+    where = f" (at “{prefix.rstrip('/')}”)" if prefix else ""
+    return DocumentError(
+        DocumentErrorKind.CORRUPT_DOCUMENT,
+        f"“{budget.archive_name}” is damaged or incomplete{where} and cannot be unpacked. "
+        "Download or create the archive again, or unpack it yourself and add the files.",
+    )
+
+
+# ---------------------------------------------------------------- members
+
+
+@contextlib.contextmanager
+def _spool(
+    member: IO[bytes], budget: _Budget, *, declared: int, on_chunk: Callable[[], None] | None = None
+) -> Iterator[BinaryIO]:
+    """Copy a member into a spooled temporary file (memory up to a few MB, then an anonymous temp
+    file), counting real bytes against the budget."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spooled:
+        read = 0
+        while chunk := member.read(CHUNK):
+            read += len(chunk)
+            if read > declared:
+                raise DocumentError(
+                    DocumentErrorKind.ARCHIVE_TOO_LARGE,
+                    f"“{budget.archive_name}” has a member that unpacks to more than its recorded size, "
+                    "a sign of a damaged or crafted archive, so it was not unpacked.",
+                )
+            budget.total_bytes += len(chunk)
+            budget.reserve(0)
+            if on_chunk is not None:
+                on_chunk()
+            spooled.write(chunk)
+        spooled.seek(0)
+        yield cast(BinaryIO, spooled)
+
+
+def _reopen(stream: BinaryIO) -> Callable[[], AbstractContextManager[BinaryIO]]:
+    def reopen() -> AbstractContextManager[BinaryIO]:
+        stream.seek(0)
+        return contextlib.nullcontext(stream)
+
+    return reopen
+
+
+def _convert_member(stream: BinaryIO, sink: TextSink, budget: _Budget, *, path: str, depth: int) -> None:
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    if not head:
+        _skip(sink, budget, path, "empty")
+        return
+    sniffed = sniff(head, _reopen(stream))
+    stream.seek(0)
+    level = 1 + depth
+    kind = sniffed.kind
+    try:
+        if kind is DocumentKind.ARCHIVE:
+            _convert_any(stream, sink, budget, detail=sniffed.detail, prefix=path + "/", depth=depth + 1)
+        elif kind in TEXT_KINDS:
+            write_text(stream, sink)
+        elif kind is DocumentKind.PDF:
+            from .pdf import pdf_text
+
+            pdf_text(stream, sink, name=path, level=level)
+        elif kind in (DocumentKind.DOCX, DocumentKind.XLSX, DocumentKind.PPTX):
+            convert_office(kind, stream, sink, name=path, level=level)
+        elif kind is DocumentKind.IMAGE:
+            _skip(sink, budget, path, "an image; images inside archives are not read, add it on its own")
+            return
+        else:
+            _skip(sink, budget, path, f"not a supported kind ({sniffed.detail})")
+            return
+    except DocumentError as exc:
+        if exc.kind not in _SKIPPABLE:
+            raise
+        _skip(sink, budget, path, exc.message)
+        return
+    budget.report.converted.append(path)
+
+
+def write_text(stream: BinaryIO, sink: TextSink) -> str:
+    """Decode a text stream (BOM, UTF-8, cp1252, latin-1) into the sink; returns the encoding used."""
+    encoding = choose_encoding(stream)
+    stream.seek(0)
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    last = ""
+    while chunk := stream.read(CHUNK):
+        text = decoder.decode(chunk)
+        if text:
+            sink.content(text)
+            last = text
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        sink.content(tail)
+        last = tail
+    if last and not last.endswith("\n"):
+        sink.write("\n")
+    sink.write("\n")
+    return encoding
+
+
+_OFFICE_LABEL = {
+    DocumentKind.DOCX: "Word document",
+    DocumentKind.XLSX: "Excel workbook",
+    DocumentKind.PPTX: "PowerPoint presentation",
+}
+
+
+def convert_office(kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name: str, level: int) -> None:
+    converters = {
+        DocumentKind.DOCX: convert_docx,
+        DocumentKind.XLSX: convert_xlsx,
+        DocumentKind.PPTX: convert_pptx,
+    }
+    converter = converters[kind]
+    before = sink.has_content
+    sink.has_content = False
+    try:
+        converter(stream, sink, level=level)
+    except DocumentError:
+        raise
+    except Exception as exc:  # the libraries raise anything from KeyError to lxml errors on damage
+        raise DocumentError(
+            DocumentErrorKind.CORRUPT_DOCUMENT,
+            f"“{name}” looks like a {_OFFICE_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
+            "Open it in its application and save it again, then add the new copy.",
+        ) from exc
+    found = sink.has_content
+    sink.has_content = before or found
+    if not found:
+        raise DocumentError(
+            DocumentErrorKind.EMPTY,
+            f"“{name}” has no text to read. Add a {_OFFICE_LABEL[kind]} with some text in it.",
+        )

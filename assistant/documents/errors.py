@@ -1,0 +1,39 @@
+"""The one exception this package raises: a kind to switch on and a message a person can act on."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DocumentErrorKind(StrEnum):
+    """Why a file cannot be prepared for upload."""
+
+    NOT_FOUND = "not_found"
+    NOT_A_FILE = "not_a_file"  # a folder, socket, device or fifo
+    UNREADABLE = "unreadable"  # permissions or an I/O error
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    UNSUPPORTED = "unsupported"
+    ENCRYPTED_PDF = "encrypted_pdf"
+    CORRUPT_PDF = "corrupt_pdf"
+    CORRUPT_DOCUMENT = "corrupt_document"  # a .docx/.xlsx/.pptx (or archive) the library cannot read
+    ARCHIVE_TOO_LARGE = "archive_too_large"
+    ARCHIVE_TOO_MANY_MEMBERS = "archive_too_many_members"
+    ARCHIVE_TOO_DEEP = "archive_too_deep"
+    ARCHIVE_COMPRESSION_RATIO = "archive_compression_ratio"
+    UNSAFE_ARCHIVE_PATH = "unsafe_archive_path"
+
+
+class DocumentError(Exception):
+    """A file that cannot be uploaded, decided before any byte is sent.
+
+    `message` says what happened and what to do; it names the file, so it can be shown as is.
+    """
+
+    def __init__(self, kind: DocumentErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"DocumentError({self.kind.value!r}, {self.message!r})"

@@ -1,0 +1,224 @@
+"""Word, Excel and PowerPoint to Markdown-like text that keeps what a reader needs to cite: headings and
+tables in body order; sheet names, used ranges and cell references; slide numbers, titles and notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import warnings
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from .sink import TextSink
+
+
+def heading(level: int, text: str) -> str:
+    return "#" * max(1, min(6, level)) + " " + " ".join(text.split()) + "\n\n"
+
+
+def _cell_text(text: str) -> str:
+    return "<br>".join(line.strip() for line in text.strip().splitlines()).replace("|", "\\|")
+
+
+def write_table(sink: TextSink, rows: Iterable[list[str]]) -> None:
+    """A Markdown table; the first row is the header. Ragged rows are padded."""
+    materialised = [[_cell_text(c) for c in row] for row in rows]
+    if not materialised:
+        return
+    width = max(len(r) for r in materialised)
+    if width == 0:
+        return
+    for i, cells in enumerate(materialised):
+        padded = cells + [""] * (width - len(cells))
+        sink.content("| " + " | ".join(padded) + " |\n")
+        if i == 0:
+            sink.write("|" + "---|" * width + "\n")
+    sink.write("\n")
+
+
+# ---------------------------------------------------------------- Word
+
+
+_LIST_PREFIX = {"List Bullet": "- ", "List Number": "1. ", "List Paragraph": "- "}
+
+
+def convert_docx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
+    """Headings as Markdown `#` (Title and Heading 1 -> `#`, shifted by `level`), paragraphs, lists and
+    tables, in body order."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(stream)
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text
+            if not text.strip():
+                continue
+            style = block.style.name if block.style is not None and block.style.name else ""
+            heading_level = _heading_level(style)
+            if heading_level:
+                sink.content(heading(level + heading_level, text))
+                continue
+            prefix = next((p for s, p in _LIST_PREFIX.items() if style.startswith(s)), "")
+            sink.content(prefix + text.strip() + "\n\n")
+        elif isinstance(block, Table):
+            write_table(sink, _docx_rows(block))
+
+
+def _heading_level(style: str) -> int:
+    if style == "Title":
+        return 1
+    if style.startswith("Heading "):
+        digits = style.removeprefix("Heading ").strip()
+        if digits.isdigit():
+            return min(int(digits), 6)
+    return 0
+
+
+def _docx_rows(table: Any) -> Iterator[list[str]]:
+    for row in table.rows:
+        cells: list[str] = []
+        previous: Any = None
+        for cell in row.cells:
+            # A merged cell is returned once per grid column it spans; show its text once.
+            cells.append("" if cell is previous else cell.text)
+            previous = cell
+        yield cells
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _format_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def convert_xlsx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
+    """Each sheet as `## Name (A1:D10)` with its exact used range, then its non-empty rows as a table
+    whose first column is the row number and whose header is the column letters. Rows are streamed
+    (read-only workbook); each sheet is staged in a temporary file so its range can head it."""
+    import openpyxl
+
+    # openpyxl warns (UserWarning) about features it drops when reading files from other writers,
+    # e.g. "Workbook contains no default style" or unsupported extensions; they do not affect values.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    try:
+        for sheet in workbook.worksheets:
+            _convert_sheet(sheet, sink, level)
+    finally:
+        workbook.close()
+
+
+def _convert_sheet(sheet: Any, sink: TextSink, level: int) -> None:
+    min_row = min_col = 10**9
+    max_row = max_col = 0
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as staged:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension: read what is there
+            for row in sheet.iter_rows():
+                values: list[tuple[int, str]] = []
+                row_number = 0
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is None or value == "":
+                        continue
+                    text = _format_value(value)
+                    if not text.strip():
+                        continue
+                    values.append((cell.column, text))
+                    row_number = cell.row
+                if not values:
+                    continue
+                min_row = min(min_row, row_number)
+                max_row = max(max_row, row_number)
+                min_col = min(min_col, values[0][0])
+                max_col = max(max_col, values[-1][0])
+                staged.write(json.dumps([row_number, values]) + "\n")
+        if not max_row:
+            sink.write(heading(level + 2, f"{sheet.title} (empty)"))
+            return
+        used = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
+        sink.write(heading(level + 2, f"{sheet.title} ({used})"))
+        columns = range(min_col, max_col + 1)
+        sink.write("| Row | " + " | ".join(column_letter(c) for c in columns) + " |\n")
+        sink.write("|---|" + "---|" * len(columns) + "\n")
+        staged.seek(0)
+        for line in staged:
+            row_number, values = json.loads(line)
+            by_col = dict(values)
+            cells = [_cell_text(by_col.get(c, "")) for c in columns]
+            sink.content(f"| {row_number} | " + " | ".join(cells) + " |\n")
+        sink.write("\n")
+
+
+# ---------------------------------------------------------------- PowerPoint
+
+
+def convert_pptx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
+    """`## Slide N: title`, the text of every text frame and table in shape order (groups included),
+    then `### Notes` with the speaker notes."""
+    from pptx import Presentation
+
+    presentation = Presentation(stream)
+    for number, slide in enumerate(presentation.slides, start=1):
+        title_shape = slide.shapes.title
+        title = title_shape.text_frame.text.strip() if title_shape is not None else ""
+        sink.write(heading(level + 2, f"Slide {number}: {title}" if title else f"Slide {number}"))
+        if title:
+            sink.has_content = True
+        for shape in _walk_shapes(slide.shapes):
+            if title_shape is not None and shape.shape_id == title_shape.shape_id:
+                continue
+            if getattr(shape, "has_table", False) and shape.has_table:
+                write_table(sink, ([cell.text for cell in row.cells] for row in shape.table.rows))
+            elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+                _write_text_frame(sink, shape.text_frame)
+        if slide.has_notes_slide:
+            frame = slide.notes_slide.notes_text_frame
+            if frame is not None and frame.text.strip():
+                sink.write(heading(level + 3, "Notes"))
+                _write_text_frame(sink, frame)
+
+
+def _walk_shapes(shapes: Iterable[Any]) -> Iterator[Any]:
+    for shape in shapes:
+        inner = getattr(shape, "shapes", None)
+        if inner is not None:
+            yield from _walk_shapes(inner)
+        else:
+            yield shape
+
+
+def _write_text_frame(sink: TextSink, frame: Any) -> None:
+    lines = []
+    for paragraph in frame.paragraphs:
+        text = paragraph.text.replace("\v", " ")
+        if text.strip():
+            lines.append("  " * paragraph.level + text.strip())
+    if lines:
+        sink.content("\n".join(lines) + "\n\n")

@@ -1,0 +1,46 @@
+"""Where converted text goes: a UTF-8 file, written in pieces, that refuses to grow past a limit."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from .errors import DocumentError, DocumentErrorKind
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+class TextSink:
+    """Accepts text in pieces, encodes it as UTF-8 and counts the bytes. `has_content` tells whether
+    any document text (as opposed to headings the converter added) was written."""
+
+    def __init__(self, out: BinaryIO, limit: int) -> None:
+        self._out = out
+        self._limit = limit
+        self.bytes_written = 0
+        self.has_content = False
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8", "replace")
+        self.bytes_written += len(data)
+        if self.bytes_written > self._limit:
+            raise DocumentError(
+                DocumentErrorKind.TOO_LARGE,
+                f"Its text comes to more than {human_size(self._limit)}, the most one upload can take. "
+                "Split it into smaller files and add those.",
+            )
+        self._out.write(data)
+
+    def content(self, text: str) -> None:
+        """Write document content, so that a conversion that found no text can be told apart."""
+        if not self.has_content and text.strip():
+            self.has_content = True
+        self.write(text)

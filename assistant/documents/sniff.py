@@ -1,0 +1,341 @@
+"""What a file is, from its first bytes (and, for zips, its member names), and how its text is encoded."""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import lzma
+import zipfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from .model import DocumentKind
+
+HEAD_BYTES = 8192
+
+# Reopens the whole content from its start, as a context manager (a file, or a rewound spool).
+Opener = Callable[[], AbstractContextManager[BinaryIO]]
+
+IMAGE_MIME = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+IMAGE_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """The content's verdict. `kind` None means not something we can read; `detail` says what it is."""
+
+    kind: DocumentKind | None
+    detail: str  # "pdf", "png", "zip", "tar", "tar.gz", "docx", "text", "ole2", "odf", "gzip", "binary", ...
+    mime: str | None = None  # for images
+
+
+# Extensions -> the kind the name claims; used for text subkinds and for mismatch warnings.
+_EXT_KIND: dict[str, DocumentKind] = {
+    ".pdf": DocumentKind.PDF,
+    ".docx": DocumentKind.DOCX,
+    ".xlsx": DocumentKind.XLSX,
+    ".pptx": DocumentKind.PPTX,
+    ".png": DocumentKind.IMAGE,
+    ".jpg": DocumentKind.IMAGE,
+    ".jpeg": DocumentKind.IMAGE,
+    ".gif": DocumentKind.IMAGE,
+    ".webp": DocumentKind.IMAGE,
+    ".zip": DocumentKind.ARCHIVE,
+    ".tar": DocumentKind.ARCHIVE,
+    ".tgz": DocumentKind.ARCHIVE,
+    ".gz": DocumentKind.ARCHIVE,
+    ".tbz2": DocumentKind.ARCHIVE,
+    ".bz2": DocumentKind.ARCHIVE,
+    ".txz": DocumentKind.ARCHIVE,
+    ".xz": DocumentKind.ARCHIVE,
+    ".txt": DocumentKind.TEXT,
+    ".text": DocumentKind.TEXT,
+    ".md": DocumentKind.MARKDOWN,
+    ".markdown": DocumentKind.MARKDOWN,
+    ".rst": DocumentKind.MARKDOWN,
+    ".csv": DocumentKind.CSV,
+    ".tsv": DocumentKind.CSV,
+    ".json": DocumentKind.JSON,
+    ".jsonl": DocumentKind.JSONL,
+    ".ndjson": DocumentKind.JSONL,
+    ".xml": DocumentKind.XML,
+    ".svg": DocumentKind.XML,
+    ".yaml": DocumentKind.YAML,
+    ".yml": DocumentKind.YAML,
+    ".toml": DocumentKind.CODE,
+    ".ini": DocumentKind.CODE,
+    ".cfg": DocumentKind.CODE,
+    ".html": DocumentKind.HTML,
+    ".htm": DocumentKind.HTML,
+    ".log": DocumentKind.LOG,
+}
+_CODE_EXTS = frozenset(
+    [
+        ".py",
+        ".pyi",
+        ".js",
+        ".mjs",
+        ".cjs",
+        ".ts",
+        ".tsx",
+        ".jsx",
+        ".java",
+        ".kt",
+        ".kts",
+        ".scala",
+        ".c",
+        ".h",
+        ".cc",
+        ".cpp",
+        ".cxx",
+        ".hpp",
+        ".hh",
+        ".cs",
+        ".go",
+        ".rs",
+        ".rb",
+        ".php",
+        ".pl",
+        ".pm",
+        ".swift",
+        ".m",
+        ".mm",
+        ".r",
+        ".jl",
+        ".lua",
+        ".sh",
+        ".bash",
+        ".zsh",
+        ".fish",
+        ".ps1",
+        ".bat",
+        ".cmd",
+        ".sql",
+        ".css",
+        ".scss",
+        ".sass",
+        ".less",
+        ".vue",
+        ".svelte",
+        ".dart",
+        ".ex",
+        ".exs",
+        ".erl",
+        ".hrl",
+        ".hs",
+        ".ml",
+        ".mli",
+        ".fs",
+        ".fsx",
+        ".clj",
+        ".cljs",
+        ".el",
+        ".vim",
+        ".tex",
+        ".bib",
+        ".gradle",
+        ".cmake",
+        ".mk",
+        ".proto",
+        ".graphql",
+        ".tf",
+        ".nix",
+        ".zig",
+        ".asm",
+        ".s",
+        ".f90",
+        ".f",
+        ".pas",
+        ".groovy",
+        ".diff",
+        ".patch",
+    ]
+)
+_CODE_NAMES = frozenset({"makefile", "dockerfile", "cmakelists.txt", "gemfile", "rakefile", "vagrantfile"})
+
+# Legacy binary office formats and OpenDocument: say what to do instead.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def kind_from_name(name: str) -> DocumentKind | None:
+    lower = name.lower()
+    if lower in _CODE_NAMES:
+        return DocumentKind.CODE
+    dot = lower.rfind(".")
+    if dot < 0:
+        return None
+    ext = lower[dot:]
+    if ext in _CODE_EXTS:
+        return DocumentKind.CODE
+    return _EXT_KIND.get(ext)
+
+
+def text_kind_from_name(name: str) -> DocumentKind:
+    """The text subkind a name suggests; plain text when it suggests none (or a binary kind)."""
+    claimed = kind_from_name(name)
+    return claimed if claimed in _TEXT_SUBKINDS else DocumentKind.TEXT
+
+
+_TEXT_SUBKINDS = frozenset(
+    {
+        DocumentKind.TEXT,
+        DocumentKind.MARKDOWN,
+        DocumentKind.CSV,
+        DocumentKind.JSON,
+        DocumentKind.JSONL,
+        DocumentKind.XML,
+        DocumentKind.YAML,
+        DocumentKind.HTML,
+        DocumentKind.LOG,
+        DocumentKind.CODE,
+    }
+)
+
+
+def sniff(head: bytes, open_stream: Opener) -> Sniffed:
+    """Classify content from its first bytes. `open_stream` reopens the whole content (seekable) when
+    the head is not enough: a zip's member names, or the start of a compressed tar."""
+    if head.lstrip(b"\x00\t\n\r\f ")[:5] == b"%PDF-":
+        return Sniffed(DocumentKind.PDF, "pdf")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed(DocumentKind.IMAGE, "png", IMAGE_MIME["png"])
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed(DocumentKind.IMAGE, "jpeg", IMAGE_MIME["jpeg"])
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return Sniffed(DocumentKind.IMAGE, "gif", IMAGE_MIME["gif"])
+    if len(head) >= 12 and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return Sniffed(DocumentKind.IMAGE, "webp", IMAGE_MIME["webp"])
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(open_stream)
+    if head.startswith(OLE2_MAGIC):
+        return Sniffed(None, "ole2")
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return Sniffed(DocumentKind.ARCHIVE, "tar")
+    for magic, detail in _COMPRESSORS:
+        if head.startswith(magic):
+            return _sniff_compressed(open_stream, detail)
+    if is_probably_text(head):
+        return Sniffed(DocumentKind.TEXT, "text")
+    return Sniffed(None, "binary")
+
+
+_COMPRESSORS: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
+
+
+def _decompressed_head(raw: BinaryIO, detail: str) -> bytes:
+    if detail == "gzip":
+        with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+            return gz.read(512)
+    if detail == "bzip2":
+        with bz2.BZ2File(raw, mode="rb") as bz:
+            return bz.read(512)
+    with lzma.LZMAFile(raw, mode="rb") as xz:
+        return xz.read(512)
+
+
+def _sniff_compressed(open_stream: Opener, detail: str) -> Sniffed:
+    try:
+        with open_stream() as raw:
+            block = _decompressed_head(raw, detail)
+    except (OSError, EOFError, lzma.LZMAError, ValueError):
+        return Sniffed(None, detail)
+    if len(block) >= 262 and block[257:262] == b"ustar":
+        return Sniffed(DocumentKind.ARCHIVE, f"tar.{detail}")
+    return Sniffed(None, detail)
+
+
+def _sniff_zip(open_stream: Opener) -> Sniffed:
+    try:
+        with open_stream() as raw, zipfile.ZipFile(raw) as zf:
+            names = set(zf.namelist())
+            mimetype = b""
+            if "mimetype" in names:
+                with zf.open("mimetype") as m:
+                    mimetype = m.read(100)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return Sniffed(None, "broken zip")
+    if "[Content_Types].xml" in names:
+        if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+            return Sniffed(DocumentKind.DOCX, "docx")
+        if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+            return Sniffed(DocumentKind.XLSX, "xlsx")
+        if "ppt/presentation.xml" in names or any(n.startswith("ppt/") for n in names):
+            return Sniffed(DocumentKind.PPTX, "pptx")
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        return Sniffed(None, "odf")
+    if mimetype.startswith(b"application/epub"):
+        return Sniffed(None, "epub")
+    return Sniffed(DocumentKind.ARCHIVE, "zip")
+
+
+def is_probably_text(head: bytes) -> bool:
+    """No NULs (unless a UTF-16/32 BOM says so), few control characters, and it decodes."""
+    if not head:
+        return True
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    if controls > max(2, len(head) // 100):
+        return False
+    try:
+        # The head may end inside a multi-byte character: decode incrementally, not final.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return _decodes_single_byte(head)
+    return True
+
+
+def _decodes_single_byte(head: bytes) -> bool:
+    # cp1252 leaves five bytes undefined; latin-1 takes every byte. Most bytes should be printable.
+    text = head.decode("latin-1")
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n\f")
+    return printable >= 0.9 * len(text)
+
+
+def choose_encoding(stream: BinaryIO) -> str:
+    """The encoding of a text stream (read to its end): a BOM, else UTF-8 if all of it decodes, else
+    cp1252 if all of it decodes, else latin-1. Returns a Python codec name; "utf-8-sig" for a BOM."""
+    head = stream.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    utf8_ok = cp1252_ok = True
+    chunk = head
+    while chunk:
+        if utf8_ok:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                utf8_ok = False
+        if cp1252_ok:
+            try:
+                cp1252.decode(chunk)
+            except UnicodeDecodeError:
+                cp1252_ok = False
+        if not utf8_ok and not cp1252_ok:
+            break
+        chunk = stream.read(1 << 20)
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
+    if utf8_ok:
+        return "utf-8"
+    return "cp1252" if cp1252_ok else "latin-1"
+
+
+def head_of(stream: BinaryIO) -> bytes:
+    return stream.read(HEAD_BYTES)
