@@ -42,6 +42,18 @@ INTERFACE CONTRACT (shared by the server and this module; keep these names and s
 
     def count_request_tokens(body: dict[str, object], resolve: FileResolver) -> int
         # input_tokens for POST /v1/messages/count_tokens (same validation, no cache effects).
+
+Beyond the contract: `plan_message(..., max_input_tokens=N)` (keyword, default MAX_INPUT_TOKENS) rejects a
+longer prompt with the API's "prompt is too long" 400; citations of `content` documents are
+`content_block_location`. The tokenizer is documented in engine_text, the prompt-cache rules in
+engine_cache (MIN_CACHEABLE_TOKENS, LOOKBACK_BLOCKS, TTLs), document reading and its LRU in engine_docs.
+
+How an answer is made: the question is the text of the last user message; every document is split into
+passages (paragraphs, long ones into sentence groups; within one PDF page), scored with BM25 over
+lower-cased, lightly stemmed words without stopwords, and the best few (at most MAX_PASSAGES, each at least
+RELATIVE_THRESHOLD of the best) are quoted, each in its own text block whose citation's `cited_text` is
+exactly the source text at its location. No match: an honest "found nothing" naming the documents (or,
+for an empty question or a request for a summary, the documents' opening passages). Deterministic.
 """
 
 from __future__ import annotations
@@ -730,7 +742,16 @@ def _select(request: _Request, passages: list[_Passage]) -> list[_Passage]:
     if not ranked:
         return []
     best = scores[ranked[0]]
-    return [passages[i] for i in ranked[:MAX_PASSAGES] if scores[i] >= RELATIVE_THRESHOLD * best]
+    chosen: list[_Passage] = []
+    seen: set[str] = set()
+    for i in ranked:
+        if len(chosen) == MAX_PASSAGES or scores[i] < RELATIVE_THRESHOLD * best:
+            break
+        flat = collapse(passages[i].text).lower()
+        if flat not in seen:  # running headers and repeated boilerplate are quoted once
+            seen.add(flat)
+            chosen.append(passages[i])
+    return chosen
 
 
 def _opening(documents: list[_Document], passages: list[_Passage]) -> list[_Passage]:
@@ -755,7 +776,10 @@ def _compose(request: _Request) -> list[PlannedBlock]:
     lead: str
     if not documents:
         if request.images:
-            lead = "This is the local Anthropic API sandbox, which runs offline and cannot see images."
+            lead = (
+                "This is the local Anthropic API sandbox: it runs offline and answers only by quoting "
+                "documents attached to the conversation, and no document is attached here."
+            )
         else:
             lead = (
                 "This is the local Anthropic API sandbox: it runs offline and answers only by quoting "

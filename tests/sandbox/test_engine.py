@@ -733,3 +733,14 @@ def test_odd_text_is_handled(files: Files) -> None:
     )
     found = citations(plan(body, files))
     assert found and "espresso" in str(found[0]["cited_text"])
+
+
+def test_repeated_passages_are_quoted_once(files: Files) -> None:
+    text = (
+        "Refund desk: call 555.\n\nOpening hours.\n\nRefund desk: call 555.\n\n"
+        "Refunds take five days at the desk."
+    )
+    found = citations(plan(ask(doc_text(text), question="refund desk"), files))
+    quoted = [str(c["cited_text"]) for c in found]
+    assert len(quoted) == len(set(quoted)) >= 2
+    assert "Refunds take five days at the desk." in quoted
