@@ -153,12 +153,15 @@ def test_replace_keeps_row_and_conversations(files: FileService, store: Store, t
     assert [f.file_id for f in files.list_remote()] == [renewed.file_id]
 
 
-def test_file_too_large_refused_before_sending(files: FileService, sandbox: Any, tmp_path: Path) -> None:
-    sandbox.max_file_size = 1000
+def test_file_over_500_mb_refused_before_sending(files: FileService, sandbox: Any, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as fh:
+        fh.truncate(500 * 1024 * 1024 + 1)  # sparse: no disk used
     with pytest.raises(ApiFailure) as info:
-        files.upload(_write(tmp_path / "x.txt", 5000))
-    assert info.value.kind is FailureKind.FILE_TOO_LARGE
-    assert info.value.request_id  # the API's answer (413), with its request id
+        files.upload(huge)
+    assert info.value.kind is FailureKind.FILE_TOO_LARGE and info.value.request_id is None
+    assert "500 MB" in info.value.message
+    assert sandbox.faults.hits == [] and files.list_remote() == []
 
 
 def test_guess_mime_type() -> None:
