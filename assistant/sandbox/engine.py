@@ -81,6 +81,7 @@ from assistant.sandbox.engine_docs import (
     image_size,
     image_size_of_file,
     image_tokens,
+    image_type,
     index_parts,
     pdf_of_bytes,
     pdf_of_file,
@@ -576,6 +577,11 @@ class _Parser:
                     "'image/webp'"
                 )
             data = self._base64(source.get("data"), f"{path}.source.data")
+            shown = image_type(data[:16])
+            if shown is None:
+                raise _bad(f"{path}.source.data: Could not process image")
+            if shown != media_type:
+                raise _bad(f"{path}.source.data: Image does not match the provided media type {media_type}")
             size = image_size(data[:65536]) or image_size(data)
             label = f"image {number}"
         elif source_type == "url":

@@ -169,6 +169,19 @@ def image_tokens(size: tuple[int, int] | None) -> int:
     return max(1, min(IMAGE_MAX_TOKENS, (width * height + 749) // 750))
 
 
+def image_type(head: bytes) -> str | None:
+    """The media type the first bytes of an image show (JPEG, PNG, GIF, WebP), or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    return None
+
+
 def image_size(head: bytes) -> tuple[int, int] | None:
     """(width, height) from the first bytes of a PNG, GIF, WebP or JPEG file, or None."""
     if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:

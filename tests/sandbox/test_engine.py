@@ -744,3 +744,27 @@ def test_repeated_passages_are_quoted_once(files: Files) -> None:
     quoted = [str(c["cited_text"]) for c in found]
     assert len(quoted) == len(set(quoted)) >= 2
     assert "Refunds take five days at the desk." in quoted
+
+
+def test_inline_images_must_be_what_their_media_type_says(files: Files) -> None:
+    def image(data: bytes, media_type: str) -> dict[str, Any]:
+        encoded = base64.b64encode(data).decode()
+        return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": encoded}}
+
+    text = full_text(plan(ask(image(png(75, 10), "image/png"), question="what is it?"), files))
+    assert "*image 1* (75×10)" in text
+    assert "does not match" in rejected(ask(image(png(2, 2), "image/jpeg"), question="q"), files).message
+    assert (
+        "Could not process" in rejected(ask(image(b"not an image", "image/png"), question="q"), files).message
+    )
+    assert (
+        "base64"
+        in rejected(
+            ask(
+                image(b"", "image/png")
+                | {"source": {"type": "base64", "media_type": "image/png", "data": "%%%"}},
+                question="q",
+            ),
+            files,
+        ).message
+    )
