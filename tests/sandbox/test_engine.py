@@ -18,6 +18,7 @@ from helpers_pdf import make_pdf, write_pdf
 from assistant.sandbox import engine_docs
 from assistant.sandbox.engine import (
     MIN_CACHEABLE_TOKENS,
+    REQUEST_TAIL_TOKENS,
     CacheLedger,
     MessagePlan,
     ResolvedFile,
@@ -605,7 +606,9 @@ def test_automatic_caching_reads_the_previous_turn_through_lookback(files: Files
     first = plan(conversation(1, automatic=True), files, ledger, now=0.0).usage
     written = first["cache_creation_input_tokens"]
     assert isinstance(written, int) and written > MIN_CACHEABLE_TOKENS
-    assert first["input_tokens"] == 5  # only the framing of the assistant's turn follows the last block
+    assert (
+        first["input_tokens"] == REQUEST_TAIL_TOKENS
+    )  # only the framing of the assistant's turn follows the last block
     body = conversation(2, automatic=True)
     second = plan(body, files, ledger, now=10.0).usage
     assert second["cache_read_input_tokens"] == written
@@ -768,3 +771,33 @@ def test_inline_images_must_be_what_their_media_type_says(files: Files) -> None:
             files,
         ).message
     )
+
+
+def test_a_document_without_a_question_gets_its_opening(files: Files) -> None:
+    result = plan(ask(doc_text(REFUND_TEXT, title="Handbook"), question=None), files)
+    assert result.blocks[0].text.startswith("Here is how *Handbook* begins")
+    assert [c["start_char_index"] for c in citations(result)] == [0, REFUND_TEXT.index("Our refund")]
+
+
+def test_thinking_blocks_are_never_breakpoints(files: Files) -> None:
+    thinking = {"type": "thinking", "thinking": "Let me see.", "signature": "sig"}
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": [doc_text(BIG_TEXT), {"type": "text", "text": "q"}]},
+        {"role": "assistant", "content": [thinking | {"cache_control": {"type": "ephemeral"}}]},
+    ]
+    error = rejected({"model": MODEL, "max_tokens": 10, "messages": messages}, files)
+    assert "thinking" in error.message
+    # Automatic caching puts its breakpoint on the last block that can carry one.
+    messages[1]["content"] = [thinking]
+    body: dict[str, object] = {
+        "model": MODEL,
+        "max_tokens": 10,
+        "messages": messages,
+        "cache_control": {"type": "ephemeral"},
+    }
+    usage = plan(body, files).usage
+    assert int(str(usage["cache_creation_input_tokens"])) > MIN_CACHEABLE_TOKENS
+    thinking_tokens = count_request_tokens(body, files) - count_request_tokens(
+        {"model": MODEL, "max_tokens": 10, "messages": messages[:1]}, files
+    )
+    assert usage["input_tokens"] == thinking_tokens + REQUEST_TAIL_TOKENS
