@@ -8,7 +8,7 @@ from .errors import DocumentError, DocumentErrorKind
 from .model import ArchiveLimits, DocumentKind, PreparedDocument, SplitPlan
 from .names import is_acceptable_name, safe_upload_name
 from .pdf import split_pdf
-from .prepare import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PDF_PAGES, SUPPORTED_KINDS_TEXT, prepare
+from .service import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PDF_PAGES, SUPPORTED_KINDS_TEXT, prepare
 from .walk import walk
 
 __all__ = [

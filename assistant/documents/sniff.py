@@ -296,7 +296,10 @@ def is_probably_text(head: bytes) -> bool:
 
 def _decodes_single_byte(head: bytes) -> bool:
     # cp1252 leaves five bytes undefined; latin-1 takes every byte. Most bytes should be printable.
-    text = head.decode("latin-1")
+    try:
+        text = head.decode("cp1252")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n\f")
     return printable >= 0.9 * len(text)
 
