@@ -200,7 +200,8 @@ def parse_multipart(
         # the rest of the boundary line (transport padding) is ignored
         headers = _parse_part_headers(head[line_end + 2 :] if line_end >= 0 else b"")
         del buf[: j + 4]
-        sink: Sink = open_part(headers) or _Discard()
+        opened = open_part(headers)
+        sink: Sink = _Discard() if opened is None else opened
         while True:
             i = buf.find(delim)
             if i >= 0:
