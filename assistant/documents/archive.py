@@ -173,7 +173,7 @@ def _convert_zip(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: s
             try:
                 with member, _spool(member, budget, declared=info.file_size) as spooled:
                     _convert_member(spooled, sink, budget, path=path, depth=depth)
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:
                 _skip(sink, budget, path, f"damaged ({exc})")
 
 

@@ -410,7 +410,7 @@ def _converted(
     fd, temp = tempfile.mkstemp(dir=cache_dir, prefix=".convert-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
-            sink = TextSink(out, limit)
+            sink = TextSink(out, limit, name=name)
             warnings = convert(out, sink)
         if not sink.has_content:
             raise _no_text(name)

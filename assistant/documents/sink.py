@@ -22,8 +22,9 @@ class TextSink:
     """Accepts text in pieces, encodes it as UTF-8 and counts the bytes. `has_content` tells whether
     any document text (as opposed to headings the converter added) was written."""
 
-    def __init__(self, out: BinaryIO, limit: int) -> None:
+    def __init__(self, out: BinaryIO, limit: int, *, name: str) -> None:
         self._out = out
+        self._name = name
         self._limit = limit
         self.bytes_written = 0
         self.has_content = False
@@ -34,7 +35,8 @@ class TextSink:
         if self.bytes_written > self._limit:
             raise DocumentError(
                 DocumentErrorKind.TOO_LARGE,
-                f"Its text comes to more than {human_size(self._limit)}, the most one upload can take. "
+                f"The text of “{self._name}” comes to more than {human_size(self._limit)}, the most one "
+                "upload can take. "
                 "Split it into smaller files and add those.",
             )
         self._out.write(data)

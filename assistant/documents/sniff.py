@@ -7,6 +7,7 @@ import codecs
 import gzip
 import lzma
 import zipfile
+import zlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -259,7 +260,7 @@ def _sniff_zip(open_stream: Opener) -> Sniffed:
             if "mimetype" in names:
                 with zf.open("mimetype") as m:
                     mimetype = m.read(100)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
         return Sniffed(None, "broken zip")
     if "[Content_Types].xml" in names:
         if "word/document.xml" in names or any(n.startswith("word/") for n in names):

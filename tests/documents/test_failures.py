@@ -1,0 +1,286 @@
+"""Every failure is a DocumentError of its own kind, with a message that says what happened and what to do;
+mismatched names are handled by content, with a warning; nothing crashes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import socket
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.documents import (
+    DocumentError,
+    DocumentErrorKind,
+    DocumentKind,
+    PreparedDocument,
+    is_acceptable_name,
+    prepare,
+    safe_upload_name,
+)
+
+from . import corpus
+
+
+def refused(path: Path, cache_dir: Path, kind: DocumentErrorKind, **kwargs: int) -> str:
+    with pytest.raises(DocumentError) as info:
+        prepare(path, cache_dir=cache_dir, **kwargs)  # type: ignore[arg-type]
+    assert info.value.kind is kind, info.value.message
+    assert path.name in info.value.message
+    return info.value.message
+
+
+# ---------------------------------------------------------------- not files, empty, large, unreadable
+
+
+def test_missing_file_and_broken_link(src: Path, cache_dir: Path) -> None:
+    assert "not there any more" in refused(src / "gone.txt", cache_dir, DocumentErrorKind.NOT_FOUND)
+    link = src / "dangling.txt"
+    link.symlink_to(src / "nowhere")
+    refused(link, cache_dir, DocumentErrorKind.NOT_FOUND)
+
+
+def test_folder_is_not_a_file(src: Path, cache_dir: Path) -> None:
+    folder = src / "photos"
+    folder.mkdir()
+    message = refused(folder, cache_dir, DocumentErrorKind.NOT_A_FILE)
+    assert "a folder" in message and "Drop the folder" in message
+
+
+def test_fifo_socket_and_device_are_not_files(src: Path, cache_dir: Path) -> None:
+    fifo = src / "pipe"
+    os.mkfifo(fifo)
+    assert "named pipe" in refused(fifo, cache_dir, DocumentErrorKind.NOT_A_FILE)
+    # Unix socket paths are limited to ~100 bytes; tmp_path may be longer.
+    with tempfile.TemporaryDirectory(prefix="s") as short:
+        sock_path = Path(short) / "sock"
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(sock_path))
+            assert "a socket" in refused(sock_path, cache_dir, DocumentErrorKind.NOT_A_FILE)
+    assert "a device" in refused(Path("/dev/null"), cache_dir, DocumentErrorKind.NOT_A_FILE)
+
+
+def test_empty_file(src: Path, cache_dir: Path) -> None:
+    path = src / "nothing.pdf"
+    path.touch()
+    assert "empty (0 bytes)" in refused(path, cache_dir, DocumentErrorKind.EMPTY)
+
+
+def test_blank_text_and_textless_documents_are_empty(src: Path, cache_dir: Path) -> None:
+    blank = src / "blank.txt"
+    blank.write_text("  \n\n\t\n", encoding="utf-8")
+    assert "no text" in refused(blank, cache_dir, DocumentErrorKind.EMPTY)
+    import docx
+
+    empty_docx = src / "empty.docx"
+    docx.Document().save(str(empty_docx))
+    assert "no text" in refused(empty_docx, cache_dir, DocumentErrorKind.EMPTY)
+
+
+def test_over_the_per_file_limit(src: Path, cache_dir: Path) -> None:
+    path = src / "big.txt"
+    path.write_text("x" * 2048, encoding="utf-8")
+    message = refused(path, cache_dir, DocumentErrorKind.TOO_LARGE, max_file_bytes=1024)
+    assert "2.0 KB" in message and "1.0 KB" in message and "Split" in message
+    assert prepare(path, cache_dir=cache_dir, max_file_bytes=4096).upload_size == 2048
+
+
+def test_converted_text_over_the_limit(src: Path, cache_dir: Path) -> None:
+    path = src / "wide.xlsx"
+    corpus.big_xlsx(path, rows=2000)
+    assert path.stat().st_size < 60_000
+    refused(path, cache_dir, DocumentErrorKind.TOO_LARGE, max_file_bytes=60_000)
+    assert [p for p in cache_dir.iterdir() if p.name.startswith(".")] == []  # partial output removed
+
+
+def test_permission_denied_is_unreadable(src: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = src / "secret.txt"
+    path.write_text("classified", encoding="utf-8")
+
+    def denied(p: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(p))
+
+    monkeypatch.setattr("assistant.documents.service._open", denied)
+    assert "permission denied" in refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_permission_denied_for_real(src: Path, cache_dir: Path) -> None:  # pragma: no cover - not as root
+    path = src / "secret.txt"
+    path.write_text("classified", encoding="utf-8")
+    path.chmod(0)
+    try:
+        refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
+    finally:
+        path.chmod(0o600)
+
+
+# ---------------------------------------------------------------- PDFs
+
+
+def test_corrupt_pdf(src: Path, cache_dir: Path) -> None:
+    path = src / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    message = refused(path, cache_dir, DocumentErrorKind.CORRUPT_PDF)
+    assert "damaged" in message and "save or export it again" in message
+
+
+def test_truncated_pdf_never_crashes(src: Path, cache_dir: Path) -> None:
+    data = corpus.make_pdf([["one"], ["two"], ["three"]])
+    for cut in (20, len(data) // 3, len(data) // 2, len(data) - 30):
+        path = src / f"cut{cut}.pdf"
+        path.write_bytes(data[:cut])
+        outcome = attempt(path, cache_dir)
+        if isinstance(outcome, DocumentError):
+            assert outcome.kind in (DocumentErrorKind.CORRUPT_PDF, DocumentErrorKind.EMPTY), outcome
+        else:
+            assert outcome.kind is DocumentKind.PDF and outcome.page_count
+
+
+# ---------------------------------------------------------------- unsupported and mismatched
+
+
+def test_unsupported_binary_lists_the_kinds_that_work(src: Path, cache_dir: Path) -> None:
+    path = src / "program.bin"
+    path.write_bytes(bytes(range(256)) * 16)
+    message = refused(path, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    for kind in ("PDF", "Markdown", ".docx", ".xlsx", ".pptx", "PNG", ".zip", ".tgz"):
+        assert kind in message
+
+
+def test_old_office_and_plain_gzip_say_what_to_do(src: Path, cache_dir: Path) -> None:
+    doc = src / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert "save it as .docx" in refused(doc, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    gz = src / "notes.txt.gz"
+    gz.write_bytes(gzip.compress(b"hello\n" * 100))
+    assert "Decompress it" in refused(gz, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    odt = src / "letter.odt"
+    with zipfile.ZipFile(odt, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<x/>")
+    assert "OpenDocument" in refused(odt, cache_dir, DocumentErrorKind.UNSUPPORTED)
+
+
+def test_pdf_named_file_that_is_text(src: Path, cache_dir: Path) -> None:
+    path = src / "invoice.pdf"
+    path.write_text("Invoice 42: total 100 EUR\n", encoding="utf-8")
+    doc = prepare(path, cache_dir=cache_dir)
+    assert (doc.kind, doc.mime_type) == (DocumentKind.TEXT, "text/plain")
+    assert doc.upload_name == "invoice.pdf.txt" and doc.original_name == "invoice.pdf"
+    assert any("named like a PDF but is really text" in w for w in doc.warnings)
+
+
+def test_txt_named_file_that_is_a_png(src: Path, cache_dir: Path) -> None:
+    path = src / "notes.txt"
+    path.write_bytes(corpus.image_bytes("PNG"))
+    doc = prepare(path, cache_dir=cache_dir)
+    assert (doc.kind, doc.block, doc.mime_type) == (DocumentKind.IMAGE, "image", "image/png")
+    assert doc.upload_name == "notes.txt.png"
+    assert any("is really an image" in w for w in doc.warnings)
+
+
+def test_docx_named_files_that_are_not_word_documents(src: Path, cache_dir: Path) -> None:
+    garbage = src / "garbage.docx"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    assert "named like a Word document" in refused(garbage, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    broken = src / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00\x01" * 200)
+    assert "damaged or incomplete" in refused(broken, cache_dir, DocumentErrorKind.CORRUPT_DOCUMENT)
+    plain_zip = src / "bundle.docx"
+    plain_zip.write_bytes(corpus.zip_bytes({"readme.txt": b"just a zip\n"}))
+    doc = prepare(plain_zip, cache_dir=cache_dir)
+    assert doc.kind is DocumentKind.ARCHIVE and "just a zip" in doc.upload_path.read_text(encoding="utf-8")
+    assert any("really an archive" in w for w in doc.warnings)
+    text = src / "typed.docx"
+    text.write_text("someone typed this\n", encoding="utf-8")
+    assert prepare(text, cache_dir=cache_dir).kind is DocumentKind.TEXT
+
+
+def test_office_file_with_broken_xml_is_corrupt(src: Path, cache_dir: Path) -> None:
+    path = src / "bad.xlsx"
+    path.write_bytes(
+        corpus.zip_bytes({"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"<not xml", "_rels/.rels": b"<"})
+    )
+    message = refused(path, cache_dir, DocumentErrorKind.CORRUPT_DOCUMENT)
+    assert "Excel workbook" in message and "save it again" in message
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_names_the_api_refuses_are_renamed_and_the_original_kept(src: Path, cache_dir: Path) -> None:
+    name = 'plan: "v2" <final>? a|b*\\c\x01.md'
+    path = src / name
+    path.write_text("# Plan\n", encoding="utf-8")
+    doc = prepare(path, cache_dir=cache_dir)
+    assert doc.original_name == name
+    assert doc.upload_name == "plan_ _v2_ _final__ a_b__c_.md"
+    assert is_acceptable_name(doc.upload_name)
+    assert any("not one the API accepts" in w and doc.upload_name in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ok name.pdf", "ok name.pdf"),
+        ("a/b.txt", "a_b.txt"),
+        ("  spaced .txt ", "spaced .txt"),
+        ("...", "document"),
+        ("", "document"),
+        ("???.pdf", "___.pdf"),
+        ("?", "document"),
+        ("x" * 300 + ".xlsx", "x" * 250 + ".xlsx"),
+        ("é" * 300, "é" * 255),
+    ],
+)
+def test_safe_upload_name(name: str, expected: str) -> None:
+    assert safe_upload_name(name) == expected
+    assert is_acceptable_name(expected)
+
+
+# ---------------------------------------------------------------- nothing crashes
+
+
+def attempt(path: Path, cache_dir: Path) -> PreparedDocument | DocumentError:
+    try:
+        return prepare(path, cache_dir=cache_dir)
+    except DocumentError as exc:
+        assert exc.message and path.name in exc.message
+        return exc
+
+
+MAKERS: dict[str, Callable[[], bytes]] = {
+    "doc.docx": corpus.docx_bytes,
+    "book.xlsx": corpus.xlsx_bytes,
+    "deck.pptx": corpus.pptx_bytes,
+    "pic.png": lambda: corpus.image_bytes("PNG"),
+    "pic.jpg": lambda: corpus.image_bytes("JPEG"),
+    "paper.pdf": lambda: corpus.make_pdf([["a", "b"], ["c"]]),
+    "bundle.zip": lambda: corpus.zip_bytes({"a.txt": b"alpha\n" * 50, "d.docx": corpus.docx_bytes()}),
+    "bundle.tar.gz": lambda: corpus.tar_bytes({"a.txt": b"alpha\n" * 50, "b.md": b"# b\n" * 50}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MAKERS))
+def test_truncated_and_scrambled_files_never_crash(src: Path, cache_dir: Path, name: str) -> None:
+    data = MAKERS[name]()
+    variants = {
+        "half": data[: len(data) // 2],
+        "head": data[:64],
+        "flipped": bytes(b ^ 0x5A if 100 <= i < 400 else b for i, b in enumerate(data)),
+        "tail-cut": data[:-22],
+    }
+    for label, content in variants.items():
+        path = src / f"{label}-{name}"
+        path.write_bytes(content)
+        outcome = attempt(path, cache_dir)
+        assert isinstance(outcome, PreparedDocument | DocumentError)
+        if isinstance(outcome, PreparedDocument):
+            assert outcome.upload_path.stat().st_size > 0
+    _ = io
