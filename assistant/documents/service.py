@@ -307,8 +307,14 @@ def _no_text(name: str) -> DocumentError:
 
 
 def _unsupported(name: str, sniffed: Sniffed, claimed: DocumentKind | None) -> DocumentError:
-    if sniffed.detail == "broken zip":
-        what = _label(claimed) if claimed is not None and claimed not in TEXT_KINDS else "a ZIP archive"
+    if sniffed.detail.startswith("broken "):
+        what = (
+            _label(claimed)
+            if claimed is not None and claimed not in TEXT_KINDS
+            else "a ZIP archive"
+            if sniffed.detail == "broken zip"
+            else "a compressed file"
+        )
         return DocumentError(
             DocumentErrorKind.CORRUPT_DOCUMENT,
             f"“{name}” looks like {what} but is damaged or incomplete, so it cannot be read. "

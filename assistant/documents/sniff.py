@@ -245,8 +245,8 @@ def _sniff_compressed(open_stream: Opener, detail: str) -> Sniffed:
     try:
         with open_stream() as raw:
             block = _decompressed_head(raw, detail)
-    except (OSError, EOFError, lzma.LZMAError, ValueError):
-        return Sniffed(None, detail)
+    except (OSError, EOFError, lzma.LZMAError, ValueError, zlib.error):
+        return Sniffed(None, f"broken {detail}")
     if len(block) >= 262 and block[257:262] == b"ustar":
         return Sniffed(DocumentKind.ARCHIVE, f"tar.{detail}")
     return Sniffed(None, detail)

@@ -36,7 +36,9 @@ def docx_bytes() -> bytes:
     document.add_paragraph("The first paragraph explains the numbers.")
     document.add_heading("Regional results", level=2)
     table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate([["Region", "Revenue", "Notes"], ["North", "1200", "up | strongly"], ["South", "900", ""]]):
+    for r, row in enumerate(
+        [["Region", "Revenue", "Notes"], ["North", "1200", "up | strongly"], ["South", "900", ""]]
+    ):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     document.add_paragraph("After the table comes the conclusion.")
@@ -137,7 +139,9 @@ def zip_bytes(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLA
     return buffer.getvalue()
 
 
-def tar_bytes(members: dict[str, bytes], *, mode: str = "w:gz", specials: Sequence[tarfile.TarInfo] = ()) -> bytes:
+def tar_bytes(
+    members: dict[str, bytes], *, mode: str = "w:gz", specials: Sequence[tarfile.TarInfo] = ()
+) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode=mode) as archive:  # type: ignore[call-overload]
         for name, data in members.items():

@@ -4,7 +4,6 @@ mismatched names are handled by content, with a warning; nothing crashes."""
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import socket
 import tempfile
@@ -25,6 +24,7 @@ from assistant.documents import (
 )
 
 from . import corpus
+from .pdfgen import make_pdf
 
 
 def refused(path: Path, cache_dir: Path, kind: DocumentErrorKind, **kwargs: int) -> str:
@@ -131,7 +131,7 @@ def test_corrupt_pdf(src: Path, cache_dir: Path) -> None:
 
 
 def test_truncated_pdf_never_crashes(src: Path, cache_dir: Path) -> None:
-    data = corpus.make_pdf([["one"], ["two"], ["three"]])
+    data = make_pdf([["one"], ["two"], ["three"]])
     for cut in (20, len(data) // 3, len(data) // 2, len(data) - 30):
         path = src / f"cut{cut}.pdf"
         path.write_bytes(data[:cut])
@@ -205,7 +205,9 @@ def test_docx_named_files_that_are_not_word_documents(src: Path, cache_dir: Path
 def test_office_file_with_broken_xml_is_corrupt(src: Path, cache_dir: Path) -> None:
     path = src / "bad.xlsx"
     path.write_bytes(
-        corpus.zip_bytes({"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"<not xml", "_rels/.rels": b"<"})
+        corpus.zip_bytes(
+            {"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"<not xml", "_rels/.rels": b"<"}
+        )
     )
     message = refused(path, cache_dir, DocumentErrorKind.CORRUPT_DOCUMENT)
     assert "Excel workbook" in message and "save it again" in message
@@ -261,7 +263,7 @@ MAKERS: dict[str, Callable[[], bytes]] = {
     "deck.pptx": corpus.pptx_bytes,
     "pic.png": lambda: corpus.image_bytes("PNG"),
     "pic.jpg": lambda: corpus.image_bytes("JPEG"),
-    "paper.pdf": lambda: corpus.make_pdf([["a", "b"], ["c"]]),
+    "paper.pdf": lambda: make_pdf([["a", "b"], ["c"]]),
     "bundle.zip": lambda: corpus.zip_bytes({"a.txt": b"alpha\n" * 50, "d.docx": corpus.docx_bytes()}),
     "bundle.tar.gz": lambda: corpus.tar_bytes({"a.txt": b"alpha\n" * 50, "b.md": b"# b\n" * 50}),
 }
@@ -283,4 +285,3 @@ def test_truncated_and_scrambled_files_never_crash(src: Path, cache_dir: Path, n
         assert isinstance(outcome, PreparedDocument | DocumentError)
         if isinstance(outcome, PreparedDocument):
             assert outcome.upload_path.stat().st_size > 0
-    _ = io

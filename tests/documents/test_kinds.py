@@ -59,7 +59,9 @@ def test_plain_utf8_text_is_uploaded_as_is(src: Path, cache_dir: Path) -> None:
         ("LICENSE", "Permission is hereby granted\n", DocumentKind.TEXT),
     ],
 )
-def test_text_kinds_keep_their_names(src: Path, cache_dir: Path, name: str, content: str, kind: DocumentKind) -> None:
+def test_text_kinds_keep_their_names(
+    src: Path, cache_dir: Path, name: str, content: str, kind: DocumentKind
+) -> None:
     path = src / name
     path.write_text(content, encoding="utf-8")
     doc = prepare(path, cache_dir=cache_dir)
@@ -117,7 +119,9 @@ def test_docx_keeps_headings_paragraphs_and_tables_in_order(src: Path, cache_dir
     assert "| Region | Revenue | Notes |\n|---|---|---|\n| North | 1200 | up \\| strongly |\n" in text
     assert "| South | 900 |  |" in text
     assert "- Keep costs down" in text
-    positions = [text.index(s) for s in ("Quarterly", "Regional results", "| North", "After the table", "- Keep")]
+    positions = [
+        text.index(s) for s in ("Quarterly", "Regional results", "| North", "After the table", "- Keep")
+    ]
     assert positions == sorted(positions)
     assert doc.warnings == ()
 
@@ -128,13 +132,17 @@ def test_xlsx_sheets_with_names_ranges_and_cell_rows(src: Path, cache_dir: Path)
     doc = prepare(path, cache_dir=cache_dir)
     assert doc.kind is DocumentKind.XLSX
     text = text_of(doc)
-    assert "## Sales (A1:C6)\n\n| Row | A | B | C |\n|---|---|---|---|\n| 1 | Name | Amount | Date |\n" in text
+    assert (
+        "## Sales (A1:C6)\n\n| Row | A | B | C |\n|---|---|---|---|\n| 1 | Name | Amount | Date |\n" in text
+    )
     assert "| 2 | Alice | 42 | 2024-01-31 |" in text
     assert "| 3 | Bob \\| Jr | 3.5 | 2024-02-01 09:30:00 |" in text
     assert "| 6 |  | far below |  |" in text
     assert "| 4 |" not in text.split("## Empty sheet")[0]  # empty rows are left out
     assert "## Empty sheet (empty)" in text
-    assert "## Costs (C3:D4)\n\n| Row | C | D |\n|---|---|---|\n| 3 | offset start |  |\n| 4 |  | 7 |\n" in text
+    assert (
+        "## Costs (C3:D4)\n\n| Row | C | D |\n|---|---|---|\n| 3 | offset start |  |\n| 4 |  | 7 |\n" in text
+    )
     assert text.index("## Sales") < text.index("## Empty sheet") < text.index("## Costs")
 
 
@@ -158,8 +166,12 @@ def test_pptx_slides_with_numbers_titles_tables_and_notes(src: Path, cache_dir: 
 
 @pytest.mark.parametrize(
     ("fmt", "name", "mime"),
-    [("PNG", "a.png", "image/png"), ("JPEG", "b.jpeg", "image/jpeg"), ("GIF", "c.gif", "image/gif"),
-     ("WEBP", "d.webp", "image/webp")],
+    [
+        ("PNG", "a.png", "image/png"),
+        ("JPEG", "b.jpeg", "image/jpeg"),
+        ("GIF", "c.gif", "image/gif"),
+        ("WEBP", "d.webp", "image/webp"),
+    ],
 )
 def test_images_are_image_blocks(src: Path, cache_dir: Path, fmt: str, name: str, mime: str) -> None:
     path = src / name
@@ -202,7 +214,11 @@ def test_long_pdf_needs_split_and_splits_by_page_ranges(src: Path, cache_dir: Pa
     assert doc.needs_split.parts == ((1, 10), (11, 20), (21, 25))
     assert prepare(path, cache_dir=cache_dir).needs_split is None  # default limit: 100 pages
     parts = split_pdf(path, cache_dir, 10)
-    assert [p.name for p in parts] == ["book (pages 1-10).pdf", "book (pages 11-20).pdf", "book (pages 21-25).pdf"]
+    assert [p.name for p in parts] == [
+        "book (pages 1-10).pdf",
+        "book (pages 11-20).pdf",
+        "book (pages 21-25).pdf",
+    ]
     counts = []
     for part in parts:
         reader = PdfReader(io.BytesIO(part.read_bytes()))
