@@ -13,7 +13,6 @@ Delete / Enter on a row, or use the buttons).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -98,22 +97,10 @@ class UploadJob:
 
 
 def walk_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files under ``paths`` (folders walked recursively, hidden entries skipped), in a stable order."""
-    try:  # the documents layer's walk knows which kinds it can prepare
-        from assistant.documents import walk  # type: ignore[attr-defined]
-    except ImportError:
-        walk = None
-    if walk is not None:
-        return [Path(p) for p in walk(list(paths))]
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
-        else:
-            found.append(path)
-    return found
+    """Files under ``paths``: folders walked recursively (the documents layer's ``walk``)."""
+    from assistant.documents import walk
+
+    return [Path(p) for p in walk(list(paths))]
 
 
 class UploadQueue(QObject):

@@ -1,0 +1,167 @@
+"""The left pane: a search box over the files table, and the table's context menu.
+
+Reports what the person asks for and does nothing itself: ``selection_changed(records)``,
+``ask_requested(records)``, ``delete_requested(records)``, ``show_local_requested(record)``. Copy file
+id goes straight to the clipboard.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.store import FileRecord
+from assistant.ui.files_model import Col, FilesModel, FilesProxy
+
+__all__ = ["FilesPanel", "FilesTable"]
+
+
+class FilesTable(QTableView):
+    """The table; when empty it says how to add files."""
+
+    empty_text = "Drop files or folders here\nor press Ctrl+O to choose them"
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            text = self.empty_text if not self.property("filtered") else "No file matches the search"
+            painter.drawText(self.viewport().rect(), int(Qt.AlignmentFlag.AlignCenter), text)
+            painter.end()
+
+
+class FilesPanel(QWidget):
+    selection_changed = Signal(list)
+    ask_requested = Signal(list)
+    delete_requested = Signal(list)
+    show_local_requested = Signal(object)
+
+    def __init__(self, model: FilesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filesPanel")
+        self.model = model
+        self.proxy = FilesProxy(self)
+        self.proxy.setSourceModel(model)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setObjectName("fileSearch")
+        self.search.setPlaceholderText("Search files")
+        self.search.setAccessibleName("Search files by name")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        layout.addWidget(self.search)
+
+        self.table = FilesTable()
+        self.table.setObjectName("fileTable")
+        self.table.setAccessibleName("Files")
+        self.table.setAccessibleDescription(
+            "Uploaded files with the time left until they expire. Selected files are attached to the "
+            "conversation."
+        )
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Col.UPLOADED, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in (
+            (Col.NAME, 220),
+            (Col.TYPE, 70),
+            (Col.SIZE, 80),
+            (Col.UPLOADED, 100),
+            (Col.EXPIRES, 90),
+            (Col.LAST_USED, 90),
+        ):
+            header.resizeSection(col, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.table.selectionModel().selectionChanged.connect(self._selection)
+        self.table.doubleClicked.connect(lambda _i: self.ask_requested.emit(self.selected()))
+        layout.addWidget(self.table)
+
+        self.copy_id_action = QAction("Copy file id", self)
+        self.copy_id_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_id_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_id_action.triggered.connect(self.copy_ids)
+        self.table.addAction(self.copy_id_action)
+
+    # -- selection -----------------------------------------------------------------------------------
+    def selected(self) -> list[FileRecord]:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.records_for(sorted(rows, key=lambda i: i.row()))
+
+    def select_ids(self, row_ids: set[int]) -> None:
+        """Select exactly these files (e.g. after a chip was removed in the composer)."""
+        selection = QItemSelection()
+        for row in range(self.proxy.rowCount()):
+            rec = self.proxy.record(self.proxy.index(row, 0))
+            if rec is not None and rec.id in row_ids:
+                selection.select(
+                    self.proxy.index(row, 0), self.proxy.index(row, self.proxy.columnCount() - 1)
+                )
+        sm = self.table.selectionModel()
+        sm.select(selection, sm.SelectionFlag.ClearAndSelect)
+
+    def _selection(self, *_: object) -> None:
+        self.selection_changed.emit(self.selected())
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self.table.setProperty("filtered", bool(text))
+
+    def resort(self) -> None:
+        header = self.table.horizontalHeader()
+        self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    # -- context menu ---------------------------------------------------------------------------------
+    def _menu(self, pos: QPoint) -> None:
+        records = self.selected()
+        if not records:
+            return
+        menu = self.build_menu(records)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def build_menu(self, records: list[FileRecord]) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("fileContextMenu")
+        n = len(records)
+        ask = menu.addAction("Ask about this file" if n == 1 else f"Ask about these {n} files")
+        ask.triggered.connect(lambda: self.ask_requested.emit(records))
+        copy = menu.addAction("Copy file id" if n == 1 else "Copy file ids")
+        copy.triggered.connect(self.copy_ids)
+        local = menu.addAction("Show local copy")
+        local.setEnabled(n == 1 and bool(records[0].local_path))
+        local.triggered.connect(lambda: self.show_local_requested.emit(records[0]))
+        menu.addSeparator()
+        delete = menu.addAction("Delete…")
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.triggered.connect(lambda: self.delete_requested.emit(records))
+        return menu
+
+    def copy_ids(self) -> None:
+        ids = [r.file_id for r in self.selected()]
+        if ids:
+            QGuiApplication.clipboard().setText("\n".join(ids))

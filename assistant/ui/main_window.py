@@ -1,0 +1,529 @@
+"""The main window. It only assembles: each part gets what it needs, and the signals meet here.
+
+Left: the files (search, table, upload queue). Right: the chat pane (``ChatPanel``, built by the
+composition root and handed in). Above: menus and a toolbar; an offline banner when the sandbox
+answers; below: the status bar. Services come in through ``WindowContext``; nothing here builds one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant import APP_NAME
+from assistant.bridge import TaskRunner
+from assistant.secrets import KeyStatus
+from assistant.settings import Paths, Settings
+from assistant.store import FileRecord, FileState, Store
+from assistant.ui.cleanup import CleanupDialog, plan_cleanup
+from assistant.ui.dialogs import show_about
+from assistant.ui.drops import FileDropFilter, local_paths
+from assistant.ui.files_model import FilesModel
+from assistant.ui.files_panel import FilesPanel
+from assistant.ui.geometry import WindowState
+from assistant.ui.key_dialog import KeyDialog
+from assistant.ui.session import ApiSession, Services
+from assistant.ui.settings_dialog import SettingsDialog
+from assistant.ui.status import StatusBar
+from assistant.ui.theme import apply_theme, banner_colors
+from assistant.ui.upload_queue import UploadPanel, UploadQueue
+
+__all__ = ["MainWindow", "WindowContext"]
+
+log = logging.getLogger(__name__)
+
+SHOWN_STATES = (FileState.ACTIVE, FileState.EXPIRED, FileState.MISSING)
+
+
+@dataclass
+class WindowContext:
+    """What the window is given by the composition root."""
+
+    paths: Paths
+    settings: Settings
+    store: Store
+    runner: TaskRunner
+    session: ApiSession
+    chat_panel: QWidget | None = None  # assistant.ui.chat.ChatPanel
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    save_settings: Callable[[Settings], None] | None = None
+
+
+class MainWindow(QMainWindow):
+    offline_requested = Signal()  # "Try it offline": the composition root rebuilds the window offline
+    online_requested = Signal()  # a key was saved while offline: rebuild the window online
+    files_loaded = Signal()  # the table was (re)filled from the catalog
+
+    def __init__(self, ctx: WindowContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME + (" — offline sandbox" if ctx.session.offline else ""))
+        self.setWindowIcon(_app_icon())
+        self.ctx = ctx
+        self.composition: Any = None  # the composition root, set by it
+        self.session = ctx.session
+        self._dialogs: dict[str, QWidget] = {}
+        self._selected: list[FileRecord] = []
+        self._cleanup: CleanupDialog | None = None
+        self._loading = False
+
+        # parts
+        self.files_model = FilesModel(self, clock=ctx.clock)
+        self.files_panel = FilesPanel(self.files_model)
+        self.upload_queue = UploadQueue(ctx.runner, None, lambda: self.ctx.settings.concurrent_uploads, self)
+        self.upload_panel = UploadPanel(self.upload_queue)
+        self.chat_panel = ctx.chat_panel or _placeholder()
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+
+        # layout
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setObjectName("filesSplitter")
+        left.addWidget(self.files_panel)
+        left.addWidget(self.upload_panel)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        left.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.chat_panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([560, 700])
+        self.left_splitter = left
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(6, 6, 6, 0)
+        column.setSpacing(6)
+        self.banner = QLabel()
+        self.banner.setObjectName("offlineBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Offline mode")
+        if ctx.session.offline:
+            bg, fg = banner_colors()
+            self.banner.setText(
+                "<b>Offline: the built-in local sandbox.</b> Answers here come from the local sandbox "
+                "(passages from your documents, with citations), <b>not from Claude</b>. Nothing leaves "
+                "this computer. Enter an API key (API key…) to ask Claude."
+            )
+            self.banner.setStyleSheet(
+                f"QLabel#offlineBanner {{ background: {bg}; color: {fg}; padding: 6px; }}"
+            )
+        else:
+            self.banner.hide()
+        column.addWidget(self.banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._connect()
+        self.drop_filter = FileDropFilter(self.add_paths, self)
+        self.drop_filter.watch(self)
+
+        self.window_state = WindowState(ctx.paths.config)
+        self.window_state.keep(
+            self,
+            splitters={"main": self.splitter, "files": left},
+            headers={"files": self.files_panel.table.horizontalHeader()},
+        )
+        if not self.window_state.restore():
+            self.resize(1280, 800)
+        self.status.set_key(None, offline=ctx.session.offline)
+
+    # ------------------------------------------------------------------------------------- actions
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: Any = None, name: str = "", tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.setToolTip(tip or text.replace("…", "").replace("&", ""))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.upload_action = self._action(
+            "&Upload…",
+            self.choose_files,
+            QKeySequence.StandardKey.Open,
+            "uploadAction",
+            "Upload files (Ctrl+O)",
+        )
+        self.paste_action = self._action("&Paste files", self.paste_files, None, "pasteAction")
+        self.refresh_action = self._action(
+            "&Refresh",
+            self.refresh,
+            Qt.Key.Key_F5,
+            "refreshAction",
+            "Refresh the file list from the API (F5)",
+        )
+        self.cleanup_action = self._action(
+            "&Clean up…", self.open_cleanup, None, "cleanupAction", "Delete expired, missing, unused files"
+        )
+        self.delete_action = self._action(
+            "&Delete selected…", self.delete_selected, None, "deleteAction", "Delete the selected files (Del)"
+        )
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.delete_action)
+        self.files_panel.table.addAction(self.delete_action)
+        chat_new = getattr(self.chat_panel, "new_conversation_action", None)
+        if isinstance(chat_new, QAction):  # the chat pane's own action: one shortcut, no clash
+            self.new_chat_action = chat_new
+        else:
+            self.new_chat_action = self._action(
+                "&New conversation",
+                self.new_conversation,
+                QKeySequence.StandardKey.New,
+                "newConversationAction",
+            )
+        self.settings_action = self._action(
+            "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences, "settingsAction"
+        )
+        self.key_action = self._action(
+            "API &key…", self.open_key_dialog, "Ctrl+K", "keyAction", "Enter the API key"
+        )
+        self.about_action = self._action(
+            "&About", lambda: show_about(self, self.ctx.paths), None, "aboutAction"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for a in (self.upload_action, self.paste_action, self.refresh_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.cleanup_action)
+        file_menu.addAction(self.delete_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        chat_menu = bar.addMenu("&Conversation")
+        chat_menu.addAction(self.new_chat_action)
+        for name in ("stop_action", "export_action"):
+            extra = getattr(self.chat_panel, name, None)
+            if isinstance(extra, QAction):
+                chat_menu.addAction(extra)
+        tools = bar.addMenu("&Tools")
+        tools.addAction(self.settings_action)
+        tools.addAction(self.key_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        for action, name, icon in (
+            (self.upload_action, "uploadButton", "document-open"),
+            (self.refresh_action, "refreshButton", "view-refresh"),
+            (self.cleanup_action, "cleanupButton", "edit-clear"),
+            (self.new_chat_action, "newConversationButton", "document-new"),
+            (self.settings_action, "settingsButton", "preferences-system"),
+            (self.key_action, "keyButton", "dialog-password"),
+        ):
+            action.setIcon(QIcon.fromTheme(icon))
+            toolbar.addAction(action)
+            button = toolbar.widgetForAction(action)
+            button.setObjectName(name)
+            button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
+        self.toolbar = toolbar
+
+    def _connect(self) -> None:
+        s = self.session
+        s.key_status.connect(self._key_status)
+        s.needs_key.connect(lambda status: self.open_key_dialog(first_run=True, status=status))
+        s.ready.connect(self._ready)
+        s.connection.connect(self.status.set_connection)
+        s.refreshed.connect(lambda _report: self.reload_files())
+        q = self.upload_queue
+        q.uploaded.connect(self._uploaded)
+        q.job_changed.connect(self._job_changed)
+        p = self.files_panel
+        p.selection_changed.connect(self._selection_changed)
+        p.ask_requested.connect(self.ask_about)
+        p.delete_requested.connect(self.delete_files)
+        p.show_local_requested.connect(self.show_local_copy)
+        chat = self.chat_panel
+        if hasattr(chat, "attachments_changed"):
+            chat.attachments_changed.connect(self._attachments_changed)
+        if hasattr(chat, "open_citation"):
+            chat.open_citation.connect(self.open_citation)
+
+    # -------------------------------------------------------------------------------- start-up
+    def start(self) -> None:
+        """After the first paint: load the catalog and connect, both in workers."""
+        self.reload_files()
+        self.session.start()
+
+    def _key_status(self, status: KeyStatus | None) -> None:
+        self.status.set_key(status, offline=self.session.offline)
+
+    def _ready(self, services: Services) -> None:
+        self.upload_queue.set_uploader(self.session.upload_one)
+
+    # -------------------------------------------------------------------------------------- files
+    def reload_files(self) -> None:
+        """Refill the table from the catalog (read in a worker)."""
+        store = self.ctx.store
+        self._loading = True
+        self.ctx.runner.run(
+            lambda _tok: store.list_files(SHOWN_STATES),
+            on_result=self._files_read,
+            on_ended=lambda: setattr(self, "_loading", False),
+            name="list-files",
+        )
+
+    def _files_read(self, records: list[FileRecord]) -> None:
+        selected = {r.id for r in self._selected}
+        self.files_model.set_records(records)
+        self.files_panel.resort()
+        if selected:
+            self.files_panel.select_ids(selected)
+        self._update_storage()
+        self.files_loaded.emit()
+
+    def _update_storage(self) -> None:
+        active = [r for r in self.files_model.records() if r.state is FileState.ACTIVE]
+        self.status.set_storage(sum(r.size_bytes for r in active), len(active))
+
+    def add_paths(self, paths: list[Path]) -> None:
+        """Dropped, pasted or chosen files and folders go to the upload queue."""
+        if not paths:
+            return
+        if self.session.services is None and not self.session.offline and self.session.status is not None:
+            self.status.showMessage("Enter an API key (or try it offline) to upload.", 8000)
+        self.upload_queue.add_paths(paths)
+
+    def choose_files(self) -> None:
+        dialog = QFileDialog(self, "Upload files")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda names: self.add_paths([Path(n) for n in names]))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def paste_files(self) -> None:
+        paths = local_paths(QGuiApplication.clipboard().mimeData())
+        if paths:
+            self.add_paths(paths)
+        else:
+            self.status.showMessage("The clipboard holds no files.", 5000)
+
+    def _uploaded(self, result: Any, job: Any) -> None:
+        record: FileRecord = result.record
+        self.files_model.upsert(record)
+        if result.reused:
+            self.files_model.set_note(record.id, "already uploaded (same content), not sent again")
+        self._update_storage()
+
+    def _job_changed(self, job: Any) -> None:
+        pass  # the upload panel shows it; the table gets the row once it is uploaded
+
+    def refresh(self) -> None:
+        if self.session.refresh() is None and self.session.services is None:
+            self.reload_files()
+
+    # ------------------------------------------------------------------------- selection and chat
+    def _selection_changed(self, records: list[FileRecord]) -> None:
+        self._selected = records
+        setter = getattr(self.chat_panel, "set_attached_files", None)
+        if setter is not None:
+            setter(records)
+
+    def _attachments_changed(self, records: list[FileRecord]) -> None:
+        wanted = {r.id for r in records}
+        if wanted != {r.id for r in self._selected}:
+            self.files_panel.select_ids(wanted)
+
+    def ask_about(self, records: list[FileRecord]) -> None:
+        self.files_panel.select_ids({r.id for r in records})
+        focus = getattr(self.chat_panel, "focus_composer", None)
+        if focus is not None:
+            focus()
+
+    def new_conversation(self) -> None:
+        fn = getattr(self.chat_panel, "new_conversation", None)
+        if fn is not None:
+            fn()
+
+    def open_citation(self, record: FileRecord | None, page: int | None) -> None:
+        if record is None or not record.local_path:
+            self.status.showMessage("There is no local copy of that file on this computer.", 6000)
+            return
+        url = QUrl.fromLocalFile(record.local_path)
+        if page:
+            url.setFragment(f"page={page}")
+        QDesktopServices.openUrl(url)
+
+    def show_local_copy(self, record: FileRecord) -> None:
+        if not record.local_path or not Path(record.local_path).exists():
+            self.status.showMessage(f"The local copy of {record.filename} is not on this computer.", 6000)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(record.local_path).parent)))
+
+    # ------------------------------------------------------------------------------------ cleanup
+    def open_cleanup(self, *, only_selected: bool = False) -> CleanupDialog:
+        if self._cleanup is not None:
+            self._cleanup.close()
+        plan = plan_cleanup(
+            self.files_model.records(),
+            now=self.ctx.clock(),
+            unused_days=self.ctx.settings.unused_days,
+            selected_ids=[r.id for r in self._selected],
+            only_selected=only_selected,
+        )
+        dialog = CleanupDialog(plan, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.confirmed.connect(lambda records: self._run_cleanup(dialog, records))
+        dialog.destroyed.connect(lambda *_: setattr(self, "_cleanup", None))
+        self._cleanup = dialog
+        dialog.open()
+        return dialog
+
+    def delete_selected(self) -> None:
+        if self._selected:
+            self.open_cleanup(only_selected=True)
+
+    def delete_files(self, records: list[FileRecord]) -> None:
+        self.files_panel.select_ids({r.id for r in records})
+        self.open_cleanup(only_selected=True)
+
+    def _run_cleanup(self, dialog: CleanupDialog, records: list[FileRecord]) -> None:
+        services = self.session.services
+        if services is None:
+            dialog.summary_label.setText("Not connected: enter an API key first, then clean up.")
+            dialog.summary_label.show()
+            return
+        ids = [r.id for r in records]
+        files = services.files
+        task = self.ctx.runner.stream(lambda token: files.delete_many(ids, cancel=token), name="cleanup")
+        task.signals.item.connect(self._deleted)
+        dialog.start(task, len(ids))
+        task.start()
+
+    def _deleted(self, outcome: Any) -> None:
+        if outcome.ok:
+            self.files_model.remove([outcome.record_id])
+            self._selected = [r for r in self._selected if r.id != outcome.record_id]
+            self._update_storage()
+
+    # --------------------------------------------------------------------------- dialogs: key etc.
+    def open_key_dialog(self, first_run: bool = False, status: KeyStatus | None = None) -> KeyDialog:
+        existing = self._dialogs.get("key")
+        if isinstance(existing, KeyDialog) and existing.isVisible():
+            existing.raise_()
+            return existing
+        dialog = KeyDialog(
+            self.ctx.runner,
+            self.session.key_store,
+            self.ctx.settings.base_url if self.session.offline else self.session.base_url,
+            first_run=first_run,
+            status=status or self.session.status,
+            parent=self,
+        )
+        dialog.key_saved.connect(self._key_saved)
+        dialog.offline_requested.connect(self.offline_requested)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs["key"] = dialog
+        dialog.open()
+        return dialog
+
+    def _key_saved(self, status: KeyStatus) -> None:
+        where = f"stored in {status.backend}" if status.remembered else status.reason
+        self.status.showMessage(f"The key works; {where}", 10000)
+        if self.session.offline:
+            self.online_requested.emit()
+            return
+        self.session.key_saved(status)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.ctx.settings, parent=self)
+        dialog.saved.connect(self._settings_saved)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._dialogs["settings"] = dialog
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, settings: Settings) -> None:
+        old, self.ctx.settings = self.ctx.settings, settings
+        if self.ctx.save_settings is not None:
+            self.ctx.save_settings(settings)
+        if settings.theme != old.theme:
+            apply_theme(settings.theme)
+        if (settings.base_url, settings.max_tokens) != (
+            old.base_url,
+            old.max_tokens,
+        ) and not self.session.offline:
+            self.session.start()
+        self.upload_queue.set_uploader(self.session.upload_one if self.session.services else None)
+
+    # -------------------------------------------------------------------------------------- close
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.window_state.save()
+        stop = getattr(self.chat_panel, "stop", None)
+        if stop is not None:
+            stop()
+        self.upload_queue.cancel_all()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and self.session.offline:
+            bg, fg = banner_colors()
+            self.banner.setStyleSheet(
+                f"QLabel#offlineBanner {{ background: {bg}; color: {fg}; padding: 6px; }}"
+            )
+        super().changeEvent(event)
+
+
+def _placeholder() -> QWidget:
+    label = QLabel("The chat pane is not available in this build.")
+    label.setObjectName("chatPlaceholder")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _app_icon() -> QIcon:
+    icon_path = Path(__file__).resolve().parents[2] / "assets" / "icons" / "document-assistant.svg"
+    return QIcon(str(icon_path)) if icon_path.exists() else QIcon()
+
+
+class _FirstPaint(QObject):
+    """Calls ``callback`` once, after the window's first paint event has been handled."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._callback: Callable[[], None] | None = callback
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            QTimer.singleShot(0, callback)
+            watched.removeEventFilter(self)
+        return False
+
+
+def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
+    _FirstPaint(window, callback)

@@ -1,0 +1,243 @@
+"""The API side of the app as the window sees it: which endpoint and key, the client, the services.
+
+Everything slow happens in workers on the task runner: reading the keyring, importing ``anthropic``
+(``make_client``), starting the offline sandbox, reconciling the file list. The window listens:
+
+    key_status(KeyStatus | None)   what the keyring said (None in offline mode)
+    needs_key(KeyStatus)           no key anywhere: the first-run dialog should ask
+    ready(Services)                client and services are usable
+    connection(str, object)        connection text and ok (True, False, or None while unknown)
+    refreshed(ReconcileReport)     the catalog was reconciled with the server
+
+An ``Endpoint`` comes from the composition root: the API (key from the key store) or, offline, a
+``start_offline`` callable that starts the built-in sandbox and returns its URL and key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QObject, Signal
+
+from assistant.api.errors import ApiFailure, CancelToken, FailureKind
+from assistant.api.files import FileService, UploadResult
+from assistant.bridge import Task, TaskRunner
+from assistant.logs import register_secret
+from assistant.secrets import KeyStatus, KeyStore
+from assistant.settings import Paths, Settings
+from assistant.store import Store
+
+__all__ = ["ApiSession", "Endpoint", "Services"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str
+    api_key: str | None = None  # None: the key store's key
+    offline: bool = False
+    stop: Callable[[], None] | None = None  # stops what start_offline started
+
+
+@dataclass(frozen=True)
+class Services:
+    client: Any  # anthropic.Anthropic, imported lazily
+    files: FileService
+    chat: Any  # assistant.api.chat.ChatService
+    endpoint: Endpoint
+
+
+class ApiSession(QObject):
+    key_status = Signal(object)
+    needs_key = Signal(object)
+    ready = Signal(object)
+    connection = Signal(str, object)
+    refreshed = Signal(object)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        store: Store,
+        paths: Paths,
+        key_store: KeyStore,
+        settings: Callable[[], Settings],
+        *,
+        base_url: str | None = None,
+        start_offline: Callable[[], Endpoint] | None = None,
+        samples: Sequence[Path] = (),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._store = store
+        self._paths = paths
+        self._key_store = key_store
+        self._settings = settings
+        self._base_url = base_url
+        self._start_offline = start_offline
+        self._samples = list(samples)
+        self.services: Services | None = None
+        self.status: KeyStatus | None = None
+        self._endpoint: Endpoint | None = None
+        self._refreshing: Task[Any] | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self._start_offline is not None
+
+    @property
+    def key_store(self) -> KeyStore:
+        return self._key_store
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url or self._settings().base_url
+
+    def host_label(self) -> str:
+        if self.offline:
+            return "local sandbox"
+        return urlsplit(self.base_url).netloc or self.base_url
+
+    # -- connecting ----------------------------------------------------------------------------------
+    def start(self) -> Task[Any]:
+        """Read the key (or start the sandbox) and build the client, all in a worker."""
+        self.connection.emit("Connecting…" if self.offline else "Reading the key…", None)
+        return self._runner.run(
+            self._connect, on_result=self._connected, on_failed=self._connect_failed, name="connect"
+        )
+
+    def _connect(self, token: CancelToken) -> tuple[KeyStatus | None, Services | None]:
+        settings = self._settings()
+        if self._start_offline is not None:
+            endpoint = self._endpoint or self._start_offline()
+            self._endpoint = endpoint
+            status = None
+            key = endpoint.api_key
+        else:
+            status = self._key_store.status()
+            key = self._key_store.key()
+            endpoint = Endpoint(self.base_url)
+        if not key:
+            return status, None
+        register_secret(key)
+        token.raise_if_cancelled()
+        services = self._build(key, endpoint, settings)
+        if endpoint.offline and self._samples:
+            self._upload_samples(services.files, token)
+        return status, services
+
+    def _build(self, key: str, endpoint: Endpoint, settings: Settings) -> Services:
+        from assistant.api.chat import ChatService
+        from assistant.api.client import ClientConfig, make_client
+        from assistant.api.pricing import load_prices
+
+        client = make_client(ClientConfig(api_key=key, base_url=endpoint.base_url))
+        files = FileService(client, self._store, retention_seconds=lambda: self._settings().retention_seconds)
+        chat = ChatService(client, self._store, max_tokens=settings.max_tokens, prices=load_prices())
+        return Services(client, files, chat, endpoint)
+
+    def _upload_samples(self, files: FileService, token: CancelToken) -> None:
+        for sample in self._samples:
+            token.raise_if_cancelled()
+            try:
+                files.upload(sample, cancel=token)
+            except ApiFailure as failure:
+                log.warning("sample %s not uploaded: %s", sample.name, failure)
+
+    def _connected(self, result: tuple[KeyStatus | None, Services | None]) -> None:
+        status, services = result
+        self.status = status
+        self.key_status.emit(status)
+        if services is None:
+            self.connection.emit("No API key", False)
+            if status is not None:
+                self.needs_key.emit(status)
+            return
+        old, self.services = self.services, services
+        if old is not None:
+            _close(old.client)
+        self.connection.emit(f"Connecting to {self.host_label()}…", None)
+        self.ready.emit(services)
+        self.refresh()
+
+    def _connect_failed(self, failure: ApiFailure) -> None:
+        self.connection.emit(f"Not connected: {failure.message}", False)
+
+    def key_saved(self, status: KeyStatus) -> None:
+        """A new key was stored (or kept for the session): connect with it."""
+        self.status = status
+        self.start()
+
+    # -- using ---------------------------------------------------------------------------------------
+    def refresh(self) -> Task[Any] | None:
+        """Reconcile the catalog with the server's file list (in a worker)."""
+        services = self.services
+        if services is None or self._refreshing is not None:
+            return self._refreshing
+        self._refreshing = self._runner.run(
+            lambda _tok: services.files.reconcile(),
+            on_result=self._refreshed,
+            on_failed=self._refresh_failed,
+            on_ended=self._refresh_ended,
+            name="reconcile",
+        )
+        return self._refreshing
+
+    def _refreshed(self, report: Any) -> None:
+        where = "Offline: local sandbox" if self.offline else f"Connected to {self.host_label()}"
+        self.connection.emit(where, True)
+        self.refreshed.emit(report)
+
+    def _refresh_failed(self, failure: ApiFailure) -> None:
+        if failure.kind is FailureKind.BAD_KEY:
+            self.connection.emit("Key not accepted", False)
+            if self.status is not None:
+                self.needs_key.emit(self.status)
+        else:
+            self.connection.emit(f"Not connected: {failure.message}", False)
+
+    def _refresh_ended(self) -> None:
+        self._refreshing = None
+
+    def upload_one(self, path: Path, token: CancelToken, report: Callable[[object], None]) -> UploadResult:
+        """Prepare (convert if needed) and upload one file. Runs in a worker."""
+        services = self.services
+        if services is None:
+            raise ApiFailure(FailureKind.BAD_KEY, "No API key yet: enter one (API key…) or try it offline.")
+        from assistant.documents import DocumentError, prepare
+
+        try:
+            doc = prepare(path, cache_dir=self._paths.converted)
+        except DocumentError as exc:
+            raise ApiFailure(FailureKind.LOCAL, exc.message) from None
+        token.raise_if_cancelled()
+        return services.files.upload(
+            doc.upload_path,
+            filename=doc.upload_name,
+            mime_type=doc.mime_type,
+            local_path=str(doc.source_path),
+            progress=report,
+            cancel=token,
+        )
+
+    def close(self) -> None:
+        """Close the client and stop the sandbox (after the runner has shut down)."""
+        if self.services is not None:
+            _close(self.services.client)
+            self.services = None
+        if self._endpoint is not None and self._endpoint.stop is not None:
+            self._endpoint.stop()
+            self._endpoint = None
+
+
+def _close(client: Any) -> None:
+    try:
+        client.close()
+    except Exception:  # pragma: no cover - closing is best effort
+        log.debug("closing the client failed", exc_info=True)
