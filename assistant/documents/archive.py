@@ -171,10 +171,12 @@ def _convert_zip(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: s
                 _skip(sink, budget, path, f"cannot be unpacked ({exc})")
                 continue
             try:
-                with member, _spool(member, budget, declared=info.file_size) as spooled:
-                    _convert_member(spooled, sink, budget, path=path, depth=depth)
+                with member:
+                    _convert_member(member, sink, budget, path=path, depth=depth, declared=info.file_size)
             except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:
                 _skip(sink, budget, path, f"damaged ({exc})")
+            finally:
+                budget.total_bytes += info.file_size
 
 
 # ---------------------------------------------------------------- tar
@@ -195,21 +197,30 @@ class _CountingReader:
 
 def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: str, depth: int) -> None:
     counting = _CountingReader(stream)
-    start_total = budget.total_bytes
+    unpacked = 0  # member bytes tarfile has had to unpack so far, read by us or skipped over
+
+    def check_ratio(extra: int = 0) -> None:
+        total = unpacked + extra
+        if total > budget.limits.ratio_floor_bytes and total > budget.limits.max_ratio * max(
+            counting.consumed, 1
+        ):
+            raise budget.ratio_exceeded()
+
     try:
         # Stream mode ("r|*"): one pass, members in order, nothing kept but their headers.
         archive = tarfile.open(fileobj=cast(IO[bytes], counting), mode="r|*")  # noqa: SIM115 (closed below)
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise _damaged(budget, prefix) from exc
     with archive:
         try:
             for info in archive:
+                check_ratio()
                 if info.isdir():
                     continue
                 budget.count_member()
                 path = prefix + info.name
                 _member_heading(sink, depth, path)
-                # Stream mode reads through every member, skipped or not: all of them count.
+                # Stream mode unpacks every member's data, read or skipped: all of it counts.
                 budget.reserve(info.size)
                 reason = unsafe_reason(info.name)
                 if reason is None and not info.isreg():
@@ -220,28 +231,31 @@ def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: s
                         if info.islnk()
                         else "a device, fifo or other special file"
                     )
-                if reason is not None:
-                    _skip(sink, budget, path, reason, unsafe=True)
-                    continue
-                if info.size > budget.limits.max_member_bytes:
+                try:
+                    if reason is not None:
+                        _skip(sink, budget, path, reason, unsafe=True)
+                        continue
+                    if info.size > budget.limits.max_member_bytes:
+                        _skip(sink, budget, path, f"larger than {human_size(budget.limits.max_member_bytes)}")
+                        continue
+                    member = archive.extractfile(info)
+                    if member is None:
+                        _skip(sink, budget, path, "not a regular file", unsafe=True)
+                        continue
+                    with member:
+                        _convert_member(
+                            member,
+                            sink,
+                            budget,
+                            path=path,
+                            depth=depth,
+                            declared=info.size,
+                            on_chunk=check_ratio,
+                        )
+                finally:
+                    unpacked += info.size
                     budget.total_bytes += info.size
-                    _skip(sink, budget, path, f"larger than {human_size(budget.limits.max_member_bytes)}")
-                    continue
-                member = archive.extractfile(info)
-                if member is None:
-                    _skip(sink, budget, path, "not a regular file", unsafe=True)
-                    continue
-
-                def check_ratio(base: int = start_total) -> None:
-                    unpacked = budget.total_bytes - base
-                    if (
-                        unpacked > budget.limits.ratio_floor_bytes
-                        and unpacked > budget.limits.max_ratio * max(counting.consumed, 1)
-                    ):
-                        raise budget.ratio_exceeded()
-
-                with member, _spool(member, budget, declared=info.size, on_chunk=check_ratio) as spooled:
-                    _convert_member(spooled, sink, budget, path=path, depth=depth)
+            check_ratio()
         except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
             raise _damaged(budget, prefix) from exc
 
@@ -260,12 +274,14 @@ def _damaged(budget: _Budget, prefix: str) -> DocumentError:
 
 @contextlib.contextmanager
 def _spool(
-    member: IO[bytes], budget: _Budget, *, declared: int, on_chunk: Callable[[], None] | None = None
+    head: bytes, member: IO[bytes], budget: _Budget, *, declared: int, on_chunk: Callable[[int], None] | None
 ) -> Iterator[BinaryIO]:
-    """Copy a member into a spooled temporary file (memory up to a few MB, then an anonymous temp
-    file), counting real bytes against the budget."""
+    """`head` and the rest of a member in a spooled temporary file (memory up to a few MB, then an
+    anonymous temp file), seekable for the converters. Real bytes are checked against the declared size
+    and the budget as they come."""
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spooled:
-        read = 0
+        spooled.write(head)
+        read = len(head)
         while chunk := member.read(CHUNK):
             read += len(chunk)
             if read > declared:
@@ -274,10 +290,9 @@ def _spool(
                     f"“{budget.archive_name}” has a member that unpacks to more than its recorded size, "
                     "a sign of a damaged or crafted archive, so it was not unpacked.",
                 )
-            budget.total_bytes += len(chunk)
-            budget.reserve(0)
+            budget.reserve(read)
             if on_chunk is not None:
-                on_chunk()
+                on_chunk(read)
             spooled.write(chunk)
         spooled.seek(0)
         yield cast(BinaryIO, spooled)
@@ -291,12 +306,45 @@ def _reopen(stream: BinaryIO) -> Callable[[], AbstractContextManager[BinaryIO]]:
     return reopen
 
 
-def _convert_member(stream: BinaryIO, sink: TextSink, budget: _Budget, *, path: str, depth: int) -> None:
-    head = stream.read(HEAD_BYTES)
-    stream.seek(0)
+def _no_reopen() -> AbstractContextManager[BinaryIO]:
+    raise AssertionError("sniffing this head needs no stream")
+
+
+# Heads that need the whole member to tell what it is (zip members, compressed tars).
+_NEEDS_STREAM = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+
+
+def _convert_member(
+    member: IO[bytes],
+    sink: TextSink,
+    budget: _Budget,
+    *,
+    path: str,
+    depth: int,
+    declared: int,
+    on_chunk: Callable[[int], None] | None = None,
+) -> None:
+    """Convert one member. Its first bytes decide: images and unsupported kinds are listed without
+    reading further; everything else is spooled and converted."""
+    head = member.read(HEAD_BYTES)
     if not head:
         _skip(sink, budget, path, "empty")
         return
+    if not head.startswith(_NEEDS_STREAM):
+        quick = sniff(head, _no_reopen)
+        if quick.kind is DocumentKind.IMAGE:
+            _skip(sink, budget, path, "an image; images inside archives are not read, add it on its own")
+            return
+        if quick.kind is None:
+            _skip(sink, budget, path, f"not a supported kind ({quick.detail})")
+            return
+    with _spool(head, member, budget, declared=declared, on_chunk=on_chunk) as stream:
+        _convert_seekable(stream, head, sink, budget, path=path, depth=depth)
+
+
+def _convert_seekable(
+    stream: BinaryIO, head: bytes, sink: TextSink, budget: _Budget, *, path: str, depth: int
+) -> None:
     sniffed = sniff(head, _reopen(stream))
     stream.seek(0)
     level = 1 + depth
