@@ -128,7 +128,7 @@ class ConversationList(QWidget):
         try:
             if item is None:
                 self.list.clearSelection()
-                self.list.setCurrentItem(None)  # type: ignore[arg-type]
+                self.list.setCurrentRow(-1)
             else:
                 self.list.setCurrentItem(item)
         finally:

@@ -1,8 +1,12 @@
 """Text helpers of the chat pane: citation marks, places, usage lines, Markdown export. No Qt.
 
-Citation marks live in a stored answer as GitHub-style footnote references, ``[^1]``, placed right
-after the text the citation supports; ``[^n]`` refers to the turn's n-th citation (1-based). The
-transcript turns them into clickable ``[n]`` links; the export turns them into real footnotes.
+Citation marks are GitHub-style footnote references, ``[^n]`` for the turn's n-th citation (1-based),
+inserted into the answer's Markdown for display and export only (the stored answer is the model's
+text as it came). The API sends a text block's citations before its text, so a mark goes after the
+cited block: at the end of the line where that block's text starts, or where the next cited block
+begins, whichever comes first (``MarkPlacer``; the same rule places marks while streaming and when a
+stored answer is shown again, see ``place_marks``). The transcript turns marks into clickable ``[n]``
+links; the export turns them into real footnotes.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from assistant.store import Citation, Conversation, Turn, TurnState, Usage
 
 __all__ = [
     "MARK",
+    "MarkPlacer",
     "citation_place",
     "conversation_markdown",
     "format_tokens",
     "format_usage",
     "mark",
     "marks_to_links",
+    "place_marks",
     "plain_answer",
     "short",
 ]
@@ -30,6 +36,84 @@ MARK = re.compile(r"\[\^(\d+)\]")
 
 def mark(number: int) -> str:
     return f"[^{number}]"
+
+
+class MarkPlacer:
+    """Inserts citation marks into streamed text: ``citation(n)`` and ``text(piece)`` in arrival order
+    each return the text to show now; ``finish()`` returns the marks still waiting."""
+
+    def __init__(self) -> None:
+        self._pending: list[int] = []
+        self._armed = False  # text of the cited block has started
+
+    def citation(self, number: int) -> str:
+        out = self._flush() if self._pending and self._armed else ""
+        self._pending.append(number)
+        return out
+
+    def text(self, piece: str) -> str:
+        if not self._pending:
+            return piece
+        start = 0
+        if not self._armed:
+            stripped = len(piece) - len(piece.lstrip())
+            if stripped == len(piece):
+                return piece
+            self._armed = True
+            start = stripped
+        newline = piece.find("\n", start)
+        if newline < 0:
+            return piece
+        return piece[:newline] + self._flush() + piece[newline:]
+
+    def finish(self) -> str:
+        return self._flush()
+
+    def _flush(self) -> str:
+        marks = "".join(mark(n) for n in self._pending)
+        self._pending = []
+        self._armed = False
+        return marks
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def place_marks(answer: str, citations: Sequence[Citation]) -> str:
+    """A stored answer with its marks, placed as they were while it streamed (found by cited text).
+
+    A cited block starts where its cited text is quoted (searched in order); a citation whose text is
+    not in the answer (a paraphrase) gets its mark at the end.
+    """
+    if not citations:
+        return answer
+    starts: list[tuple[int, int]] = []  # (position, number)
+    cursor = 0
+    for number, citation in enumerate(citations, start=1):
+        words = citation.cited_text.split()
+        probe = " ".join(words[:6])
+        found = answer.find(probe, cursor) if probe else -1
+        if found < 0 and probe:
+            found = answer.find(probe)
+        if found < 0:
+            starts.append((len(answer), number))
+            continue
+        begin = found
+        starts.append((begin, number))
+        cursor = found
+    starts.sort()
+    placer = MarkPlacer()
+    out: list[str] = []
+    pos = 0
+    for begin, number in starts:
+        if begin > pos:
+            out.append(placer.text(answer[pos:begin]))
+            pos = begin
+        out.append(placer.citation(number))
+    out.append(placer.text(answer[pos:]))
+    out.append(placer.finish())
+    return "".join(out)
 
 
 def marks_to_links(markdown: str, turn_id: int, citations: Sequence[Citation] | None = None) -> str:
@@ -62,13 +146,14 @@ def format_tokens(count: int) -> str:
 
 
 def format_usage(usage: Usage) -> str:
-    """'1 234 in · 56 out · cache read 1 000 · cache write 200'."""
-    parts = [f"{format_tokens(usage.input_tokens)} in", f"{format_tokens(usage.output_tokens)} out"]
-    if usage.cache_read_input_tokens:
-        parts.append(f"cache read {format_tokens(usage.cache_read_input_tokens)}")
+    """'Tokens: 5 in · 5 083 cache write · 1 000 cache read · 56 out' (cache parts only when used)."""
+    parts = [f"{format_tokens(usage.input_tokens)} in"]
     if usage.cache_creation_input_tokens:
-        parts.append(f"cache write {format_tokens(usage.cache_creation_input_tokens)}")
-    return " · ".join(parts) + " tokens"
+        parts.append(f"{format_tokens(usage.cache_creation_input_tokens)} cache write")
+    if usage.cache_read_input_tokens:
+        parts.append(f"{format_tokens(usage.cache_read_input_tokens)} cache read")
+    parts.append(f"{format_tokens(usage.output_tokens)} out")
+    return "Tokens: " + " · ".join(parts)
 
 
 def _footnotes(answer: str, turn_no: int) -> str:

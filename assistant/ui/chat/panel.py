@@ -1,0 +1,681 @@
+"""``ChatPanel``: the conversation list, the transcript and the composer, wired to the services.
+
+Threads: the answer streams through the bridge (``TaskRunner.stream`` over ``ChatService.ask``, which
+writes the question to the catalog before the request goes out and saves the answer as it grows);
+this module receives the typed events on the GUI thread, feeds their text to a ``TextBatcher`` (one
+transcript update per ~40 ms tick, whatever the token rate) and never touches the network. Short
+catalog calls (list, rename, attach) run on the GUI thread; each is one small SQLite statement.
+
+Stop is immediate: the task is cancelled (the service closes the stream and saves what arrived as
+incomplete), and the transcript shows what arrived, marked incomplete, without waiting for the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.api.chat import CitationEvent, Done, Failed, Started, TextDelta
+from assistant.api.errors import ApiFailure, CancelToken
+from assistant.store import Citation, Conversation, FileRecord, Turn, TurnState
+from assistant.ui.chat.batcher import TextBatcher
+from assistant.ui.chat.composer import Composer
+from assistant.ui.chat.conversations import ConversationList
+from assistant.ui.chat.format import MarkPlacer, conversation_markdown, place_marks, plain_answer
+from assistant.ui.chat.services import ChatServices
+from assistant.ui.chat.transcript import StreamingAnswer, Transcript, TurnView
+
+__all__ = ["ChatPanel"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TITLE = "New conversation"
+
+
+@dataclass
+class _Job:
+    """The answer streaming now."""
+
+    conversation_id: int
+    question: str
+    model: str
+    stream: StreamingAnswer
+    turn_id: int = 0
+    parts: list[str] = field(default_factory=list)  # the answer as it came
+    citations: list[Citation] = field(default_factory=list)
+    placer: MarkPlacer = field(default_factory=MarkPlacer)
+    task: Any = None
+    closed: bool = False  # the transcript has its final state; later events are ignored
+    stopped: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class ChatPanel(QWidget):
+    """The chat pane. See ``assistant.ui.chat`` for the interface the main window uses."""
+
+    attachments_changed = Signal(list)
+    open_citation = Signal(object, object)
+    conversation_changed = Signal(int)  # the shown conversation's id (0 = none yet)
+    busy_changed = Signal(bool)
+
+    def __init__(self, services: ChatServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatPanel")
+        self._services = services
+        self._conversation: Conversation | None = None
+        self._attached: list[FileRecord] = []
+        self._turns: dict[int, Turn] = {}
+        self._job: _Job | None = None
+        self._models: dict[str, Any] = {}  # model id -> ModelInfo (max_input_tokens, ...)
+        self.context_tokens: int | None = None  # the last token count of the attached files
+        self._context_task: Any = None
+        self._message_box: QMessageBox | None = None
+        self._file_dialog: QFileDialog | None = None
+
+        self.conversations = ConversationList(self)
+        self.transcript = Transcript(self)
+        self.composer = Composer(self)
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("conversationTitle")
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.totals_label = QLabel(self)
+        self.totals_label.setObjectName("conversationTotals")
+        self.totals_label.setAccessibleName("Conversation cost")
+        self.totals_label.setEnabled(False)
+        self.export_button = QToolButton(self)
+        self.export_button.setObjectName("exportButton")
+        self.export_button.setText("Export…")
+        self.export_button.setToolTip("Export this conversation to Markdown")
+        self.export_button.setAccessibleName("Export conversation to Markdown")
+
+        chat = QWidget(self)
+        chat_layout = QVBoxLayout(chat)
+        chat_layout.setContentsMargins(0, 0, 0, 0)
+        chat_layout.setSpacing(4)
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.totals_label)
+        header.addWidget(self.export_button)
+        chat_layout.addLayout(header)
+        chat_layout.addWidget(self.transcript, 1)
+        chat_layout.addWidget(self.composer)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("chatSplitter")
+        self.splitter.addWidget(self.conversations)
+        self.splitter.addWidget(chat)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 600])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        self._batcher = TextBatcher(self._render_batch, parent=self)
+
+        # Actions the window may also put in its menus and toolbar (same objects: no shortcut clash).
+        self.new_conversation_action = QAction("New Conversation", self)
+        self.new_conversation_action.setObjectName("newConversationAction")
+        self.new_conversation_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_conversation_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_conversation_action.triggered.connect(self.new_conversation)
+        self.stop_action = QAction("Stop Answer", self)
+        self.stop_action.setObjectName("stopAction")
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.stop_action.setEnabled(False)
+        self.stop_action.triggered.connect(self.stop)
+        self.export_action = QAction("Export Conversation…", self)
+        self.export_action.setObjectName("exportAction")
+        self.export_action.triggered.connect(self.export_markdown)
+        self.addAction(self.new_conversation_action)
+        self.addAction(self.stop_action)
+
+        self.conversations.selected.connect(self._on_conversation_selected)
+        self.conversations.new_requested.connect(self.new_conversation)
+        self.conversations.rename_requested.connect(self.rename_conversation)
+        self.conversations.delete_requested.connect(self._confirm_delete)
+        self.conversations.filter_changed.connect(lambda _text: self._reload_list())
+        self.composer.send_requested.connect(self.ask)
+        self.composer.stop_requested.connect(self.stop)
+        self.composer.chip_removed.connect(self._remove_chip)
+        self.composer.model_changed.connect(self._on_model_changed)
+        self.transcript.action.connect(self._on_transcript_action)
+        self.export_button.clicked.connect(self.export_markdown)
+
+        self._context_timer = QTimer(self)
+        self._context_timer.setSingleShot(True)
+        self._context_timer.setInterval(300)
+        self._context_timer.timeout.connect(self._check_context)
+
+        default_model = services.default_model()
+        self.composer.set_models([(default_model, default_model)], default_model)
+        self._reload_list()
+        self._show_conversation(self._first_listed())
+        self._load_models()
+
+    # ================================================================== public API
+
+    def set_attached_files(self, records: list[FileRecord]) -> None:
+        """The files the window has selected for this conversation (shown as chips, saved with it)."""
+        self._attached = list(records)
+        self.composer.set_files(self._attached)
+        if self._conversation is not None:
+            self._services.store.set_conversation_files(self._conversation.id, [r.id for r in records])
+            self._conversation = self._services.store.get_conversation(self._conversation.id)
+        self._context_timer.start()
+
+    def attached_files(self) -> list[FileRecord]:
+        return list(self._attached)
+
+    def new_conversation(self) -> None:
+        """Start a new conversation (the attached files carry over). An empty one is reused."""
+        if self._job is not None:
+            self.stop()
+        store = self._services.store
+        current = self._conversation
+        if current is not None and current.title == DEFAULT_TITLE and not store.list_turns(current.id):
+            self.focus_composer()
+            return
+        conv = store.create_conversation(
+            DEFAULT_TITLE, self.composer.current_model(), [r.id for r in self._attached]
+        )
+        self._conversation = conv
+        self.conversations.search.clear()  # reloads the list
+        self._reload_list()
+        self._show_conversation(conv.id)
+        self.focus_composer()
+
+    def focus_composer(self) -> None:
+        self.composer.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def stop(self) -> None:
+        """Stop the streaming answer now; what arrived is kept and marked incomplete."""
+        job = self._job
+        if job is None or job.closed:
+            return
+        job.stopped = True
+        if job.task is not None:
+            job.task.cancel()
+        self._close_job(job, TurnState.INCOMPLETE)
+
+    def set_chat_service(self, chat: Any) -> None:
+        """Give (or replace) the chat service once the window has a client; reloads the model list."""
+        self._services.chat = chat
+        self._load_models()
+        self._context_timer.start()
+
+    def current_conversation(self) -> Conversation | None:
+        return self._conversation
+
+    @property
+    def is_streaming(self) -> bool:
+        return self._job is not None and not self._job.closed
+
+    def conversation_markdown(self) -> str:
+        conv = self._conversation
+        if conv is None:
+            return ""
+        turns = self._services.store.list_turns(conv.id)
+        names = [r.filename for r in self._records(conv.file_ids)]
+        costs = {t.id: self._services.format_usd(t.cost_usd) for t in turns if t.cost_usd is not None}
+        return conversation_markdown(
+            conv, turns, file_names=names, costs=costs, exported_at=datetime.now(UTC)
+        )
+
+    def export_markdown(self, path: object = None) -> Path | None:
+        """Write the conversation as Markdown to ``path``; without one, ask where (non-blocking)."""
+        if self._conversation is None:
+            return None
+        if not isinstance(path, str | Path):  # None, or the bool of a clicked(bool) signal
+            dialog = QFileDialog(self, "Export conversation", "", "Markdown (*.md)")
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("md")
+            dialog.selectFile(_safe_name(self._conversation.title) + ".md")
+            dialog.fileSelected.connect(self.export_markdown)
+            self._file_dialog = dialog
+            dialog.open()
+            return None
+        target = Path(path)
+        try:
+            target.write_text(self.conversation_markdown(), encoding="utf-8")
+        except OSError as exc:
+            self.composer.status.setText(f"Export failed: {exc.strerror or exc}")
+            return None
+        self.composer.status.setText(f"Exported to {target.name}")
+        return target
+
+    def copy_answer(self, turn_id: int) -> str:
+        """Copy an answer (Markdown, marks as [n]) to the clipboard; returns the copied text."""
+        if self._job is not None and self._job.turn_id == turn_id:
+            text = self._job.text
+        else:
+            turn = self._turns.get(turn_id) or self._services.store.get_turn(turn_id)
+            text = turn.answer if turn is not None else ""
+        text = plain_answer(text)
+        QGuiApplication.clipboard().setText(text)
+        self.composer.status.setText("Answer copied")
+        return text
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        title = " ".join(title.split())
+        if not title:
+            return
+        self._services.store.rename_conversation(conversation_id, title)
+        if self._conversation is not None and self._conversation.id == conversation_id:
+            self._conversation = self._services.store.get_conversation(conversation_id)
+            self.title_label.setText(title)
+        self._reload_list()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        if self._job is not None and self._job.conversation_id == conversation_id:
+            self.stop()
+        self._services.store.delete_conversation(conversation_id)
+        if self._conversation is not None and self._conversation.id == conversation_id:
+            self._conversation = None
+            self._reload_list()
+            self._show_conversation(self._first_listed())
+        else:
+            self._reload_list()
+
+    def retry(self, turn_id: int) -> None:
+        """Ask a failed (or stopped) turn's question again; the new answer replaces that turn."""
+        if self.is_streaming or self._services.chat is None:
+            return
+        turn = self._services.store.get_turn(turn_id)
+        conv = self._conversation
+        if turn is None or conv is None or turn.conversation_id != conv.id:
+            return
+        if self.composer.text().strip() == turn.question.strip():
+            self.composer.set_text("")
+        self._render_conversation(skip=turn_id)
+        chat = self._services.chat
+        self._start(conv.id, turn.question, lambda token: chat.retry(turn_id, cancel=token))
+
+    def shutdown(self) -> None:
+        """Stop streaming (the window calls this when it closes, before the runner shuts down)."""
+        self.stop()
+        self._context_timer.stop()
+
+    # ================================================================== asking
+
+    def ask(self, question: str) -> None:
+        """Ask ``question`` in the current conversation (one is made if there is none)."""
+        question = question.strip()
+        if not question or self.is_streaming:
+            return
+        chat = self._services.chat
+        if chat is None:
+            self.composer.show_warning(
+                "Not connected yet: enter an API key (API key…) or try it offline. Your question is kept."
+            )
+            return
+        store = self._services.store
+        model = self.composer.current_model()
+        file_ids = [r.id for r in self._attached]
+        conv = self._conversation
+        if conv is None:
+            conv = store.create_conversation(_title_from(question), model, file_ids)
+            self.conversations.search.clear()
+        else:
+            if conv.title == DEFAULT_TITLE:
+                store.rename_conversation(conv.id, _title_from(question))
+            if conv.model != model:
+                store.set_conversation_model(conv.id, model)
+            if tuple(file_ids) != conv.file_ids:
+                store.set_conversation_files(conv.id, file_ids)
+        self._conversation = store.get_conversation(conv.id) or conv
+        self.title_label.setText(self._conversation.title)
+        self._reload_list()
+        if self.composer.text().strip() == question:
+            self.composer.set_text("")
+        conv_id = self._conversation.id
+        self._start(conv_id, question, lambda token: chat.ask(conv_id, question, cancel=token))
+
+    def _start(self, conversation_id: int, question: str, work: Any) -> None:
+        self.composer.show_warning(None)
+        stream = self.transcript.begin_stream(0, question)
+        job = _Job(conversation_id, question, self.composer.current_model(), stream)
+        self._job = job
+        self._set_busy(True)
+
+        def run(token: CancelToken) -> Any:
+            return work(token)
+
+        task = self._services.runner.stream(run, name="chat answer")
+        job.task = task
+        task.signals.item.connect(lambda item, job=job: self._on_item(job, item))
+        task.signals.failed.connect(lambda failure, job=job: self._on_task_failed(job, failure))
+        task.signals.finished.connect(lambda job=job: self._on_task_ended(job))
+        task.signals.cancelled.connect(lambda job=job: self._on_task_ended(job))
+        task.start()
+
+    def _render_batch(self, text: str) -> None:
+        job = self._job
+        if job is not None:
+            job.stream.append(text)
+
+    def _on_item(self, job: _Job, item: object) -> None:
+        if job.closed:
+            return
+        if isinstance(item, TextDelta):
+            job.parts.append(item.text)
+            self._batcher.push(job.placer.text(item.text))
+        elif isinstance(item, CitationEvent):
+            job.citations.append(item.citation)
+            self._batcher.push(job.placer.citation(len(job.citations)))
+        elif isinstance(item, Started):
+            job.turn_id = item.turn.id
+            job.stream.turn_id = item.turn.id
+            self._turns[item.turn.id] = item.turn
+        elif isinstance(item, Done):
+            self._close_job(job, TurnState.COMPLETE, item.turn)
+        elif isinstance(item, Failed):
+            self._close_job(job, TurnState.FAILED, item.turn, failure=item.failure)
+
+    def _on_task_failed(self, job: _Job, failure: ApiFailure) -> None:
+        """The work raised before or outside the service's own ``Failed`` event."""
+        if not job.closed:
+            turn = self._services.store.get_turn(job.turn_id) if job.turn_id else None
+            self._close_job(job, TurnState.FAILED, turn, failure=failure)
+
+    def _on_task_ended(self, job: _Job) -> None:
+        if not job.closed:  # ended without Done or Failed: the service saved it as incomplete
+            turn = self._services.store.get_turn(job.turn_id) if job.turn_id else None
+            self._close_job(job, TurnState.INCOMPLETE, turn)
+            return
+        if job.stopped and job.turn_id and self._job is None:
+            # The worker saved what it had when it stopped; if that is more than was shown, show it.
+            turn = self._services.store.get_turn(job.turn_id)
+            conv = self._conversation
+            if (
+                turn is not None
+                and conv is not None
+                and conv.id == job.conversation_id
+                and turn.answer != job.text
+            ):
+                self._render_conversation()
+
+    def _close_job(
+        self,
+        job: _Job,
+        state: TurnState,
+        turn: Turn | None = None,
+        failure: ApiFailure | None = None,
+    ) -> None:
+        job.closed = True
+        self._batcher.push(job.placer.finish())
+        self._batcher.flush()
+        if turn is not None:
+            self._turns[turn.id] = turn
+            view = self._view(turn, marked=job.stream.text)
+        else:
+            view = TurnView(
+                turn_id=job.turn_id,
+                question=job.question,
+                answer=job.stream.text,
+                citations=tuple(job.citations),
+                state=state,
+                model=job.model,
+            )
+        if view.state is not state:
+            view = replace(view, state=state)
+        if failure is not None:
+            view = replace(view, error=str(failure))
+            if not self.composer.text().strip():
+                self.composer.set_text(job.question)  # the question is never lost
+        if self._job is job:
+            self._job = None
+        self.transcript.finish_stream(view)
+        self._set_busy(False)
+        self._update_totals()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.composer.set_busy(busy)
+        self.stop_action.setEnabled(busy)
+        self.busy_changed.emit(busy)
+
+    # ================================================================== showing
+
+    def _records(self, ids: tuple[int, ...] | list[int]) -> list[FileRecord]:
+        out = []
+        for row_id in ids:
+            record = self._services.store.get_file(row_id)
+            if record is not None:
+                out.append(record)
+        return out
+
+    def _first_listed(self) -> int:
+        if self.conversations.list.count() == 0:
+            return 0
+        return int(self.conversations.list.item(0).data(Qt.ItemDataRole.UserRole))
+
+    def _reload_list(self) -> None:
+        convs = self._services.store.list_conversations(self.conversations.filter_text() or None)
+        self.conversations.fill(convs, self._conversation.id if self._conversation else 0)
+
+    def _on_conversation_selected(self, conversation_id: int) -> None:
+        if conversation_id and (self._conversation is None or conversation_id != self._conversation.id):
+            self._show_conversation(conversation_id)
+
+    def _show_conversation(self, conversation_id: int) -> None:
+        if self._job is not None and self._job.conversation_id != conversation_id:
+            self.stop()
+        conv = self._services.store.get_conversation(conversation_id) if conversation_id else None
+        self._conversation = conv
+        self.conversations.select(conv.id if conv else 0)
+        if conv is not None:
+            self.title_label.setText(conv.title)
+            self.composer.select_model(conv.model)
+            self._attached = self._records(conv.file_ids)
+            self.composer.set_files(self._attached)
+            self.attachments_changed.emit(list(self._attached))
+        else:
+            self.title_label.setText("No conversation yet — ask a question to start one")
+        self._render_conversation()
+        self.conversation_changed.emit(conv.id if conv else 0)
+        self._context_timer.start()
+
+    def _render_conversation(self, skip: int = 0) -> None:
+        conv = self._conversation
+        turns = self._services.store.list_turns(conv.id) if conv is not None else []
+        turns = [t for t in turns if t.id != skip]
+        self._turns = {t.id: t for t in turns}
+        self.transcript.set_turns([self._view(t) for t in turns])
+        self._update_totals()
+
+    def _view(self, turn: Turn, marked: str | None = None) -> TurnView:
+        services = self._services
+        cost_text = None
+        if turn.cost_usd is not None:
+            cost_text = services.format_usd(turn.cost_usd)
+            saved = services.saved_by_cache(turn)
+            if saved > 0:
+                cost_text += f" (caching saved {services.format_usd(saved)})"
+        answer = marked if marked is not None else place_marks(turn.answer, turn.citations)
+        return TurnView(
+            turn_id=turn.id,
+            question=turn.question,
+            answer=answer,
+            citations=turn.citations,
+            state=turn.state,
+            error=turn.error,
+            usage=turn.usage,
+            cost_text=cost_text,
+            model=turn.model,
+        )
+
+    def _update_totals(self) -> None:
+        turns = list(self._turns.values())
+        costs = [t.cost_usd for t in turns if t.cost_usd is not None]
+        if not costs:
+            self.totals_label.setText("")
+            return
+        fmt = self._services.format_usd
+        saved = sum(self._services.saved_by_cache(t) for t in turns)
+        text = f"Conversation {fmt(sum(costs))}"
+        if saved > 0:
+            text += f" · caching saved {fmt(saved)}"
+        elif saved < 0:
+            text += f" · cache writes {fmt(-saved)} (repaid by later questions)"
+        self.totals_label.setText(text)
+
+    # ================================================================== actions
+
+    def _on_transcript_action(self, kind: str, turn_id: int, number: int) -> None:
+        if kind == "cite":
+            self._open_citation(turn_id, number)
+        elif kind == "retry":
+            self.retry(turn_id)
+        elif kind == "copy":
+            self.copy_answer(turn_id)
+
+    def citation(self, turn_id: int, number: int) -> Citation | None:
+        job = self._job
+        if job is not None and job.turn_id == turn_id:
+            citations: tuple[Citation, ...] | list[Citation] = job.citations
+        else:
+            turn = self._turns.get(turn_id) or self._services.store.get_turn(turn_id)
+            citations = turn.citations if turn is not None else ()
+        if 1 <= number <= len(citations):
+            return citations[number - 1]
+        return None
+
+    def _open_citation(self, turn_id: int, number: int) -> None:
+        citation = self.citation(turn_id, number)
+        if citation is None:
+            return
+        record = None
+        if citation.file_id:
+            record = self._services.store.file_by_file_id(citation.file_id)
+        if record is None:
+            documents = [r for r in self._attached if not r.is_image]
+            if 0 <= citation.document_index < len(documents):
+                record = documents[citation.document_index]
+        page = citation.start if citation.kind == "page" else None
+        self.open_citation.emit(record, page)
+
+    def _remove_chip(self, record: FileRecord) -> None:
+        self.set_attached_files([r for r in self._attached if r.id != record.id])
+        self.attachments_changed.emit(list(self._attached))
+
+    def _confirm_delete(self, conversation_id: int) -> None:
+        conv = self._services.store.get_conversation(conversation_id)
+        if conv is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete conversation",
+            f"Delete “{conv.title}” and all its answers? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("deleteConversationBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def done(result: int) -> None:
+            if result == QMessageBox.StandardButton.Yes:
+                self.delete_conversation(conversation_id)
+
+        box.finished.connect(done)
+        self._message_box = box
+        box.open()
+
+    def _on_model_changed(self, model: str) -> None:
+        if self._conversation is not None and model:
+            self._services.store.set_conversation_model(self._conversation.id, model)
+            self._conversation = self._services.store.get_conversation(self._conversation.id)
+        self._context_timer.start()
+
+    # ================================================================== models and context
+
+    def _load_models(self) -> None:
+        if self._services.chat is None:
+            return
+        self._services.runner.run(
+            lambda token: self._services.list_models(),
+            on_result=self._models_loaded,
+            on_failed=lambda failure: log.info("model list unavailable: %s", failure),
+            name="list models",
+        )
+
+    def _models_loaded(self, models: object) -> None:
+        infos = list(models) if isinstance(models, list | tuple) else []
+        self._models = {str(m.id): m for m in infos}
+        current = self.composer.current_model() or self._services.default_model()
+        pairs = [(mid, str(m.display_name or mid)) for mid, m in self._models.items()]
+        if pairs and not self.is_streaming:
+            self.composer.set_models(pairs, current)
+        self._context_timer.start()
+
+    def _check_context(self) -> None:
+        """Flag, before sending, attached files that exceed the model's context (a token count)."""
+        chat = self._services.chat
+        conv = self._conversation
+        model = self.composer.current_model()
+        info = self._models.get(model)
+        limit = info.max_input_tokens if info is not None else None
+        if chat is None or conv is None or not limit or not self._attached or self.is_streaming:
+            self.composer.show_warning(None)
+            return
+        if self._context_task is not None:
+            self._context_task.cancel()
+        if conv.model != model:
+            self._services.store.set_conversation_model(conv.id, model)
+        conv_id = conv.id
+        max_input = int(limit)
+
+        def count(token: CancelToken) -> tuple[str, int]:
+            return model, chat.count_tokens(conv_id, "?")
+
+        self._context_task = self._services.runner.run(
+            count,
+            on_result=lambda result: self._context_checked(result, max_input),
+            on_failed=lambda failure: self.composer.show_warning(None),
+            name="count tokens",
+        )
+
+    def _context_checked(self, result: tuple[str, int], limit: int) -> None:
+        model, tokens = result
+        self.context_tokens = tokens
+        if model != self.composer.current_model():
+            return
+        if tokens > limit:
+            self.composer.show_warning(
+                f"The attached files are about {tokens:,} tokens, more than {model} can read "
+                f"({limit:,}). Remove some files or pick a model with a larger context."
+            )
+        else:
+            self.composer.show_warning(None)
+
+
+def _title_from(question: str) -> str:
+    line = " ".join(question.split())
+    return line if len(line) <= 60 else line[:59].rstrip() + "…"
+
+
+def _safe_name(title: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
+    return keep[:80] or "conversation"

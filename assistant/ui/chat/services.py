@@ -1,0 +1,57 @@
+"""What the chat pane needs from the rest of the app, handed in by the window (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.api.pricing import PriceList, format_usd, turn_cost
+from assistant.settings import DEFAULT_MODEL, Settings
+from assistant.store import Store, Turn
+
+if TYPE_CHECKING:
+    from assistant.api.chat import ChatService
+    from assistant.bridge import TaskRunner
+
+__all__ = ["ChatServices"]
+
+
+@dataclass
+class ChatServices:
+    """The chat pane's services.
+
+    ``chat`` may be None until the window has a key (or the sandbox) and a client; give it later with
+    ``ChatPanel.set_chat_service``. ``settings`` is a ``Settings`` or a callable returning the current
+    one (for ``default_model``). ``prices`` None means the bundled price list.
+    """
+
+    store: Store
+    runner: TaskRunner
+    chat: ChatService | None = None
+    settings: Settings | Callable[[], Settings] | None = None
+    prices: PriceList | None = None
+
+    def current_settings(self) -> Settings:
+        if self.settings is None:
+            return Settings()
+        if isinstance(self.settings, Settings):
+            return self.settings
+        return self.settings()
+
+    def default_model(self) -> str:
+        return self.current_settings().default_model or DEFAULT_MODEL
+
+    def format_usd(self, amount: float) -> str:
+        return format_usd(amount)
+
+    def saved_by_cache(self, turn: Turn) -> float:
+        if turn.usage is None:
+            return 0.0
+        cost = turn_cost(turn.usage, turn.model, self.prices)
+        return 0.0 if cost is None else cost.saved  # negative while a cache write has not paid off
+
+    def list_models(self) -> list[Any]:
+        if self.chat is None:
+            return []
+        return list(self.chat.models())

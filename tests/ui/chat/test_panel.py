@@ -1,0 +1,277 @@
+"""The chat pane against the in-process sandbox over real HTTP: ask, stop, failure and retry,
+conversations, export, batching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from assistant.api.chat import TextDelta
+from assistant.bridge import TaskRunner
+from assistant.store import FileRecord, Store, TurnState
+from assistant.ui.chat import ChatPanel
+
+from .conftest import REPORT_TEXT, Env, wait_idle
+
+QUESTION = "How much did the restoration cost and who paid?"
+
+
+def _type_and_send(qtbot: QtBot, panel: ChatPanel, text: str) -> None:
+    panel.composer.input.setFocus()
+    qtbot.keyClicks(panel.composer.input, text)
+    qtbot.keyClick(panel.composer.input, Qt.Key.Key_Return)
+
+
+def _text(panel: ChatPanel) -> str:
+    return panel.transcript.document().toPlainText()
+
+
+def test_ask_streams_a_rendered_answer_with_a_citation_from_the_document(
+    qtbot: QtBot, make_panel: Callable[..., ChatPanel], runner: TaskRunner, store: Store, report: FileRecord
+) -> None:
+    panel = make_panel()
+    panel.set_attached_files([report])
+    assert [c.record.id for c in panel.composer.chips] == [report.id]
+
+    _type_and_send(qtbot, panel, QUESTION)
+    assert panel.is_streaming
+    assert panel.composer.text() == ""  # sent: the box is free for the next question
+    conv = panel.current_conversation()
+    assert conv is not None and conv.file_ids == (report.id,)
+    wait_idle(qtbot, panel, runner)
+
+    (turn,) = store.list_turns(conv.id)
+    assert turn.question == QUESTION and turn.state is TurnState.COMPLETE
+    assert turn.citations and turn.usage is not None and turn.cost_usd is not None
+    cited = turn.citations[0]
+    assert cited.cited_text.strip() and cited.cited_text.strip() in REPORT_TEXT
+
+    shown = _text(panel)
+    assert QUESTION in shown
+    assert "[1]" in shown  # the numbered mark, inline and in the sources
+    assert "Sources" in shown and cited.cited_text.split()[0] in shown
+    assert f"chars {cited.start}–{cited.end}" in shown
+    assert "*" not in shown.split("Here is what", 1)[-1].split("\n")[0]  # Markdown rendered, not raw
+    assert "Tokens: " in shown and "cache write" in shown and "$" in shown
+    assert panel.totals_label.text().startswith("Conversation $")
+    assert f"cite:{turn.id}:1" in panel.transcript.document().toHtml()
+
+    # clicking the mark asks the window to open the local copy (a text file: no page)
+    with qtbot.waitSignal(panel.open_citation) as opened:
+        panel.transcript.anchorClicked.emit(QUrl(f"cite:{turn.id}:1"))
+    record, page = opened.args
+    assert record is not None and record.id == report.id and page is None
+
+    # copy an answer
+    copied = panel.copy_answer(turn.id)
+    assert QApplication.clipboard().text() == copied and "2.4 million" in copied
+
+    # a second question reads the documents from the cache: the pane says so, and what it saved
+    _type_and_send(qtbot, panel, "Who was the last resident keeper?")
+    wait_idle(qtbot, panel, runner)
+    second = store.list_turns(conv.id)[1]
+    assert second.usage is not None and second.usage.cache_read_input_tokens > 0
+    assert "cache read" in _text(panel) and "caching saved $" in _text(panel)
+    assert "caching saved $" in panel.totals_label.text()
+    shown = _text(panel)
+
+    # the same conversation shown again from the store reads the same, marks in the same places
+    again = make_panel()
+    assert again.current_conversation() is not None and again.current_conversation().id == conv.id
+    assert _text(again) == shown
+
+
+def test_stop_keeps_the_partial_answer_marked_incomplete(qtbot: QtBot, env: Env) -> None:
+    make_panel, runner, store, report = env.make_panel, env.runner, env.store, env.report
+    sandbox = env.sandbox
+    sandbox.tokens_per_second = 15
+    panel = make_panel()
+    panel.set_attached_files([report])
+    _type_and_send(qtbot, panel, QUESTION)
+    qtbot.waitUntil(lambda: "restoration" in _text(panel).split(QUESTION, 1)[1], timeout=20_000)
+    assert panel.is_streaming and panel.composer.stop_button.isEnabled()
+
+    qtbot.mouseClick(panel.composer.stop_button, Qt.MouseButton.LeftButton)
+    assert not panel.is_streaming  # at once, without waiting for the worker
+    assert not panel.composer.stop_button.isEnabled() and panel.composer.send_button.isEnabled()
+    shown = _text(panel)
+    assert "Stopped — this answer is incomplete." in shown
+    assert "400,000 euros" not in shown.split("Sources")[0]  # the answer really was cut short
+
+    wait_idle(qtbot, panel, runner)
+    conv = panel.current_conversation()
+    assert conv is not None
+    (turn,) = store.list_turns(conv.id)
+    assert turn.state is TurnState.INCOMPLETE
+    assert "restoration" in turn.answer and "400,000 euros" not in turn.answer
+
+    reloaded = make_panel()
+    assert "Stopped — this answer is incomplete." in _text(reloaded)
+    assert "restoration" in _text(reloaded)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when a window is shown
+def test_escape_stops_the_stream(qtbot: QtBot, env: Env) -> None:
+    make_panel, runner, report = env.make_panel, env.runner, env.report
+    sandbox = env.sandbox
+    sandbox.tokens_per_second = 15
+    panel = make_panel()
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel)
+    panel.set_attached_files([report])
+    _type_and_send(qtbot, panel, QUESTION)
+    qtbot.waitUntil(lambda: "restoration" in _text(panel).split(QUESTION, 1)[1], timeout=20_000)
+    qtbot.keyClick(panel.composer.input, Qt.Key.Key_Escape)
+    assert not panel.is_streaming
+    assert "Stopped — this answer is incomplete." in _text(panel)
+    wait_idle(qtbot, panel, runner)
+
+
+def test_a_dropped_connection_shows_the_error_and_retry_succeeds(qtbot: QtBot, env: Env) -> None:
+    make_panel, runner, store, report = env.make_panel, env.runner, env.store, env.report
+    sandbox = env.sandbox
+    sandbox.faults.set("stream:drop-stream=8x1")
+    panel = make_panel()
+    panel.set_attached_files([report])
+    _type_and_send(qtbot, panel, QUESTION)
+    wait_idle(qtbot, panel, runner)
+
+    shown = _text(panel)
+    assert "⚠ Failed:" in shown and "connection" in shown.lower()
+    assert "Retry" in shown
+    assert panel.composer.text() == QUESTION  # the question is never lost
+    conv = panel.current_conversation()
+    assert conv is not None
+    (failed,) = store.list_turns(conv.id)
+    assert failed.state is TurnState.FAILED and failed.question == QUESTION and failed.error
+    assert f"retry:{failed.id}" in panel.transcript.document().toHtml()
+
+    panel.transcript.anchorClicked.emit(QUrl(f"retry:{failed.id}"))
+    assert panel.is_streaming
+    assert panel.composer.text() == ""  # the kept question went out again
+    wait_idle(qtbot, panel, runner)
+    (turn,) = store.list_turns(conv.id)
+    assert turn.state is TurnState.COMPLETE and turn.question == QUESTION
+    assert "400,000 euros" in turn.answer
+    shown = _text(panel)
+    assert "Failed" not in shown and "400,000 euros" in shown
+
+
+def test_not_connected_keeps_the_question(
+    qtbot: QtBot, make_panel: Callable[..., ChatPanel], store: Store
+) -> None:
+    panel = make_panel(with_chat=False)
+    _type_and_send(qtbot, panel, "Anything there?")
+    assert not panel.is_streaming
+    assert panel.composer.text() == "Anything there?"
+    assert "Not connected" in panel.composer.warning.text()
+    assert store.list_conversations() == []
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when the question box shows
+def test_conversations_new_rename_delete_search_persist(
+    qtbot: QtBot,
+    make_panel: Callable[..., ChatPanel],
+    store: Store,
+    catalog_path: Path,
+    report: FileRecord,
+) -> None:
+    panel = make_panel()
+    panel.set_attached_files([report])
+    panel.new_conversation()
+    first = panel.current_conversation()
+    assert first is not None and first.title == "New conversation" and first.file_ids == (report.id,)
+    panel.new_conversation()  # an empty new conversation is reused, not piled up
+    assert len(store.list_conversations()) == 1
+
+    # rename in place, as F2 / double-click editing does
+    item = panel.conversations.item_for(first.id)
+    assert item is not None
+    item.setText("Budget questions")
+    qtbot.keyClick(panel, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N
+    panel.new_conversation_action.trigger()
+    second = panel.current_conversation()
+    assert second is not None and second.id != first.id
+    panel.rename_conversation(second.id, "The lamp")
+    panel.new_conversation()  # reused: "The lamp" is named but empty -> a third one
+    third = panel.current_conversation()
+    assert third is not None and third.id not in (first.id, second.id)
+    assert sorted(panel.conversations.titles()) == ["Budget questions", "New conversation", "The lamp"]
+
+    # delete asks first (non-blocking), then deletes
+    panel.conversations.list.setCurrentItem(panel.conversations.item_for(third.id))
+    panel.conversations.delete_action.trigger()
+    box = panel.findChild(QMessageBox, "deleteConversationBox")
+    assert box is not None and box.isVisible()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert sorted(panel.conversations.titles()) == ["Budget questions", "The lamp"]
+
+    panel.conversations.search.setText("lamp")
+    assert panel.conversations.titles() == ["The lamp"]
+    panel.conversations.search.setText("")
+    assert len(panel.conversations.titles()) == 2
+
+    # a new panel on the same data dir (the catalog reopened) sees the same
+    store.close()
+    with Store.open(catalog_path) as reopened:
+        again = make_panel(reopened)
+        assert sorted(again.conversations.titles()) == ["Budget questions", "The lamp"]
+        again.conversations.search.setText("BUDGET")
+        assert again.conversations.titles() == ["Budget questions"]
+        listed = {c.title: c for c in reopened.list_conversations()}
+        assert listed["Budget questions"].file_ids == (report.id,)
+        again.shutdown()
+
+
+def test_export_markdown(qtbot: QtBot, env: Env, tmp_path: Path) -> None:
+    make_panel, runner, store, report = env.make_panel, env.runner, env.store, env.report
+    panel = make_panel()
+    panel.set_attached_files([report])
+    panel.ask(QUESTION)
+    wait_idle(qtbot, panel, runner)
+    conv = panel.current_conversation()
+    assert conv is not None
+    (turn,) = store.list_turns(conv.id)
+
+    target = panel.export_markdown(tmp_path / "export.md")
+    assert target is not None
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(f"# {conv.title}\n")
+    assert f"> {QUESTION}" in text
+    assert "`lighthouse-report.txt`" in text
+    assert "[^1-1]" in text  # the mark, as a footnote reference
+    first_words = " ".join(turn.citations[0].cited_text.split()[:5])
+    assert f"[^1-1]: “{first_words}" in text
+    assert "lighthouse-report.txt, chars" in text
+    assert "Tokens: " in text and "$" in text
+
+
+def test_many_small_text_events_make_few_document_updates(qtbot: QtBot, env: Env) -> None:
+    make_panel, runner, report, sandbox = env.make_panel, env.runner, env.report, env.sandbox
+    sandbox.tokens_per_second = 2  # the real answer barely moves while we feed the pane
+    panel = make_panel()
+    panel.set_attached_files([report])
+    panel.ask(QUESTION)
+    job = panel._job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.turn_id != 0, timeout=20_000)
+    updates_before = panel.transcript.document_updates
+    events = 0
+    for group in range(8):
+        for i in range(250):
+            panel._on_item(job, TextDelta(f"w{group}_{i} "))  # as the bridge delivers them
+            events += 1
+        qtbot.waitUntil(lambda: not panel._batcher.pending, timeout=5000)
+    updates = panel.transcript.document_updates - updates_before
+    assert events == 2000
+    assert updates <= 8 + 4  # one per tick (plus the odd real token), never one per event
+    assert "w7_249" in _text(panel)
+    panel.stop()
+    wait_idle(qtbot, panel, runner)
