@@ -5,6 +5,7 @@ unsafe member paths (absolute, `..`, links, devices) are skipped and reported.""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import stat
 import tarfile
@@ -20,6 +21,7 @@ from typing import IO, BinaryIO, cast
 from .errors import DocumentError, DocumentErrorKind
 from .model import TEXT_KINDS, ArchiveLimits, DocumentKind
 from .office import convert_docx, convert_pptx, convert_xlsx, heading
+from .pdf import pdf_text
 from .sink import TextSink, human_size
 from .sniff import HEAD_BYTES, choose_encoding, sniff
 
@@ -355,8 +357,6 @@ def _convert_seekable(
         elif kind in TEXT_KINDS:
             write_text(stream, sink)
         elif kind is DocumentKind.PDF:
-            from .pdf import pdf_text
-
             pdf_text(stream, sink, name=path, level=level)
         elif kind in (DocumentKind.DOCX, DocumentKind.XLSX, DocumentKind.PPTX):
             convert_office(kind, stream, sink, name=path, level=level)
@@ -375,23 +375,26 @@ def _convert_seekable(
 
 
 def write_text(stream: BinaryIO, sink: TextSink) -> str:
-    """Decode a text stream (BOM, UTF-8, cp1252, latin-1) into the sink; returns the encoding used."""
+    """Decode a seekable text stream (BOM, UTF-8, cp1252, latin-1) into the sink; returns the encoding."""
     encoding = choose_encoding(stream)
     stream.seek(0)
-    import codecs
-
-    decoder = codecs.getincrementaldecoder(encoding)("replace")
-    last = ""
-    while chunk := stream.read(CHUNK):
-        text = decoder.decode(chunk)
-        if text:
-            sink.content(text)
-            last = text
-    tail = decoder.decode(b"", final=True)
-    if tail:
-        sink.content(tail)
-        last = tail
-    if last and not last.endswith("\n"):
+    last = b""
+    if encoding == "utf-8":  # already valid UTF-8: copied as it is
+        while chunk := stream.read(CHUNK):
+            sink.content_bytes(chunk)
+            last = chunk[-1:]
+    else:
+        decoder = codecs.getincrementaldecoder(encoding)("replace")
+        while chunk := stream.read(CHUNK):
+            text = decoder.decode(chunk)
+            if text:
+                sink.content(text)
+                last = text[-1:].encode()
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            sink.content(tail)
+            last = tail[-1:].encode()
+    if last and not last.endswith(b"\n"):
         sink.write("\n")
     sink.write("\n")
     return encoding

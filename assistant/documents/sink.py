@@ -30,7 +30,10 @@ class TextSink:
         self.has_content = False
 
     def write(self, text: str) -> None:
-        data = text.encode("utf-8", "replace")
+        self.write_bytes(text.encode("utf-8", "replace"))
+
+    def write_bytes(self, data: bytes) -> None:
+        """Write bytes that are already valid UTF-8."""
         self.bytes_written += len(data)
         if self.bytes_written > self._limit:
             raise DocumentError(
@@ -46,3 +49,9 @@ class TextSink:
         if not self.has_content and text.strip():
             self.has_content = True
         self.write(text)
+
+    def content_bytes(self, data: bytes) -> None:
+        """Document content that is already valid UTF-8."""
+        if not self.has_content and data.strip():
+            self.has_content = True
+        self.write_bytes(data)

@@ -306,39 +306,31 @@ def _decodes_single_byte(head: bytes) -> bool:
 
 
 def choose_encoding(stream: BinaryIO) -> str:
-    """The encoding of a text stream (read to its end): a BOM, else UTF-8 if all of it decodes, else
-    cp1252 if all of it decodes, else latin-1. Returns a Python codec name; "utf-8-sig" for a BOM."""
+    """The encoding of a seekable text stream: a BOM, else UTF-8 if all of it decodes, else cp1252 if
+    all of it decodes, else latin-1. Reads from the current position (to the end, at worst twice).
+    Returns a Python codec name; "utf-8-sig" for a UTF-8 BOM."""
+    start = stream.tell()
     head = stream.read(4)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    utf8_ok = cp1252_ok = True
-    chunk = head
-    while chunk:
-        if utf8_ok:
-            try:
-                utf8.decode(chunk)
-            except UnicodeDecodeError:
-                utf8_ok = False
-        if cp1252_ok:
-            try:
-                cp1252.decode(chunk)
-            except UnicodeDecodeError:
-                cp1252_ok = False
-        if not utf8_ok and not cp1252_ok:
-            break
-        chunk = stream.read(1 << 20)
-    if utf8_ok:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8_ok = False
-    if utf8_ok:
+    if _decodes_to_end(stream, "utf-8", head):
         return "utf-8"
-    return "cp1252" if cp1252_ok else "latin-1"
+    stream.seek(start)
+    return "cp1252" if _decodes_to_end(stream, "cp1252", b"") else "latin-1"
+
+
+def _decodes_to_end(stream: BinaryIO, encoding: str, first: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder.decode(first)
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def head_of(stream: BinaryIO) -> bytes:
