@@ -20,7 +20,8 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,15 @@ def _qapp(argv: Sequence[str]) -> QApplication:
 class AppRoot:
     """Owns what outlives one window: paths, settings, the runner, key store, catalogs, sessions."""
 
-    def __init__(self, args: argparse.Namespace, *, key_store: KeyStore | None = None) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        *,
+        key_store: KeyStore | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.args = args
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.qapp = _qapp([])
         self.paths = Paths.resolve(args.data_dir).ensure()
         setup_logging(self.paths, debug=args.debug)
@@ -144,6 +152,7 @@ class AppRoot:
             base_url=self.base_url,
             start_offline=self._start_sandbox if offline else None,
             samples=SAMPLES if offline else (),
+            clock=self.clock,
         )
         self._sessions.append(session)
         chat = self._chat_panel(store)
@@ -155,6 +164,7 @@ class AppRoot:
             session=session,
             chat_panel=chat,
             save_settings=self._save_settings,
+            clock=self.clock,
         )
         window = MainWindow(ctx)
         window.composition = self
@@ -214,13 +224,19 @@ def _give_chat(chat: Any, services: Any) -> None:
         chat.set_chat_service(services.chat)
 
 
-def build_main_window(argv: Sequence[str] | None = None, *, key_store: KeyStore | None = None) -> MainWindow:
+def build_main_window(
+    argv: Sequence[str] | None = None,
+    *,
+    key_store: KeyStore | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> MainWindow:
     """Parse ``argv``, build everything and return the shown main window (no event loop).
 
     ``window.composition`` is the ``AppRoot``; call its ``shutdown()`` when done (``main`` does it on
-    quit). ``key_store`` replaces the system keyring (tests pass one with a private backend)."""
+    quit). ``key_store`` replaces the system keyring (tests pass one with a private backend); ``clock``
+    (aware UTC ``datetime``) replaces the wall clock for countdowns, expiry and clean-up."""
     args = parse_args(argv if argv is not None else [])
-    root = AppRoot(args, key_store=key_store)
+    root = AppRoot(args, key_store=key_store, clock=clock)
     offline, first_run = root.initial_mode()
     return root.build(offline, first_run=first_run)
 

@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
             (self.upload_action, "uploadButton", "document-open"),
             (self.refresh_action, "refreshButton", "view-refresh"),
             (self.cleanup_action, "cleanupButton", "edit-clear"),
-            (self.new_chat_action, "newConversationButton", "document-new"),
+            (self.new_chat_action, "newConversationToolButton", "document-new"),
             (self.settings_action, "settingsButton", "preferences-system"),
             (self.key_action, "keyButton", "dialog-password"),
         ):

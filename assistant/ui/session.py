@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,6 +72,7 @@ class ApiSession(QObject):
         base_url: str | None = None,
         start_offline: Callable[[], Endpoint] | None = None,
         samples: Sequence[Path] = (),
+        clock: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,6 +84,7 @@ class ApiSession(QObject):
         self._base_url = base_url
         self._start_offline = start_offline
         self._samples = list(samples)
+        self._clock = clock
         self.services: Services | None = None
         self.status: KeyStatus | None = None
         self._endpoint: Endpoint | None = None
@@ -138,7 +141,12 @@ class ApiSession(QObject):
         from assistant.api.pricing import load_prices
 
         client = make_client(ClientConfig(api_key=key, base_url=endpoint.base_url))
-        files = FileService(client, self._store, retention_seconds=lambda: self._settings().retention_seconds)
+        files = FileService(
+            client,
+            self._store,
+            retention_seconds=lambda: self._settings().retention_seconds,
+            clock=self._clock,
+        )
         chat = ChatService(client, self._store, max_tokens=settings.max_tokens, prices=load_prices())
         return Services(client, files, chat, endpoint)
 

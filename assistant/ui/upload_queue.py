@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionProgressBar,
@@ -384,17 +385,23 @@ class UploadPanel(QWidget):
         top = QHBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("uploadSummary")
+        self.title.setMinimumWidth(60)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.title, 1)
-        self.retry_button = QPushButton("Retry failed")
+        self.retry_button = QPushButton("Retry")
         self.retry_button.setObjectName("retryFailedButton")
         self.retry_button.clicked.connect(queue.retry_failed)
         self.cancel_button = QPushButton("Cancel all")
         self.cancel_button.setObjectName("cancelUploadsButton")
+        self.cancel_button.setToolTip("Cancel every upload in progress or waiting")
         self.cancel_button.clicked.connect(queue.cancel_all)
-        self.clear_button = QPushButton("Clear finished")
+        self.clear_button = QPushButton("Clear")
         self.clear_button.setObjectName("clearUploadsButton")
         self.clear_button.clicked.connect(self._clear)
+        self.retry_button.setToolTip("Retry every failed or cancelled upload")
+        self.clear_button.setToolTip("Remove finished uploads from this list")
         for b in (self.retry_button, self.cancel_button, self.clear_button):
+            b.setAccessibleName(b.toolTip() or b.text())
             top.addWidget(b)
         layout.addLayout(top)
 

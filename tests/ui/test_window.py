@@ -1,0 +1,234 @@
+"""Journeys through the real window, against the in-process sandbox over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
+
+from assistant.app import build_main_window
+from assistant.secrets import KeyStore
+from assistant.store import FileState
+from assistant.ui.files_model import SORT_ROLE, Col
+from assistant.ui.main_window import MainWindow
+from assistant.ui.theme import level_color
+from assistant.ui.upload_queue import JobState
+from tests.conftest import SANDBOX_KEY
+from tests.helpers_pdf import make_pdf
+from tests.ui.helpers import MemoryKeyring, drop
+
+WAIT = 20_000
+
+# The offscreen platform cannot pass a top-level window's size hints on; that is not the app's fault.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+class Clock:
+    """The app's clock, moved together with the sandbox's."""
+
+    def __init__(self, sandbox: Any) -> None:
+        self.sandbox = sandbox
+
+    def __call__(self) -> datetime:
+        return datetime.fromtimestamp(self.sandbox.clock.now(), UTC)
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "notes.md").write_text("# Notes\n\nThe boiler is serviced every October.\n", "utf-8")
+    (folder / "sub" / "plan.txt").write_text("The garden plan puts tomatoes along the south wall.\n", "utf-8")
+    (folder / "report.pdf").write_bytes(make_pdf([["Quarterly report.", "Revenue grew by 12 percent."]]))
+    (folder / ".hidden").write_text("not uploaded", "utf-8")
+    return folder
+
+
+@pytest.fixture
+def open_window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
+    opened: list[MainWindow] = []
+
+    def make(
+        *extra: str, data_dir: Path | None = None, online: bool = True, keyring: Any = None
+    ) -> MainWindow:
+        argv = ["--data-dir", str(data_dir or tmp_path / "app")]
+        environ = {}
+        if online:
+            argv += ["--base-url", sandbox.base_url]
+            environ["ANTHROPIC_API_KEY"] = SANDBOX_KEY
+        store = KeyStore(environ=environ, backend=keyring or MemoryKeyring())
+        window = build_main_window([*argv, *extra], key_store=store, clock=Clock(sandbox))
+        opened.append(window)
+        qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: window.status.connection_label.text().startswith(("● Connected", "● Offline")),
+            timeout=WAIT,
+        )
+        return window
+
+    yield make
+    for window in opened:
+        root = window.composition
+        if root.window is not None:
+            root.window.close()
+        root.shutdown()
+
+
+def names(window: MainWindow) -> list[str]:
+    proxy = window.files_panel.proxy
+    return sorted(proxy.index(r, Col.NAME).data() for r in range(proxy.rowCount()))
+
+
+def remote_names(sandbox: Any) -> list[str]:
+    return sorted(f.filename for f in sandbox.files.page(1000, None, None)[0])
+
+
+def test_required_object_names_and_shortcuts(open_window: Callable[..., MainWindow]) -> None:
+    window = open_window()
+    for name in ("fileTable", "uploadButton", "refreshButton", "cleanupButton"):
+        assert window.findChild(QWidget, name) is not None, name
+    for name in ("conversationList", "transcript", "chatInput", "sendButton", "stopButton", "modelPicker"):
+        assert window.findChild(QWidget, name) is not None, name
+    assert isinstance(window.findChild(QToolButton, "uploadButton"), QToolButton)
+    shortcuts = {
+        window.upload_action.shortcut().toString(),
+        window.refresh_action.shortcut().toString(),
+        window.delete_action.shortcut().toString(),
+        window.new_chat_action.shortcut().toString(),
+    }
+    assert shortcuts == {"Ctrl+O", "F5", "Del", "Ctrl+N"}
+    for widget in window.findChildren(QToolButton):
+        if widget.objectName().endswith("Button") and widget.isVisible():
+            assert widget.accessibleName() or widget.text(), widget.objectName()
+
+
+def test_drop_files_and_a_folder_then_the_same_again(
+    open_window: Callable[..., MainWindow], docs: Path, sandbox: Any, qtbot: Any
+) -> None:
+    window = open_window()
+    drop(window.files_panel.table.viewport(), [docs])
+    qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
+    assert names(window) == ["notes.md", "plan.txt", "report.pdf"]
+    assert remote_names(sandbox) == ["notes.md", "plan.txt", "report.pdf"]
+    jobs = window.upload_queue.jobs()
+    assert [j.state for j in jobs] == [JobState.DONE] * 3
+    assert window.upload_panel.isVisible()
+
+    # counting down: 30 days of retention, one timer over that column, text follows the clock
+    model = window.files_model
+    row = model.row_of(model.records()[0].id)
+    assert row is not None
+    assert model.index(row, Col.EXPIRES).data() == "29 d 23 h"
+    assert model.timer.isActive()
+    with qtbot.waitSignal(model.dataChanged, timeout=3000) as blocker:
+        pass
+    top_left, bottom_right = blocker.args[0], blocker.args[1]
+    assert (top_left.column(), bottom_right.column()) == (Col.EXPIRES, Col.EXPIRES)
+    sandbox.clock.advance(28 * 86_400)
+    assert model.index(row, Col.EXPIRES).data() == "1 d 23 h"
+    assert model.index(row, Col.EXPIRES).data(Qt.ItemDataRole.ForegroundRole) == level_color("warning")
+    sandbox.clock.advance(-28 * 86_400)
+
+    # the same content again (a file of the folder, dropped on the chat side): not sent again
+    drop(window.findChild(QWidget, "transcript"), [docs / "notes.md"])
+    qtbot.waitUntil(lambda: window.upload_queue.jobs()[-1].finished, timeout=WAIT)
+    assert window.upload_queue.jobs()[-1].state is JobState.REUSED
+    assert remote_names(sandbox) == ["notes.md", "plan.txt", "report.pdf"], "nothing was re-sent"
+    assert names(window) == ["notes.md", "plan.txt", "report.pdf"]
+    notes = next(r for r in model.records() if r.filename == "notes.md")
+    notes_row = model.row_of(notes.id)
+    assert "not sent again" in model.index(notes_row, Col.STATE).data()
+    assert "1 of 1" not in window.upload_panel.title.text()
+    assert "4 of 4 done" in window.upload_panel.title.text()
+
+
+def test_cleanup_expired_and_selected(
+    open_window: Callable[..., MainWindow], docs: Path, sandbox: Any, qtbot: Any
+) -> None:
+    window = open_window()
+    drop(window, [docs / "notes.md", docs / "report.pdf"])
+    qtbot.waitUntil(lambda: len(names(window)) == 2, timeout=WAIT)
+    sandbox.clock.advance(31 * 86_400)  # both expire
+    drop(window, [docs / "sub" / "plan.txt"])  # uploaded "after" the expiry: fresh
+    qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
+    with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
+        window.refresh_action.trigger()
+    states = {r.filename: r.state for r in window.files_model.records()}
+    assert states == {
+        "notes.md": FileState.EXPIRED,
+        "report.pdf": FileState.EXPIRED,
+        "plan.txt": FileState.ACTIVE,
+    }
+
+    # nothing goes without confirmation: the dialog lists what would go, ticked by group
+    window.files_panel.select_ids({r.id for r in window.files_model.records() if r.filename == "plan.txt"})
+    dialog = window.open_cleanup()
+    plan = dialog.plan
+    assert sorted(r.filename for r in plan.group("expired").records) == ["notes.md", "report.pdf"]
+    assert [r.filename for r in plan.group("selected").records] == ["plan.txt"]
+    assert "3 files" in dialog.total_label.text()
+    dialog.set_group_ticked("selected", False)
+    assert "2 files" in dialog.total_label.text()
+    dialog.set_group_ticked("selected", True)
+    assert len(remote_names(sandbox)) == 3, "still nothing deleted before Delete is pressed"
+
+    confirm = dialog.findChild(QPushButton, "confirmCleanupButton")
+    with qtbot.waitSignal(dialog.progress.valueChanged, timeout=WAIT, check_params_cb=lambda v: v == 3):
+        confirm.click()
+    qtbot.waitUntil(dialog.summary_label.isVisible, timeout=WAIT)
+    assert "Deleted 3 files" in dialog.summary_label.text()
+    assert remote_names(sandbox) == []
+    assert names(window) == []
+    store = window.ctx.store
+    assert {r.state for r in store.list_files()} == {FileState.DELETED}
+
+
+def test_restart_restores_files_and_window_state(
+    open_window: Callable[..., MainWindow], docs: Path, tmp_path: Path, qtbot: Any
+) -> None:
+    window = open_window()
+    drop(window, [docs])
+    qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
+    window.resize(window.minimumSizeHint().width(), 500)  # the offscreen screen is 800 x 600: keep inside
+    header = window.files_panel.table.horizontalHeader()
+    header.resizeSection(Col.NAME, 151)
+    header.moveSection(header.visualIndex(Col.STATE), 1)
+    header.setSortIndicator(Col.SIZE, Qt.SortOrder.AscendingOrder)
+    window.close()
+    window.composition.shutdown()
+
+    again = open_window()
+    qtbot.waitUntil(lambda: len(names(again)) == 3, timeout=WAIT)
+    assert names(again) == ["notes.md", "plan.txt", "report.pdf"]
+    assert again.height() == 500  # (the width is clamped to the small offscreen screen)
+    header = again.files_panel.table.horizontalHeader()
+    assert header.sectionSize(Col.NAME) == 151
+    assert header.visualIndex(Col.STATE) == 1
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        Col.SIZE,
+        Qt.SortOrder.AscendingOrder,
+    )
+    assert names(again) == ["notes.md", "plan.txt", "report.pdf"]
+    proxy = again.files_panel.proxy
+    sizes = [proxy.index(r, Col.SIZE).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert sizes == sorted(sizes), "the restored sort order is applied"
+    assert (tmp_path / "app" / "config" / "window.ini").exists()
+
+
+def test_first_run_without_a_key_works_offline(open_window: Callable[..., MainWindow], qtbot: Any) -> None:
+    window = open_window(online=False)
+    assert window.session.offline
+    assert window.banner.isVisible()
+    assert "not from Claude" in window.banner.text()
+    qtbot.waitUntil(lambda: len(names(window)) == 2, timeout=WAIT)
+    assert names(window) == ["remote-work-policy.md", "solar-maintenance-guide.pdf"]
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "keyDialog") is not None, timeout=WAIT)
+    dialog = window.findChild(QWidget, "keyDialog")
+    assert dialog.isVisible()
+    assert dialog.key_edit.echoMode() == dialog.key_edit.EchoMode.Password
+    assert "sandbox" in window.status.key_label.text()
