@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -318,6 +318,11 @@ class ChatPanel(QWidget):
         """Stop streaming (the window calls this when it closes, before the runner shuts down)."""
         self.stop()
         self._context_timer.stop()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and not self.is_streaming:
+            QTimer.singleShot(0, self._render_conversation)  # the transcript has its new colours then
+        super().changeEvent(event)
 
     # ================================================================== asking
 

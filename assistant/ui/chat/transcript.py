@@ -12,9 +12,10 @@ Links in the document are actions, not URLs: ``cite:<turn>:<n>``, ``retry:<turn>
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -32,6 +33,7 @@ from assistant.ui.chat.mdstream import MarkdownSplitter
 __all__ = ["StreamingAnswer", "Transcript", "TurnView"]
 
 _SENTINEL = "\u200b"
+_DANGLING_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])?[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,11 @@ class Transcript(QTextBrowser):
             f"a {{ color: {self._link.name()}; text-decoration: none; }}"
         )
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colors()  # new text uses the new theme; the pane re-renders finished turns
+        super().changeEvent(event)
+
     def _block(self, cursor: QTextCursor, fmt: QTextBlockFormat | None = None) -> None:
         """Start a fresh, plain block (no list, heading or code format carried over)."""
         cursor.insertBlock(fmt or QTextBlockFormat(), QTextCharFormat())
@@ -113,6 +120,27 @@ class Transcript(QTextBrowser):
             cut.setPosition(block.next().position(), QTextCursor.MoveMode.KeepAnchor)
             cut.removeSelectedText()
         cursor.movePosition(QTextCursor.MoveOperation.End)
+        if "](" in markdown:
+            self._color_links(start, cursor.position())
+
+    def _color_links(self, start: int, end: int) -> None:
+        """Links in the theme's link colour (the Markdown importer hard-codes a blue)."""
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() <= end:
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isAnchor():
+                    recolor = QTextCharFormat()
+                    recolor.setForeground(self._link)
+                    recolor.setFontUnderline(False)
+                    cur = QTextCursor(self.document())
+                    cur.setPosition(fragment.position())
+                    cur.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cur.mergeCharFormat(recolor)
+                it += 1
+            block = block.next()
 
     def _small(self, color: QColor | None = None, bold: bool = False) -> QTextCharFormat:
         fmt = QTextCharFormat()
@@ -224,7 +252,7 @@ class Transcript(QTextBrowser):
             cursor.insertText("  ·  ".join(parts) + "   ", small)
         if view.answer:
             copy = self._link_fmt(f"copy:{view.turn_id}", small, "Copy this answer")
-            cursor.insertText("Copy answer", copy)
+            cursor.insertText("Copy", copy)
 
     def _write_sources(self, cursor: QTextCursor, turn_id: int, citations: tuple[Citation, ...]) -> None:
         head = QTextBlockFormat()
@@ -305,14 +333,25 @@ class StreamingAnswer:
         return self._splitter.text
 
     def close(self) -> None:
+        """The answer ended: drop a list marker left dangling by a cut-off stream, then stop."""
+        if self._open:
+            tail = self._splitter.tail
+            trimmed = _DANGLING_MARKER.sub("", tail)
+            if trimmed != tail:
+                self._render("", trimmed)
         self._open = False
 
     def append(self, markdown: str) -> None:
         """Render ``markdown`` (the text that arrived since the last call) at the end of the answer."""
         if not self._open or not markdown:
             return
-        transcript = self._transcript
         finished, tail = self._splitter.feed(markdown)
+        self._render(finished, tail)
+        self.rendered_chars += len(markdown)
+
+    def _render(self, finished: str, tail: str) -> None:
+        """Replace the rendered tail by ``finished`` (rendered for good) and the new ``tail``."""
+        transcript = self._transcript
         bar = transcript.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
         cursor = QTextCursor(transcript.document())
@@ -333,7 +372,6 @@ class StreamingAnswer:
             transcript._insert_markdown(cursor, marks_to_links(tail, self.turn_id))
         cursor.endEditBlock()
         transcript.document_updates += 1
-        self.rendered_chars += len(markdown)
         if at_end:
             transcript.scroll_to_end()
 
