@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import IO, BinaryIO, cast
+from typing import IO, BinaryIO, Protocol, cast
 
 from .errors import DocumentError, DocumentErrorKind
 from .model import TEXT_KINDS, ArchiveLimits, DocumentKind
@@ -38,6 +38,10 @@ _SKIPPABLE = frozenset(
         DocumentErrorKind.UNSUPPORTED,
     }
 )
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass
@@ -197,6 +201,25 @@ class _CountingReader:
         return data
 
 
+class _Metered:
+    """A member stream that reports how much has been read from it after every read."""
+
+    def __init__(self, raw: _Readable, on_read: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._on_read = on_read
+        self.read_bytes = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self._raw.read(size)
+        self.read_bytes += len(data)
+        self._on_read(self.read_bytes)
+        return data
+
+    def drain(self) -> None:
+        while self.read(CHUNK):
+            pass
+
+
 def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: str, depth: int) -> None:
     counting = _CountingReader(stream)
     unpacked = 0  # member bytes tarfile has had to unpack so far, read by us or skipped over
@@ -237,23 +260,23 @@ def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: s
                     if reason is not None:
                         _skip(sink, budget, path, reason, unsafe=True)
                         continue
-                    if info.size > budget.limits.max_member_bytes:
-                        _skip(sink, budget, path, f"larger than {human_size(budget.limits.max_member_bytes)}")
-                        continue
                     member = archive.extractfile(info)
                     if member is None:
                         _skip(sink, budget, path, "not a regular file", unsafe=True)
                         continue
                     with member:
-                        _convert_member(
-                            member,
-                            sink,
-                            budget,
-                            path=path,
-                            depth=depth,
-                            declared=info.size,
-                            on_chunk=check_ratio,
-                        )
+                        metered = _Metered(member, check_ratio)
+                        if info.size > budget.limits.max_member_bytes:
+                            _skip(
+                                sink,
+                                budget,
+                                path,
+                                f"larger than {human_size(budget.limits.max_member_bytes)}",
+                            )
+                        else:
+                            _convert_member(metered, sink, budget, path=path, depth=depth, declared=info.size)
+                        # Data not read is unpacked anyway to reach the next member: check the ratio.
+                        metered.drain()
                 finally:
                     unpacked += info.size
                     budget.total_bytes += info.size
@@ -275,9 +298,7 @@ def _damaged(budget: _Budget, prefix: str) -> DocumentError:
 
 
 @contextlib.contextmanager
-def _spool(
-    head: bytes, member: IO[bytes], budget: _Budget, *, declared: int, on_chunk: Callable[[int], None] | None
-) -> Iterator[BinaryIO]:
+def _spool(head: bytes, member: _Readable, budget: _Budget, *, declared: int) -> Iterator[BinaryIO]:
     """`head` and the rest of a member in a spooled temporary file (memory up to a few MB, then an
     anonymous temp file), seekable for the converters. Real bytes are checked against the declared size
     and the budget as they come."""
@@ -293,8 +314,6 @@ def _spool(
                     "a sign of a damaged or crafted archive, so it was not unpacked.",
                 )
             budget.reserve(read)
-            if on_chunk is not None:
-                on_chunk(read)
             spooled.write(chunk)
         spooled.seek(0)
         yield cast(BinaryIO, spooled)
@@ -317,14 +336,13 @@ _NEEDS_STREAM = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x
 
 
 def _convert_member(
-    member: IO[bytes],
+    member: _Readable,
     sink: TextSink,
     budget: _Budget,
     *,
     path: str,
     depth: int,
     declared: int,
-    on_chunk: Callable[[int], None] | None = None,
 ) -> None:
     """Convert one member. Its first bytes decide: images and unsupported kinds are listed without
     reading further; everything else is spooled and converted."""
@@ -340,7 +358,7 @@ def _convert_member(
         if quick.kind is None:
             _skip(sink, budget, path, f"not a supported kind ({quick.detail})")
             return
-    with _spool(head, member, budget, declared=declared, on_chunk=on_chunk) as stream:
+    with _spool(head, member, budget, declared=declared) as stream:
         _convert_seekable(stream, head, sink, budget, path=path, depth=depth)
 
 

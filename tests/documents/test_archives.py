@@ -234,3 +234,18 @@ def test_damaged_archive_is_corrupt(src: Path, cache_dir: Path, cut: float) -> N
         prepare(path, cache_dir=cache_dir)
     assert info.value.kind is DocumentErrorKind.CORRUPT_DOCUMENT
     assert "damaged or incomplete" in info.value.message
+
+
+@pytest.mark.parametrize("name", ["big.zip", "big.tar.gz"])
+def test_member_over_the_member_limit_is_listed_not_read(src: Path, cache_dir: Path, name: str) -> None:
+    import random
+
+    rng = random.Random(7)
+    lines = "".join(f"0123456789abcdef {rng.getrandbits(64):016x}\n" for _ in range(50_000))
+    data = {"big.log": lines.encode(), "small.txt": b"small words\n"}  # big.log: 1.7 MB, compresses ~2x
+    path = src / name
+    path.write_bytes(corpus.zip_bytes(data) if name.endswith(".zip") else corpus.tar_bytes(data))
+    doc = prepare(path, cache_dir=cache_dir, archive_limits=ArchiveLimits(max_member_bytes=1 * MIB))
+    text = doc.upload_path.read_text(encoding="utf-8")
+    assert "## big.log\n\n(skipped: larger than 1.0 MB)" in text and "0123456789abcdef" not in text
+    assert "## small.txt\n\nsmall words\n" in text
