@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, BinaryIO, cast
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from assistant.sandbox import engine
@@ -41,7 +41,6 @@ from assistant.sandbox.faults import Fault, FaultPlan
 from assistant.sandbox.models import get_model, known_model, list_models
 from assistant.sandbox.storage import MAX_EXPIRY, MAX_FILE_SIZE, MIN_EXPIRY, STORAGE_QUOTA, FileStore, new_id
 from assistant.sandbox.wire import (
-    CHUNK,
     BodyReader,
     ConnectionDropped,
     Sink,
@@ -182,7 +181,6 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "AnthropicSandbox/1"
     sys_version = ""
     disable_nagle_algorithm = True
-    rbufsize = CHUNK
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -214,7 +212,7 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 length = 0
             length = max(length, 0)
-        return BodyReader(cast(BinaryIO, self.rfile), length, chunked)
+        return BodyReader(self.rfile, length, chunked)
 
     def _send(
         self, status: int, body: bytes, request_id: str, content_type: str = "application/json",
@@ -397,27 +395,27 @@ class _Handler(BaseHTTPRequestHandler):
                 self.head = bytearray()
                 self.over = False
 
-            def write(self, data: bytes, /) -> int:
-                self.size += len(data)
+            def write(self, data: memoryview, /) -> int:
+                n = len(data)
+                self.size += n
                 if len(self.head) < 4096:
                     self.head += data[: 4096 - len(self.head)]
                 if self.size > limit:
                     self.over = True  # keep reading (and dropping) the body, answer 413 after
-                    return len(data)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(self.fd, view) :]
-                return len(data)
+                    return n
+                while data:
+                    data = data[os.write(self.fd, data) :]
+                return n
 
         class _FieldSink:
             def __init__(self, name: str) -> None:
                 self.name = name
                 fields[name] = ""
 
-            def write(self, data: bytes, /) -> int:
+            def write(self, data: memoryview, /) -> int:
                 if len(fields[self.name]) + len(data) > 4096:
                     raise ApiError(400, f"{self.name}: form field too long")
-                fields[self.name] += data.decode("utf-8", "replace")
+                fields[self.name] += bytes(data).decode("utf-8", "replace")
                 return len(data)
 
         def open_part(headers: dict[str, str]) -> Sink | None:
@@ -435,7 +433,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
 
         try:
-            parse_multipart(reader.read, boundary, open_part)
+            parse_multipart(reader, boundary, open_part)
             reader.drain()
             sink = cast("_FileSink | None", state.get("sink"))
             if sink is None:
@@ -571,7 +569,10 @@ def message_json(message_id: str, plan: engine.MessagePlan) -> dict[str, object]
     """The non-streamed Message object for a plan."""
     content: list[dict[str, object]] = []
     for block in plan.blocks:
-        content.append({"type": "text", "text": block.text, "citations": list(block.citations) or None})
+        text: dict[str, object] = {"type": "text", "text": block.text}
+        if block.citations:  # as the API: no `citations` key on a block that cites nothing
+            text["citations"] = list(block.citations)
+        content.append(text)
     return {
         "id": message_id,
         "type": "message",

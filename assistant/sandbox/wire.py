@@ -6,8 +6,9 @@ chunk plus the boundary, and hands each part's bytes to a sink as they arrive.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from assistant.sandbox.errors import ApiError
 
@@ -24,7 +25,7 @@ class ConnectionDropped(Exception):
 class BodyReader:
     """Reads a request body framed by Content-Length or chunked transfer encoding."""
 
-    def __init__(self, rfile: BinaryIO, length: int | None, chunked: bool) -> None:
+    def __init__(self, rfile: io.BufferedIOBase, length: int | None, chunked: bool) -> None:
         self._rfile = rfile
         self._chunked = chunked
         self._left = length if length is not None else 0  # bytes left (of the body, or the chunk)
@@ -54,31 +55,38 @@ class BodyReader:
             self._done = True
         self._left = size
 
-    def read(self, n: int = CHUNK) -> bytes:
-        """Up to `n` bytes of the body; b"" at its end."""
+    def readinto(self, buffer: memoryview, /) -> int:
+        """Read up to len(buffer) bytes of the body into it; 0 at its end."""
         if self._done:
-            return b""
+            return 0
         if self._chunked and self._left == 0:
             self._next_chunk()
             if self._left == 0:  # the last chunk
-                return b""
-        want = min(n, self._left)
+                return 0
+        want = min(len(buffer), self._left)
         if self.drop_after is not None:
             if self.consumed >= self.drop_after:
                 raise ConnectionDropped("fault: drop-upload")
             want = min(want, max(1, self.drop_after - self.consumed))
-        data = self._rfile.read(want)
-        if not data:
+        n = self._rfile.readinto(buffer[:want])
+        if not n:
             raise ConnectionDropped("client closed the connection mid-body")
-        self._left -= len(data)
-        self.consumed += len(data)
+        self._left -= n
+        self.consumed += n
         if self._left == 0:
             if self._chunked:
-                if self._rfile.read(2) not in (b"\r\n",):
+                if self._rfile.read(2) != b"\r\n":
                     raise ApiError(400, "Malformed chunked request body.")
             else:
                 self._done = True
-        return data
+        return n
+
+    def read(self, n: int = CHUNK) -> bytes:
+        """Up to `n` bytes of the body; b"" at its end."""
+        buf = bytearray(n)
+        got = self.readinto(memoryview(buf))
+        del buf[got:]
+        return bytes(buf)
 
     def read_all(self, limit: int) -> bytes:
         """The whole body, refused with 413 above `limit` bytes (the rest is drained)."""
@@ -93,16 +101,21 @@ class BodyReader:
         return b"".join(parts)
 
     def drain(self) -> None:
-        while self.read():
+        scratch = memoryview(bytearray(CHUNK))
+        while self.readinto(scratch):
             pass
 
 
+class Source(Protocol):
+    def readinto(self, buffer: memoryview, /) -> int: ...
+
+
 class Sink(Protocol):
-    def write(self, data: bytes, /) -> object: ...
+    def write(self, data: memoryview, /) -> object: ...
 
 
 class _Discard:
-    def write(self, data: bytes, /) -> int:
+    def write(self, data: memoryview, /) -> int:
         return len(data)
 
 
@@ -165,52 +178,63 @@ def boundary_of(content_type: str) -> bytes:
 
 
 def parse_multipart(
-    read: Callable[[int], bytes], boundary: bytes, open_part: Callable[[dict[str, str]], Sink | None]
+    source: Source, boundary: bytes, open_part: Callable[[dict[str, str]], Sink | None]
 ) -> None:
     """Stream every part of a multipart body: `open_part(headers)` gives the sink for its bytes.
 
-    The buffer never holds more than one read chunk plus the boundary.
+    One fixed buffer of CHUNK bytes (plus the boundary) is read into and handed to the sinks as
+    memoryviews, so a body of any size costs no more memory than that, and no copies.
     """
     delim = b"\r\n--" + boundary
     keep = len(delim) - 1
-    buf = bytearray(b"\r\n")
+    cap = max(CHUNK, _MAX_HEADERS + len(delim) + 4, _MAX_PREAMBLE + len(delim))
+    buf = bytearray(cap)
+    view = memoryview(buf)
+    buf[:2] = b"\r\n"  # so the first boundary line looks like every other delimiter
+    lo, hi = 0, 2
 
     def fill() -> None:
-        data = read(CHUNK)
-        if not data:
+        nonlocal lo, hi
+        if lo and (hi == cap or lo > cap // 2):
+            view[: hi - lo] = view[lo:hi]  # the unread tail (short) moves to the front
+            lo, hi = 0, hi - lo
+        if hi == cap:
+            raise ApiError(400, "Malformed multipart/form-data body: a header block is too long.")
+        n = source.readinto(view[hi:])
+        if not n:
             raise ApiError(400, "Malformed multipart/form-data body: it ends before its closing boundary.")
-        buf.extend(data)
+        hi += n
 
-    while (i := buf.find(delim)) < 0:  # preamble
-        if len(buf) > _MAX_PREAMBLE:
+    while (i := buf.find(delim, lo, hi)) < 0:  # preamble
+        if hi - lo > _MAX_PREAMBLE:
             raise ApiError(400, "Malformed multipart/form-data body: no boundary found.")
         fill()
-    del buf[: i + len(delim)]
+    lo = i + len(delim)
     while True:
-        while len(buf) < 2:
+        while hi - lo < 2:
             fill()
-        if buf[:2] == b"--":  # closing boundary; anything after it is epilogue
+        if buf[lo : lo + 2] == b"--":  # closing boundary; anything after it is epilogue
             return
-        while (j := buf.find(b"\r\n\r\n")) < 0:
-            if len(buf) > _MAX_HEADERS:
+        while (j := buf.find(b"\r\n\r\n", lo, hi)) < 0:
+            if hi - lo > _MAX_HEADERS:
                 raise ApiError(400, "Malformed multipart/form-data body: part headers too long.")
             fill()
-        head = bytes(buf[:j])
+        head = bytes(buf[lo:j])
         line_end = head.find(b"\r\n")
         # the rest of the boundary line (transport padding) is ignored
         headers = _parse_part_headers(head[line_end + 2 :] if line_end >= 0 else b"")
-        del buf[: j + 4]
+        lo = j + 4
         opened = open_part(headers)
         sink: Sink = _Discard() if opened is None else opened
         while True:
-            i = buf.find(delim)
+            i = buf.find(delim, lo, hi)
             if i >= 0:
-                if i:
-                    sink.write(bytes(buf[:i]))
-                del buf[: i + len(delim)]
+                if i > lo:
+                    sink.write(view[lo:i])
+                lo = i + len(delim)
                 break
-            safe = len(buf) - keep
-            if safe > 0:
-                sink.write(bytes(buf[:safe]))
-                del buf[:safe]
+            safe = hi - keep
+            if safe > lo:
+                sink.write(view[lo:safe])
+                lo = safe
             fill()

@@ -114,7 +114,11 @@ def test_multipart_parser_with_any_read_size(step: int) -> None:
         got[name] = io.BytesIO()
         return got[name]
 
-    parse_multipart(lambda n: body.read(min(n, step)), BOUNDARY.encode(), open_part)
+    class Trickle:
+        def readinto(self, buffer: memoryview) -> int:
+            return body.readinto(buffer[:step])
+
+    parse_multipart(Trickle(), BOUNDARY.encode(), open_part)
     assert got["file"].getvalue() == payload
     assert got["expires_in_seconds"].getvalue() == b"7200"
 
@@ -122,7 +126,7 @@ def test_multipart_parser_with_any_read_size(step: int) -> None:
 def test_multipart_parser_refuses_truncated_body() -> None:
     body = io.BytesIO(_multipart(b"abc")[:-10])
     with pytest.raises(ApiError) as info:
-        parse_multipart(body.read, BOUNDARY.encode(), lambda headers: None)
+        parse_multipart(body, BOUNDARY.encode(), lambda headers: None)
     assert info.value.status == 400
 
 
@@ -138,31 +142,33 @@ def test_multipart_parser_memory_stays_bounded() -> None:
     total = 40 * CHUNK
     head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n").encode()
     tail = f"\r\n--{BOUNDARY}--\r\n".encode()
-    block = b"z" * CHUNK
+    block = b"z" * (CHUNK // 2)
     state = {"sent": -1}
 
-    def read(n: int) -> bytes:
-        if state["sent"] < 0:
-            state["sent"] = 0
-            return head
-        if state["sent"] >= total:
-            if state["sent"] == total:
+    class Source:
+        def readinto(self, buffer: memoryview) -> int:
+            if state["sent"] < 0:
+                data = head
+                state["sent"] = 0
+            elif state["sent"] >= total:
+                data = tail if state["sent"] == total else b""
                 state["sent"] += 1
-                return tail
-            return b""
-        state["sent"] += len(block)
-        return block
+            else:
+                data = block[: min(len(buffer), total - state["sent"])]
+                state["sent"] += len(data)
+            buffer[: len(data)] = data
+            return len(data)
 
     class Counter:
         size = 0
 
-        def write(self, data: bytes) -> None:
+        def write(self, data: memoryview) -> None:
             self.size += len(data)
 
     sink = Counter()
     tracemalloc.start()
     try:
-        parse_multipart(read, BOUNDARY.encode(), lambda headers: sink)
+        parse_multipart(Source(), BOUNDARY.encode(), lambda headers: sink)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
