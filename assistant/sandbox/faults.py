@@ -13,6 +13,9 @@ A fault spec is a comma-separated list of items::
                                               body (default 65536)
            | "drop-stream" ["=" EVENTS]       close the connection after EVENTS server-sent events
                                               of a streamed message (default 3)
+           | "error-stream" ["=" EVENTS]      after EVENTS events, send an `error` event
+                                              (overloaded_error) and end the stream, as the API
+                                              does when it is overloaded mid-answer (default 3)
     ROUTE := "*" (default, any API request) | "messages" (POST /v1/messages, streamed or not)
            | "stream" (streamed messages only) | "count_tokens" | "files" (any /v1/files request)
            | "upload" (POST /v1/files) | "models" | "batches"
@@ -20,7 +23,7 @@ A fault spec is a comma-separated list of items::
 Without a suffix a rule hits every matching request; ``xN`` hits the next N matching requests and is
 then used up; ``@P`` hits each matching request with probability P, drawn from a random generator
 seeded by ``seed``, so a run is reproducible. Rules are tried in order; the first that hits wins.
-``drop-upload`` only matches uploads and ``drop-stream`` only streamed messages.
+``drop-upload`` only matches uploads; ``drop-stream`` and ``error-stream`` only streamed messages.
 
 Examples: ``messages:529x2`` (the next two message requests get 529), ``429@0.3,seed=7``,
 ``stream:drop-stream=5x1`` (the next stream is cut after five events), ``upload:drop-upload``,
@@ -35,13 +38,13 @@ import threading
 from dataclasses import dataclass
 
 ROUTES = frozenset({"*", "messages", "stream", "count_tokens", "files", "upload", "models", "batches"})
-KINDS = ("429", "500", "529", "slow", "drop-upload", "drop-stream")
+KINDS = ("429", "500", "529", "slow", "drop-upload", "drop-stream", "error-stream")
 
 _ITEM = re.compile(
-    r"^(?:(?P<route>[a-z_*]+):)?(?P<kind>429|500|529|slow|drop-upload|drop-stream)"
+    r"^(?:(?P<route>[a-z_*]+):)?(?P<kind>429|500|529|slow|drop-upload|drop-stream|error-stream)"
     r"(?:=(?P<arg>\d+(?:\.\d*)?))?(?:x(?P<count>\d+)|@(?P<prob>\d*(?:\.\d*)?))?$"
 )
-_DEFAULT_ARG = {"slow": 2.0, "drop-upload": 65536.0, "drop-stream": 3.0}
+_DEFAULT_ARG = {"slow": 2.0, "drop-upload": 65536.0, "drop-stream": 3.0, "error-stream": 3.0}
 
 
 class FaultSpecError(ValueError):
@@ -167,7 +170,7 @@ class FaultPlan:
                     continue
                 if rule.kind == "drop-upload" and "upload" not in tags:
                     continue
-                if rule.kind == "drop-stream" and "stream" not in tags:
+                if rule.kind in ("drop-stream", "error-stream") and "stream" not in tags:
                     continue
                 if rule.remaining is not None:
                     if rule.remaining <= 0:

@@ -66,6 +66,14 @@ def known_model(model: str) -> bool:
     return any(model == m or (model.startswith(m + "-") and model[len(m) + 1 :].isdigit()) for m in MODEL_IDS)
 
 
+def model_max_tokens(model: str) -> int:
+    """The output-token limit of a known model id (or of the catalogue id a snapshot belongs to)."""
+    for row in _CATALOGUE:
+        if model == row[0] or model.startswith(row[0] + "-"):
+            return row[5]
+    return 0
+
+
 def get_model(model_id: str) -> dict[str, object]:
     for info in MODELS:
         if info["id"] == model_id:

@@ -38,7 +38,7 @@ from assistant.sandbox.batches import BatchStore
 from assistant.sandbox.clock import Clock
 from assistant.sandbox.errors import ApiError
 from assistant.sandbox.faults import Fault, FaultPlan
-from assistant.sandbox.models import get_model, known_model, list_models
+from assistant.sandbox.models import get_model, known_model, list_models, model_max_tokens
 from assistant.sandbox.storage import MAX_EXPIRY, MAX_FILE_SIZE, MIN_EXPIRY, STORAGE_QUOTA, FileStore, new_id
 from assistant.sandbox.wire import (
     BodyReader,
@@ -138,6 +138,13 @@ def validate_message_request(body: object, *, count_only: bool = False) -> dict[
         raise ApiError(400, "stream: Input should be a valid boolean")
     if not known_model(model):
         raise ApiError(404, f"model: {model}")
+    limit = model_max_tokens(model)
+    max_tokens = body.get("max_tokens")
+    if not count_only and isinstance(max_tokens, int) and max_tokens > limit:
+        raise ApiError(
+            400, f"max_tokens: {max_tokens} > {limit}, which is the maximum allowed number of output tokens "
+            f"for {model}",
+        )
     return cast(dict[str, object], body)
 
 
@@ -181,7 +188,23 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "AnthropicSandbox/1"
     sys_version = ""
     disable_nagle_algorithm = True
+    timeout = 300  # seconds a connection may sit idle (or stall mid-body) before it is closed
     server: _HTTPServer
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed HTTP (bad request line, headers too long...): still the API's error shape."""
+        request_id = new_id("req_")
+        self.close_connection = True
+        err = ApiError(code, message or explain or "Bad request.")
+        body = json.dumps(err.body(request_id)).encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("request-id", request_id)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
@@ -488,7 +511,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._json_body(reader)
         stream = isinstance(body, dict) and body.get("stream") is True
         fault = sandbox.faults.draw(_tags("POST", "/v1/messages", stream))
-        if fault is not None and fault.kind != "drop-stream":
+        if fault is not None and fault.kind not in ("drop-stream", "error-stream"):
             self._apply_fault(fault, reader)
         body = validate_message_request(body)
         plan = engine.plan_message(body, sandbox.files.resolve, sandbox.ledger, sandbox.clock.now())
@@ -496,12 +519,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not stream:
             self._send_json(200, message_json(message_id, plan), request_id)
             return
-        drop_after = int(fault.arg) if fault is not None and fault.kind == "drop-stream" else None
-        self._stream(message_id, plan, request_id, drop_after)
+        cut = (fault.kind, int(fault.arg)) if fault is not None and fault.kind.endswith("-stream") else None
+        self._stream(message_id, plan, request_id, cut)
 
     def _stream(
-        self, message_id: str, plan: engine.MessagePlan, request_id: str, drop_after: int | None
+        self, message_id: str, plan: engine.MessagePlan, request_id: str, cut: tuple[str, int] | None
     ) -> None:
+        """The answer as server-sent events; `cut` = (fault kind, after how many events) or None."""
         sandbox = self.server.sandbox
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -512,8 +536,13 @@ class _Handler(BaseHTTPRequestHandler):
         tps = sandbox.tokens_per_second
         start = time.monotonic()
         for sent, (event, tokens_so_far) in enumerate(stream_events(message_id, plan)):
-            if drop_after is not None and sent >= drop_after:
-                raise ConnectionDropped("fault: drop-stream")
+            if cut is not None and sent >= cut[1]:
+                if cut[0] == "drop-stream":
+                    raise ConnectionDropped("fault: drop-stream")
+                error = ApiError(529, "Overloaded (injected by the sandbox).").body(request_id)
+                payload = f"event: error\ndata: {json.dumps(error)}\n\n".encode()
+                self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(payload), payload))
+                return
             if tps and tokens_so_far:
                 delay = start + tokens_so_far / tps - time.monotonic()
                 if delay > 0:

@@ -162,3 +162,17 @@ def test_faults_from_the_constructor(tmp_path: object) -> None:
         with pytest.raises(anthropic.InternalServerError):
             c.files.list()
         assert list(c.files.list()) == []
+
+
+def test_stream_error_event_mid_way(server: SandboxServer, client: anthropic.Anthropic) -> None:
+    server.faults.set("stream:error-stream=4x1")
+    events: list[str] = []
+    with pytest.raises(anthropic.APIStatusError) as info, client.messages.stream(
+        model=MODEL, max_tokens=200, messages=HELLO
+    ) as s:
+        events.extend(e.type for e in s if e.type not in ("text", "citation"))
+    assert info.value.type == "overloaded_error"
+    assert info.value.body is not None
+    assert events == ["message_start", "content_block_start", "content_block_delta"]
+    with client.messages.stream(model=MODEL, max_tokens=200, messages=HELLO) as s:
+        assert s.get_final_message().stop_reason == "end_turn"

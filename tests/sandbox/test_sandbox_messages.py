@@ -244,3 +244,12 @@ def test_authentication(server: SandboxServer) -> None:
         assert good.models.list().data
     with anthropic.Anthropic(auth_token=server.api_key, base_url=server.base_url, max_retries=0) as bearer:
         assert bearer.models.list().data
+
+
+def test_max_tokens_above_the_models_limit(client: anthropic.Anthropic) -> None:
+    with pytest.raises(anthropic.BadRequestError) as info:
+        client.messages.create(model="claude-haiku-4-5", max_tokens=64_001, timeout=60,
+                               messages=[{"role": "user", "content": "hi"}])
+    assert "max_tokens" in str(info.value.api_message)
+    assert client.messages.create(model="claude-haiku-4-5", max_tokens=64_000, timeout=60,
+                                  messages=[{"role": "user", "content": "hi"}]).content

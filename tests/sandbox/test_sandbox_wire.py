@@ -210,3 +210,19 @@ def test_cli_help_documents_faults_and_refuses_bad_spec() -> None:
     bad = subprocess.run([sys.executable, "-m", "assistant.sandbox", "--faults", "nope"],
                          check=False, capture_output=True, text=True)
     assert bad.returncode == 2 and "fault" in bad.stderr
+
+
+def test_malformed_http_still_gets_the_api_error_shape(server: SandboxServer) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /v1/models HTTP/1.1\r\nx-huge: " + b"h" * 70_000 + b"\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431")
+    assert b"request-id: req_" in head.lower()
+    error = json.loads(body)
+    assert error["type"] == "error" and error["error"]["message"]
+    assert error["request_id"].encode() in head
