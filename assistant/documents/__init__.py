@@ -8,19 +8,28 @@ from .errors import DocumentError, DocumentErrorKind
 from .model import ArchiveLimits, DocumentKind, PreparedDocument, SplitPlan
 from .names import is_acceptable_name, safe_upload_name
 from .pdf import split_pdf
-from .service import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PDF_PAGES, SUPPORTED_KINDS_TEXT, prepare
+from .service import (
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_PDF_PAGES,
+    SUPPORTED_KINDS_TEXT,
+    SUPPORTED_SUFFIXES,
+    cached_paths,
+    prepare,
+)
 from .walk import walk
 
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "DEFAULT_MAX_PDF_PAGES",
     "SUPPORTED_KINDS_TEXT",
+    "SUPPORTED_SUFFIXES",
     "ArchiveLimits",
     "DocumentError",
     "DocumentErrorKind",
     "DocumentKind",
     "PreparedDocument",
     "SplitPlan",
+    "cached_paths",
     "is_acceptable_name",
     "prepare",
     "safe_upload_name",

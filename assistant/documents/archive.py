@@ -22,7 +22,7 @@ from .errors import DocumentError, DocumentErrorKind
 from .model import TEXT_KINDS, ArchiveLimits, DocumentKind
 from .office import convert_docx, convert_pptx, convert_xlsx, heading
 from .pdf import pdf_text
-from .sink import TextSink, human_size
+from .sink import TextSink, human_size, is_disk_problem, write_failed
 from .sniff import HEAD_BYTES, choose_encoding, sniff
 
 SPOOL_IN_MEMORY = 4 * 1024 * 1024
@@ -303,7 +303,10 @@ def _spool(head: bytes, member: _Readable, budget: _Budget, *, declared: int) ->
     anonymous temp file), seekable for the converters. Real bytes are checked against the declared size
     and the budget as they come."""
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spooled:
-        spooled.write(head)
+        try:
+            spooled.write(head)
+        except OSError as exc:
+            raise write_failed(budget.archive_name, exc) from exc
         read = len(head)
         while chunk := member.read(CHUNK):
             read += len(chunk)
@@ -314,7 +317,10 @@ def _spool(head: bytes, member: _Readable, budget: _Budget, *, declared: int) ->
                     "a sign of a damaged or crafted archive, so it was not unpacked.",
                 )
             budget.reserve(read)
-            spooled.write(chunk)
+            try:
+                spooled.write(chunk)
+            except OSError as exc:
+                raise write_failed(budget.archive_name, exc) from exc
         spooled.seek(0)
         yield cast(BinaryIO, spooled)
 
@@ -438,12 +444,12 @@ def convert_office(kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name
         converter(stream, sink, level=level)
     except DocumentError:
         raise
+    except OSError as exc:
+        if is_disk_problem(exc):  # the xlsx staging file
+            raise write_failed(name, exc) from exc
+        raise _office_corrupt(kind, name, exc) from exc
     except Exception as exc:  # the libraries raise anything from KeyError to lxml errors on damage
-        raise DocumentError(
-            DocumentErrorKind.CORRUPT_DOCUMENT,
-            f"“{name}” looks like a {_OFFICE_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
-            "Open it in its application and save it again, then add the new copy.",
-        ) from exc
+        raise _office_corrupt(kind, name, exc) from exc
     found = sink.has_content
     sink.has_content = before or found
     if not found:
@@ -451,3 +457,11 @@ def convert_office(kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name
             DocumentErrorKind.EMPTY,
             f"“{name}” has no text to read. Add a {_OFFICE_LABEL[kind]} with some text in it.",
         )
+
+
+def _office_corrupt(kind: DocumentKind, name: str, exc: Exception) -> DocumentError:
+    return DocumentError(
+        DocumentErrorKind.CORRUPT_DOCUMENT,
+        f"“{name}” looks like a {_OFFICE_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
+        "Open it in its application and save it again, then add the new copy.",
+    )

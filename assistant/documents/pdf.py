@@ -17,7 +17,7 @@ from .errors import DocumentError, DocumentErrorKind
 from .model import SplitPlan
 from .names import safe_upload_name
 from .office import heading
-from .sink import TextSink
+from .sink import TextSink, write_failed
 
 TEXT_SAMPLE_PAGES = 12
 NO_TEXT_WARNING = (
@@ -40,7 +40,7 @@ def _reader(stream: BinaryIO, name: str) -> Iterator[PdfReader]:
         reader = PdfReader(stream)
     except DependencyError as exc:
         raise _encrypted(name, f" ({exc})") from exc
-    except Exception as exc:  # pypdf raises many kinds (PdfReadError, ValueError, KeyError...) on damage
+    except Exception as exc:  # pypdf raises many kinds (PdfReadError, ValueError, OSError...) on damage
         raise _corrupt(name) from exc
     if reader.is_encrypted:
         try:
@@ -90,7 +90,7 @@ def inspect_pdf(path: Path, *, name: str, cache_dir: Path, sha256: str) -> PdfFa
             decrypted = cache_dir / f"{sha256}-decrypted.pdf"
             if not decrypted.exists():
                 writer = PdfWriter(clone_from=reader)
-                _atomic_write(decrypted, writer.write)
+                _atomic_write(decrypted, writer.write, name=name)
             warnings.append(
                 "The PDF was protected with an empty password; an unprotected copy is uploaded instead."
             )
@@ -140,7 +140,10 @@ def split_pdf(path: Path, cache_dir: Path, pages_per_part: int = 100, *, passwor
             page_count = len(reader.pages)
         except Exception as exc:
             raise _corrupt(name) from exc
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_failed(name, exc) from exc
         parts: list[Path] = []
         for start in range(1, page_count + 1, pages_per_part):
             end = min(start + pages_per_part - 1, page_count)
@@ -154,7 +157,7 @@ def split_pdf(path: Path, cache_dir: Path, pages_per_part: int = 100, *, passwor
                     writer.add_page(reader.pages[index])
             except Exception as exc:
                 raise _corrupt(name) from exc
-            _atomic_write(target, writer.write)
+            _atomic_write(target, writer.write, name=name)
             writer.close()
     return parts
 
@@ -174,12 +177,19 @@ def pdf_text(stream: BinaryIO, sink: TextSink, *, name: str, level: int) -> None
             raise _corrupt(name) from exc
 
 
-def _atomic_write(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".tmp")
+def _atomic_write(target: Path, write: Callable[[BinaryIO], object], *, name: str) -> None:
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".tmp")
+    except OSError as exc:
+        raise write_failed(name, exc) from exc
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
         os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise write_failed(name, exc) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

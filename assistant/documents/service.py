@@ -19,13 +19,16 @@ from .model import (
     MIB,
     TEXT_KINDS,
     ArchiveLimits,
+    Block,
     DocumentKind,
     PreparedDocument,
 )
 from .names import is_acceptable_name, safe_upload_name, with_suffix_for
 from .pdf import inspect_pdf, split_plan
-from .sink import TextSink, human_size
+from .sink import TextSink, human_size, is_disk_problem, write_failed
 from .sniff import (
+    CODE_EXTENSIONS,
+    EXTENSION_KINDS,
     HEAD_BYTES,
     IMAGE_SUFFIX,
     Sniffed,
@@ -42,6 +45,22 @@ CHUNK = 1 << 20
 SUPPORTED_KINDS_TEXT = (
     "PDF; plain text, Markdown, CSV, JSON, XML, YAML, logs and source code; Word (.docx), Excel (.xlsx) "
     "and PowerPoint (.pptx); JPEG, PNG, GIF and WebP images; ZIP and tar archives (.zip, .tar, .tar.gz, .tgz)"
+)
+
+# For file dialogs. Content decides in the end: other names are accepted when their content is text.
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            *(s for s, kind in EXTENSION_KINDS.items() if kind is not DocumentKind.ARCHIVE),
+            *CODE_EXTENSIONS,
+            ".zip",
+            ".tar",
+            ".tgz",
+            ".tar.gz",
+            ".tar.bz2",
+            ".tar.xz",
+        }
+    )
 )
 
 _IN_ARCHIVES = SUPPORTED_KINDS_TEXT.replace("; JPEG, PNG, GIF and WebP images", "")
@@ -61,6 +80,8 @@ _UNSUPPORTED_DETAIL = {
     "odf": "an OpenDocument file (.odt, .ods or .odp). Save it as .docx, .xlsx or .pptx, or as PDF, "
     "and add that",
     "epub": "an e-book (EPUB). Convert it to PDF or text first",
+    "image": "an image in a format the API does not take (it takes JPEG, PNG, GIF and WebP). Save or "
+    "export it as PNG or JPEG and add that",
     "gzip": "a compressed file that is not a tar archive. Decompress it and add the file inside",
     "bzip2": "a compressed file that is not a tar archive. Decompress it and add the file inside",
     "xz": "a compressed file that is not a tar archive. Decompress it and add the file inside",
@@ -96,8 +117,17 @@ def prepare(
             "Split it into smaller files (or, for a PDF, export page ranges) and add those.",
         )
     head, sha256 = _read_head_and_hash(path, name)
+    after = _stat(path, name)
+    if (after.st_size, after.st_mtime_ns) != (info.st_size, info.st_mtime_ns):
+        raise DocumentError(
+            DocumentErrorKind.UNREADABLE,
+            f"“{name}” changed while it was being read. Wait until it has finished saving and add it again.",
+        )
     sniffed = sniff(head, lambda: path.open("rb"))
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(name, exc) from exc
     claimed = kind_from_name(name)
     warnings: list[str] = []
     actual = sniffed.kind
@@ -113,7 +143,7 @@ def prepare(
         upload_name: str,
         mime_type: str,
         kind: DocumentKind,
-        block: str = "document",
+        block: Block = "document",
         converted: bool = False,
         page_count: int | None = None,
         extra: tuple[str, ...] = (),
@@ -136,7 +166,7 @@ def prepare(
             upload_name=upload_name,
             original_name=name,
             mime_type=mime_type,
-            block="image" if block == "image" else "document",
+            block=block,
             kind=kind,
             source_sha256=sha256,
             source_size=info.st_size,
@@ -413,7 +443,10 @@ def _converted(
             return target, tuple(str(w) for w in warnings)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # convert again
-    fd, temp = tempfile.mkstemp(dir=cache_dir, prefix=".convert-", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=cache_dir, prefix=".convert-", suffix=".tmp")
+    except OSError as exc:
+        raise write_failed(name, exc) from exc
     try:
         with os.fdopen(fd, "wb") as out:
             sink = TextSink(out, limit, name=name)
@@ -421,9 +454,19 @@ def _converted(
         if not sink.has_content:
             raise _no_text(name)
         os.replace(temp, target)
-    except BaseException:
+        meta.write_text(json.dumps({"warnings": list(warnings), "source": name}), encoding="utf-8")
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        if isinstance(exc, OSError) and is_disk_problem(exc):
+            raise write_failed(name, exc) from exc
         raise
-    meta.write_text(json.dumps({"warnings": list(warnings), "source": name}), encoding="utf-8")
     return target, warnings
+
+
+def cached_paths(cache_dir: Path, sha256: str) -> list[Path]:
+    """Everything `prepare` and `split_pdf` keep in `cache_dir` for the source with this hash (converted
+    text and its notes, a decrypted PDF, split parts), for clean-up when no upload uses it any more."""
+    if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a SHA-256 hex digest")
+    return sorted(cache_dir.glob(f"{sha256}-*"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import BinaryIO
 
 from .errors import DocumentError, DocumentErrorKind
@@ -16,6 +17,23 @@ def human_size(n: int) -> str:
         if value < 1024 or unit == "TB":
             return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
     raise AssertionError("unreachable")
+
+
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM})
+
+
+def is_disk_problem(exc: OSError) -> bool:
+    """A write that failed for want of space or permission (rather than damaged input)."""
+    return exc.errno in _DISK_ERRNOS
+
+
+def write_failed(name: str, exc: OSError) -> DocumentError:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return DocumentError(
+        DocumentErrorKind.WRITE_FAILED,
+        f"“{name}” could not be converted: writing its text failed{where}: {exc.strerror or exc}. "
+        "Free some disk space (or check the app's cache folder can be written) and try again.",
+    )
 
 
 class TextSink:
@@ -42,7 +60,10 @@ class TextSink:
                 "upload can take. "
                 "Split it into smaller files and add those.",
             )
-        self._out.write(data)
+        try:
+            self._out.write(data)
+        except OSError as exc:
+            raise write_failed(self._name, exc) from exc
 
     def content(self, text: str) -> None:
         """Write document content, so that a conversion that found no text can be told apart."""

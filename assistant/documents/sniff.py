@@ -34,7 +34,7 @@ class Sniffed:
 
 
 # Extensions -> the kind the name claims; used for text subkinds and for mismatch warnings.
-_EXT_KIND: dict[str, DocumentKind] = {
+EXTENSION_KINDS: dict[str, DocumentKind] = {
     ".pdf": DocumentKind.PDF,
     ".docx": DocumentKind.DOCX,
     ".xlsx": DocumentKind.XLSX,
@@ -73,7 +73,7 @@ _EXT_KIND: dict[str, DocumentKind] = {
     ".htm": DocumentKind.HTML,
     ".log": DocumentKind.LOG,
 }
-_CODE_EXTS = frozenset(
+CODE_EXTENSIONS = frozenset(
     [
         ".py",
         ".pyi",
@@ -157,6 +157,8 @@ _CODE_EXTS = frozenset(
 )
 _CODE_NAMES = frozenset({"makefile", "dockerfile", "cmakelists.txt", "gemfile", "rakefile", "vagrantfile"})
 
+_HEIF_BRANDS = frozenset({b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif", b"ftyphevc"})
+
 # Legacy binary office formats and OpenDocument: say what to do instead.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -169,9 +171,9 @@ def kind_from_name(name: str) -> DocumentKind | None:
     if dot < 0:
         return None
     ext = lower[dot:]
-    if ext in _CODE_EXTS:
+    if ext in CODE_EXTENSIONS:
         return DocumentKind.CODE
-    return _EXT_KIND.get(ext)
+    return EXTENSION_KINDS.get(ext)
 
 
 def text_kind_from_name(name: str) -> DocumentKind:
@@ -213,6 +215,9 @@ def sniff(head: bytes, open_stream: Opener) -> Sniffed:
         return _sniff_zip(open_stream)
     if head.startswith(OLE2_MAGIC):
         return Sniffed(None, "ole2")
+    bmp = head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00"
+    if bmp or head.startswith((b"II*\x00", b"MM\x00*")) or head[4:12] in _HEIF_BRANDS:
+        return Sniffed(None, "image")  # TIFF, BMP, HEIC/AVIF: images the API does not take
     if len(head) >= 262 and head[257:262] == b"ustar":
         return Sniffed(DocumentKind.ARCHIVE, "tar")
     for magic, detail in _COMPRESSORS:

@@ -285,3 +285,63 @@ def test_truncated_and_scrambled_files_never_crash(src: Path, cache_dir: Path, n
         assert isinstance(outcome, PreparedDocument | DocumentError)
         if isinstance(outcome, PreparedDocument):
             assert outcome.upload_path.stat().st_size > 0
+
+
+def test_images_the_api_does_not_take_say_which_it_does(src: Path, cache_dir: Path) -> None:
+    from PIL import Image
+
+    for fmt, name in (("TIFF", "scan.tiff"), ("BMP", "paint.bmp")):
+        path = src / name
+        Image.new("RGB", (4, 4)).save(path, format=fmt)
+        message = refused(path, cache_dir, DocumentErrorKind.UNSUPPORTED)
+        assert "JPEG, PNG, GIF and WebP" in message and "export it as PNG" in message
+    heic = src / "photo.heic"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(64))
+    refused(heic, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    text = src / "cars.txt"
+    text.write_text("BMW and TIFF are words here\n", encoding="utf-8")
+    assert prepare(text, cache_dir=cache_dir).kind is DocumentKind.TEXT
+
+
+def test_full_disk_while_converting_is_write_failed(
+    src: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    path = src / "report.docx"
+    path.write_bytes(corpus.docx_bytes())
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("assistant.documents.service.os.replace", full)
+    message = refused(path, cache_dir, DocumentErrorKind.WRITE_FAILED)
+    assert "No space left on device" in message and "Free some disk space" in message
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_unwritable_cache_folder_is_write_failed(src: Path, tmp_path: Path) -> None:
+    path = src / "legacy.txt"
+    path.write_bytes("café\n".encode("cp1252"))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    refused(path, blocker / "cache", DocumentErrorKind.WRITE_FAILED)
+
+
+def test_file_changing_while_read_is_reported(
+    src: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = src / "growing.log"
+    path.write_text("line 1\n", encoding="utf-8")
+    from assistant.documents import service
+
+    real = service._read_head_and_hash
+
+    def and_append(p: Path, name: str) -> tuple[bytes, str]:
+        result = real(p, name)
+        with p.open("a", encoding="utf-8") as out:
+            out.write("line 2\n")
+        return result
+
+    monkeypatch.setattr(service, "_read_head_and_hash", and_append)
+    assert "changed while it was being read" in refused(path, cache_dir, DocumentErrorKind.UNREADABLE)

@@ -271,3 +271,42 @@ def test_converted_text_is_reused_and_outlives_its_source(
     path.unlink()
     assert "Quarterly Report" in first.upload_path.read_text(encoding="utf-8")  # renewable without the source
     assert [p.name for p in cache_dir.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
+def test_cached_paths_lists_what_the_cache_keeps_for_a_source(src: Path, cache_dir: Path) -> None:
+    from assistant.documents import cached_paths
+
+    doc = prepare(corpus.write_pdf(src / "long.pdf", [["x"]] * 3), cache_dir=cache_dir)
+    assert cached_paths(cache_dir, doc.source_sha256) == []
+    parts = split_pdf(doc.source_path, cache_dir, 2)
+    xlsx = src / "book.xlsx"
+    xlsx.write_bytes(corpus.xlsx_bytes())
+    book = prepare(xlsx, cache_dir=cache_dir)
+    assert cached_paths(cache_dir, doc.source_sha256) == [parts[0].parent]
+    assert [p.name for p in cached_paths(cache_dir, book.source_sha256)] == [
+        f"{book.source_sha256}-v1.json",
+        f"{book.source_sha256}-v1.txt",
+    ]
+    with pytest.raises(ValueError):
+        cached_paths(cache_dir, "*")
+
+
+def test_supported_suffixes_for_file_dialogs() -> None:
+    from assistant.documents import SUPPORTED_SUFFIXES
+
+    for suffix in (
+        ".pdf",
+        ".txt",
+        ".md",
+        ".csv",
+        ".json",
+        ".docx",
+        ".xlsx",
+        ".pptx",
+        ".png",
+        ".jpg",
+        ".zip",
+        ".tgz",
+    ):
+        assert suffix in SUPPORTED_SUFFIXES
+    assert ".doc" not in SUPPORTED_SUFFIXES and ".gz" not in SUPPORTED_SUFFIXES
