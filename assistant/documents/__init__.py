@@ -16,6 +16,7 @@ from .service import (
     cached_paths,
     prepare,
 )
+from .stale import SourceState, source_state
 from .walk import walk
 
 __all__ = [
@@ -28,11 +29,13 @@ __all__ = [
     "DocumentErrorKind",
     "DocumentKind",
     "PreparedDocument",
+    "SourceState",
     "SplitPlan",
     "cached_paths",
     "is_acceptable_name",
     "prepare",
     "safe_upload_name",
+    "source_state",
     "split_pdf",
     "walk",
 ]

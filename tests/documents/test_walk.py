@@ -57,3 +57,25 @@ def test_linked_folder_outside_the_drop_is_followed_once(tmp_path: Path) -> None
     (root / "link2").symlink_to(tmp_path / "outside", target_is_directory=True)
     assert walk([root]) == [root / "link1" / "o.txt"]
     assert outside.exists()
+
+
+def test_source_state_tells_unchanged_changed_and_missing(tmp_path: Path) -> None:
+    from assistant.documents import SourceState, prepare, source_state
+
+    path = touch(tmp_path / "notes.txt")
+    doc = prepare(path, cache_dir=tmp_path / "cache")
+
+    def state() -> SourceState:
+        return source_state(path, size=doc.source_size, mtime=doc.source_mtime, sha256=doc.source_sha256)
+
+    assert state() is SourceState.UNCHANGED
+    os.utime(path, (1_000_000, 1_000_000))  # touched: time differs, bytes do not
+    assert state() is SourceState.UNCHANGED
+    path.write_text("nOtes.txt", encoding="utf-8")  # same size, other bytes
+    assert state() is SourceState.CHANGED
+    path.write_text("longer notes", encoding="utf-8")
+    assert state() is SourceState.CHANGED
+    path.unlink()
+    assert state() is SourceState.MISSING
+    path.mkdir()
+    assert state() is SourceState.MISSING
