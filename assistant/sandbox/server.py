@@ -53,6 +53,7 @@ log = logging.getLogger("assistant.sandbox")
 
 DEFAULT_API_KEY = "sk-ant-sandbox"
 MAX_JSON_BODY = 32 * 1024 * 1024  # the API's request size limit for Messages
+_MULTIPART_SLACK = 1 << 20  # room for multipart framing and form fields around the file's bytes
 _FILE_ID = re.compile(r"^/v1/files/([^/]+)$")
 _FILE_CONTENT = re.compile(r"^/v1/files/([^/]+)/content$")
 _MODEL = re.compile(r"^/v1/models/([^/]+)$")
@@ -410,6 +411,10 @@ class _Handler(BaseHTTPRequestHandler):
         fields: dict[str, str] = {}
         state: dict[str, Any] = {}
         limit = files.max_file_size
+        if reader.length is not None and reader.length > limit + _MULTIPART_SLACK:
+            # plainly too big: read and drop the body (so the client hears the answer), store nothing
+            reader.drain()
+            raise ApiError(413, f"File exceeds the maximum allowed size of {limit} bytes.")
 
         class _FileSink:
             def __init__(self, fd: int) -> None:

@@ -28,6 +28,7 @@ class BodyReader:
     def __init__(self, rfile: io.BufferedIOBase, length: int | None, chunked: bool) -> None:
         self._rfile = rfile
         self._chunked = chunked
+        self.length = None if chunked else length  # the declared Content-Length, if any
         self._left = length if length is not None else 0  # bytes left (of the body, or the chunk)
         self._done = not chunked and self._left == 0
         self.consumed = 0

@@ -220,3 +220,12 @@ def test_upload_without_file_part_is_400(client: anthropic.Anthropic) -> None:
         client.post("/v1/files", cast_to=object, body={"expires_in_seconds": 3600},
                     files=[("other", ("x.txt", b"x", "text/plain"))],
                     options={"headers": {"Content-Type": "multipart/form-data"}})
+
+
+def test_plainly_oversized_upload_is_refused_without_storing(server: SandboxServer,
+                                                             client: anthropic.Anthropic) -> None:
+    server.max_file_size = 1000
+    with pytest.raises(anthropic.ContentTooLargeError):
+        client.files.upload(file=("big.bin", b"z" * 3_000_000, "application/octet-stream"))
+    assert list(client.files.list()) == []  # and the connection still serves
+    assert list((server.data_dir / "tmp").iterdir()) == []

@@ -13,7 +13,7 @@ from anthropic.types import CitationCharLocation, CitationPageLocation, FileExpi
 
 from assistant.sandbox.server import SandboxServer
 
-from .helpers import MODEL, ask, make_pdf, text_doc
+from .helpers import MODEL, ask, make_pdf, make_png, text_doc
 
 HANDBOOK = (
     "The lighthouse keeper logs the weather every morning at six.\n\n"
@@ -253,3 +253,18 @@ def test_max_tokens_above_the_models_limit(client: anthropic.Anthropic) -> None:
     assert "max_tokens" in str(info.value.api_message)
     assert client.messages.create(model="claude-haiku-4-5", max_tokens=64_000, timeout=60,
                                   messages=[{"role": "user", "content": "hi"}]).content
+
+
+def test_image_blocks_with_file_sources(client: anthropic.Anthropic) -> None:
+    png = client.files.upload(file=("chart.png", make_png(200, 100), "image/png"))
+    assert png.mime_type == "image/png"
+    image = {"type": "image", "source": {"type": "file", "file_id": png.id}}
+    with_image = client.messages.count_tokens(model=MODEL, messages=ask(image, question="What is this?"))
+    without = client.messages.count_tokens(model=MODEL, messages=ask(question="What is this?"))
+    assert with_image.input_tokens > without.input_tokens
+    m = client.messages.create(model=MODEL, max_tokens=200, messages=ask(image, question="What is this?"))
+    assert _text(m)
+    txt = client.files.upload(file=("a.txt", b"plain words", "text/plain"))
+    with pytest.raises(anthropic.BadRequestError):
+        client.messages.create(model=MODEL, max_tokens=50, messages=ask(
+            {"type": "image", "source": {"type": "file", "file_id": txt.id}}, question="?"))
