@@ -39,19 +39,23 @@ def _reader(stream: BinaryIO, name: str) -> Iterator[PdfReader]:
     try:
         reader = PdfReader(stream)
     except DependencyError as exc:
-        raise _encrypted(name, f" ({exc})") from exc
+        raise _encrypted(name, _NEEDS_CRYPTO) from exc
     except Exception as exc:  # pypdf raises many kinds (PdfReadError, ValueError, OSError...) on damage
         raise _corrupt(name) from exc
     if reader.is_encrypted:
         try:
             result = reader.decrypt("")
         except (DependencyError, NotImplementedError) as exc:
-            raise _encrypted(name, "") from exc
+            raise _encrypted(name, _NEEDS_CRYPTO) from exc
         except Exception as exc:  # pypdf raises many kinds on damaged encryption dictionaries
             raise _corrupt(name) from exc
         if result == PasswordType.NOT_DECRYPTED:
             raise _encrypted(name, "")
     yield reader
+
+
+# pypdf needs the `cryptography` package for AES; without it even an empty password cannot be tried.
+_NEEDS_CRYPTO = " (with AES, which this installation cannot open: the 'cryptography' package is missing)"
 
 
 def _encrypted(name: str, detail: str) -> DocumentError:

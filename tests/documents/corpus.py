@@ -17,12 +17,14 @@ def write_pdf(path: Path, pages: Sequence[Sequence[str]]) -> Path:
     return path
 
 
-def write_encrypted_pdf(path: Path, pages: Sequence[Sequence[str]], *, user: str, owner: str) -> Path:
+def write_encrypted_pdf(
+    path: Path, pages: Sequence[Sequence[str]], *, user: str, owner: str, algorithm: str = "RC4-128"
+) -> Path:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
-    # RC4 needs no optional crypto library; AES would need `cryptography`.
-    writer.encrypt(user_password=user, owner_password=owner, algorithm="RC4-128")
+    # RC4 needs no optional crypto library; AES needs `cryptography`.
+    writer.encrypt(user_password=user, owner_password=owner, algorithm=algorithm)
     with path.open("wb") as out:
         writer.write(out)
     return path

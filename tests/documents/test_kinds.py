@@ -243,8 +243,24 @@ def test_pdf_with_only_an_owner_password_uploads_an_unprotected_copy(src: Path, 
     assert any("empty password" in w for w in doc.warnings)
 
 
-def test_password_protected_pdf_is_refused_with_what_to_do(src: Path, cache_dir: Path) -> None:
-    path = corpus.write_encrypted_pdf(src / "private.pdf", [["secret"]], user="user-pw", owner="owner-pw")
+def test_aes_pdf_with_only_an_owner_password_opens(src: Path, cache_dir: Path) -> None:
+    pytest.importorskip("cryptography")
+    path = corpus.write_encrypted_pdf(
+        src / "aes.pdf", [["aes text"]], user="", owner="o", algorithm="AES-256"
+    )
+    doc = prepare(path, cache_dir=cache_dir)
+    assert doc.converted and PdfReader(doc.upload_path).pages[0].extract_text() == "aes text"
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_password_protected_pdf_is_refused_with_what_to_do(
+    src: Path, cache_dir: Path, algorithm: str
+) -> None:
+    if algorithm.startswith("AES"):
+        pytest.importorskip("cryptography")
+    path = corpus.write_encrypted_pdf(
+        src / "private.pdf", [["secret"]], user="user-pw", owner="owner-pw", algorithm=algorithm
+    )
     with pytest.raises(DocumentError) as info:
         prepare(path, cache_dir=cache_dir)
     assert info.value.kind is DocumentErrorKind.ENCRYPTED_PDF
