@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import json
@@ -116,7 +117,7 @@ def prepare(
             f"“{name}” is {human_size(info.st_size)}; one file can be at most {human_size(max_file_bytes)}. "
             "Split it into smaller files (or, for a PDF, export page ranges) and add those.",
         )
-    head, sha256 = _read_head_and_hash(path, name)
+    head, sha256, has_nul = _read_head_and_hash(path, name)
     after = _stat(path, name)
     if (after.st_size, after.st_mtime_ns) != (info.st_size, info.st_mtime_ns):
         raise DocumentError(
@@ -200,6 +201,12 @@ def prepare(
             mime_type=sniffed.mime,
             kind=DocumentKind.IMAGE,
             block="image",
+        )
+    if actual in TEXT_KINDS and has_nul and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DocumentError(
+            DocumentErrorKind.UNSUPPORTED,
+            f"“{name}” starts like text but has binary data further on, so it cannot be read as text. "
+            f"Kinds that work: {SUPPORTED_KINDS_TEXT}.",
         )
     if actual in TEXT_KINDS:
         kind = text_kind_from_name(name)
@@ -296,14 +303,17 @@ def _open(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-def _read_head_and_hash(path: Path, name: str) -> tuple[bytes, str]:
+def _read_head_and_hash(path: Path, name: str) -> tuple[bytes, str, bool]:
+    """The first bytes, the SHA-256, and whether any NUL byte occurs (text files have none)."""
     digest = hashlib.sha256()
     try:
         with _open(path) as stream:
             head = stream.read(HEAD_BYTES)
             digest.update(head)
+            has_nul = b"\x00" in head
             while chunk := stream.read(CHUNK):
                 digest.update(chunk)
+                has_nul = has_nul or b"\x00" in chunk
     except PermissionError as exc:
         raise _unreadable(name) from exc
     except OSError as exc:
@@ -312,7 +322,7 @@ def _read_head_and_hash(path: Path, name: str) -> tuple[bytes, str]:
             f"“{name}” could not be read to the end ({exc.strerror or exc}). "
             "Check the disk or share and try again.",
         ) from exc
-    return head, digest.hexdigest()
+    return head, digest.hexdigest(), has_nul
 
 
 def _family(kind: DocumentKind) -> str:

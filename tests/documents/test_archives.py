@@ -94,6 +94,17 @@ def test_zip_bomb_of_zeros_is_refused_by_ratio(src: Path, cache_dir: Path) -> No
     assert "archive bomb" in message and "unpack it yourself" in message
 
 
+@pytest.mark.parametrize("name", ["zeros.zip", "zeros.tar.gz"])
+def test_bomb_of_zeros_over_the_total_limit(src: Path, cache_dir: Path, name: str) -> None:
+    data = {"a.bin": bytes(3 * MIB), "b.bin": bytes(3 * MIB)}
+    path = src / name
+    path.write_bytes(corpus.zip_bytes(data) if name.endswith(".zip") else corpus.tar_bytes(data))
+    limits = ArchiveLimits(max_total_bytes=4 * MIB, max_ratio=1e9)  # only the total can stop it
+    assert "unpacks to more than 4.0 MB" in refused(
+        path, cache_dir, DocumentErrorKind.ARCHIVE_TOO_LARGE, limits
+    )
+
+
 def test_tar_gz_bomb_of_zeros_is_refused_by_ratio_while_streaming(src: Path, cache_dir: Path) -> None:
     path = src / "zeros.tar.gz"
     path.write_bytes(corpus.tar_bytes({"zeros.log": bytes(8 * MIB)}))

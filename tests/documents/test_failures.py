@@ -153,6 +153,15 @@ def test_unsupported_binary_lists_the_kinds_that_work(src: Path, cache_dir: Path
         assert kind in message
 
 
+def test_text_with_binary_data_further_on_is_unsupported(src: Path, cache_dir: Path) -> None:
+    path = src / "export.dat"
+    path.write_bytes(b"header line\n" * 2000 + b"\x00\x01\x02binary")
+    assert "binary data further on" in refused(path, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    utf16 = src / "wide.txt"
+    utf16.write_text("wide text\n" * 2000, encoding="utf-16")
+    assert prepare(utf16, cache_dir=cache_dir).kind is DocumentKind.TEXT
+
+
 def test_old_office_and_plain_gzip_say_what_to_do(src: Path, cache_dir: Path) -> None:
     doc = src / "old.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
