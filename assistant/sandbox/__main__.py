@@ -28,9 +28,10 @@ def _is_loopback(host: str) -> bool:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant.sandbox",
-        description="A local server that speaks the Anthropic API (Files, Messages with streaming and "
-        "citations, token counting, models, message batches). Its answers quote your documents; they do "
-        "not come from Claude.",
+        description="A local server that speaks the Anthropic API (Files, Messages with streaming and\n"
+        "citations, token counting, models, message batches) for tests, benchmarks and offline use.\n"
+        "Its answers quote your documents; they do not come from Claude. It prints its base URL as\n"
+        "the first line of its output, then serves until stopped (Ctrl-C or SIGTERM).",
         epilog="Fault specs:\n" + (faults_module.__doc__ or "").split("\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -43,8 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--tokens-per-second", type=float, default=None, metavar="N",
         help="throttle streamed answers to N output tokens per second (default: unthrottled)",
     )
-    parser.add_argument("--max-file-size", type=int, default=None, metavar="BYTES", help="default: 500 MB")
-    parser.add_argument("--storage-quota", type=int, default=None, metavar="BYTES", help="default: 1 TB")
+    parser.add_argument(
+        "--max-file-size", type=int, default=None, metavar="BYTES", help="per-file limit (default: 500 MB)"
+    )
+    parser.add_argument(
+        "--storage-quota", type=int, default=None, metavar="BYTES", help="organisation quota (default: 1 TB)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     return parser
 

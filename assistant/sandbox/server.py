@@ -149,14 +149,6 @@ def validate_message_request(body: object, *, count_only: bool = False) -> dict[
     return cast(dict[str, object], body)
 
 
-class _Connection:
-    """Per-request state the handler passes around."""
-
-    def __init__(self, request_id: str) -> None:
-        self.request_id = request_id
-        self.fault: Fault | None = None
-
-
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
