@@ -59,6 +59,7 @@ class _Job:
     turn_id: int = 0
     parts: list[str] = field(default_factory=list)  # the answer as it came
     citations: list[Citation] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)  # the answer with its marks, as rendered
     placer: MarkPlacer = field(default_factory=MarkPlacer)
     task: Any = None
     closed: bool = False  # the transcript has its final state; later events are ignored
@@ -88,6 +89,8 @@ class ChatPanel(QWidget):
         self._models: dict[str, Any] = {}  # model id -> ModelInfo (max_input_tokens, ...)
         self.context_tokens: int | None = None  # the last token count of the attached files
         self._context_task: Any = None
+        self._live: StreamingAnswer | None = None  # where batched text goes
+        self._finishing: TurnView | None = None  # an ended answer whose last text is still showing
         self._message_box: QMessageBox | None = None
         self._file_dialog: QFileDialog | None = None
 
@@ -231,6 +234,11 @@ class ChatPanel(QWidget):
         return self._conversation
 
     @property
+    def is_rendering(self) -> bool:
+        """An ended answer still has text waiting to be shown (a burst drains over a few ticks)."""
+        return self._finishing is not None
+
+    @property
     def is_streaming(self) -> bool:
         return self._job is not None and not self._job.closed
 
@@ -360,8 +368,10 @@ class ChatPanel(QWidget):
         self._start(conv_id, question, lambda token: chat.ask(conv_id, question, cancel=token))
 
     def _start(self, conversation_id: int, question: str, work: Any) -> None:
+        self._finish_pending()
         self.composer.show_warning(None)
         stream = self.transcript.begin_stream(0, question)
+        self._live = stream
         job = _Job(conversation_id, question, self.composer.current_model(), stream)
         self._job = job
         self._set_busy(True)
@@ -378,19 +388,25 @@ class ChatPanel(QWidget):
         task.start()
 
     def _render_batch(self, text: str) -> None:
-        job = self._job
-        if job is not None:
-            job.stream.append(text)
+        if self._live is not None:
+            self._live.append(text)
+        if self._finishing is not None and not self._batcher.pending:
+            self._finish_now()
+
+    def _show(self, job: _Job, text: str) -> None:
+        if text:
+            job.shown.append(text)
+            self._batcher.push(text)
 
     def _on_item(self, job: _Job, item: object) -> None:
         if job.closed:
             return
         if isinstance(item, TextDelta):
             job.parts.append(item.text)
-            self._batcher.push(job.placer.text(item.text))
+            self._show(job, job.placer.text(item.text))
         elif isinstance(item, CitationEvent):
             job.citations.append(item.citation)
-            self._batcher.push(job.placer.citation(len(job.citations)))
+            self._show(job, job.placer.citation(len(job.citations)))
         elif isinstance(item, Started):
             job.turn_id = item.turn.id
             job.stream.turn_id = item.turn.id
@@ -431,16 +447,16 @@ class ChatPanel(QWidget):
         failure: ApiFailure | None = None,
     ) -> None:
         job.closed = True
-        self._batcher.push(job.placer.finish())
-        self._batcher.flush()
+        self._show(job, job.placer.finish())
+        shown = "".join(job.shown)
         if turn is not None:
             self._turns[turn.id] = turn
-            view = self._view(turn, marked=job.stream.text)
+            view = self._view(turn, marked=shown)
         else:
             view = TurnView(
                 turn_id=job.turn_id,
                 question=job.question,
-                answer=job.stream.text,
+                answer=shown,
                 citations=tuple(job.citations),
                 state=state,
                 model=job.model,
@@ -453,9 +469,28 @@ class ChatPanel(QWidget):
                 self.composer.set_text(job.question)  # the question is never lost
         if self._job is job:
             self._job = None
-        self.transcript.finish_stream(view)
         self._set_busy(False)
+        # The footer goes after the last text: at once, or when a burst still waiting has been shown
+        # over the next few ticks (each tick's work stays bounded).
+        self._finishing = view
+        if self._batcher.pending_chars <= self._batcher.max_chars:
+            self._batcher.flush_all()
+        if self._finishing is not None and not self._batcher.pending:
+            self._finish_now()
+
+    def _finish_now(self) -> None:
+        view, self._finishing = self._finishing, None
+        self._live = None
+        if view is not None:
+            self.transcript.finish_stream(view)
         self._update_totals()
+
+    def _finish_pending(self) -> None:
+        """Show at once what an ended answer still has waiting, and its footer."""
+        if self._finishing is not None:
+            self._batcher.flush_all()
+            if self._finishing is not None:
+                self._finish_now()
 
     def _set_busy(self, busy: bool) -> None:
         self.composer.set_busy(busy)
@@ -504,6 +539,7 @@ class ChatPanel(QWidget):
         self._context_timer.start()
 
     def _render_conversation(self, skip: int = 0) -> None:
+        self._finish_pending()
         conv = self._conversation
         turns = self._services.store.list_turns(conv.id) if conv is not None else []
         turns = [t for t in turns if t.id != skip]

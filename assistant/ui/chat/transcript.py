@@ -343,8 +343,8 @@ class StreamingAnswer:
 
     def append(self, markdown: str) -> None:
         """Render ``markdown`` (the text that arrived since the last call) at the end of the answer."""
-        if not self._open or not markdown:
-            return
+        if not self._open or not markdown or self._transcript._stream is not self:
+            return  # ended, or the document was cleared meanwhile
         finished, tail = self._splitter.feed(markdown)
         self._render(finished, tail)
         self.rendered_chars += len(markdown)

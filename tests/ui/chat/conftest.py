@@ -126,5 +126,5 @@ def env(
 
 def wait_idle(qtbot: QtBot, panel: ChatPanel, runner: TaskRunner, timeout: int = 20_000) -> None:
     """Until the answer has ended and every background task has delivered its last signal."""
-    qtbot.waitUntil(lambda: not panel.is_streaming, timeout=timeout)
+    qtbot.waitUntil(lambda: not panel.is_streaming and not panel.is_rendering, timeout=timeout)
     qtbot.waitUntil(lambda: not runner.running, timeout=timeout)

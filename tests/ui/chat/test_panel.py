@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -271,7 +272,76 @@ def test_many_small_text_events_make_few_document_updates(qtbot: QtBot, env: Env
         qtbot.waitUntil(lambda: not panel._batcher.pending, timeout=5000)
     updates = panel.transcript.document_updates - updates_before
     assert events == 2000
-    assert updates <= 8 + 4  # one per tick (plus the odd real token), never one per event
+    # each group is ~2,000 characters: at most two ticks (a tick shows at most 1,500), never one per event
+    assert updates <= 2 * 8 + 4
     assert "w7_249" in _text(panel)
     panel.stop()
     wait_idle(qtbot, panel, runner)
+
+
+def test_model_picker_lists_the_models_and_keys_send(qtbot: QtBot, env: Env) -> None:
+    panel = env.make_panel()
+    picker = panel.composer.model_picker
+    assert picker.objectName() == "modelPicker"
+    qtbot.waitUntil(lambda: picker.count() > 1, timeout=10_000)
+    ids = [picker.itemData(i) for i in range(picker.count())]
+    assert "claude-haiku-5-5" in ids and "claude-opus-5-5" in ids
+    assert panel.composer.current_model() == "claude-sonnet-5-5"  # the default model setting
+    assert picker.itemText(picker.findData("claude-opus-5-5")) == "Claude Opus 5.5"
+
+    # Shift+Enter is a new line; Ctrl+Enter sends, with the model picked
+    picker.setCurrentIndex(picker.findData("claude-haiku-5-5"))
+    box = panel.composer.input
+    box.setFocus()
+    qtbot.keyClicks(box, "Who paid")
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(box, "for the lamp?")
+    assert box.toPlainText() == "Who paid\nfor the lamp?" and not panel.is_streaming
+    panel.set_attached_files([env.report])
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert panel.is_streaming
+    wait_idle(qtbot, panel, env.runner)
+    conv = panel.current_conversation()
+    assert conv is not None and conv.model == "claude-haiku-5-5"
+    (turn,) = env.store.list_turns(conv.id)
+    assert turn.model == "claude-haiku-5-5" and turn.question == "Who paid\nfor the lamp?"
+
+
+def test_removing_a_chip_detaches_the_file(qtbot: QtBot, env: Env) -> None:
+    panel = env.make_panel()
+    panel.new_conversation()
+    panel.set_attached_files([env.report])
+    conv = panel.current_conversation()
+    assert conv is not None and conv.file_ids == (env.report.id,)
+    (chip,) = panel.composer.chips
+    with qtbot.waitSignal(panel.attachments_changed) as changed:
+        qtbot.mouseClick(chip.remove_button, Qt.MouseButton.LeftButton)
+    assert changed.args == [[]]
+    assert panel.composer.chips == []
+    stored = env.store.get_conversation(conv.id)
+    assert stored is not None and stored.file_ids == ()
+
+
+def test_files_larger_than_the_model_context_are_flagged_before_sending(
+    qtbot: QtBot, env: Env, tmp_path: Path, client: Any
+) -> None:
+    from assistant.api.files import FileService
+
+    big = tmp_path / "big.txt"
+    line = "The lighthouse keeper wrote in the log about wind, rain and the lamp on the tower.\n"
+    big.write_text(line * 16_000, encoding="utf-8")  # well over 200,000 tokens
+    record = FileService(client, env.store, retention_seconds=86_400).upload(big).record
+    panel = env.make_panel()
+    picker = panel.composer.model_picker
+    qtbot.waitUntil(lambda: picker.count() > 1, timeout=10_000)
+    panel.new_conversation()
+    picker.setCurrentIndex(picker.findData("claude-haiku-5-5"))  # 200,000 tokens of context
+    panel.set_attached_files([record])
+    warning = panel.composer.warning
+    qtbot.waitUntil(lambda: warning.isVisibleTo(panel), timeout=20_000)
+    assert "more than claude-haiku-5-5 can read" in warning.text()
+    assert panel.context_tokens is not None and panel.context_tokens > 200_000
+
+    picker.setCurrentIndex(picker.findData("claude-sonnet-5-5"))  # 1,000,000 tokens
+    qtbot.waitUntil(lambda: not warning.isVisibleTo(panel), timeout=20_000)
+    qtbot.waitUntil(lambda: not env.runner.running, timeout=20_000)

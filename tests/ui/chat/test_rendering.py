@@ -89,7 +89,7 @@ def test_batcher_coalesces_many_pieces_into_few_updates(qtbot: QtBot) -> None:
     transcript = Transcript()
     qtbot.addWidget(transcript)
     answer = transcript.begin_stream(1, "q")
-    batcher = TextBatcher(answer.append, interval_ms=30)
+    batcher = TextBatcher(answer.append, interval_ms=30, max_chars=100_000)
     before = transcript.document_updates
     words = [f"word{i} " for i in range(3000)]
     for group in range(6):
@@ -100,6 +100,22 @@ def test_batcher_coalesces_many_pieces_into_few_updates(qtbot: QtBot) -> None:
     assert batcher.flushes == 6
     assert transcript.document_updates - before == 6
     assert transcript.document().toPlainText().endswith("word2999")
+
+
+def test_a_burst_is_shown_over_several_bounded_ticks(qtbot: QtBot) -> None:
+    seen: list[str] = []
+    batcher = TextBatcher(seen.append, interval_ms=5, max_chars=1000)
+    pieces = [f"{i:04d}|" for i in range(2000)]  # 10,000 characters at once
+    for piece in pieces:
+        batcher.push(piece)
+    qtbot.waitUntil(lambda: not batcher.pending, timeout=5000)
+    assert "".join(seen) == "".join(pieces)
+    assert len(seen) == 10 and all(len(chunk) <= 1000 for chunk in seen)
+    batcher.push("x" * 2500)  # one piece bigger than a tick is cut
+    batcher.flush()
+    assert seen[-1] == "x" * 1000 and batcher.pending_chars == 1500
+    batcher.flush_all()
+    assert seen[-1] == "x" * 1500 and not batcher.pending
 
 
 def test_batcher_is_idle_without_input(qtbot: QtBot) -> None:
