@@ -346,7 +346,7 @@ def test_file_changing_while_read_is_reported(
 
     real = service._read_head_and_hash
 
-    def and_append(p: Path, name: str) -> tuple[bytes, str]:
+    def and_append(p: Path, name: str) -> tuple[bytes, str, bool]:
         result = real(p, name)
         with p.open("a", encoding="utf-8") as out:
             out.write("line 2\n")
