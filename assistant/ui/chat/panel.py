@@ -2,7 +2,8 @@
 
 Threads: the answer streams through the bridge (``TaskRunner.stream`` over ``ChatService.ask``, which
 writes the question to the catalog before the request goes out and saves the answer as it grows);
-this module receives the typed events on the GUI thread, feeds their text to a ``TextBatcher`` (one
+an ``EventRelay`` hands the service's typed events over in batches (one queued signal per burst, not
+per token); this module takes them on the GUI thread, feeds their text to a ``TextBatcher`` (one
 transcript update per ~40 ms tick, whatever the token rate) and never touches the network. Short
 catalog calls (list, rename, attach) run on the GUI thread; each is one small SQLite statement.
 
@@ -38,6 +39,7 @@ from assistant.ui.chat.batcher import TextBatcher
 from assistant.ui.chat.composer import Composer
 from assistant.ui.chat.conversations import ConversationList
 from assistant.ui.chat.format import MarkPlacer, conversation_markdown, place_marks, plain_answer
+from assistant.ui.chat.relay import EventRelay
 from assistant.ui.chat.services import ChatServices
 from assistant.ui.chat.transcript import StreamingAnswer, Transcript, TurnView
 
@@ -46,6 +48,7 @@ __all__ = ["ChatPanel"]
 log = logging.getLogger(__name__)
 
 DEFAULT_TITLE = "New conversation"
+_DRAIN_LIMIT = 1000  # events handled per slot; a burst beyond that continues in the next slot
 
 
 @dataclass
@@ -61,6 +64,7 @@ class _Job:
     citations: list[Citation] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)  # the answer with its marks, as rendered
     placer: MarkPlacer = field(default_factory=MarkPlacer)
+    relay: EventRelay = field(default_factory=EventRelay)
     task: Any = None
     closed: bool = False  # the transcript has its final state; later events are ignored
     stopped: bool = False
@@ -376,12 +380,14 @@ class ChatPanel(QWidget):
         self._job = job
         self._set_busy(True)
 
+        relay = job.relay
+
         def run(token: CancelToken) -> Any:
-            return work(token)
+            return relay.wrap(work(token))
 
         task = self._services.runner.stream(run, name="chat answer")
         job.task = task
-        task.signals.item.connect(lambda item, job=job: self._on_item(job, item))
+        task.signals.item.connect(lambda _wake, job=job: self._drain(job))
         task.signals.failed.connect(lambda failure, job=job: self._on_task_failed(job, failure))
         task.signals.finished.connect(lambda job=job: self._on_task_ended(job))
         task.signals.cancelled.connect(lambda job=job: self._on_task_ended(job))
@@ -397,6 +403,18 @@ class ChatPanel(QWidget):
         if text:
             job.shown.append(text)
             self._batcher.push(text)
+
+    def _drain(self, job: _Job, everything: bool = False) -> None:
+        """Take the events the worker has gathered; a big burst is taken over several slots."""
+        while True:
+            items, more = job.relay.drain(limit=_DRAIN_LIMIT)
+            for item in items:
+                self._on_item(job, item)
+            if not more:
+                return
+            if not everything:
+                QTimer.singleShot(0, self, lambda job=job: self._drain(job))
+                return
 
     def _on_item(self, job: _Job, item: object) -> None:
         if job.closed:
@@ -418,11 +436,13 @@ class ChatPanel(QWidget):
 
     def _on_task_failed(self, job: _Job, failure: ApiFailure) -> None:
         """The work raised before or outside the service's own ``Failed`` event."""
+        self._drain(job, everything=True)
         if not job.closed:
             turn = self._services.store.get_turn(job.turn_id) if job.turn_id else None
             self._close_job(job, TurnState.FAILED, turn, failure=failure)
 
     def _on_task_ended(self, job: _Job) -> None:
+        self._drain(job, everything=True)
         if not job.closed:  # ended without Done or Failed: the service saved it as incomplete
             turn = self._services.store.get_turn(job.turn_id) if job.turn_id else None
             self._close_job(job, TurnState.INCOMPLETE, turn)
