@@ -181,6 +181,8 @@ class FaultPlan:
                 retry_after = self._retry_after
                 if rule.kind == "429" and retry_after is None:
                     retry_after = 1.0
+                if len(self.hits) >= 10_000:  # a long-running server keeps the recent ones
+                    del self.hits[:5_000]
                 self.hits.append((rule.route, rule.kind))
                 return Fault(kind=rule.kind, arg=rule.arg, retry_after=retry_after)
         return None

@@ -2,10 +2,20 @@
 
 In-process use (tests, the app's offline mode)::
 
-    with SandboxServer(data_dir=path, api_key="sk-ant-...") as server:
+    with SandboxServer(data_dir=path, api_key="sk-ant-...") as server:   # or .start() / .stop()
         client = anthropic.Anthropic(api_key=server.api_key, base_url=server.base_url)
-        server.clock.advance(3600)          # move time (file expiry, prompt-cache TTLs)
-        server.faults.set("messages:529x2") # inject faults (grammar in assistant.sandbox.faults)
+        server.clock.advance(3600)           # move time (file expiry, prompt-cache TTLs, batches)
+        server.clock.set(timestamp)          # ... or set it; server.clock.now() reads it
+        server.faults.set("messages:529x2")  # inject faults (grammar in assistant.sandbox.faults);
+        server.faults.add("stream:drop-stream=4x1")  # .add appends, .clear() removes them all,
+        server.faults.hits                   # [(route, kind), ...] of the faults that hit
+        server.tokens_per_second = 40        # throttle streamed answers (None: unthrottled)
+        server.max_file_size = 10_000        # per-file limit in bytes (413 above it)
+        server.storage_quota = 100_000       # organisation quota in bytes (400 storage_quota_exceeded)
+        server.batches.hold() / .release()   # pause and resume batch processing
+
+Data dir layout: ``files/<id>.bin`` and ``files/<id>.json`` (bytes and metadata), ``tmp/`` (uploads
+in progress), ``batches/<id>.json`` and ``batches/<id>.jsonl`` (batch and its results).
 
 Routes: POST/GET /v1/files, GET/DELETE /v1/files/{id}, GET /v1/files/{id}/content, POST /v1/messages
 (plain and stream), POST /v1/messages/count_tokens, GET /v1/models[/{id}], and message batches

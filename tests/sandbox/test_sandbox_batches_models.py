@@ -133,3 +133,14 @@ def test_models(client: anthropic.Anthropic) -> None:
     assert [m.id for m in back.data] == ids[1:3]
     with pytest.raises(anthropic.NotFoundError):
         client.models.retrieve("claude-unknown")
+
+
+def test_batch_expires_after_24_hours(server: SandboxServer, client: anthropic.Anthropic) -> None:
+    server.batches.hold()
+    batch = client.messages.batches.create(requests=[_request("late", "hello"), _request("later", "hi")])
+    assert (batch.expires_at - batch.created_at).total_seconds() == pytest.approx(86400, abs=1)
+    server.clock.advance(86401)
+    server.batches.release()
+    ended = _wait_ended(client, batch.id)
+    assert ended.request_counts.expired == 2
+    assert {r.result.type for r in client.messages.batches.results(batch.id)} == {"expired"}
