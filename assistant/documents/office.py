@@ -43,28 +43,76 @@ def write_table(sink: TextSink, rows: Iterable[list[str]]) -> None:
 _LIST_PREFIX = {"List Bullet": "- ", "List Number": "1. ", "List Paragraph": "- "}
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_SKIPPED_PROPERTIES = frozenset(
+    {_W + "pPr", _W + "rPr", _W + "tblPr", _W + "trPr", _W + "tcPr", _W + "sectPr"}
+)
+
+
 def convert_docx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
     """Headings as Markdown `#` (Title and Heading 1 -> `#`, shifted by `level`), paragraphs, lists and
-    tables, in body order."""
+    tables, in body order. Content controls (cover pages, forms) and text boxes are read too; headers,
+    footers, footnotes and comments are not."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(stream)
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            text = block.text
-            if not text.strip():
+    for element in _body_blocks(document.element.body):
+        if element.tag == _W + "p":
+            text = element_text(element).strip()
+            if not text:
                 continue
-            style = block.style.name if block.style is not None and block.style.name else ""
+            paragraph = Paragraph(element, document)
+            style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
             heading_level = _heading_level(style)
             if heading_level:
                 sink.content(heading(level + heading_level, text))
                 continue
             prefix = next((p for s, p in _LIST_PREFIX.items() if style.startswith(s)), "")
-            sink.content(prefix + text.strip() + "\n\n")
-        elif isinstance(block, Table):
-            write_table(sink, _docx_rows(block))
+            sink.content(prefix + text + "\n\n")
+        else:
+            write_table(sink, _docx_rows(Table(element, document)))
+
+
+def _body_blocks(parent: Any) -> Iterator[Any]:
+    """Paragraph and table elements in body order, looking inside block-level content controls."""
+    for child in parent:
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _body_blocks(content)
+
+
+def element_text(element: Any) -> str:
+    """The visible text under a WordprocessingML element, in document order: runs, tabs and breaks,
+    inline content controls and text boxes (each inner paragraph on its own line); not deleted text,
+    field codes, or the fallback copy of alternate content."""
+    parts: list[str] = []
+    _collect_text(element, parts)
+    return "".join(parts)
+
+
+def _collect_text(element: Any, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == _MC_FALLBACK or tag in _SKIPPED_PROPERTIES:
+            continue
+        if tag == _W + "t":
+            parts.append(child.text or "")
+        elif tag == _W + "tab":
+            parts.append("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif tag == _W + "p":
+            if parts and not parts[-1].endswith("\n"):
+                parts.append("\n")
+            _collect_text(child, parts)
+        else:
+            _collect_text(child, parts)
 
 
 def _heading_level(style: str) -> int:
@@ -83,7 +131,8 @@ def _docx_rows(table: Any) -> Iterator[list[str]]:
         previous: Any = None
         for cell in row.cells:
             # A merged cell is returned once per grid column it spans; show its text once.
-            cells.append("" if cell is previous else cell.text)
+            same = previous is not None and cell._tc is previous._tc
+            cells.append("" if same else element_text(cell._tc).strip())
             previous = cell
         yield cells
 

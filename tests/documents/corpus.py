@@ -160,3 +160,51 @@ def special_member(name: str, kind: bytes, target: str = "") -> tarfile.TarInfo:
     info.type = kind
     info.linkname = target
     return info
+
+
+def docx_with_controls_bytes() -> bytes:
+    """A Word document with what python-docx's own text skips: a block-level content control (a cover
+    page), an inline content control, a text box with its alternate-content fallback, merged and nested
+    table cells, tabs and line breaks."""
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    body = document.element.body
+    cover = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent>"
+        "<w:p><w:r><w:t>Cover page title</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    body.insert(0, cover)
+    paragraph = document.add_paragraph("Name: ")
+    inline = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:r><w:t>Ada Lovelace</w:t></w:r></w:sdtContent></w:sdt>"
+    )
+    paragraph._p.append(inline)
+    box = parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
+        "<w:p><w:r><w:t>Boxed remark</w:t></w:r></w:p>"
+        "</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>"
+        "<w:p><w:r><w:t>Boxed remark</w:t></w:r></w:p>"
+        "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    document.add_paragraph("Before the box.")._p.append(box)
+    tabbed = document.add_paragraph("left")
+    tabbed.add_run().add_tab()
+    tabbed.add_run("right")
+    tabbed.add_run().add_break()
+    tabbed.add_run("next line")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Merged header"
+    table.cell(0, 2).text = "Plain"
+    table.cell(1, 0).text = "Outer"
+    table.cell(1, 1).add_table(rows=1, cols=1).cell(0, 0).text = "Nested inside"
+    table.cell(1, 2).text = "Last"
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -326,3 +326,14 @@ def test_supported_suffixes_for_file_dialogs() -> None:
     ):
         assert suffix in SUPPORTED_SUFFIXES
     assert ".doc" not in SUPPORTED_SUFFIXES and ".gz" not in SUPPORTED_SUFFIXES
+
+
+def test_docx_content_controls_text_boxes_and_merged_cells(src: Path, cache_dir: Path) -> None:
+    path = src / "form.docx"
+    path.write_bytes(corpus.docx_with_controls_bytes())
+    text = text_of(prepare(path, cache_dir=cache_dir))
+    assert text.startswith("Cover page title\n\n")
+    assert "Name: Ada Lovelace\n" in text
+    assert "Before the box.\nBoxed remark\n" in text and text.count("Boxed remark") == 1
+    assert "left\tright\nnext line\n" in text
+    assert "| Merged header |  | Plain |\n|---|---|---|\n| Outer | Nested inside | Last |" in text
