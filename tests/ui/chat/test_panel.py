@@ -345,3 +345,36 @@ def test_files_larger_than_the_model_context_are_flagged_before_sending(
     picker.setCurrentIndex(picker.findData("claude-sonnet-5-5"))  # 1,000,000 tokens
     qtbot.waitUntil(lambda: not warning.isVisibleTo(panel), timeout=20_000)
     qtbot.waitUntil(lambda: not env.runner.running, timeout=20_000)
+
+
+def test_a_pdf_citation_opens_the_local_copy_at_its_page(
+    qtbot: QtBot, env: Env, tmp_path: Path, client: Any
+) -> None:
+    from assistant.api.files import FileService
+    from tests.helpers_pdf import make_pdf
+
+    pdf = tmp_path / "harbour.pdf"
+    pdf.write_bytes(
+        make_pdf(
+            [
+                ["The harbour guide.", "It lists the piers and the opening hours of the harbour office."],
+                ["The lighthouse lamp was replaced in March 2023.", "Its beam reaches twenty-two miles."],
+            ]
+        )
+    )
+    record = FileService(client, env.store, retention_seconds=86_400).upload(pdf).record
+    panel = env.make_panel()
+    panel.set_attached_files([record])
+    panel.ask("When was the lighthouse lamp replaced?")
+    wait_idle(qtbot, panel, env.runner)
+    conv = panel.current_conversation()
+    assert conv is not None
+    (turn,) = env.store.list_turns(conv.id)
+    assert turn.state is TurnState.COMPLETE
+    number, citation = next((n, c) for n, c in enumerate(turn.citations, start=1) if c.start == 2)
+    assert citation.kind == "page" and "March 2023" in citation.cited_text
+    assert "harbour.pdf, p. 2" in _text(panel)
+    with qtbot.waitSignal(panel.open_citation) as opened:
+        panel.transcript.anchorClicked.emit(QUrl(f"cite:{turn.id}:{number}"))
+    opened_record, page = opened.args
+    assert opened_record.id == record.id and opened_record.local_path == str(pdf) and page == 2

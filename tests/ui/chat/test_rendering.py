@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -175,3 +176,35 @@ def test_places_and_plain_answers() -> None:
     assert citation_place(page) == "a.pdf, pp. 2–3"
     assert citation_place(chars) == "document 2, chars 10–50"
     assert plain_answer("A[^1] and B[^12].") == "A[1] and B[12]."
+
+
+def test_relay_sends_one_wake_up_per_burst_and_keeps_order() -> None:
+    from assistant.ui.chat.relay import WAKE, EventRelay
+
+    def events(n: int, closed: list[bool]) -> Iterator[int]:
+        try:
+            yield from range(n)
+        finally:
+            closed.append(True)
+
+    # a burst: ten events while the GUI has not drained yet -> one wake-up, then all ten in order
+    closed: list[bool] = []
+    relay = EventRelay()
+    out = relay.wrap(events(10, closed))
+    assert next(out) is WAKE
+    with pytest.raises(StopIteration):
+        next(out)  # the other nine gather without another wake-up
+    assert relay.wakes == 1 and closed == [True]
+    assert relay.drain(limit=4) == ([0, 1, 2, 3], True)  # bounded per call, more waiting
+    assert relay.drain(limit=100) == ([4, 5, 6, 7, 8, 9], False)
+
+    # drained between events -> each event wakes the GUI again; closing closes the service's stream
+    closed = []
+    relay = EventRelay()
+    out = relay.wrap(events(10, closed))
+    assert next(out) is WAKE
+    assert relay.drain() == ([0], False)
+    assert next(out) is WAKE
+    assert relay.drain() == ([1], False)
+    out.close()
+    assert closed == [True] and relay.wakes == 2
