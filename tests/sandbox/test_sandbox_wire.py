@@ -226,3 +226,65 @@ def test_malformed_http_still_gets_the_api_error_shape(server: SandboxServer) ->
     error = json.loads(body)
     assert error["type"] == "error" and error["error"]["message"]
     assert error["request_id"].encode() in head
+
+
+def _call(server: SandboxServer, method: str, path: str, body: object = None) -> tuple[int, bytes]:
+    conn = _conn(server)
+    try:
+        data = json.dumps(body).encode() if body is not None else None
+        headers = _headers(server, **{"Content-Type": "application/json"})
+        conn.request(method, path, body=data, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def test_response_objects_carry_every_required_field(server: SandboxServer) -> None:
+    """The fields the API's schema requires (nullable ones present as null), beyond what the SDK checks."""
+    file_id = "file_none"
+    with anthropic.Anthropic(api_key=server.api_key, base_url=server.base_url, max_retries=0) as c:
+        file_id = c.files.upload(file=("a.txt", b"The mill grinds wheat on Tuesdays.", "text/plain")).id
+    status, raw = _call(server, "GET", f"/v1/files/{file_id}")
+    assert status == 200
+    assert set(json.loads(raw)) == {"id", "type", "filename", "mime_type", "size_bytes", "created_at",
+                                    "downloadable", "expires_at"}
+    request = {"model": MODEL, "max_tokens": 300, "messages": [{"role": "user", "content": [
+        {"type": "document", "source": {"type": "file", "file_id": file_id}, "citations": {"enabled": True}},
+        {"type": "text", "text": "When does the mill grind wheat?"}]}]}
+    status, raw = _call(server, "POST", "/v1/messages", request)
+    message = json.loads(raw)
+    assert status == 200
+    assert set(message) == {"id", "type", "role", "content", "model", "stop_reason", "stop_sequence",
+                            "stop_details", "usage", "container"}
+    assert {"cache_creation", "cache_creation_input_tokens", "cache_read_input_tokens", "inference_geo",
+            "input_tokens", "output_tokens", "output_tokens_details", "server_tool_use",
+            "service_tier"} <= set(message["usage"])
+    assert set(message["usage"]["cache_creation"]) == {"ephemeral_1h_input_tokens",
+                                                       "ephemeral_5m_input_tokens"}
+    for block in message["content"]:
+        assert set(block) == {"type", "text", "citations"}
+        for citation in block["citations"] or []:
+            assert {"cited_text", "document_index", "document_title", "file_id", "type"} <= set(citation)
+    assert any(block["citations"] for block in message["content"])
+    status, raw = _call(server, "POST", "/v1/messages", {**request, "stream": True})
+    events = [json.loads(line[6:]) for line in raw.decode().splitlines() if line.startswith("data: ")]
+    delta = next(e for e in events if e["type"] == "message_delta")
+    assert set(delta["delta"]) == {"stop_reason", "stop_sequence", "stop_details", "container"}
+    assert {"cache_creation_input_tokens", "cache_read_input_tokens", "input_tokens", "output_tokens",
+            "output_tokens_details", "server_tool_use"} <= set(delta["usage"])
+    start = next(e for e in events if e["type"] == "content_block_start")
+    assert set(start["content_block"]) == {"type", "text", "citations"}
+    status, raw = _call(server, "POST", "/v1/messages/batches", {"requests": [
+        {"custom_id": "one", "params": request}]})
+    assert status == 200
+    assert set(json.loads(raw)) == {"archived_at", "cancel_initiated_at", "created_at", "ended_at",
+                                    "expires_at", "id", "processing_status", "request_counts",
+                                    "results_url", "type"}
+    status, raw = _call(server, "GET", "/v1/models?limit=1")
+    listing = json.loads(raw)
+    assert set(listing) == {"data", "first_id", "has_more", "last_id"}
+    assert {"capabilities", "created_at", "display_name", "id", "max_input_tokens", "max_tokens",
+            "type"} <= set(listing["data"][0])
+    status, raw = _call(server, "GET", "/v1/files?limit=1")
+    assert set(json.loads(raw)) == {"data", "next_page"}
