@@ -133,6 +133,16 @@ def test_escape_stops_the_stream(qtbot: QtBot, env: Env) -> None:
     assert not panel.is_streaming
     assert "Stopped — this answer is incomplete." in _text(panel)
     wait_idle(qtbot, panel, runner)
+    first = panel.current_conversation()
+    assert first is not None
+
+    # Ctrl+N: a new, empty conversation, with the question box focused
+    panel.conversations.list.setFocus()
+    qtbot.keyClick(panel.conversations.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    second = panel.current_conversation()
+    assert second is not None and second.id != first.id and second.title == "New conversation"
+    assert _text(panel) == ""
+    assert panel.composer.input.hasFocus()
 
 
 def test_a_dropped_connection_shows_the_error_and_retry_succeeds(qtbot: QtBot, env: Env) -> None:
@@ -196,8 +206,7 @@ def test_conversations_new_rename_delete_search_persist(
     item = panel.conversations.item_for(first.id)
     assert item is not None
     item.setText("Budget questions")
-    qtbot.keyClick(panel, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N
-    panel.new_conversation_action.trigger()
+    panel.new_conversation_action.trigger()  # Ctrl+N (the key itself: see the Esc test)
     second = panel.current_conversation()
     assert second is not None and second.id != first.id
     panel.rename_conversation(second.id, "The lamp")
