@@ -14,6 +14,8 @@ Public API::
     task.signals.result(object)    one-shot only: the return value
     task.signals.progress(object)  whatever the work passes to ``task.report(value)`` (e.g. bytes sent)
     task.signals.item(object)      generator only: each yielded item, in order
+    task.signals.items(object)     generator only: the same items as lists, as they reach the GUI thread
+                                   together (emitted just before their ``item`` signals); connect one
     task.signals.finished()        generator only: ran to the end
     task.signals.failed(object)    an ``ApiFailure`` (any exception is translated by ``to_failure``)
     task.signals.cancelled()       stopped because ``task.cancel()`` was called (or work raised Cancelled)
@@ -40,33 +42,137 @@ work completed delivers its result even if cancel() came too late to stop it.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind, to_failure
 
-__all__ = ["Task", "TaskRunner", "TaskSignals"]
+__all__ = ["Task", "TaskRunner", "TaskSignals", "guard_pyside_emit_refcount"]
 
 log = logging.getLogger(__name__)
+
+
+class _Probe(QObject):
+    ping = Signal()
+
+
+def _emit_steals_a_bool() -> bool:
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.ping.emit()
+    return sys.getrefcount(True) <= before - 8
+
+
+_guard_state = {"applied": False}
+
+
+def guard_pyside_emit_refcount() -> bool:
+    """Work around PySide6 6.12's ``SignalInstance.emit()`` returning ``True`` without a reference.
+
+    Each Python-side ``emit()`` then drops one reference to ``True``; after a few hundred emits the
+    interpreter aborts ("bool_dealloc: deallocating True or False"). Python 3.12 made the bools
+    immortal; on 3.11 this gives them the same effectively infinite count, once, and only when a
+    probe shows the bug. Called when this module is imported (every app and test process that uses
+    Qt signals should import ``assistant.bridge`` early). Returns True if the guard was applied.
+    """
+    if _guard_state["applied"] or sys.version_info >= (3, 12) or not _emit_steals_a_bool():
+        return False
+    for value in (True, False):
+        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
+    _guard_state["applied"] = True
+    log.info("applied the PySide6 emit() refcount guard")
+    return True
+
+
+guard_pyside_emit_refcount()
 
 T = TypeVar("T")
 Y = TypeVar("Y")
 
 
+_TERMINAL = frozenset({"result", "finished", "failed", "cancelled", "ended"})
+
+
 class TaskSignals(QObject):
-    """What a task reports, delivered on the thread this object lives on (the GUI thread)."""
+    """What a task reports, delivered on the thread this object lives on (the GUI thread).
+
+    Everything the worker reports goes through one ordered queue, so the order on the GUI thread is
+    the order of the work. Items are coalesced: the first item after a quiet spell wakes the GUI thread
+    at once; while items keep coming, the GUI thread takes them in batches every ``COALESCE_MS``
+    (``items`` with the list, then ``item`` for each). A fast stream thus costs a few cross-thread
+    wake-ups instead of one per item (and far less GIL ping-pong with the worker); the end of a task
+    (result, finished, failed, cancelled, ended) is delivered at once, after every item before it.
+    """
+
+    COALESCE_MS = 10
 
     result = Signal(object)
     progress = Signal(object)
     item = Signal(object)
+    items = Signal(object)
     finished = Signal()
     failed = Signal(object)
     cancelled = Signal()
     ended = Signal()
+    _wake = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, object]] = []
+        self._scheduled = False
+        self._wake.connect(self._drain)  # emitted by the worker: queued to this object's thread
+
+    def _post(self, kind: str, value: object = None) -> None:
+        """From the worker thread: queue one report; wake the GUI thread unless a drain is due anyway."""
+        with self._lock:
+            self._pending.append((kind, value))
+            if self._scheduled and kind not in _TERMINAL:
+                return
+            self._scheduled = True
+        self._wake.emit()
+
+    def _drain(self) -> None:
+        """On the GUI thread: deliver what is pending, in order."""
+        with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                self._scheduled = False
+                return
+        run: list[object] = []
+        terminal = False
+        for kind, value in batch:
+            if kind == "item":
+                run.append(value)
+                continue
+            self._deliver_items(run)
+            run = []
+            terminal = terminal or kind in _TERMINAL
+            if kind in ("finished", "cancelled", "ended"):
+                getattr(self, kind).emit()
+            else:
+                getattr(self, kind).emit(value)
+        self._deliver_items(run)
+        if terminal:
+            with self._lock:
+                self._scheduled = bool(self._pending)
+            return
+        # More may be coming: look again shortly instead of being woken for every item.
+        QTimer.singleShot(self.COALESCE_MS, self._drain)
+
+    def _deliver_items(self, run: list[object]) -> None:
+        if run:
+            self.items.emit(run)
+            if self.isSignalConnected(QMetaMethod.fromSignal(self.item)):
+                for value in run:
+                    self.item.emit(value)
 
 
 class _Runnable(QRunnable):
@@ -115,7 +221,7 @@ class Task(Generic[T]):
     def report(self, value: object) -> None:
         """From the work (any thread): emit ``signals.progress(value)`` on the GUI thread."""
         if not self.token.is_cancelled():
-            self.signals.progress.emit(value)
+            self.signals._post("progress", value)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work has returned (signals may still be queued for the GUI thread)."""
@@ -126,27 +232,27 @@ class Task(Generic[T]):
         token = self.token
         try:
             if token.cancelled:
-                signals.cancelled.emit()
+                signals._post("cancelled")
             elif self._generator:
                 self._execute_generator(signals, token)
             else:
                 result = self._fn(token)
-                signals.result.emit(result)
+                signals._post("result", result)
         except Cancelled:
-            signals.cancelled.emit()
+            signals._post("cancelled")
         except BaseException as exc:
             failure = to_failure(exc)
             if failure.kind is FailureKind.CANCELLED:
-                signals.cancelled.emit()
+                signals._post("cancelled")
             else:
                 if not isinstance(exc, ApiFailure) and failure.kind is FailureKind.LOCAL:
                     log.error("task %s failed", self.name, exc_info=exc)
                 else:
                     log.info("task %s failed: %s", self.name, failure)
-                signals.failed.emit(failure)
+                signals._post("failed", failure)
         finally:
             self._done.set()
-            signals.ended.emit()
+            signals._post("ended")
 
     def _execute_generator(self, signals: TaskSignals, token: CancelToken) -> None:
         gen: Iterator[Any] = self._fn(token)
@@ -154,7 +260,7 @@ class Task(Generic[T]):
             for item in gen:
                 if token.is_cancelled():
                     break  # produced after cancel(): dropped
-                signals.item.emit(item)
+                signals._post("item", item)
                 if token.is_cancelled():
                     break
         finally:
@@ -162,9 +268,9 @@ class Task(Generic[T]):
             if close is not None:
                 close()  # runs the generator's finally/with blocks: connections close here
         if token.cancelled:
-            signals.cancelled.emit()
+            signals._post("cancelled")
         else:
-            signals.finished.emit()
+            signals._post("finished")
 
 
 class TaskRunner(QObject):

@@ -176,3 +176,28 @@ def test_shutdown_cancels_and_waits(qtbot: QtBot) -> None:
     assert task.wait(0)
     with pytest.raises(RuntimeError):
         runner.task(lambda token: 1).start()
+
+
+def test_many_emits_do_not_exhaust_the_bools(qtbot: QtBot, runner: TaskRunner) -> None:
+    """PySide6 6.12's emit() drops a reference to True each time; the bridge's guard keeps us alive."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal(object)
+
+    emitter = Emitter()
+    for i in range(50_000):
+        emitter.ping.emit(i)
+    assert sys.getrefcount(True) > 1_000_000
+
+    def gen(token: CancelToken) -> Iterator[int]:
+        yield from range(5_000)
+
+    items: list[int] = []
+    task = runner.stream(gen)
+    task.signals.item.connect(items.append)
+    with qtbot.waitSignals([task.signals.finished, task.signals.ended], order="strict", timeout=20_000):
+        task.start()
+    assert items == list(range(5_000))
