@@ -417,6 +417,10 @@ class _Handler(BaseHTTPRequestHandler):
             # plainly too big: read and drop the body (so the client hears the answer), store nothing
             reader.drain()
             raise ApiError(413, f"File exceeds the maximum allowed size of {limit} bytes.")
+        room = files.storage_quota - files.used_bytes
+        if reader.length is not None and reader.length - _MULTIPART_SLACK > room:
+            reader.drain()  # plainly over the quota: nothing is stored
+            raise files.quota_error()
 
         class _FileSink:
             def __init__(self, fd: int) -> None:

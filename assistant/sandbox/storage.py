@@ -150,6 +150,9 @@ class FileStore:
             if self.blob(record.id).exists():
                 self._files[record.id] = record
                 self._seq = max(self._seq, record.seq)
+        for blob in self.dir.glob("*.bin"):  # bytes whose metadata never got written (a crash)
+            if blob.stem not in self._files:
+                blob.unlink(missing_ok=True)
 
     def blob(self, file_id: str) -> pathlib.Path:
         return self.dir / f"{file_id}.bin"
@@ -158,6 +161,13 @@ class FileStore:
     def used_bytes(self) -> int:
         with self._lock:
             return sum(f.size_bytes for f in self._files.values())
+
+    def quota_error(self) -> ApiError:
+        return ApiError(
+            400,
+            "Your organization has exceeded its file storage quota; delete files to free space.",
+            error_code="storage_quota_exceeded",
+        )
 
     def new_upload(self) -> tuple[int, pathlib.Path]:
         fd, name = tempfile.mkstemp(dir=self.tmp_dir, suffix=".part")
@@ -177,11 +187,7 @@ class FileStore:
             with self._lock:
                 used = sum(f.size_bytes for f in self._files.values())
                 if used + size > self.storage_quota:
-                    raise ApiError(
-                        400,
-                        "Your organization has exceeded its file storage quota; delete files to free space.",
-                        error_code="storage_quota_exceeded",
-                    )
+                    raise self.quota_error()
                 self._seq += 1
                 record = StoredFile(
                     id=new_id("file_"),

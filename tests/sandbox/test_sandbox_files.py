@@ -229,3 +229,26 @@ def test_plainly_oversized_upload_is_refused_without_storing(server: SandboxServ
         client.files.upload(file=("big.bin", b"z" * 3_000_000, "application/octet-stream"))
     assert list(client.files.list()) == []  # and the connection still serves
     assert list((server.data_dir / "tmp").iterdir()) == []
+
+
+def test_plainly_over_quota_upload_is_refused_without_storing(server: SandboxServer,
+                                                              client: anthropic.Anthropic) -> None:
+    server.storage_quota = 1000
+    with pytest.raises(StorageQuotaExceededError):
+        client.files.upload(file=("big.bin", b"z" * 3_000_000, "application/octet-stream"))
+    assert list((server.data_dir / "tmp").iterdir()) == []
+    assert client.files.upload(file=("small.txt", b"z" * 1000, "text/plain")).size_bytes == 1000
+
+
+def test_orphaned_bytes_are_cleaned_at_start(tmp_path: pathlib.Path) -> None:
+    data = tmp_path / "data"
+    with SandboxServer(data_dir=data, api_key="k") as first, \
+            anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c:
+        kept = c.files.upload(file=("kept.txt", b"kept", "text/plain"))
+    orphan = data / "files" / "file_orphan.bin"
+    orphan.write_bytes(b"left by a crash")
+    with SandboxServer(data_dir=data, api_key="k") as second, \
+            anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c:
+        assert [f.id for f in c.files.list()] == [kept.id]
+    assert not orphan.exists()
+    assert (data / "files" / f"{kept.id}.bin").read_bytes() == b"kept"
