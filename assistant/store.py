@@ -436,6 +436,12 @@ class Store:
             store._migrate()
             # A turn still "streaming" was cut short by a crash or a kill: it reads as incomplete.
             db.execute("UPDATE turns SET state = 'incomplete' WHERE state = 'streaming'")
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(
+                f"The catalog {path} cannot be opened ({exc}). Move it aside to start a new one; "
+                "files on the server are found again by Refresh."
+            ) from exc
         except BaseException:
             db.close()
             raise

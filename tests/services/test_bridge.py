@@ -201,3 +201,30 @@ def test_many_emits_do_not_exhaust_the_bools(qtbot: QtBot, runner: TaskRunner) -
     with qtbot.waitSignals([task.signals.finished, task.signals.ended], order="strict", timeout=20_000):
         task.start()
     assert items == list(range(5_000))
+
+
+def test_items_arrive_in_batches_and_end_comes_after_them(qtbot: QtBot, runner: TaskRunner) -> None:
+    def gen(token: CancelToken) -> Iterator[int]:
+        yield from range(2_000)
+
+    batches: list[list[int]] = []
+    singles: list[int] = []
+    log: list[str] = []
+    task = runner.stream(gen)
+    task.signals.items.connect(batches.append)
+    task.signals.item.connect(singles.append)
+    task.signals.finished.connect(lambda: log.append(f"finished after {len(singles)}"))
+    with qtbot.waitSignals([task.signals.finished, task.signals.ended], order="strict", timeout=20_000):
+        task.start()
+    assert [i for b in batches for i in b] == singles == list(range(2_000))
+    assert log == ["finished after 2000"]
+
+
+def test_progress_then_result(qtbot: QtBot, runner: TaskRunner) -> None:
+    seen: list[object] = []
+    task = runner.task(lambda token: [task.report(i) for i in range(3)] and "done")
+    task.signals.progress.connect(seen.append)
+    task.signals.result.connect(seen.append)
+    with qtbot.waitSignals([task.signals.result, task.signals.ended], order="strict"):
+        task.start()
+    assert seen == [0, 1, 2, "done"]

@@ -188,3 +188,10 @@ def test_concurrent_writers_from_threads(store: Store) -> None:
         t.join()
     assert errors == []
     assert len(store.list_turns(conv.id)) == 200
+
+
+def test_damaged_catalog_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot be opened"):
+        Store.open(path)
