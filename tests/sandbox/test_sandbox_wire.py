@@ -288,3 +288,15 @@ def test_response_objects_carry_every_required_field(server: SandboxServer) -> N
             "type"} <= set(listing["data"][0])
     status, raw = _call(server, "GET", "/v1/files?limit=1")
     assert set(json.loads(raw)) == {"data", "next_page"}
+
+
+def test_the_sandbox_imports_nothing_of_the_app() -> None:
+    code = (
+        "import sys, assistant.sandbox.server, assistant.sandbox.__main__\n"
+        "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('assistant', 'anthropic', 'httpx2', 'PySide6', 'keyring', 'platformdirs'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    modules = out.split()
+    assert "assistant.sandbox.server" in modules
+    assert [m for m in modules if m != "assistant" and not m.startswith("assistant.sandbox")] == []
