@@ -80,6 +80,9 @@ _UNSUPPORTED_DETAIL = {
     "as .docx, .xlsx or .pptx, and add that",
     "odf": "an OpenDocument file (.odt, .ods or .odp). Save it as .docx, .xlsx or .pptx, or as PDF, "
     "and add that",
+    "office-other": "an Office file of a kind that cannot be read here (a macro-enabled Word file, a "
+    "template, a slide show or a binary workbook). Open it and save it as .docx, .xlsx or .pptx (or PDF), "
+    "and add that",
     "epub": "an e-book (EPUB). Convert it to PDF or text first",
     "image": "an image in a format the API does not take (it takes JPEG, PNG, GIF and WebP). Save or "
     "export it as PNG or JPEG and add that",

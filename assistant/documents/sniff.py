@@ -257,23 +257,45 @@ def _sniff_compressed(open_stream: Opener, detail: str) -> Sniffed:
     return Sniffed(None, detail)
 
 
+# Main-part content types the libraries open; other Office packages (macro-enabled Word, templates,
+# slide shows, binary workbooks) are named so the message can say what to do.
+_OPENABLE_OFFICE: tuple[tuple[bytes, DocumentKind], ...] = (
+    (b"wordprocessingml.document.main+xml", DocumentKind.DOCX),
+    (b"spreadsheetml.sheet.main+xml", DocumentKind.XLSX),
+    (b"ms-excel.sheet.macroEnabled.main+xml", DocumentKind.XLSX),
+    (b"spreadsheetml.template.main+xml", DocumentKind.XLSX),
+    (b"ms-excel.template.macroEnabled.main+xml", DocumentKind.XLSX),
+    (b"presentationml.presentation.main+xml", DocumentKind.PPTX),
+    (b"ms-powerpoint.presentation.macroEnabled.main+xml", DocumentKind.PPTX),
+)
+_OFFICE_FOLDERS = (("word/", DocumentKind.DOCX), ("xl/", DocumentKind.XLSX), ("ppt/", DocumentKind.PPTX))
+
+
 def _sniff_zip(open_stream: Opener) -> Sniffed:
     try:
         with open_stream() as raw, zipfile.ZipFile(raw) as zf:
             names = set(zf.namelist())
-            mimetype = b""
+            mimetype = content_types = b""
             if "mimetype" in names:
                 with zf.open("mimetype") as m:
                     mimetype = m.read(100)
+            if "[Content_Types].xml" in names:
+                with zf.open("[Content_Types].xml") as m:
+                    content_types = m.read(1 << 20)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
         return Sniffed(None, "broken zip")
-    if "[Content_Types].xml" in names:
-        if "word/document.xml" in names or any(n.startswith("word/") for n in names):
-            return Sniffed(DocumentKind.DOCX, "docx")
-        if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
-            return Sniffed(DocumentKind.XLSX, "xlsx")
-        if "ppt/presentation.xml" in names or any(n.startswith("ppt/") for n in names):
-            return Sniffed(DocumentKind.PPTX, "pptx")
+    if content_types:
+        for marker, kind in _OPENABLE_OFFICE:
+            if marker in content_types:
+                return Sniffed(kind, kind.value)
+        if b"main+xml" in content_types and any(n.startswith(f) for n in names for f, _ in _OFFICE_FOLDERS):
+            return Sniffed(None, "office-other")
+        for (
+            folder,
+            kind,
+        ) in _OFFICE_FOLDERS:  # no readable content types: the library will say if it is damaged
+            if any(name.startswith(folder) for name in names):
+                return Sniffed(kind, kind.value)
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         return Sniffed(None, "odf")
     if mimetype.startswith(b"application/epub"):

@@ -354,3 +354,16 @@ def test_file_changing_while_read_is_reported(
 
     monkeypatch.setattr(service, "_read_head_and_hash", and_append)
     assert "changed while it was being read" in refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
+
+
+def test_office_files_the_libraries_cannot_open_say_to_save_as(src: Path, cache_dir: Path) -> None:
+    macro_types = (
+        b'<Types><Override PartName="/word/document.xml" '
+        b'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+    )
+    path = src / "macros.docm"
+    path.write_bytes(
+        corpus.zip_bytes({"[Content_Types].xml": macro_types, "word/document.xml": b"<w:document/>"})
+    )
+    message = refused(path, cache_dir, DocumentErrorKind.UNSUPPORTED)
+    assert "macro-enabled" in message and "save it as .docx" in message

@@ -337,3 +337,40 @@ def test_docx_content_controls_text_boxes_and_merged_cells(src: Path, cache_dir:
     assert "Before the box.\nBoxed remark\n" in text and text.count("Boxed remark") == 1
     assert "left\tright\nnext line\n" in text
     assert "| Merged header |  | Plain |\n|---|---|---|\n| Outer | Nested inside | Last |" in text
+
+
+def test_macro_enabled_workbook_and_presentation_are_read(src: Path, cache_dir: Path) -> None:
+    import zipfile
+
+    for name, data, marker, content_type in [
+        (
+            "book.xlsm",
+            corpus.xlsx_bytes(),
+            b"spreadsheetml.sheet.main+xml",
+            b"ms-excel.sheet.macroEnabled.main+xml",
+        ),
+        (
+            "deck.pptm",
+            corpus.pptx_bytes(),
+            b"presentationml.presentation.main+xml",
+            b"ms-powerpoint.presentation.macroEnabled.main+xml",
+        ),
+    ]:
+        # Rewrite the main part's content type, as Office does when it saves with macros.
+        source = zipfile.ZipFile(io.BytesIO(data))
+        members = {}
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                assert marker in content
+                content = content.replace(
+                    b"application/vnd.openxmlformats-officedocument." + marker,
+                    b"application/vnd." + content_type,
+                )
+            members[item.filename] = content
+        source.close()
+        path = src / name
+        path.write_bytes(corpus.zip_bytes(members))
+        doc = prepare(path, cache_dir=cache_dir)
+        assert doc.kind in (DocumentKind.XLSX, DocumentKind.PPTX) and doc.warnings == ()
+        assert ("## Sales (A1:C6)" if name.endswith("xlsm") else "## Slide 1: Introduction") in text_of(doc)
