@@ -176,3 +176,16 @@ def test_stream_error_event_mid_way(server: SandboxServer, client: anthropic.Ant
     assert events == ["message_start", "content_block_start", "content_block_delta"]
     with client.messages.stream(model=MODEL, max_tokens=200, messages=HELLO) as s:
         assert s.get_final_message().stop_reason == "end_turn"
+
+
+def test_random_faults_are_reproducible_over_http_and_retries_absorb_them(tmp_path: object) -> None:
+    def run() -> list[tuple[str, str]]:
+        spec = "messages:529@0.4,messages:429@0.2,seed=11,retry-after=0.001"
+        with SandboxServer(api_key="k", faults=spec) as server, _retrying(server, 8) as c:
+            for _ in range(8):
+                assert c.messages.create(model=MODEL, max_tokens=20, messages=HELLO).content
+            return list(server.faults.hits)
+
+    first = run()
+    assert first == run()
+    assert {kind for _, kind in first} == {"529", "429"}
