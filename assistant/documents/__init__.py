@@ -1,6 +1,25 @@
-"""Document preparation: what to upload for a dropped file (PDF, text, Office, images, archives), or a
-typed error saying why not and what to do. Plain Python: no Qt, no network; every function blocks and
-belongs in a worker thread."""
+"""Document preparation: what to upload for a dropped file, or a typed error saying why not and what to do.
+
+Plain Python (no Qt, no network, no anthropic). Every function blocks (reads, hashes, converts): run it in
+a worker thread, never on the GUI thread.
+
+    files = walk(dropped_paths)                      # folders walked, hidden files skipped, stable order
+    for path in files:
+        try:
+            doc = prepare(path, cache_dir=cache)     # -> PreparedDocument
+        except DocumentError as exc:
+            show(exc.kind, exc.message)              # message names the file and says what to do
+            continue
+        upload(doc.upload_name, doc.upload_path, doc.mime_type)   # block: doc.block ("document"/"image")
+        doc.warnings                                 # show beside the row (no text layer, renamed, ...)
+        if doc.needs_split: split_pdf(path, cache, doc.needs_split.pages_per_part)
+
+- Kinds: PDF and images as they are; UTF-8 text (Markdown, CSV, JSON, code, logs...) as it is, other
+  encodings converted to UTF-8; Word, Excel, PowerPoint and ZIP/tar archives converted to Markdown-like
+  text in `cache_dir` (named from the source's SHA-256, reused, kept for renewal without the source).
+- `source_state(path, size=, mtime=, sha256=)` tells a stale upload; `cached_paths(cache_dir, sha256)`
+  lists what the cache keeps for a source.
+"""
 
 from __future__ import annotations
 

@@ -8,10 +8,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.errors import DependencyError
+if TYPE_CHECKING:  # pypdf is imported when a PDF is read, not with the package (it costs ~60 ms)
+    from pypdf import PdfReader
 
 from .errors import DocumentError, DocumentErrorKind
 from .model import SplitPlan
@@ -36,6 +36,9 @@ class PdfFacts:
 
 @contextlib.contextmanager
 def _reader(stream: BinaryIO, name: str) -> Iterator[PdfReader]:
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError
+
     try:
         reader = PdfReader(stream)
     except DependencyError as exc:
@@ -76,6 +79,8 @@ def _corrupt(name: str) -> DocumentError:
 
 def inspect_pdf(path: Path, *, name: str, cache_dir: Path, sha256: str) -> PdfFacts:
     """Page count and text layer; a decrypted copy in `cache_dir` when only an empty password protects it."""
+    from pypdf import PdfWriter
+
     with path.open("rb") as stream, _reader(stream, name) as reader:
         try:
             page_count = len(reader.pages)
@@ -128,6 +133,8 @@ def split_pdf(path: Path, cache_dir: Path, pages_per_part: int = 100, *, passwor
     """Split a PDF into parts of at most `pages_per_part` pages, written to a folder in `cache_dir` named
     after the source's hash, as "name (pages 1-100).pdf", "name (pages 101-200).pdf", ... Parts already
     there are reused. Raises DocumentError (encrypted_pdf, corrupt_pdf) as `prepare` does."""
+    from pypdf import PdfWriter
+
     from .hashing import sha256_file
 
     if pages_per_part < 1:
