@@ -22,7 +22,7 @@ from assistant.api.errors import CancelToken, FailureKind
 from assistant.api.files import FileService
 from assistant.store import FileState, Store, TurnState
 
-from .conftest import REPORT_TEXT
+from .conftest import REPORT_TEXT, make_pdf
 
 MODEL = "claude-sonnet-5-5"
 
@@ -177,3 +177,26 @@ def test_retry_replaces_failed_turn(
     done = list(chat.retry(failed.turn.id))[-1]
     assert isinstance(done, Done)
     assert [t.state for t in store.list_turns(conv)] == [TurnState.COMPLETE]
+
+
+def test_pdf_answers_cite_pages(chat: ChatService, files: FileService, store: Store, tmp_path: Path) -> None:
+    pdf = tmp_path / "harbour.pdf"
+    pdf.write_bytes(
+        make_pdf(
+            [
+                ["Harbour annual report.", "This report covers the harbour's year."],
+                ["The fishing fleet landed 4,200 tonnes of cod and haddock in spring."],
+                ["The ferry carried 91,000 passengers between the islands."],
+            ]
+        )
+    )
+    record = files.upload(pdf).record
+    assert record.mime_type == "application/pdf"
+    conv = store.create_conversation("pdf", MODEL, [record.id]).id
+    events = list(chat.ask(conv, "How many tonnes of cod did the fishing fleet land?"))
+    assert isinstance(events[-1], Done)
+    citations = [e.citation for e in events if isinstance(e, CitationEvent)]
+    assert citations and all(c.kind == "page" for c in citations)
+    fleet = [c for c in citations if "4,200 tonnes" in c.cited_text]
+    assert fleet and (fleet[0].start, fleet[0].end) == (2, 3)  # page 2 (end exclusive)
+    assert fleet[0].file_id == record.file_id and fleet[0].document_title == "harbour.pdf"

@@ -75,6 +75,32 @@ def test_locked_keyring_session_only() -> None:
     assert "locked" in status.reason and "session only" in status.reason
 
 
+class _BrokenKeyring(keyring.backend.KeyringBackend):
+    """A real backend subclass whose store fails (as a D-Bus error would)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("org.freedesktop.DBus.Error.NoReply")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("org.freedesktop.DBus.Error.NoReply")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.PasswordDeleteError("no such password")
+
+
+def test_keyring_error_state_and_session_fallback() -> None:
+    store = KeyStore(environ={}, backend=_BrokenKeyring())
+    status = store.status()
+    assert status.state is KeyState.ERROR and status.source is KeySource.NONE
+    assert "could not be read" in status.reason and status.backend
+    saved = store.save("sk-ant-error-fallback-1")
+    assert saved.source is KeySource.SESSION and "session only" in saved.reason
+    assert "sk-ant-error-fallback-1" not in saved.reason
+    assert store.key() == "sk-ant-error-fallback-1"
+
+
 @pytest.mark.keyring
 def test_real_secret_service_roundtrip(secret_service: Any) -> None:
     service = f"document-assistant-test-{uuid.uuid4().hex[:8]}"
