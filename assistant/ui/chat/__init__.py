@@ -19,13 +19,17 @@ The main window builds one ``ChatPanel`` and wires it::
                                                # that FileRecord (a PDF at ``page``, else page None)
     panel.conversation_changed(int)            # the conversation shown (0 = none yet)
     panel.busy_changed(bool)                   # an answer is streaming
+    panel.is_streaming, panel.is_rendering     # for tests: answer arriving / last burst still drawing
 
     # QActions to put in menus / the toolbar as they are (the same objects, so no shortcut clash):
     panel.new_conversation_action   Ctrl+N (window-wide)
     panel.stop_action               Esc (window-wide, enabled only while an answer streams)
     panel.export_action             export the conversation to Markdown (asks where, non-blocking)
 
-Enter or Ctrl+Enter in the question box sends; Shift+Enter is a new line. Object names:
+Enter or Ctrl+Enter in the question box sends; Shift+Enter is a new line. Opening another
+conversation (or deleting the one streaming) stops the answer streaming in the current one (kept,
+marked incomplete). Before anything is sent the panel needs a chat service: without one the question
+stays in the box and the pane says it is not connected. Object names:
 ``conversationList``, ``conversationSearch``, ``transcript``, ``chatInput``, ``sendButton``,
 ``stopButton``, ``modelPicker`` (and ``conversationTotals``, ``exportButton``, ``composerWarning``).
 """

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -101,12 +102,12 @@ class ChatPanel(QWidget):
         self.conversations = ConversationList(self)
         self.transcript = Transcript(self)
         self.composer = Composer(self)
-        self.title_label = QLabel(self)
+        self.title_label = ElidedLabel(self)
         self.title_label.setObjectName("conversationTitle")
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        self.totals_label = QLabel(self)
+        self.totals_label = ElidedLabel(self)
         self.totals_label.setObjectName("conversationTotals")
         self.totals_label.setAccessibleName("Conversation cost")
         self.totals_label.setEnabled(False)
@@ -121,8 +122,8 @@ class ChatPanel(QWidget):
         chat_layout.setContentsMargins(0, 0, 0, 0)
         chat_layout.setSpacing(4)
         header = QHBoxLayout()
-        header.addWidget(self.title_label, 1)
-        header.addWidget(self.totals_label)
+        header.addWidget(self.title_label, 3)
+        header.addWidget(self.totals_label, 2)
         header.addWidget(self.export_button)
         chat_layout.addLayout(header)
         chat_layout.addWidget(self.transcript, 1)
@@ -136,6 +137,7 @@ class ChatPanel(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([200, 600])
         self.splitter.setChildrenCollapsible(False)
+        self.conversations.setMinimumWidth(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -596,12 +598,17 @@ class ChatPanel(QWidget):
             return
         fmt = self._services.format_usd
         saved = sum(self._services.saved_by_cache(t) for t in turns)
-        text = f"Conversation {fmt(sum(costs))}"
+        text = f"Total {fmt(sum(costs))}"
         if saved > 0:
             text += f" · caching saved {fmt(saved)}"
         elif saved < 0:
-            text += f" · cache writes {fmt(-saved)} (repaid by later questions)"
+            text += f" · cache writes {fmt(-saved)} so far"
         self.totals_label.setText(text)
+        self.totals_label.setToolTip(
+            "What this conversation cost. Caching: the attached files are read from the prompt cache "
+            "after the first question, at a fraction of the input price; the first write costs a "
+            "little more, and later questions repay it."
+        )
 
     # ================================================================== actions
 
@@ -730,6 +737,32 @@ class ChatPanel(QWidget):
             )
         else:
             self.composer.show_warning(None)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that never widens its layout: long text is elided, the full text is a tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text if text else "")
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.width() - 2)
+        QLabel.setText(self, self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
 
 
 def _title_from(question: str) -> str:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QTextBlockFormat,
     QTextCharFormat,
@@ -33,6 +35,10 @@ from assistant.ui.chat.mdstream import MarkdownSplitter
 __all__ = ["StreamingAnswer", "Transcript", "TurnView"]
 
 _SENTINEL = "\u200b"
+EMPTY_HINT = (
+    "Select files on the left (they appear as chips below), then ask a question.\n"
+    "The answer streams in here, with numbered citations you can click to open the page they come from."
+)
 _DANGLING_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])?[ \t]*$")
 
 
@@ -195,6 +201,16 @@ class Transcript(QTextBrowser):
         finally:
             self.setUpdatesEnabled(True)
         self.scroll_to_end()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.document().isEmpty():  # a hint for a new conversation, not part of the document
+            painter = QPainter(self.viewport())
+            painter.setPen(self._muted)
+            margin = 24
+            rect = self.viewport().rect().adjusted(margin, margin, -margin, -margin)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
+            painter.end()
 
     def _write_question(self, cursor: QTextCursor, turn_id: int, question: str) -> None:
         fmt = QTextBlockFormat()

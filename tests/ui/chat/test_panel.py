@@ -59,7 +59,7 @@ def test_ask_streams_a_rendered_answer_with_a_citation_from_the_document(
     assert f"chars {cited.start}–{cited.end}" in shown
     assert "*" not in shown.split("Here is what", 1)[-1].split("\n")[0]  # Markdown rendered, not raw
     assert "Tokens: " in shown and "cache write" in shown and "$" in shown
-    assert panel.totals_label.text().startswith("Conversation $")
+    assert panel.totals_label.text().startswith("Total $")
     assert f"cite:{turn.id}:1" in panel.transcript.document().toHtml()
 
     # clicking the mark asks the window to open the local copy (a text file: no page)
