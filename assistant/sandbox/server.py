@@ -321,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _apply_fault(self, fault: Fault, reader: BodyReader) -> None:
         """Error and slow faults act here; drops are set up for the body reader or the stream."""
         if fault.kind == "slow":
-            time.sleep(fault.arg)
+            self.server.sandbox.stopping.wait(fault.arg)  # cut short by stop()
         elif fault.kind == "drop-upload":
             reader.drop_after = int(fault.arg)
         elif fault.status:
@@ -556,8 +556,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if tps and tokens_so_far:
                 delay = start + tokens_so_far / tps - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
+                if delay > 0 and sandbox.stopping.wait(delay):
+                    raise ConnectionDropped("the sandbox is stopping")
             name = event["type"]
             payload = f"event: {name}\ndata: {json.dumps(event)}\n\n".encode()
             self.wfile.write(b"%x\r\n%s\r\n" % (len(payload), payload))
@@ -722,6 +722,7 @@ class SandboxServer:
         self.files = FileStore(self.data_dir, self.clock, max_file_size, storage_quota)
         self.batches = BatchStore(self.data_dir, self.clock, self._run_batch_request)
         self._httpd: _HTTPServer | None = None
+        self.stopping = threading.Event()  # set by stop(): waits (slow faults, throttling) end
         self._thread: threading.Thread | None = None
 
     # configuration that tests change at run time
@@ -758,6 +759,7 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         if self._httpd is not None:
             return self
+        self.stopping.clear()
         self._httpd = _HTTPServer((self.host, self.port), self)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
@@ -779,6 +781,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         httpd, self._httpd = self._httpd, None
+        self.stopping.set()
         if httpd is not None:
             httpd.shutdown()
             with httpd.live_lock:

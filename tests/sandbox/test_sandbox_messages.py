@@ -7,6 +7,7 @@ import json
 import urllib.request
 
 import anthropic
+import httpx2
 import pypdf
 import pytest
 from anthropic.types import CitationCharLocation, CitationPageLocation, FileExpiredError, TextBlock
@@ -268,3 +269,17 @@ def test_image_blocks_with_file_sources(client: anthropic.Anthropic) -> None:
     with pytest.raises(anthropic.BadRequestError):
         client.messages.create(model=MODEL, max_tokens=50, messages=ask(
             {"type": "image", "source": {"type": "file", "file_id": txt.id}}, question="?"))
+
+
+def test_stop_cuts_a_throttled_stream(server: SandboxServer, client: anthropic.Anthropic) -> None:
+    server.tokens_per_second = 10  # the answer would take several seconds
+    pieces: list[str] = []
+    with pytest.raises((anthropic.APIConnectionError, httpx2.HTTPError)), client.messages.stream(
+        model=MODEL, max_tokens=100, messages=[{"role": "user", "content": "hello"}]
+    ) as stream:
+        for text in stream.text_stream:
+            pieces.append(text)
+            if len(pieces) == 1:
+                server.stop()
+    assert len(pieces) == 1
+    assert server.stopping.is_set()
