@@ -57,6 +57,7 @@ class ArchiveReport:
 class _Budget:
     limits: ArchiveLimits
     archive_name: str
+    stop_check: Callable[[], None]
     report: ArchiveReport = field(default_factory=ArchiveReport)
     total_bytes: int = 0
     members: int = 0
@@ -91,7 +92,7 @@ def convert_archive(
     stream: BinaryIO, sink: TextSink, *, name: str, detail: str, limits: ArchiveLimits
 ) -> ArchiveReport:
     """Convert the archive in `stream` (seekable; `detail` is "zip" or "tar[.gzip|.bzip2|.xz]")."""
-    budget = _Budget(limits=limits, archive_name=name)
+    budget = _Budget(limits=limits, archive_name=name, stop_check=sink.check)
     sink.write(heading(1, f"Archive: {name}"))
     _convert_any(stream, sink, budget, detail=detail, prefix="", depth=1)
     return budget.report
@@ -225,6 +226,7 @@ def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: s
     unpacked = 0  # member bytes tarfile has had to unpack so far, read by us or skipped over
 
     def check_ratio(extra: int = 0) -> None:
+        budget.stop_check()
         total = unpacked + extra
         if total > budget.limits.ratio_floor_bytes and total > budget.limits.max_ratio * max(
             counting.consumed, 1
@@ -309,6 +311,7 @@ def _spool(head: bytes, member: _Readable, budget: _Budget, *, declared: int) ->
             raise write_failed(budget.archive_name, exc) from exc
         read = len(head)
         while chunk := member.read(CHUNK):
+            budget.stop_check()
             read += len(chunk)
             if read > declared:
                 raise DocumentError(

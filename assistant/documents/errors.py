@@ -22,6 +22,7 @@ class DocumentErrorKind(StrEnum):
     ARCHIVE_TOO_DEEP = "archive_too_deep"
     ARCHIVE_COMPRESSION_RATIO = "archive_compression_ratio"
     UNSAFE_ARCHIVE_PATH = "unsafe_archive_path"
+    CANCELLED = "cancelled"  # the caller's should_stop() said so
     WRITE_FAILED = "write_failed"  # the cache (or temporary) folder could not be written: disk full?
 
 

@@ -189,7 +189,9 @@ def _convert_sheet(sheet: Any, sink: TextSink, level: int) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension: read what is there
-            for row in sheet.iter_rows():
+            for index, row in enumerate(sheet.iter_rows()):
+                if index % 1000 == 0:
+                    sink.check()
                 values: list[tuple[int, str]] = []
                 row_number = 0
                 for cell in row:

@@ -26,7 +26,7 @@ from .model import (
 )
 from .names import is_acceptable_name, safe_upload_name, with_suffix_for
 from .pdf import inspect_pdf, split_plan
-from .sink import TextSink, human_size, is_disk_problem, write_failed
+from .sink import TextSink, cancelled, human_size, is_disk_problem, write_failed
 from .sniff import (
     CODE_EXTENSIONS,
     EXTENSION_KINDS,
@@ -99,12 +99,15 @@ def prepare(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_pdf_pages: int = DEFAULT_MAX_PDF_PAGES,
     archive_limits: ArchiveLimits | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> PreparedDocument:
     """What to upload for `path`, or DocumentError saying why not and what to do.
 
     Blocking (reads, hashes and may convert the whole file): run it in a worker, never on the GUI thread.
     Converted text is written to `cache_dir` under a name made from the source's SHA-256 and reused when
-    it is already there. `max_file_bytes` limits both the source and what is uploaded.
+    it is already there. `max_file_bytes` limits both the source and what is uploaded. `should_stop` is
+    polled while reading and converting (e.g. a worker's abort flag); when it returns True, preparation
+    stops with DocumentError(CANCELLED) and leaves nothing half-written.
     """
     path = Path(path)
     name = path.name or str(path)
@@ -120,7 +123,7 @@ def prepare(
             f"“{name}” is {human_size(info.st_size)}; one file can be at most {human_size(max_file_bytes)}. "
             "Split it into smaller files (or, for a PDF, export page ranges) and add those.",
         )
-    head, sha256, has_nul = _read_head_and_hash(path, name)
+    head, sha256, has_nul = _read_head_and_hash(path, name, should_stop)
     after = _stat(path, name)
     if (after.st_size, after.st_mtime_ns) != (info.st_size, info.st_mtime_ns):
         raise DocumentError(
@@ -223,7 +226,12 @@ def prepare(
                 raise _no_text(name)
             return result(upload_path=path, upload_name=upload_name, mime_type="text/plain", kind=kind)
         target, extra = _converted(
-            sha256, cache_dir, lambda out, sink: _reencode(path, sink, encoding), max_file_bytes, name
+            sha256,
+            cache_dir,
+            lambda out, sink: _reencode(path, sink, encoding),
+            limit=max_file_bytes,
+            name=name,
+            should_stop=should_stop,
         )
         return result(
             upload_path=target,
@@ -240,7 +248,9 @@ def prepare(
             if actual is not DocumentKind.ARCHIVE
             else _archive(path, name, sniffed, limits)
         )
-        target, extra = _converted(sha256, cache_dir, converter, max_file_bytes, name)
+        target, extra = _converted(
+            sha256, cache_dir, converter, limit=max_file_bytes, name=name, should_stop=should_stop
+        )
         return result(
             upload_path=target,
             upload_name=with_suffix_for(name, ".txt"),
@@ -306,7 +316,9 @@ def _open(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-def _read_head_and_hash(path: Path, name: str) -> tuple[bytes, str, bool]:
+def _read_head_and_hash(
+    path: Path, name: str, should_stop: Callable[[], bool] | None = None
+) -> tuple[bytes, str, bool]:
     """The first bytes, the SHA-256, and whether any NUL byte occurs (text files have none)."""
     digest = hashlib.sha256()
     try:
@@ -315,6 +327,8 @@ def _read_head_and_hash(path: Path, name: str) -> tuple[bytes, str, bool]:
             digest.update(head)
             has_nul = b"\x00" in head
             while chunk := stream.read(CHUNK):
+                if should_stop is not None and should_stop():
+                    raise cancelled(name)
                 digest.update(chunk)
                 has_nul = has_nul or b"\x00" in chunk
     except PermissionError as exc:
@@ -445,7 +459,13 @@ def _archive_warnings(report: ArchiveReport) -> tuple[str, ...]:
 
 
 def _converted(
-    sha256: str, cache_dir: Path, convert: Converter, limit: int, name: str
+    sha256: str,
+    cache_dir: Path,
+    convert: Converter,
+    *,
+    limit: int,
+    name: str,
+    should_stop: Callable[[], bool] | None,
 ) -> tuple[Path, tuple[str, ...]]:
     """Run `convert` into `cache_dir/<sha256>-v<N>.txt` (atomically), or reuse what is there."""
     target = cache_dir / f"{sha256}-v{CONVERTER_VERSION}.txt"
@@ -462,7 +482,7 @@ def _converted(
         raise write_failed(name, exc) from exc
     try:
         with os.fdopen(fd, "wb") as out:
-            sink = TextSink(out, limit, name=name)
+            sink = TextSink(out, limit, name=name, should_stop=should_stop)
             warnings = convert(out, sink)
         if not sink.has_content:
             raise _no_text(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from typing import BinaryIO
 
 from .errors import DocumentError, DocumentErrorKind
@@ -36,13 +37,20 @@ def write_failed(name: str, exc: OSError) -> DocumentError:
     )
 
 
+def cancelled(name: str) -> DocumentError:
+    return DocumentError(DocumentErrorKind.CANCELLED, f"Preparing “{name}” was stopped before it finished.")
+
+
 class TextSink:
     """Accepts text in pieces, encodes it as UTF-8 and counts the bytes. `has_content` tells whether
     any document text (as opposed to headings the converter added) was written."""
 
-    def __init__(self, out: BinaryIO, limit: int, *, name: str) -> None:
+    def __init__(
+        self, out: BinaryIO, limit: int, *, name: str, should_stop: Callable[[], bool] | None = None
+    ) -> None:
         self._out = out
         self._name = name
+        self._should_stop = should_stop
         self._limit = limit
         self.bytes_written = 0
         self.has_content = False
@@ -50,8 +58,14 @@ class TextSink:
     def write(self, text: str) -> None:
         self.write_bytes(text.encode("utf-8", "replace"))
 
+    def check(self) -> None:
+        """Raise `cancelled` when the caller asked to stop."""
+        if self._should_stop is not None and self._should_stop():
+            raise cancelled(self._name)
+
     def write_bytes(self, data: bytes) -> None:
         """Write bytes that are already valid UTF-8."""
+        self.check()
         self.bytes_written += len(data)
         if self.bytes_written > self._limit:
             raise DocumentError(

@@ -346,7 +346,7 @@ def test_file_changing_while_read_is_reported(
 
     real = service._read_head_and_hash
 
-    def and_append(p: Path, name: str) -> tuple[bytes, str, bool]:
+    def and_append(p: Path, name: str, should_stop: object = None) -> tuple[bytes, str, bool]:
         result = real(p, name)
         with p.open("a", encoding="utf-8") as out:
             out.write("line 2\n")
@@ -367,3 +367,30 @@ def test_office_files_the_libraries_cannot_open_say_to_save_as(src: Path, cache_
     )
     message = refused(path, cache_dir, DocumentErrorKind.UNSUPPORTED)
     assert "macro-enabled" in message and "save it as .docx" in message
+
+
+@pytest.mark.parametrize("name", ["book.xlsx", "logs.zip", "legacy.txt", "big.log"])
+def test_should_stop_cancels_and_leaves_nothing_behind(src: Path, cache_dir: Path, name: str) -> None:
+    path = src / name
+    if name == "book.xlsx":
+        corpus.big_xlsx(path, rows=3000)
+    elif name == "logs.zip":
+        path.write_bytes(corpus.zip_bytes({f"part{i}.log": b"a log line\n" * 50_000 for i in range(3)}))
+    elif name == "legacy.txt":
+        path.write_bytes("caf\xe9 line\n".encode("cp1252") * 300_000)
+    else:
+        path.write_bytes(b"a log line\n" * 300_000)  # 3.3 MB: stopped while hashing
+    polls = 0
+
+    def stop_after_a_few() -> bool:
+        nonlocal polls
+        polls += 1
+        return polls > 3
+
+    with pytest.raises(DocumentError) as info:
+        prepare(path, cache_dir=cache_dir, should_stop=stop_after_a_few)
+    assert info.value.kind is DocumentErrorKind.CANCELLED and name in info.value.message
+    leftovers = list(cache_dir.glob("*")) if cache_dir.exists() else []
+    assert leftovers == []  # no converted text, no temporary file
+    # Not stopping: the same file prepares.
+    assert prepare(path, cache_dir=cache_dir, should_stop=lambda: False).source_size == path.stat().st_size
