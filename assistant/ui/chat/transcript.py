@@ -248,10 +248,11 @@ class Transcript(QTextBrowser):
             self._block(cursor, block)
             cursor.insertText("⚠ Failed: ", self._small(self._error, bold=True))
             cursor.insertText(view.error or "The request failed.", self._small(self._error))
-            cursor.insertText("   ", self._small())
-            cursor.insertText(
-                "↻ Retry", self._link_fmt(f"retry:{view.turn_id}", self._small(bold=True), "Ask again")
-            )
+            if view.turn_id:  # a turn in the catalog (the question box also keeps the question)
+                cursor.insertText("   ", self._small())
+                cursor.insertText(
+                    "↻ Retry", self._link_fmt(f"retry:{view.turn_id}", self._small(bold=True), "Ask again")
+                )
         meta = QTextBlockFormat()
         meta.setTopMargin(4)
         meta.setBottomMargin(8)

@@ -208,3 +208,31 @@ def test_relay_sends_one_wake_up_per_burst_and_keeps_order() -> None:
     assert relay.drain() == ([1], False)
     out.close()
     assert closed == [True] and relay.wakes == 2
+
+
+def test_marks_of_a_stored_answer_land_where_they_did_while_streaming() -> None:
+    from assistant.ui.chat.format import MarkPlacer, place_marks
+
+    quotes = ["Budget. The restoration cost 2.4 million euros.", "The lamp flashes white every six seconds."]
+    citations = tuple(Citation("char", q, 0, "r.txt", None, 0, len(q)) for q in quotes)
+    # the API's order: intro text, then per cited block its citation, then its text
+    events: list[object] = ["Here is what *r.txt* says:\n\n", "- "]
+    for number, quote in enumerate(quotes, start=1):
+        events.append(number)
+        events += [f"“{quote[:20]}", f"{quote[20:]}”", "\n" if number < len(quotes) else ""]
+        if number < len(quotes):
+            events.append("- ")
+    placer = MarkPlacer()
+    streamed = []
+    for event in events:
+        streamed.append(placer.citation(event) if isinstance(event, int) else placer.text(event))
+    streamed.append(placer.finish())
+    answer = "".join(e for e in events if isinstance(e, str))
+    shown = "".join(streamed)
+    assert shown == (
+        "Here is what *r.txt* says:\n\n"
+        f"- “{quotes[0]}”[^1]\n- “{quotes[1]}”[^2]"
+    )
+    assert place_marks(answer, citations) == shown
+    # a paraphrase (cited text not in the answer) keeps its mark, at the end
+    assert place_marks("In short: it cost a lot.", citations[:1]) == "In short: it cost a lot.[^1]"
