@@ -17,7 +17,8 @@ Public API::
     files.upload(path, *, filename=None, mime_type=None, local_path=None,
                  progress=None, cancel=None) -> UploadResult
         # sha256 first (streamed, cancellable); an active catalog row with the same hash is returned
-        # instead of uploading again; else a multipart upload read from disk in 64 KiB chunks with
+        # instead of uploading again (a concurrent upload of the same bytes is waited for, then
+        # reused); else a multipart upload read from disk in 64 KiB chunks with
         # expires_in_seconds from the retention; progress(UploadProgress) at most every 1 MiB and at
         # the end; cancel (CancelToken) aborts mid-body and closes the connection -> raises Cancelled
     files.replace(record_id, path, ...) -> FileRecord   # renewal / stale copy: new upload, same row,
@@ -36,6 +37,7 @@ import io
 import logging
 import mimetypes
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -261,6 +263,8 @@ class FileService:
         self._store = store
         self._retention = retention_seconds
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._inflight_lock = threading.Lock()
+        self._inflight: dict[str, threading.Event] = {}
 
     def _retention_seconds(self) -> int | None:
         value = self._retention() if callable(self._retention) else self._retention
@@ -288,14 +292,53 @@ class FileService:
                 "Split or compress it, then upload again.",
             )
         digest = sha256_file(path, cancel)
-        if dedupe:
-            existing = self._store.find_active_by_sha256(digest)
+        if not dedupe:
+            record = self._upload_new(path, digest, size, filename, mime_type, local_path, progress, cancel)
+            return UploadResult(record, reused=False)
+        # One upload per content at a time: a second upload of the same bytes (the same file dropped
+        # twice, or a copy) waits for the first and then reuses its result.
+        while True:
+            with self._inflight_lock:
+                existing = self._reusable(digest)
+                running = None if existing is not None else self._inflight.get(digest)
+                if existing is None and running is None:
+                    done = threading.Event()
+                    self._inflight[digest] = done
+                    break
             if existing is not None:
-                left = existing.expires_in(self._clock())
-                if left is None or left > REUSE_MARGIN:
-                    if progress is not None:
-                        progress(UploadProgress(size, size))
-                    return UploadResult(existing, reused=True)
+                if progress is not None:
+                    progress(UploadProgress(size, size))
+                return UploadResult(existing, reused=True)
+            assert running is not None
+            while not running.wait(0.05):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+        try:
+            record = self._upload_new(path, digest, size, filename, mime_type, local_path, progress, cancel)
+        finally:
+            with self._inflight_lock:
+                del self._inflight[digest]
+            done.set()
+        return UploadResult(record, reused=False)
+
+    def _reusable(self, digest: str) -> FileRecord | None:
+        existing = self._store.find_active_by_sha256(digest)
+        if existing is None:
+            return None
+        left = existing.expires_in(self._clock())
+        return existing if left is None or left > REUSE_MARGIN else None
+
+    def _upload_new(  # noqa: PLR0917
+        self,
+        path: Path,
+        digest: str,
+        size: int,
+        filename: str | None,
+        mime_type: str | None,
+        local_path: str | None,
+        progress: Callable[[UploadProgress], object] | None,
+        cancel: CancelToken | None,
+    ) -> FileRecord:
         remote = self._send(
             path,
             filename or path.name,
@@ -304,7 +347,7 @@ class FileService:
             progress=progress,
             cancel=cancel,
         )
-        record = self._store.add_file(
+        return self._store.add_file(
             file_id=remote.file_id,
             filename=remote.filename or filename or path.name,
             mime_type=remote.mime_type,
@@ -314,7 +357,6 @@ class FileService:
             uploaded_at=remote.created_at,
             expires_at=remote.expires_at,
         )
-        return UploadResult(record, reused=False)
 
     def _send(
         self,

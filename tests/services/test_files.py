@@ -168,3 +168,26 @@ def test_guess_mime_type() -> None:
     assert guess_mime_type("a.PDF") == "application/pdf"
     assert guess_mime_type("notes.md") == "text/plain"
     assert guess_mime_type("p.webp") == "image/webp"
+
+
+def test_same_content_uploaded_concurrently_is_sent_once(
+    files: FileService, sandbox: Any, tmp_path: Path
+) -> None:
+    import threading
+
+    a = _text(tmp_path / "a.txt", "the same bytes\n" * 1000)
+    b = _text(tmp_path / "b.txt", "the same bytes\n" * 1000)
+    sandbox.faults.set("upload:slow=0.5x1")  # the first upload takes a while
+    results: dict[str, Any] = {}
+
+    def run(name: str, path: Path) -> None:
+        results[name] = files.upload(path)
+
+    threads = [threading.Thread(target=run, args=(n, p)) for n, p in (("a", a), ("b", b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.reused for r in results.values()) == [False, True]
+    assert results["a"].record.id == results["b"].record.id
+    assert len(files.list_remote()) == 1
