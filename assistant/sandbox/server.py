@@ -289,7 +289,7 @@ class _Handler(BaseHTTPRequestHandler):
                 fault = sandbox.faults.draw(tags) if path != "/v1/messages" else None
                 if fault is not None:
                     self._apply_fault(fault, reader)
-                self._route(method, path, query, reader, request_id, fault)
+                self._route(method, path, query, reader, request_id)
             except ApiError as err:
                 if not reader.done:
                     reader.drain()
@@ -338,9 +338,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- routes --------------------------------------------------------------------------------
 
-    def _route(  # noqa: PLR0917
-        self, method: str, path: str, query: dict[str, list[str]], reader: BodyReader, request_id: str,
-        fault: Fault | None,
+    def _route(
+        self, method: str, path: str, query: dict[str, list[str]], reader: BodyReader, request_id: str
     ) -> None:
         sandbox = self.server.sandbox
         files = sandbox.files
@@ -390,9 +389,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/v1/messages/batches"):
             self._batches(method, path, query, reader, request_id)
             return
-        if path.startswith("/v1/"):
-            raise ApiError(404 if method in ("GET", "POST", "DELETE") else 405, f"Not found: {method} {path}")
-        raise ApiError(404, f"Not found: {path}")
+        raise ApiError(404, f"Not found: {method} {path}")
 
     def _json_body(self, reader: BodyReader) -> object:
         raw = reader.read_all(MAX_JSON_BODY)
