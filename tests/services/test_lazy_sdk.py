@@ -39,3 +39,13 @@ def test_client_factory_imports_it_on_first_use(sandbox: object) -> None:
         "    assert c.max_retries == 2 and str(c.base_url).startswith('http://127.0.0.1')\n"
     )
     _run(code)
+
+
+def test_no_qt_below_the_bridge() -> None:
+    _run(
+        "import sys\n"
+        "import assistant.settings, assistant.secrets, assistant.store, assistant.logs\n"
+        "import assistant.api.client, assistant.api.errors, assistant.api.files, assistant.api.chat\n"
+        "import assistant.api.pricing\n"
+        "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
+    )
