@@ -309,7 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _authenticate(self) -> None:
         sandbox = self.server.sandbox
         key = self.headers.get("x-api-key")
-        if key is None:
+        if not key:
             auth = self.headers.get("Authorization", "")
             if auth.lower().startswith("bearer "):
                 key = auth[7:].strip()

@@ -34,14 +34,15 @@ KEY = "sk-ant-bench"
 
 
 @pytest.fixture(scope="module")
-def blob(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+def blob(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path]:
     path = tmp_path_factory.mktemp("bench") / "blob.bin"
     block = os.urandom(1 << 20)
     with path.open("wb") as out:
         for _ in range(UPLOAD_BYTES // len(block)):
             out.write(block)
     os.sync()  # no write-back of the blob competes with what is measured
-    return path
+    yield path
+    path.unlink()  # pytest keeps its last temporary dirs: no 200 MB left behind
 
 
 @pytest.fixture
@@ -132,6 +133,7 @@ def test_upload_memory_stays_bounded(server: SandboxServer, blob: pathlib.Path) 
         tracemalloc.stop()
     stored = server.data_dir / "files" / f"{record['id']}.bin"
     assert stored.stat().st_size == UPLOAD_BYTES
+    server.files.delete(str(record["id"]))
     ratio = peak / UPLOAD_BYTES
     print(f"\n[bench] 200 MB upload: peak Python memory {peak / 1e6:.1f} MB = {ratio:.3f} of the upload "
           f"(target < 0.05)")
