@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -176,12 +176,17 @@ class Composer(QWidget):
         model_label.setBuddy(self.model_picker)
         bottom.addWidget(model_label)
         bottom.addWidget(self.model_picker)
-        bottom.addStretch(1)
+        bottom.addSpacing(8)
         self.status = QLabel(self)
         self.status.setObjectName("composerStatus")
         self.status.setEnabled(False)
         bottom.addWidget(self.status)
+        self.bottom_row = bottom  # the pane adds the conversation's totals at its end
         outer.addLayout(bottom)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(4000)
+        self._status_timer.timeout.connect(self.status.clear)
 
         self.input.submit.connect(self._submit)
         self.send_button.clicked.connect(self._submit)
@@ -278,6 +283,11 @@ class Composer(QWidget):
     def _model_index_changed(self, index: int) -> None:
         if index >= 0:
             self.model_changed.emit(self.current_model())
+
+    def show_status(self, text: str) -> None:
+        """A short note ("Answer copied") that clears itself after a few seconds."""
+        self.status.setText(text)
+        self._status_timer.start()
 
     def show_warning(self, text: str | None) -> None:
         self.warning.setText(text or "")

@@ -110,7 +110,6 @@ class ChatPanel(QWidget):
         self.totals_label = ElidedLabel(self)
         self.totals_label.setObjectName("conversationTotals")
         self.totals_label.setAccessibleName("Conversation cost")
-        self.totals_label.setEnabled(False)
         self.export_button = QToolButton(self)
         self.export_button.setObjectName("exportButton")
         self.export_button.setText("Export…")
@@ -122,12 +121,13 @@ class ChatPanel(QWidget):
         chat_layout.setContentsMargins(0, 0, 0, 0)
         chat_layout.setSpacing(4)
         header = QHBoxLayout()
-        header.addWidget(self.title_label, 3)
-        header.addWidget(self.totals_label, 2)
+        header.addWidget(self.title_label, 1)
         header.addWidget(self.export_button)
         chat_layout.addLayout(header)
         chat_layout.addWidget(self.transcript, 1)
         chat_layout.addWidget(self.composer)
+        self.composer.bottom_row.addWidget(self.totals_label, 1)  # next to the model: room to be read
+        self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("chatSplitter")
@@ -276,9 +276,9 @@ class ChatPanel(QWidget):
         try:
             target.write_text(self.conversation_markdown(), encoding="utf-8")
         except OSError as exc:
-            self.composer.status.setText(f"Export failed: {exc.strerror or exc}")
+            self.composer.show_status(f"Export failed: {exc.strerror or exc}")
             return None
-        self.composer.status.setText(f"Exported to {target.name}")
+        self.composer.show_status(f"Exported to {target.name}")
         return target
 
     def copy_answer(self, turn_id: int) -> str:
@@ -290,7 +290,7 @@ class ChatPanel(QWidget):
             text = turn.answer if turn is not None else ""
         text = plain_answer(text)
         QGuiApplication.clipboard().setText(text)
-        self.composer.status.setText("Answer copied")
+        self.composer.show_status("Answer copied")
         return text
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
