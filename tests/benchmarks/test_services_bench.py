@@ -58,6 +58,7 @@ _UPLOAD_CHILD = textwrap.dedent(
         sent = []
         result = files.upload(big, progress=lambda p: sent.append(p.sent))
         after_big = rss_kb()
+        files.delete(result.record.id)  # frees the sandbox's copy (500 MB of disk)
     print(json.dumps({"before": before, "after_small": after_small, "after_big": after_big,
                       "size": result.record.size_bytes, "reports": len(sent)}))
     """
@@ -75,11 +76,14 @@ def test_upload_500_mb_peak_memory(sandbox: Any, tmp_path: Path) -> None:
     small = tmp_path / "small.bin"
     small.write_bytes(b"s" * MB)
     Path(str(small) + ".2").write_bytes(b"t" * MB)
-    out = subprocess.run(
-        [sys.executable, "-c", _UPLOAD_CHILD, sandbox.base_url, sandbox.api_key, str(small), str(big),
-         str(tmp_path / "catalog.sqlite3")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=True,
-    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _UPLOAD_CHILD, sandbox.base_url, sandbox.api_key, str(small), str(big),
+             str(tmp_path / "catalog.sqlite3")],
+            cwd=ROOT, capture_output=True, text=True, timeout=600, check=True,
+        )
+    finally:
+        big.unlink()
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert figures["size"] == size and figures["reports"] > 100
     small_growth = (figures["after_small"] - figures["before"]) / 1024
