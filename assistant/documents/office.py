@@ -166,55 +166,79 @@ def _format_value(value: object) -> str:
 
 def convert_xlsx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
     """Each sheet as `## Name (A1:D10)` with its exact used range, then its non-empty rows as a table
-    whose first column is the row number and whose header is the column letters. Rows are streamed
-    (read-only workbook); each sheet is staged in a temporary file so its range can head it."""
+    whose first column is the row number and whose header is the column letters. Cells show their
+    computed values; a formula never computed (a workbook written by a program, not by Excel) shows as
+    `=FORMULA`. Rows are streamed (two read-only readers in step: values and formulas); each sheet is
+    staged in a temporary file so its range can head it."""
     import openpyxl
 
     # openpyxl warns (UserWarning) about features it drops when reading files from other writers,
     # e.g. "Workbook contains no default style" or unsupported extensions; they do not affect values.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        values = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        try:
+            formulas = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+        except BaseException:
+            values.close()
+            raise
     try:
-        for sheet in workbook.worksheets:
-            _convert_sheet(sheet, sink, level)
+        for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
+            _convert_sheet(value_sheet, formula_sheet, sink, level)
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
 
 
-def _convert_sheet(sheet: Any, sink: TextSink, level: int) -> None:
+def _formula_text(value: object) -> str | None:
+    if isinstance(value, str) and value.startswith("="):
+        return value
+    text = getattr(value, "text", None)  # ArrayFormula
+    return f"={text.lstrip('=')}" if isinstance(text, str) and text else None
+
+
+def _sheet_rows(value_sheet: Any, formula_sheet: Any) -> Iterator[tuple[int, list[tuple[int, object]]]]:
+    """(row number, [(column, value)]) for each row with cells, a formula standing in for a missing value."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for sheet in (value_sheet, formula_sheet):
+            sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension: read what is there
+        for value_row, formula_row in zip(value_sheet.iter_rows(), formula_sheet.iter_rows(), strict=False):
+            cells: list[tuple[int, object]] = []
+            number = 0
+            for value_cell, formula_cell in zip(value_row, formula_row, strict=False):
+                value = getattr(value_cell, "value", None)
+                if value is None:
+                    value = _formula_text(getattr(formula_cell, "value", None))
+                if value is None or value == "":
+                    continue
+                cells.append((value_cell.column, value))
+                number = value_cell.row
+            if cells:
+                yield number, cells
+
+
+def _convert_sheet(value_sheet: Any, formula_sheet: Any, sink: TextSink, level: int) -> None:
     min_row = min_col = 10**9
     max_row = max_col = 0
+    title = value_sheet.title
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as staged:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension: read what is there
-            for index, row in enumerate(sheet.iter_rows()):
-                if index % 1000 == 0:
-                    sink.check()
-                values: list[tuple[int, str]] = []
-                row_number = 0
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if value is None or value == "":
-                        continue
-                    text = _format_value(value)
-                    if not text.strip():
-                        continue
-                    values.append((cell.column, text))
-                    row_number = cell.row
-                if not values:
-                    continue
-                min_row = min(min_row, row_number)
-                max_row = max(max_row, row_number)
-                min_col = min(min_col, values[0][0])
-                max_col = max(max_col, values[-1][0])
-                staged.write(json.dumps([row_number, values]) + "\n")
+        for index, (row_number, cells) in enumerate(_sheet_rows(value_sheet, formula_sheet)):
+            if index % 1000 == 0:
+                sink.check()
+            values = [(column, text) for column, value in cells if (text := _format_value(value)).strip()]
+            if not values:
+                continue
+            min_row = min(min_row, row_number)
+            max_row = max(max_row, row_number)
+            min_col = min(min_col, values[0][0])
+            max_col = max(max_col, values[-1][0])
+            staged.write(json.dumps([row_number, values]) + "\n")
         if not max_row:
-            sink.write(heading(level + 2, f"{sheet.title} (empty)"))
+            sink.write(heading(level + 2, f"{title} (empty)"))
             return
         used = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
-        sink.write(heading(level + 2, f"{sheet.title} ({used})"))
+        sink.write(heading(level + 2, f"{title} ({used})"))
         columns = range(min_col, max_col + 1)
         sink.write("| Row | " + " | ".join(column_letter(c) for c in columns) + " |\n")
         sink.write("|---|" + "---|" * len(columns) + "\n")
@@ -222,8 +246,8 @@ def _convert_sheet(sheet: Any, sink: TextSink, level: int) -> None:
         for line in staged:
             row_number, values = json.loads(line)
             by_col = dict(values)
-            cells = [_cell_text(by_col.get(c, "")) for c in columns]
-            sink.content(f"| {row_number} | " + " | ".join(cells) + " |\n")
+            row_cells = [_cell_text(by_col.get(c, "")) for c in columns]
+            sink.content(f"| {row_number} | " + " | ".join(row_cells) + " |\n")
         sink.write("\n")
 
 

@@ -82,6 +82,7 @@ def xlsx_bytes() -> bytes:
     costs = workbook.create_sheet("Costs")
     costs["C3"] = "offset start"
     costs["D4"] = 7
+    costs["D5"] = "=SUM(D3:D4)*2"  # written by a program: no computed value stored
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

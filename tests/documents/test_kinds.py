@@ -141,8 +141,9 @@ def test_xlsx_sheets_with_names_ranges_and_cell_rows(src: Path, cache_dir: Path)
     assert "| 4 |" not in text.split("## Empty sheet")[0]  # empty rows are left out
     assert "## Empty sheet (empty)" in text
     assert (
-        "## Costs (C3:D4)\n\n| Row | C | D |\n|---|---|---|\n| 3 | offset start |  |\n| 4 |  | 7 |\n" in text
-    )
+        "## Costs (C3:D5)\n\n| Row | C | D |\n|---|---|---|\n| 3 | offset start |  |\n| 4 |  | 7 |\n"
+        "| 5 |  | =SUM(D3:D4)*2 |\n"
+    ) in text  # a formula with no stored value shows as the formula
     assert text.index("## Sales") < text.index("## Empty sheet") < text.index("## Costs")
 
 
@@ -374,3 +375,19 @@ def test_macro_enabled_workbook_and_presentation_are_read(src: Path, cache_dir: 
         doc = prepare(path, cache_dir=cache_dir)
         assert doc.kind in (DocumentKind.XLSX, DocumentKind.PPTX) and doc.warnings == ()
         assert ("## Sales (A1:C6)" if name.endswith("xlsm") else "## Slide 1: Introduction") in text_of(doc)
+
+
+def test_xlsx_computed_values_win_over_formulas(src: Path, cache_dir: Path) -> None:
+    import zipfile
+
+    # As Excel saves it: the formula and its computed value.
+    source = zipfile.ZipFile(io.BytesIO(corpus.xlsx_bytes()))
+    members = {item.filename: source.read(item) for item in source.infolist()}
+    source.close()
+    sheet = "xl/worksheets/sheet3.xml"
+    assert b"<f>SUM(D3:D4)*2</f><v></v>" in members[sheet]
+    members[sheet] = members[sheet].replace(b"<f>SUM(D3:D4)*2</f><v></v>", b"<f>SUM(D3:D4)*2</f><v>14</v>")
+    path = src / "computed.xlsx"
+    path.write_bytes(corpus.zip_bytes(members))
+    text = text_of(prepare(path, cache_dir=cache_dir))
+    assert "| 5 |  | 14 |" in text and "SUM" not in text
