@@ -284,10 +284,10 @@ class ChatPanel(QWidget):
     def copy_answer(self, turn_id: int) -> str:
         """Copy an answer (Markdown, marks as [n]) to the clipboard; returns the copied text."""
         if self._job is not None and self._job.turn_id == turn_id:
-            text = self._job.text
+            text = "".join(self._job.shown)
         else:
             turn = self._turns.get(turn_id) or self._services.store.get_turn(turn_id)
-            text = turn.answer if turn is not None else ""
+            text = place_marks(turn.answer, turn.citations) if turn is not None else ""
         text = plain_answer(text)
         QGuiApplication.clipboard().setText(text)
         self.composer.show_status("Answer copied")

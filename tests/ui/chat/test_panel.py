@@ -71,6 +71,7 @@ def test_ask_streams_a_rendered_answer_with_a_citation_from_the_document(
     # copy an answer
     copied = panel.copy_answer(turn.id)
     assert QApplication.clipboard().text() == copied and "2.4 million" in copied
+    assert "[1]" in copied and "[^1]" not in copied  # the marks, as a reader sees them
 
     # a second question reads the documents from the cache: the pane says so, and what it saved
     _type_and_send(qtbot, panel, "Who was the last resident keeper?")
