@@ -37,7 +37,13 @@ Public API::
     runner.shutdown(timeout_ms=10000) -> bool   # cancel everything and wait for the threads
 
 Exactly one of result/finished, failed, cancelled is emitted per task, then ``ended``. A one-shot whose
-work completed delivers its result even if cancel() came too late to stop it.
+work completed delivers its result even if cancel() came too late to stop it. Everything reaches the
+GUI thread in the order the work produced it; items are coalesced (see ``TaskSignals``), so the first
+item after a pause arrives at once and a fast stream arrives in batches every ~10 ms.
+
+Importing this module also applies ``guard_pyside_emit_refcount()`` (PySide6 6.12's ``emit()`` drops a
+reference to ``True`` per call and aborts the interpreter after a few hundred emits); every process
+that emits Qt signals from Python should import ``assistant.bridge`` early.
 """
 
 from __future__ import annotations
