@@ -268,7 +268,14 @@ class ChatService:
         if conversation is None:
             raise ApiFailure(FailureKind.LOCAL, "This conversation no longer exists.")
         turn = self._store.start_turn(conversation_id, question, conversation.model)
-        yield Started(turn)
+        try:
+            yield Started(turn)
+        except GeneratorExit:  # stopped before the request went out
+            self._store.finish_turn(turn.id, state=TurnState.INCOMPLETE, answer="")
+            raise
+        if cancel is not None and cancel.is_cancelled():
+            self._store.finish_turn(turn.id, state=TurnState.INCOMPLETE, answer="")
+            return
         yield from self._stream(turn, cancel)
 
     def retry(self, turn_id: int, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:

@@ -200,3 +200,15 @@ def test_pdf_answers_cite_pages(chat: ChatService, files: FileService, store: St
     fleet = [c for c in citations if "4,200 tonnes" in c.cited_text]
     assert fleet and (fleet[0].start, fleet[0].end) == (2, 3)  # page 2 (end exclusive)
     assert fleet[0].file_id == record.file_id and fleet[0].document_title == "harbour.pdf"
+
+
+def test_stopped_before_sending_reads_incomplete(
+    chat: ChatService, files: FileService, store: Store, report: Path, sandbox: Any
+) -> None:
+    conv = _conversation(store, files, report)
+    stream = chat.ask(conv, "Who was the keeper?")
+    assert isinstance(next(stream), Started)
+    stream.close()
+    (turn,) = store.list_turns(conv)
+    assert turn.state is TurnState.INCOMPLETE and turn.answer == ""
+    assert sandbox.faults.hits == []
