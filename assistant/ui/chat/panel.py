@@ -188,10 +188,21 @@ class ChatPanel(QWidget):
     # ================================================================== public API
 
     def set_attached_files(self, records: list[FileRecord]) -> None:
-        """The files the window has selected for this conversation (shown as chips, saved with it)."""
+        """The files the window has selected for this conversation (shown as chips, saved with it;
+        with no conversation yet, attaching files starts one)."""
         self._attached = list(records)
         self.composer.set_files(self._attached)
-        if self._conversation is not None:
+        if self._conversation is None and records:
+            # Attaching files starts a conversation, so the context check has something to count.
+            conv = self._services.store.create_conversation(
+                DEFAULT_TITLE, self.composer.current_model(), [r.id for r in records]
+            )
+            self._conversation = conv
+            self._reload_list()
+            self.conversations.select(conv.id)
+            self.title_label.setText(conv.title)
+            self.conversation_changed.emit(conv.id)
+        elif self._conversation is not None:
             self._services.store.set_conversation_files(self._conversation.id, [r.id for r in records])
             self._conversation = self._services.store.get_conversation(self._conversation.id)
         self._context_timer.start()

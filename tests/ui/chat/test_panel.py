@@ -344,9 +344,11 @@ def test_files_larger_than_the_model_context_are_flagged_before_sending(
     panel = env.make_panel()
     picker = panel.composer.model_picker
     qtbot.waitUntil(lambda: picker.count() > 1, timeout=10_000)
-    panel.new_conversation()
+    assert panel.current_conversation() is None
     picker.setCurrentIndex(picker.findData("claude-haiku-5-5"))  # 200,000 tokens of context
-    panel.set_attached_files([record])
+    panel.set_attached_files([record])  # attaching starts a conversation: there is something to count
+    conv = panel.current_conversation()
+    assert conv is not None and conv.file_ids == (record.id,) and conv.model == "claude-haiku-5-5"
     warning = panel.composer.warning
     qtbot.waitUntil(lambda: warning.isVisibleTo(panel), timeout=20_000)
     assert "more than claude-haiku-5-5 can read" in warning.text()
