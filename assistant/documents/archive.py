@@ -386,7 +386,7 @@ def _convert_seekable(
         elif kind is DocumentKind.PDF:
             pdf_text(stream, sink, name=path, level=level)
         elif kind in (DocumentKind.DOCX, DocumentKind.XLSX, DocumentKind.PPTX):
-            convert_office(kind, stream, sink, name=path, level=level)
+            convert_office(kind, stream, sink, name=path, level=level, limits=budget.limits)
         elif kind is DocumentKind.IMAGE:
             _skip(sink, budget, path, "an image; images inside archives are not read, add it on its own")
             return
@@ -434,7 +434,13 @@ _OFFICE_LABEL = {
 }
 
 
-def convert_office(kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name: str, level: int) -> None:
+def convert_office(
+    kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name: str, level: int, limits: ArchiveLimits
+) -> None:
+    """Convert a Word, Excel or PowerPoint file after checking its package is not a zip bomb: the
+    libraries hold whole parts in memory (all of them for Word and PowerPoint; the shared strings for
+    Excel, whose sheets are streamed)."""
+    _check_office_package(stream, kind, name, limits)
     converters = {
         DocumentKind.DOCX: convert_docx,
         DocumentKind.XLSX: convert_xlsx,
@@ -459,6 +465,30 @@ def convert_office(kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name
         raise DocumentError(
             DocumentErrorKind.EMPTY,
             f"“{name}” has no text to read. Add a {_OFFICE_LABEL[kind]} with some text in it.",
+        )
+
+
+def _check_office_package(stream: BinaryIO, kind: DocumentKind, name: str, limits: ArchiveLimits) -> None:
+    try:
+        with zipfile.ZipFile(stream) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _office_corrupt(kind, name, exc) from exc
+    finally:
+        stream.seek(0)
+    streamed = kind is DocumentKind.XLSX
+    held = sum(i.file_size for i in infos if not (streamed and i.filename.startswith("xl/worksheets/")))
+    bomb = any(
+        i.file_size > limits.ratio_floor_bytes and i.file_size > limits.max_ratio * max(i.compress_size, 1)
+        for i in infos
+    )
+    if held > limits.max_total_bytes or len(infos) > limits.max_members or bomb:
+        raise DocumentError(
+            DocumentErrorKind.TOO_LARGE,
+            f"“{name}” is a {_OFFICE_LABEL[kind]} that unpacks to more than can be read safely "
+            f"({human_size(held)} held in memory, {len(infos):,} parts"
+            + (", compressed more than a real document would be" if bomb else "")
+            + "). Save it as PDF, or split it, and add that.",
         )
 
 

@@ -60,7 +60,7 @@ class ArchiveLimits:
     max_member_bytes: int = 128 * MIB  # one member
     max_members: int = 10_000  # all members together, nested archives included
     max_depth: int = 3  # an archive inside an archive inside an archive
-    max_ratio: float = 100.0  # uncompressed / compressed, for members above ratio_floor_bytes
+    max_ratio: float = 200.0  # uncompressed / compressed, for members above ratio_floor_bytes (bombs: ~1000)
     ratio_floor_bytes: int = 1 * MIB  # small members may compress well; only large ones are judged
 
 

@@ -244,7 +244,7 @@ def prepare(
     if actual in (DocumentKind.DOCX, DocumentKind.XLSX, DocumentKind.PPTX, DocumentKind.ARCHIVE):
         assert actual is not None
         converter = (
-            _office(path, name, actual)
+            _office(path, name, actual, limits)
             if actual is not DocumentKind.ARCHIVE
             else _archive(path, name, sniffed, limits)
         )
@@ -408,10 +408,10 @@ def _reencode(path: Path, sink: TextSink, encoding: str) -> tuple[str, ...]:
     return (f"The text was encoded as {label}; it is uploaded converted to UTF-8.",)
 
 
-def _office(path: Path, name: str, kind: DocumentKind) -> Converter:
+def _office(path: Path, name: str, kind: DocumentKind, limits: ArchiveLimits) -> Converter:
     def convert(out: BinaryIO, sink: TextSink) -> tuple[str, ...]:
         with path.open("rb") as stream:
-            convert_office(kind, stream, sink, name=name, level=0)
+            convert_office(kind, stream, sink, name=name, level=0, limits=limits)
         return ()
 
     return convert

@@ -195,7 +195,7 @@ def test_200mb_archives_are_converted_or_rejected_with_bounded_memory(logs: Path
 
     bomb = tmp_path / "zeros.tar.gz"
     zeros = bytes(MIB)
-    with gzip.open(bomb, "wb", compresslevel=1) as gz:
+    with gzip.open(bomb, "wb", compresslevel=9) as gz:
         header = tarfile.TarInfo("zeros.bin")
         header.size = ARCHIVE_BYTES
         gz.write(header.tobuf(format=tarfile.GNU_FORMAT))

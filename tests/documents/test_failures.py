@@ -4,6 +4,7 @@ mismatched names are handled by content, with a warning; nothing crashes."""
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import socket
 import tempfile
@@ -394,3 +395,29 @@ def test_should_stop_cancels_and_leaves_nothing_behind(src: Path, cache_dir: Pat
     assert leftovers == []  # no converted text, no temporary file
     # Not stopping: the same file prepares.
     assert prepare(path, cache_dir=cache_dir, should_stop=lambda: False).source_size == path.stat().st_size
+
+
+def test_office_file_that_is_a_zip_bomb_is_refused_before_parsing(src: Path, cache_dir: Path) -> None:
+    import zipfile
+
+    # A Word package whose document part is 8 MB of zeros, compressed to a few KB.
+    real = zipfile.ZipFile(io.BytesIO(corpus.docx_bytes()))
+    members = {item.filename: real.read(item) for item in real.infolist()}
+    real.close()
+    members["word/media/padding.bin"] = bytes(8 * 1024 * 1024)
+    path = src / "bomb.docx"
+    path.write_bytes(corpus.zip_bytes(members))
+    message = refused(path, cache_dir, DocumentErrorKind.TOO_LARGE)
+    assert "compressed more than a real document would be" in message
+    # Within the limits it is read: the total held in memory is what counts.
+    from assistant.documents import ArchiveLimits
+
+    with pytest.raises(DocumentError) as info:
+        prepare(
+            path,
+            cache_dir=cache_dir,
+            archive_limits=ArchiveLimits(max_ratio=1e9, max_total_bytes=4 * 1024 * 1024),
+        )
+    assert info.value.kind is DocumentErrorKind.TOO_LARGE and "held in memory" in info.value.message
+    doc = prepare(path, cache_dir=cache_dir, archive_limits=ArchiveLimits(max_ratio=1e9))
+    assert "Quarterly Report" in doc.upload_path.read_text(encoding="utf-8")
