@@ -228,7 +228,7 @@ def prepare(
         target, extra = _converted(
             sha256,
             cache_dir,
-            lambda out, sink: _reencode(path, sink, encoding),
+            lambda sink: _reencode(path, sink, encoding),
             limit=max_file_bytes,
             name=name,
             should_stop=should_stop,
@@ -394,7 +394,7 @@ def _unsupported(name: str, sniffed: Sniffed, claimed: DocumentKind | None) -> D
 
 # ---------------------------------------------------------------- conversions
 
-Converter = Callable[[BinaryIO, TextSink], tuple[str, ...]]
+Converter = Callable[[TextSink], tuple[str, ...]]  # writes the text, returns warnings
 
 
 def _reencode(path: Path, sink: TextSink, encoding: str) -> tuple[str, ...]:
@@ -409,7 +409,7 @@ def _reencode(path: Path, sink: TextSink, encoding: str) -> tuple[str, ...]:
 
 
 def _office(path: Path, name: str, kind: DocumentKind, limits: ArchiveLimits) -> Converter:
-    def convert(out: BinaryIO, sink: TextSink) -> tuple[str, ...]:
+    def convert(sink: TextSink) -> tuple[str, ...]:
         with path.open("rb") as stream:
             convert_office(kind, stream, sink, name=name, level=0, limits=limits)
         return ()
@@ -418,7 +418,7 @@ def _office(path: Path, name: str, kind: DocumentKind, limits: ArchiveLimits) ->
 
 
 def _archive(path: Path, name: str, sniffed: Sniffed, limits: ArchiveLimits) -> Converter:
-    def convert(out: BinaryIO, sink: TextSink) -> tuple[str, ...]:
+    def convert(sink: TextSink) -> tuple[str, ...]:
         with path.open("rb") as stream:
             report = convert_archive(stream, sink, name=name, detail=sniffed.detail, limits=limits)
         if not report.converted:
@@ -483,7 +483,7 @@ def _converted(
     try:
         with os.fdopen(fd, "wb") as out:
             sink = TextSink(out, limit, name=name, should_stop=should_stop)
-            warnings = convert(out, sink)
+            warnings = convert(sink)
         if not sink.has_content:
             raise _no_text(name)
         os.replace(temp, target)
