@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 MAX_NAME_CHARS = 255
 _FORBIDDEN = re.compile(r'[<>:"|?*\\/\x00-\x1f\x7f]')
@@ -15,9 +14,10 @@ def is_acceptable_name(name: str) -> bool:
 
 def safe_upload_name(name: str, *, fallback: str = "document") -> str:
     """`name` if the API accepts it, else a close name it does: forbidden characters become "_",
-    surrounding spaces and dots go, and a long name is shortened keeping its extension."""
-    cleaned = unicodedata.normalize("NFC", name)
-    cleaned = _FORBIDDEN.sub("_", cleaned).strip(" ")
+    surrounding spaces go, and a long name is shortened keeping its extension."""
+    if is_acceptable_name(name):
+        return name
+    cleaned = _FORBIDDEN.sub("_", name).strip(" ")
     if cleaned.strip(" ._") == "":
         suffix = _suffix(cleaned)
         cleaned = fallback + (suffix if suffix and suffix.strip("._") else "")
