@@ -41,16 +41,13 @@ work completed delivers its result even if cancel() came too late to stop it. Ev
 GUI thread in the order the work produced it; items are coalesced (see ``TaskSignals``), so the first
 item after a pause arrives at once and a fast stream arrives in batches every ~10 ms.
 
-Importing this module also applies ``guard_pyside_emit_refcount()`` (PySide6 6.12's ``emit()`` drops a
-reference to ``True`` per call and aborts the interpreter after a few hundred emits); every process
-that emits Qt signals from Python should import ``assistant.bridge`` early.
+PySide6 6.12.0's ``emit()`` drops a reference to ``True`` per call and aborts Python 3.11 after a few
+hundred emits; pyproject.toml keeps PySide6 below 6.12 and ``tests/services/test_bridge.py`` checks it.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
@@ -59,45 +56,10 @@ from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, QTimer,
 
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind, to_failure
 
-__all__ = ["Task", "TaskRunner", "TaskSignals", "guard_pyside_emit_refcount"]
+__all__ = ["Task", "TaskRunner", "TaskSignals"]
 
 log = logging.getLogger(__name__)
 
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_steals_a_bool() -> bool:
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(8):
-        probe.ping.emit()
-    return sys.getrefcount(True) <= before - 8
-
-
-_guard_state = {"applied": False}
-
-
-def guard_pyside_emit_refcount() -> bool:
-    """Work around PySide6 6.12's ``SignalInstance.emit()`` returning ``True`` without a reference.
-
-    Each Python-side ``emit()`` then drops one reference to ``True``; after a few hundred emits the
-    interpreter aborts ("bool_dealloc: deallocating True or False"). Python 3.12 made the bools
-    immortal; on 3.11 this gives them the same effectively infinite count, once, and only when a
-    probe shows the bug. Called when this module is imported (every app and test process that uses
-    Qt signals should import ``assistant.bridge`` early). Returns True if the guard was applied.
-    """
-    if _guard_state["applied"] or sys.version_info >= (3, 12) or not _emit_steals_a_bool():
-        return False
-    for value in (True, False):
-        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
-    _guard_state["applied"] = True
-    log.info("applied the PySide6 emit() refcount guard")
-    return True
-
-
-guard_pyside_emit_refcount()
 
 T = TypeVar("T")
 Y = TypeVar("Y")

@@ -179,7 +179,8 @@ def test_shutdown_cancels_and_waits(qtbot: QtBot) -> None:
 
 
 def test_many_emits_do_not_exhaust_the_bools(qtbot: QtBot, runner: TaskRunner) -> None:
-    """PySide6 6.12's emit() drops a reference to True each time; the bridge's guard keeps us alive."""
+    """PySide6 6.12.0's emit() dropped a reference to True each time and aborted the interpreter;
+    pyproject.toml keeps PySide6 below 6.12, and this proves the installed one does not leak."""
     import sys
 
     from PySide6.QtCore import QObject, Signal
@@ -188,9 +189,10 @@ def test_many_emits_do_not_exhaust_the_bools(qtbot: QtBot, runner: TaskRunner) -
         ping = Signal(object)
 
     emitter = Emitter()
+    before = sys.getrefcount(True)
     for i in range(50_000):
         emitter.ping.emit(i)
-    assert sys.getrefcount(True) > 1_000_000
+    assert sys.getrefcount(True) >= before - 100
 
     def gen(token: CancelToken) -> Iterator[int]:
         yield from range(5_000)
