@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from .sink import TextSink
+
+_OPENPYXL_WARNINGS = threading.Lock()
 
 
 def heading(level: int, text: str) -> str:
@@ -172,9 +175,10 @@ def convert_xlsx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
     staged in a temporary file so its range can head it."""
     import openpyxl
 
-    # openpyxl warns (UserWarning) about features it drops when reading files from other writers,
-    # e.g. "Workbook contains no default style" or unsupported extensions; they do not affect values.
-    with warnings.catch_warnings():
+    # openpyxl warns (UserWarning) about what it drops or cannot read in files from other writers
+    # ("Workbook contains no default style", unsupported extensions, dates out of range); none of it
+    # changes the text. catch_warnings() changes process-wide state, so conversions take turns here.
+    with _OPENPYXL_WARNINGS, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         values = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         try:
@@ -182,12 +186,12 @@ def convert_xlsx(stream: BinaryIO, sink: TextSink, *, level: int = 0) -> None:
         except BaseException:
             values.close()
             raise
-    try:
-        for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
-            _convert_sheet(value_sheet, formula_sheet, sink, level)
-    finally:
-        values.close()
-        formulas.close()
+        try:
+            for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
+                _convert_sheet(value_sheet, formula_sheet, sink, level)
+        finally:
+            values.close()
+            formulas.close()
 
 
 def _formula_text(value: object) -> str | None:
@@ -199,23 +203,21 @@ def _formula_text(value: object) -> str | None:
 
 def _sheet_rows(value_sheet: Any, formula_sheet: Any) -> Iterator[tuple[int, list[tuple[int, object]]]]:
     """(row number, [(column, value)]) for each row with cells, a formula standing in for a missing value."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        for sheet in (value_sheet, formula_sheet):
-            sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension: read what is there
-        for value_row, formula_row in zip(value_sheet.iter_rows(), formula_sheet.iter_rows(), strict=False):
-            cells: list[tuple[int, object]] = []
-            number = 0
-            for value_cell, formula_cell in zip(value_row, formula_row, strict=False):
-                value = getattr(value_cell, "value", None)
-                if value is None:
-                    value = _formula_text(getattr(formula_cell, "value", None))
-                if value is None or value == "":
-                    continue
-                cells.append((value_cell.column, value))
-                number = value_cell.row
-            if cells:
-                yield number, cells
+    for sheet in (value_sheet, formula_sheet):
+        sheet.reset_dimensions()  # do not trust (or pad to) the stored dimension: read what is there
+    for value_row, formula_row in zip(value_sheet.iter_rows(), formula_sheet.iter_rows(), strict=False):
+        cells: list[tuple[int, object]] = []
+        number = 0
+        for value_cell, formula_cell in zip(value_row, formula_row, strict=False):
+            value = getattr(value_cell, "value", None)
+            if value is None:
+                value = _formula_text(getattr(formula_cell, "value", None))
+            if value is None or value == "":
+                continue
+            cells.append((value_cell.column, value))
+            number = value_cell.row
+        if cells:
+            yield number, cells
 
 
 def _convert_sheet(value_sheet: Any, formula_sheet: Any, sink: TextSink, level: int) -> None:
