@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
+import pathlib
+from collections.abc import Iterator
+
+import pytest
 
 # Qt runs headless unless a test run asks for a real display (screenshots under Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never let a developer's real key or base URL leak into a test.
 for _name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ASSISTANT_DATA_DIR"):
     os.environ.pop(_name, None)
-
-
-import pathlib
-from collections.abc import Iterator
-
-import pytest
 
 SANDBOX_KEY = "sk-ant-sandbox-test-0000"
 
