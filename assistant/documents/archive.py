@@ -428,9 +428,9 @@ def write_text(stream: BinaryIO, sink: TextSink) -> str:
 
 
 _OFFICE_LABEL = {
-    DocumentKind.DOCX: "Word document",
-    DocumentKind.XLSX: "Excel workbook",
-    DocumentKind.PPTX: "PowerPoint presentation",
+    DocumentKind.DOCX: "a Word document",
+    DocumentKind.XLSX: "an Excel workbook",
+    DocumentKind.PPTX: "a PowerPoint presentation",
 }
 
 
@@ -464,7 +464,7 @@ def convert_office(
     if not found:
         raise DocumentError(
             DocumentErrorKind.EMPTY,
-            f"“{name}” has no text to read. Add a {_OFFICE_LABEL[kind]} with some text in it.",
+            f"“{name}” has no text to read. Add {_OFFICE_LABEL[kind]} with some text in it.",
         )
 
 
@@ -485,7 +485,7 @@ def _check_office_package(stream: BinaryIO, kind: DocumentKind, name: str, limit
     if held > limits.max_total_bytes or len(infos) > limits.max_members or bomb:
         raise DocumentError(
             DocumentErrorKind.TOO_LARGE,
-            f"“{name}” is a {_OFFICE_LABEL[kind]} that unpacks to more than can be read safely "
+            f"“{name}” is {_OFFICE_LABEL[kind]} that unpacks to more than can be read safely "
             f"({human_size(held)} held in memory, {len(infos):,} parts"
             + (", compressed more than a real document would be" if bomb else "")
             + "). Save it as PDF, or split it, and add that.",
@@ -495,6 +495,6 @@ def _check_office_package(stream: BinaryIO, kind: DocumentKind, name: str, limit
 def _office_corrupt(kind: DocumentKind, name: str, exc: Exception) -> DocumentError:
     return DocumentError(
         DocumentErrorKind.CORRUPT_DOCUMENT,
-        f"“{name}” looks like a {_OFFICE_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
+        f"“{name}” looks like {_OFFICE_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
         "Open it in its application and save it again, then add the new copy.",
     )

@@ -220,7 +220,7 @@ def test_office_file_with_broken_xml_is_corrupt(src: Path, cache_dir: Path) -> N
         )
     )
     message = refused(path, cache_dir, DocumentErrorKind.CORRUPT_DOCUMENT)
-    assert "Excel workbook" in message and "save it again" in message
+    assert "looks like an Excel workbook" in message and "save it again" in message
 
 
 # ---------------------------------------------------------------- names

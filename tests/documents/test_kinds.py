@@ -391,3 +391,23 @@ def test_xlsx_computed_values_win_over_formulas(src: Path, cache_dir: Path) -> N
     path.write_bytes(corpus.zip_bytes(members))
     text = text_of(prepare(path, cache_dir=cache_dir))
     assert "| 5 |  | 14 |" in text and "SUM" not in text
+
+
+def test_xlsx_library_warnings_do_not_escape(src: Path, cache_dir: Path) -> None:
+    import zipfile
+
+    # A date cell whose serial number is out of range: openpyxl warns (an error under this test config)
+    # and reads it as #VALUE!.
+    source = zipfile.ZipFile(io.BytesIO(corpus.xlsx_bytes()))
+    members = {item.filename: source.read(item) for item in source.infolist()}
+    source.close()
+    sheet = "xl/worksheets/sheet1.xml"
+    marker = b'<c r="C2" s="1" t="n"><v>'
+    assert marker in members[sheet], members[sheet][:600]
+    start = members[sheet].index(marker) + len(marker)
+    end = members[sheet].index(b"</v>", start)
+    members[sheet] = members[sheet][:start] + b"99999999999" + members[sheet][end:]
+    path = src / "odd-date.xlsx"
+    path.write_bytes(corpus.zip_bytes(members))
+    text = text_of(prepare(path, cache_dir=cache_dir))
+    assert "| 2 | Alice | 42 | #VALUE! |" in text
