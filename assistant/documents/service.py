@@ -293,7 +293,7 @@ def _stat(path: Path, name: str) -> os.stat_result:
         if stat.S_ISFIFO(mode)
         else "a device"
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "not a regular file"
+        else "a special file"
     )
     hint = (
         " Drop the folder itself to add the files inside it."
