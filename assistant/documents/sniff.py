@@ -358,7 +358,3 @@ def _decodes_to_end(stream: BinaryIO, encoding: str, first: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def head_of(stream: BinaryIO) -> bytes:
-    return stream.read(HEAD_BYTES)
