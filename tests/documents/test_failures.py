@@ -110,15 +110,56 @@ def test_permission_denied_is_unreadable(src: Path, cache_dir: Path, monkeypatch
     assert "permission denied" in refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_permission_denied_for_real(src: Path, cache_dir: Path) -> None:  # pragma: no cover - not as root
-    path = src / "secret.txt"
-    path.write_text("classified", encoding="utf-8")
-    path.chmod(0)
+def _refused_without_privileges(path: Path, cache_dir: Path) -> tuple[str, str]:
+    """prepare() in a forked child that has dropped root for `nobody`, where permissions apply.
+
+    Root reads files whatever their mode, so as root (CI runs as root) the child gives up its
+    privileges before it tries; as anyone else it just runs. Returns (kind, message)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        code = 0
+        try:
+            os.close(read_end)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                prepare(path, cache_dir=cache_dir)
+                report = "prepared\n"
+            except DocumentError as error:
+                report = f"{error.kind.value}\n{error.message}"
+            os.write(write_end, report.encode())
+        except BaseException as error:
+            os.write(write_end, f"crashed\n{error!r}".encode())
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        output = reader.read().decode()
+    os.waitpid(pid, 0)
+    kind, _, message = output.partition("\n")
+    return kind, message
+
+
+def test_permission_denied_for_real(cache_dir: Path) -> None:
+    # A folder that `nobody` may pass through, holding a file nobody may read.
+    folder = Path(tempfile.mkdtemp(prefix="da-unreadable-"))
     try:
-        refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
+        folder.chmod(0o711)
+        path = folder / "secret.txt"
+        path.write_text("classified", encoding="utf-8")
+        path.chmod(0)
+        kind, message = _refused_without_privileges(path, cache_dir)
+        assert kind == DocumentErrorKind.UNREADABLE.value, message
+        assert "secret.txt" in message and "permission" in message.lower()
     finally:
-        path.chmod(0o600)
+        for child in folder.iterdir():
+            child.chmod(0o600)
+            child.unlink()
+        folder.rmdir()
 
 
 # ---------------------------------------------------------------- PDFs
