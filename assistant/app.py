@@ -3,8 +3,12 @@
     document-assistant [--data-dir DIR] [--base-url URL] [--sandbox] [--debug] [--version]
 
 ``build_main_window(argv)`` returns the shown main window without entering the event loop (tests and
-automation); ``main()`` adds the crash dialog and runs the loop. The window paints first; the keyring,
-``import anthropic``, the network and the offline sandbox all start afterwards, in workers.
+automation); ``main()`` adds the crash dialog and runs the loop.
+
+First paint comes first: this module imports only Qt and the settings at load; the window's shell
+(menus, toolbar, status bar) is shown and painted, and only then are the catalog, the logs, the parts
+and the services imported and built. The keyring, ``import anthropic``, the network and the offline
+sandbox all start later still, in workers.
 
 Which mode: ``--sandbox`` is offline (the built-in sandbox answers, with two sample documents);
 ``--base-url`` or ``ANTHROPIC_API_KEY`` is online; otherwise the mode of the last run, and on the very
@@ -16,27 +20,27 @@ offline mode, or "Try it offline" online, rebuilds the window in the other mode.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
-import secrets
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from assistant import APP_ID, APP_NAME, __version__
-from assistant.bridge import TaskRunner
-from assistant.logs import setup_logging, shutdown_logging
-from assistant.secrets import KeyStore
 from assistant.settings import Paths, SettingError, Settings, validate_base_url
-from assistant.store import Store
-from assistant.ui.main_window import MainWindow, WindowContext, after_first_paint
-from assistant.ui.session import ApiSession, Endpoint
-from assistant.ui.theme import apply_theme
+from assistant.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from assistant.secrets import KeyStore
+    from assistant.store import Store
+    from assistant.ui.session import ApiSession, Endpoint
 
 __all__ = ["AppRoot", "build_main_window", "main", "parse_args"]
 
@@ -45,6 +49,7 @@ log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SAMPLES = (ASSETS / "samples" / "solar-maintenance-guide.pdf", ASSETS / "samples" / "remote-work-policy.md")
 SANDBOX_TOKENS_PER_SECOND = 80.0  # offline answers stream at a readable pace
+GUI_SWITCH_INTERVAL = 0.001  # seconds; see AppRoot.__init__
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -64,16 +69,37 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
-def _qapp(argv: Sequence[str]) -> QApplication:
+def _qapp() -> QApplication:
     app = QApplication.instance()
     if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "document-assistant", *argv])
+        app = QApplication([sys.argv[0] if sys.argv else "document-assistant"])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("DocumentAssistant")
     app.setDesktopFileName(APP_ID)
     return app
+
+
+class _Painted(QObject):
+    def __init__(self, window: QObject) -> None:
+        super().__init__(window)
+        self.done = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.done = True
+            watched.removeEventFilter(self)
+        return False
+
+
+def _wait_for_first_paint(app: QApplication, window: MainWindow, timeout: float = 2.0) -> None:
+    painted = _Painted(window)
+    deadline = time.monotonic() + timeout
+    while not painted.done and time.monotonic() < deadline:
+        app.processEvents()
+    painted.deleteLater()
 
 
 class AppRoot:
@@ -86,22 +112,25 @@ class AppRoot:
         key_store: KeyStore | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        from assistant.bridge import TaskRunner
+        from assistant.logs import setup_logging
+        from assistant.secrets import KeyStore
+        from assistant.ui.theme import apply_theme
+
         self.args = args
+        # Workers run Python too (uploads, the offline sandbox): hand the GIL back to the GUI thread
+        # within 1 ms instead of 5 ms, so painting (which calls into Python per cell) never waits long.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, GUI_SWITCH_INTERVAL))
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.qapp = _qapp([])
+        self.qapp = _qapp()
         self.paths = Paths.resolve(args.data_dir).ensure()
         setup_logging(self.paths, debug=args.debug)
         self.settings = Settings.load(self.paths.settings_file)
-        self.base_url: str | None = None
-        if args.base_url:
-            try:
-                self.base_url = validate_base_url(args.base_url)
-            except SettingError as exc:
-                raise SystemExit(f"--base-url: {exc}") from None
+        self.base_url = _base_url(args)
         apply_theme(self.settings.theme)
         self.key_store = key_store or KeyStore()
         self.runner = TaskRunner(max_threads=max(4, self.settings.concurrent_uploads + 3))
-        self._state = QSettings(str(self.paths.config / "window.ini"), QSettings.Format.IniFormat)
         self._stores: dict[bool, Store] = {}
         self._sessions: list[ApiSession] = []
         self.window: MainWindow | None = None
@@ -109,18 +138,9 @@ class AppRoot:
         self.qapp.aboutToQuit.connect(self.shutdown)
 
     # -- which mode --------------------------------------------------------------------------------
-    def initial_mode(self) -> tuple[bool, bool]:
-        """(offline, first_run)."""
-        if self.args.sandbox:
-            return True, False
-        if self.base_url or os.environ.get("ANTHROPIC_API_KEY"):
-            return False, False
-        last = self._state.value("app/mode")
-        if last in ("online", "offline"):
-            return last == "offline", False
-        return True, True
-
     def store(self, offline: bool) -> Store:
+        from assistant.store import Store
+
         if offline not in self._stores:
             folder = self.paths.data / "offline" if offline else self.paths.data
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -129,7 +149,10 @@ class AppRoot:
 
     def _start_sandbox(self) -> Endpoint:
         """Runs in a worker: the sandbox, in-process, on a free loopback port."""
+        import secrets
+
         from assistant.sandbox.server import SandboxServer
+        from assistant.ui.session import Endpoint
 
         key = f"sk-ant-sandbox-{secrets.token_hex(12)}"
         server = SandboxServer(
@@ -141,7 +164,11 @@ class AppRoot:
         return Endpoint(server.base_url, api_key=key, offline=True, stop=server.stop)
 
     # -- building ------------------------------------------------------------------------------------
-    def build(self, offline: bool, *, first_run: bool = False) -> MainWindow:
+    def assemble(self, window: MainWindow, offline: bool, *, first_run: bool = False) -> MainWindow:
+        """Give the shown shell its parts and services; start loading once it has painted."""
+        from assistant.ui.main_window import WindowContext, after_first_paint
+        from assistant.ui.session import ApiSession
+
         store = self.store(offline)
         session = ApiSession(
             self.runner,
@@ -166,17 +193,17 @@ class AppRoot:
             save_settings=self._save_settings,
             clock=self.clock,
         )
-        window = MainWindow(ctx)
+        window.assemble(ctx)
         window.composition = self
         session.ready.connect(lambda services: _give_chat(chat, services))
         window.offline_requested.connect(lambda: self.switch(offline=True))
         window.online_requested.connect(lambda: self.switch(offline=False))
-        self._state.setValue("app/mode", "offline" if offline else "online")
+        _remember_mode(self.paths, offline)
         self.window = window
-        window.show()
-        after_first_paint(window, window.start)
         if first_run:
             session.ready.connect(lambda _s: window.open_key_dialog(first_run=True))
+        after_first_paint(window, window.start)
+        window.update()
         return window
 
     def _chat_panel(self, store: Store) -> Any:
@@ -194,29 +221,66 @@ class AppRoot:
     def switch(self, *, offline: bool) -> MainWindow:
         """Rebuild the window in the other mode (the old one closes; its catalog stays open)."""
         old = self.window
-        window = self.build(offline)
         if old is not None:
-            window.setGeometry(old.geometry())
             old.close()
+        window = MainWindow(self.paths, offline=offline)
+        window.show()
+        self.assemble(window, offline)
+        if old is not None:
             old.deleteLater()
         return window
 
     def shutdown(self) -> None:
+        from assistant.logs import shutdown_logging
+
         if self._closed:
             return
         self._closed = True
-        for window in [self.window]:
-            if window is not None:
-                shutdown = getattr(window.chat_panel, "shutdown", None)
-                if shutdown is not None:
-                    shutdown()
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.qapp.aboutToQuit.disconnect(self.shutdown)
+        window = self.window
+        if window is not None and window.assembled:
+            shutdown = getattr(window.chat_panel, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.runner.shutdown()
         for session in self._sessions:
             session.close()
         for store in self._stores.values():
             store.close()
-        self._state.sync()
+        sys.setswitchinterval(self._switch_interval)
         shutdown_logging()
+
+
+def _base_url(args: argparse.Namespace) -> str | None:
+    if not args.base_url:
+        return None
+    try:
+        return validate_base_url(args.base_url)
+    except SettingError as exc:
+        raise SystemExit(f"--base-url: {exc}") from None
+
+
+def _mode_file(paths: Paths) -> QSettings:
+    return QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat)
+
+
+def _remember_mode(paths: Paths, offline: bool) -> None:
+    state = _mode_file(paths)
+    state.setValue("app/mode", "offline" if offline else "online")
+    state.sync()
+
+
+def initial_mode(args: argparse.Namespace, paths: Paths) -> tuple[bool, bool]:
+    """(offline, first_run) for this start."""
+    if args.sandbox:
+        return True, False
+    if args.base_url or os.environ.get("ANTHROPIC_API_KEY"):
+        return False, False
+    last = _mode_file(paths).value("app/mode")
+    if last in ("online", "offline"):
+        return last == "offline", False
+    return True, True
 
 
 def _give_chat(chat: Any, services: Any) -> None:
@@ -232,20 +296,26 @@ def build_main_window(
 ) -> MainWindow:
     """Parse ``argv``, build everything and return the shown main window (no event loop).
 
-    ``window.composition`` is the ``AppRoot``; call its ``shutdown()`` when done (``main`` does it on
-    quit). ``key_store`` replaces the system keyring (tests pass one with a private backend); ``clock``
-    (aware UTC ``datetime``) replaces the wall clock for countdowns, expiry and clean-up."""
+    The shell is shown and painted first, then assembled; the keyring, the network and the sandbox
+    start in workers once it is up. ``window.composition`` is the ``AppRoot``: call its ``shutdown()``
+    when done (``main`` does it on quit). ``key_store`` replaces the system keyring (tests pass one with
+    a private backend); ``clock`` (aware UTC ``datetime``) replaces the wall clock for countdowns,
+    expiry and clean-up."""
     args = parse_args(argv if argv is not None else [])
+    app = _qapp()
+    paths = Paths.resolve(args.data_dir)
+    offline, first_run = initial_mode(args, paths)
+    window = MainWindow(paths, offline=offline)
+    window.show()
+    _wait_for_first_paint(app, window)
     root = AppRoot(args, key_store=key_store, clock=clock)
-    offline, first_run = root.initial_mode()
-    return root.build(offline, first_run=first_run)
+    return root.assemble(window, offline, first_run=first_run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from assistant.ui.crash import install_crash_hook
 
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    window = build_main_window(args_list)
+    window = build_main_window(list(sys.argv[1:] if argv is None else argv))
     root: AppRoot = window.composition
     install_crash_hook(root.paths.log_file, lambda: root.window)
     QTimer.singleShot(0, lambda: None)

@@ -77,6 +77,7 @@ class FilesModel(QAbstractTableModel):
         self._records: list[FileRecord] = []
         self._row_of: dict[int, int] = {}
         self._notes: dict[int, str] = {}
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self.tick)
@@ -145,6 +146,34 @@ class FilesModel(QAbstractTableModel):
 
     def _reindex(self) -> None:
         self._row_of = {rec.id: i for i, rec in enumerate(self._records)}
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by ``SORT_ROLE`` values, in Python (a C++ proxy sort would call ``data()``
+        n log n times); selections and other persistent indexes follow their rows."""
+        if not 0 <= column < len(COLUMNS) or len(self._records) < 2:
+            self._sort = (column, order)
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._records[i.row()].id if i.isValid() else None for i in persistent]
+        self._records.sort(
+            key=lambda rec: self._sort_value(rec, column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._reindex()
+        moved = [
+            self.index(self._row_of[row_id], old.column()) if row_id is not None else QModelIndex()
+            for old, row_id in zip(persistent, ids, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def resort(self) -> None:
+        """Sort again by the last sort (after rows were added or changed)."""
+        column, order = self._sort
+        if column >= 0:
+            self.sort(column, order)
 
     # -- the countdown ---------------------------------------------------------------------------
     @property
@@ -277,7 +306,8 @@ class FilesModel(QAbstractTableModel):
 
 
 class FilesProxy(QSortFilterProxyModel):
-    """Sorts on ``SORT_ROLE`` (real values) and filters on the name, case-insensitively."""
+    """Filters on the name, case-insensitively; sorting is handed to the source model, which sorts by
+    ``SORT_ROLE`` (real values) in one Python ``list.sort`` — fast for 10,000 rows."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -285,6 +315,13 @@ class FilesProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(Col.NAME)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(False)  # the countdown ticks must not re-sort the table every second
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, FilesModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def record(self, index: _Index) -> FileRecord | None:
         value = self.data(index, RECORD_ROLE)

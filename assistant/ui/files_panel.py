@@ -7,7 +7,9 @@ id goes straight to the clipboard.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QPoint, Qt, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +28,25 @@ __all__ = ["FilesPanel", "FilesTable"]
 
 
 class FilesTable(QTableView):
-    """The table; when empty it says how to add files."""
+    """The table; when empty it says how to add files.
+
+    A change over many rows of one column (the countdown's tick) repaints that column's strip only;
+    ``QAbstractItemView`` would repaint the whole viewport for any multi-cell change."""
+
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        column = top_left.column()
+        if top_left.isValid() and column == bottom_right.column() and top_left.row() != bottom_right.row():
+            x = self.columnViewportPosition(column)
+            if x >= 0 and not self.isColumnHidden(column):
+                viewport = self.viewport()
+                viewport.update(QRect(x, 0, self.columnWidth(column), viewport.height()))
+            return
+        super().dataChanged(top_left, bottom_right, roles)
 
     empty_text = "Drop files or folders here\nor press Ctrl+O to choose them"
 
@@ -133,8 +153,9 @@ class FilesPanel(QWidget):
         self.table.setProperty("filtered", bool(text))
 
     def resort(self) -> None:
+        """Apply the header's sort again (after a reload or new rows)."""
         header = self.table.horizontalHeader()
-        self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     # -- context menu ---------------------------------------------------------------------------------
     def _menu(self, pos: QPoint) -> None:

@@ -8,9 +8,12 @@ as they are, so a changed screen layout is handled by Qt.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 __all__ = ["WindowState"]
 
@@ -36,14 +39,20 @@ class WindowState:
         self._splitters = dict(splitters or {})
         self._headers = dict(headers or {})
 
-    def restore(self) -> bool:
+    def restore_geometry(self, window: QMainWindow) -> bool:
+        """The window's size and place only (before the first show); False on a first run."""
+        geometry: Any = self._settings.value("window/geometry")
+        if geometry is None:
+            return False
+        return bool(window.restoreGeometry(geometry))
+
+    def restore(self, geometry: bool = True) -> bool:
         """Put back what was saved; False on a first run (the window keeps its default size)."""
         restored = False
         s = self._settings
+        if self._window is not None and geometry:
+            restored = self.restore_geometry(self._window)
         if self._window is not None:
-            geometry = s.value("window/geometry")
-            if geometry is not None:
-                restored = bool(self._window.restoreGeometry(geometry)) or restored
             state = s.value("window/state")
             if state is not None:
                 self._window.restoreState(state)

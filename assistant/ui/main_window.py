@@ -12,43 +12,58 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QMainWindow, QStatusBar, QWidget
 
 from assistant import APP_NAME
-from assistant.bridge import TaskRunner
-from assistant.secrets import KeyStatus
-from assistant.settings import Paths, Settings
-from assistant.store import FileRecord, FileState, Store
-from assistant.ui.cleanup import CleanupDialog, plan_cleanup
-from assistant.ui.dialogs import show_about
-from assistant.ui.drops import FileDropFilter, local_paths
-from assistant.ui.files_model import FilesModel
-from assistant.ui.files_panel import FilesPanel
 from assistant.ui.geometry import WindowState
-from assistant.ui.key_dialog import KeyDialog
-from assistant.ui.session import ApiSession, Services
-from assistant.ui.settings_dialog import SettingsDialog
-from assistant.ui.status import StatusBar
-from assistant.ui.theme import apply_theme, banner_colors
-from assistant.ui.upload_queue import UploadPanel, UploadQueue
+
+if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first paint
+    from PySide6.QtCore import Qt, QTimer, QUrl
+    from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QSplitter, QStyle, QToolBar, QVBoxLayout
+
+    from assistant.bridge import TaskRunner
+    from assistant.secrets import KeyStatus
+    from assistant.settings import Paths, Settings
+    from assistant.store import FileRecord, Store
+    from assistant.ui.cleanup import CleanupDialog
+    from assistant.ui.key_dialog import KeyDialog
+    from assistant.ui.session import ApiSession, Services
+    from assistant.ui.settings_dialog import SettingsDialog
 
 __all__ = ["MainWindow", "WindowContext"]
 
+
+def _import_qt() -> None:
+    """Bind the Qt names that only the assembled window uses (``Qt`` alone costs ~12 ms to import,
+    a tenth of a bare window's start-up, so the shell's first paint does without them)."""
+    if "Qt" in globals():
+        return
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    names = {
+        QtCore: ("Qt", "QTimer", "QUrl"),
+        QtGui: ("QAction", "QCloseEvent", "QDesktopServices", "QGuiApplication", "QIcon", "QKeySequence"),
+        QtWidgets: (
+            "QApplication",
+            "QFileDialog",
+            "QLabel",
+            "QSplitter",
+            "QStyle",
+            "QToolBar",
+            "QVBoxLayout",
+        ),
+    }
+    for module, attrs in names.items():
+        for attr in attrs:
+            globals()[attr] = getattr(module, attr)
+
 log = logging.getLogger(__name__)
 
-SHOWN_STATES = (FileState.ACTIVE, FileState.EXPIRED, FileState.MISSING)
+SHOWN_STATES = ("active", "expired", "missing")  # FileState values: deleted files are not shown
 
 
 @dataclass
@@ -70,18 +85,38 @@ class MainWindow(QMainWindow):
     online_requested = Signal()  # a key was saved while offline: rebuild the window online
     files_loaded = Signal()  # the table was (re)filled from the catalog
 
-    def __init__(self, ctx: WindowContext, parent: QWidget | None = None) -> None:
+    def __init__(self, paths: Paths | None = None, *, offline: bool = False, parent: QWidget | None = None):
+        """The shell: the window at its restored size with its title and a status bar, cheap enough to
+        paint at once (no icons, no menus yet: they load files). ``assemble`` adds the rest."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(APP_NAME + (" — offline sandbox" if ctx.session.offline else ""))
-        self.setWindowIcon(_app_icon())
-        self.ctx = ctx
+        self.setWindowTitle(APP_NAME + (" — offline sandbox" if offline else ""))
         self.composition: Any = None  # the composition root, set by it
-        self.session = ctx.session
+        self.assembled = False
         self._dialogs: dict[str, QWidget] = {}
         self._selected: list[FileRecord] = []
         self._cleanup: CleanupDialog | None = None
-        self._loading = False
+        self.status: Any = QStatusBar(self)
+        self.setStatusBar(self.status)
+        self.status.showMessage("Starting…")
+        self.window_state = WindowState(paths.config) if paths is not None else None
+        if self.window_state is None or not self.window_state.restore_geometry(self):
+            self.resize(1280, 800)
+
+    def assemble(self, ctx: WindowContext) -> None:
+        """Build the parts and wire them (imports the parts' modules: call after the first paint)."""
+        from assistant.ui.drops import FileDropFilter
+        from assistant.ui.files_model import FilesModel
+        from assistant.ui.files_panel import FilesPanel
+        from assistant.ui.status import StatusBar
+        from assistant.ui.theme import banner_colors
+        from assistant.ui.upload_queue import UploadPanel, UploadQueue
+
+        _import_qt()
+        self.ctx = ctx
+        self.session = ctx.session
+        self.setWindowIcon(_app_icon())
+        self._build_actions()
 
         # parts
         self.files_model = FilesModel(self, clock=ctx.clock)
@@ -107,7 +142,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([560, 700])
+        self.splitter.setSizes([600, 680])
         self.left_splitter = left
         central = QWidget()
         column = QVBoxLayout(central)
@@ -133,20 +168,29 @@ class MainWindow(QMainWindow):
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self._build_actions()
+        self._resort_timer = QTimer(self)
+        self._resort_timer.setSingleShot(True)
+        self._resort_timer.setInterval(150)
+        self._resort_timer.timeout.connect(self.files_panel.resort)
+
+        self._adopt_chat_actions()
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.delete_action)
+        self.files_panel.table.addAction(self.delete_action)
         self._connect()
         self.drop_filter = FileDropFilter(self.add_paths, self)
         self.drop_filter.watch(self)
 
-        self.window_state = WindowState(ctx.paths.config)
+        if self.window_state is None:
+            self.window_state = WindowState(ctx.paths.config)
         self.window_state.keep(
             self,
             splitters={"main": self.splitter, "files": left},
             headers={"files": self.files_panel.table.horizontalHeader()},
         )
-        if not self.window_state.restore():
-            self.resize(1280, 800)
+        self.window_state.restore(geometry=False)
         self.status.set_key(None, offline=ctx.session.offline)
+        self.assembled = True
 
     # ------------------------------------------------------------------------------------- actions
     def _action(
@@ -186,28 +230,19 @@ class MainWindow(QMainWindow):
             "&Delete selected…", self.delete_selected, None, "deleteAction", "Delete the selected files (Del)"
         )
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.removeAction(self.delete_action)
-        self.files_panel.table.addAction(self.delete_action)
-        chat_new = getattr(self.chat_panel, "new_conversation_action", None)
-        if isinstance(chat_new, QAction):  # the chat pane's own action: one shortcut, no clash
-            self.new_chat_action = chat_new
-        else:
-            self.new_chat_action = self._action(
-                "&New conversation",
-                self.new_conversation,
-                QKeySequence.StandardKey.New,
-                "newConversationAction",
-            )
+        self.new_chat_action = self._action(
+            "&New conversation",
+            self.new_conversation,
+            QKeySequence.StandardKey.New,
+            "newConversationAction",
+        )
         self.settings_action = self._action(
             "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences, "settingsAction"
         )
         self.key_action = self._action(
             "API &key…", self.open_key_dialog, "Ctrl+K", "keyAction", "Enter the API key"
         )
-        self.about_action = self._action(
-            "&About", lambda: show_about(self, self.ctx.paths), None, "aboutAction"
-        )
+        self.about_action = self._action("&About", self.show_about, None, "aboutAction")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
 
         bar = self.menuBar()
@@ -221,10 +256,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         chat_menu = bar.addMenu("&Conversation")
         chat_menu.addAction(self.new_chat_action)
-        for name in ("stop_action", "export_action"):
-            extra = getattr(self.chat_panel, name, None)
-            if isinstance(extra, QAction):
-                chat_menu.addAction(extra)
+        self.chat_menu = chat_menu
         tools = bar.addMenu("&Tools")
         tools.addAction(self.settings_action)
         tools.addAction(self.key_action)
@@ -244,12 +276,30 @@ class MainWindow(QMainWindow):
             (self.settings_action, "settingsButton", "preferences-system"),
             (self.key_action, "keyButton", "dialog-password"),
         ):
-            action.setIcon(QIcon.fromTheme(icon))
+            action.setIcon(_icon(icon))
             toolbar.addAction(action)
-            button = toolbar.widgetForAction(action)
-            button.setObjectName(name)
-            button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
+            _name_button(toolbar, action, name)
         self.toolbar = toolbar
+
+    def _adopt_chat_actions(self) -> None:
+        """Use the chat pane's own actions (one Ctrl+N, one Esc) in the menu and toolbar."""
+        chat_new = getattr(self.chat_panel, "new_conversation_action", None)
+        if isinstance(chat_new, QAction):
+            mine = self.new_chat_action
+            chat_new.setIcon(mine.icon())
+            self.chat_menu.insertAction(mine, chat_new)
+            self.chat_menu.removeAction(mine)
+            self.toolbar.insertAction(mine, chat_new)
+            self.toolbar.removeAction(mine)
+            self.removeAction(mine)
+            mine.setShortcut(QKeySequence())
+            mine.deleteLater()
+            self.new_chat_action = chat_new
+            _name_button(self.toolbar, chat_new, "newConversationToolButton")
+        for name in ("stop_action", "export_action"):
+            extra = getattr(self.chat_panel, name, None)
+            if isinstance(extra, QAction):
+                self.chat_menu.addAction(extra)
 
     def _connect(self) -> None:
         s = self.session
@@ -287,10 +337,13 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------------------------------- files
     def reload_files(self) -> None:
         """Refill the table from the catalog (read in a worker)."""
+        from assistant.store import FileState
+
         store = self.ctx.store
+        states = [FileState(s) for s in SHOWN_STATES]
         self._loading = True
         self.ctx.runner.run(
-            lambda _tok: store.list_files(SHOWN_STATES),
+            lambda _tok: store.list_files(states),
             on_result=self._files_read,
             on_ended=lambda: setattr(self, "_loading", False),
             name="list-files",
@@ -306,7 +359,7 @@ class MainWindow(QMainWindow):
         self.files_loaded.emit()
 
     def _update_storage(self) -> None:
-        active = [r for r in self.files_model.records() if r.state is FileState.ACTIVE]
+        active = [r for r in self.files_model.records() if r.state == "active"]
         self.status.set_storage(sum(r.size_bytes for r in active), len(active))
 
     def add_paths(self, paths: list[Path]) -> None:
@@ -325,6 +378,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def paste_files(self) -> None:
+        from assistant.ui.drops import local_paths
+
         paths = local_paths(QGuiApplication.clipboard().mimeData())
         if paths:
             self.add_paths(paths)
@@ -334,6 +389,8 @@ class MainWindow(QMainWindow):
     def _uploaded(self, result: Any, job: Any) -> None:
         record: FileRecord = result.record
         self.files_model.upsert(record)
+        if not self._resort_timer.isActive():  # many uploads finishing together: one sort
+            self._resort_timer.start()
         if result.reused:
             self.files_model.set_note(record.id, "already uploaded (same content), not sent again")
         self._update_storage()
@@ -385,6 +442,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------ cleanup
     def open_cleanup(self, *, only_selected: bool = False) -> CleanupDialog:
+        from assistant.ui.cleanup import CleanupDialog, plan_cleanup
+
         if self._cleanup is not None:
             self._cleanup.close()
         plan = plan_cleanup(
@@ -431,6 +490,8 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------------------- dialogs: key etc.
     def open_key_dialog(self, first_run: bool = False, status: KeyStatus | None = None) -> KeyDialog:
+        from assistant.ui.key_dialog import KeyDialog
+
         existing = self._dialogs.get("key")
         if isinstance(existing, KeyDialog) and existing.isVisible():
             existing.raise_()
@@ -459,6 +520,8 @@ class MainWindow(QMainWindow):
         self.session.key_saved(status)
 
     def open_settings(self) -> SettingsDialog:
+        from assistant.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx.settings, parent=self)
         dialog.saved.connect(self._settings_saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -471,6 +534,8 @@ class MainWindow(QMainWindow):
         if self.ctx.save_settings is not None:
             self.ctx.save_settings(settings)
         if settings.theme != old.theme:
+            from assistant.ui.theme import apply_theme
+
             apply_theme(settings.theme)
         if (settings.base_url, settings.max_tokens) != (
             old.base_url,
@@ -481,15 +546,25 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------------------------------- close
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.window_state.save()
-        stop = getattr(self.chat_panel, "stop", None)
-        if stop is not None:
-            stop()
-        self.upload_queue.cancel_all()
+        if self.window_state is not None:
+            self.window_state.save()
+        if self.assembled:
+            stop = getattr(self.chat_panel, "stop", None)
+            if stop is not None:
+                stop()
+            self.upload_queue.cancel_all()
         super().closeEvent(event)
 
+    def show_about(self) -> None:
+        from assistant.ui.dialogs import show_about
+
+        if self.assembled:
+            show_about(self, self.ctx.paths)
+
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange and self.session.offline:
+        if event.type() == QEvent.Type.PaletteChange and self.assembled and self.session.offline:
+            from assistant.ui.theme import banner_colors
+
             bg, fg = banner_colors()
             self.banner.setStyleSheet(
                 f"QLabel#offlineBanner {{ background: {bg}; color: {fg}; padding: 6px; }}"
@@ -502,6 +577,31 @@ def _placeholder() -> QWidget:
     label.setObjectName("chatPlaceholder")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
+
+
+_FALLBACK_ICONS = {
+    "document-open": "SP_DialogOpenButton",
+    "view-refresh": "SP_BrowserReload",
+    "edit-clear": "SP_TrashIcon",
+    "document-new": "SP_FileDialogNewFolder",
+    "preferences-system": "SP_FileDialogDetailedView",
+    "dialog-password": "SP_DialogApplyButton",
+}
+
+
+def _icon(name: str) -> QIcon:
+    """The theme's icon, or the style's own when the system has no icon theme."""
+    icon = QIcon.fromTheme(name)
+    if icon.isNull() and name in _FALLBACK_ICONS:
+        icon = QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, _FALLBACK_ICONS[name]))
+    return icon
+
+
+def _name_button(toolbar: QToolBar, action: QAction, name: str) -> None:
+    button = toolbar.widgetForAction(action)
+    if button is not None:
+        button.setObjectName(name)
+        button.setAccessibleName(action.text().replace("&", "").replace("…", ""))
 
 
 def _app_icon() -> QIcon:

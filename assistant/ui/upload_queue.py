@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence, QPainter
@@ -429,8 +430,14 @@ class UploadPanel(QWidget):
         self.view.addAction(cancel)
         layout.addWidget(self.view)
 
-        queue.job_added.connect(self._refresh)
-        queue.job_changed.connect(self._refresh)
+        # the summary line is refreshed at most every 100 ms, however fast the queue reports
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(100)
+        self._refresh_timer.timeout.connect(self._refresh)
+        queue.job_added.connect(self._schedule_refresh)
+        queue.job_changed.connect(self._schedule_refresh)
+        queue.idle.connect(self._refresh)
         self._refresh()
 
     def _clicked(self, index: QModelIndex) -> None:
@@ -452,6 +459,12 @@ class UploadPanel(QWidget):
     def _clear(self) -> None:
         self.model.clear_finished()
         self._refresh()
+
+    def _schedule_refresh(self, *_: object) -> None:
+        if not self.isVisible() and self.queue.jobs():
+            self._refresh()  # show the panel at once when the first job arrives
+        elif not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     def _refresh(self, *_: object) -> None:
         jobs = self.queue.jobs()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import PySide6
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -35,13 +36,10 @@ def drop(widget: QWidget, paths: Iterable[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     center = widget.rect().center()
-    enter = QDragEnterEvent(
-        QPointF(center),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    # PySide6 6.12 takes a QPointF (the QPoint form is deprecated there); 6.11 only a QPoint
+    point = QPointF(center) if PySide6.__version_info__ >= (6, 12) else QPoint(center)
+    enter = QDragEnterEvent(point, *args)
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted(), "the window refused the drag"
     event = QDropEvent(

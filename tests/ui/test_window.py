@@ -232,3 +232,40 @@ def test_first_run_without_a_key_works_offline(open_window: Callable[..., MainWi
     assert dialog.isVisible()
     assert dialog.key_edit.echoMode() == dialog.key_edit.EchoMode.Password
     assert "sandbox" in window.status.key_label.text()
+
+
+def test_offline_question_gets_a_cited_answer_and_a_restart_restores_it(
+    open_window: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
+) -> None:
+    window = open_window(online=False)
+    qtbot.waitUntil(lambda: len(names(window)) == 2, timeout=WAIT)
+    dialog = window.findChild(QWidget, "keyDialog")
+    if dialog is not None:
+        dialog.close()
+    pdf = next(r for r in window.files_model.records() if r.filename.endswith(".pdf"))
+    window.files_panel.select_ids({pdf.id})
+    chat = window.chat_panel
+    assert [r.id for r in chat.attached_files()] == [pdf.id], "selecting a file attaches it"
+
+    box = window.findChild(QWidget, "chatInput")
+    qtbot.keyClicks(box, "How often should the panels be cleaned?")
+    with qtbot.waitSignal(chat.busy_changed, timeout=WAIT, check_params_cb=lambda busy: not busy):
+        window.findChild(QPushButton, "sendButton").click()
+    transcript = window.findChild(QWidget, "transcript").toPlainText()
+    assert "twice a year" in transcript
+    store = window.ctx.store
+    conversations = store.list_conversations()
+    assert len(conversations) == 1
+    turn = store.list_turns(conversations[0].id)[0]
+    assert turn.citations and "twice a year" in turn.citations[0].cited_text
+    assert turn.citations[0].kind == "page" and turn.citations[0].start == 1
+    window.close()
+    window.composition.shutdown()
+
+    again = open_window(online=False)
+    qtbot.waitUntil(lambda: len(names(again)) == 2, timeout=WAIT)
+    assert again.session.offline, "the last mode is kept"
+    assert again.findChild(QWidget, "keyDialog") is None, "no first-run dialog the second time"
+    qtbot.waitUntil(
+        lambda: "twice a year" in again.findChild(QWidget, "transcript").toPlainText(), timeout=WAIT
+    )
