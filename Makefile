@@ -26,7 +26,7 @@ test: $(STAMP)
 	tests/with-keyring $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -s -o addopts="" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -s -o addopts="-ra --strict-markers" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests
