@@ -13,7 +13,11 @@ Public API (all records are frozen dataclasses; times are timezone-aware UTC ``d
     Usage          input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,
                    cache_write_5m_tokens, cache_write_1h_tokens   (Usage.from_api(obj) reads SDK usage)
     FileRecord     id (catalog row id, stable across renewals), file_id, filename, mime_type, size_bytes,
-                   sha256, local_path, uploaded_at, expires_at (None = never), last_used_at, state, origin;
+                   sha256, local_path, uploaded_at, expires_at (None = never), last_used_at, state, origin,
+                   and what the source was when it was prepared (schema 2; None/empty for adopted rows and
+                   rows from before): source_sha256, source_size, source_mtime, kept_path (the exact bytes
+                   uploaded: the source itself, or converted text / a PDF part in the cache dir),
+                   original_name (the source's name when the upload was renamed), warnings (tuple of str);
                    .expires_in(now) -> timedelta | None, .is_image, .is_active
     Conversation   id, title, model, created_at, updated_at, file_ids (catalog row ids, in attach order)
     Turn           id, conversation_id, question, answer, citations, usage, cost_usd, state, error,
@@ -30,6 +34,9 @@ Public API (all records are frozen dataclasses; times are timezone-aware UTC ``d
     list_files(states=None) -> list[FileRecord]          # newest first
     set_file_state(id, state);  touch_files(ids, when=None)
     replace_file_id(id, file_id=..., uploaded_at=..., expires_at=...)  # renewal: same row, new remote id
+    set_source_info(id, source_sha256=..., source_size=..., source_mtime=..., kept_path=...,
+                    original_name=None, warnings=(), filename=None, mime_type=None) -> FileRecord
+    set_kept_path(id, kept_path)
     apply_remote(updates, adopted) -> list[FileRecord]   # one transaction (used by reconcile)
 
     # conversations
@@ -38,6 +45,8 @@ Public API (all records are frozen dataclasses; times are timezone-aware UTC ``d
     rename_conversation(id, title); set_conversation_model(id, model); delete_conversation(id)
     set_conversation_files(id, file_ids); attach_files(id, file_ids); detach_file(id, file_row_id)
     conversations_using(file_row_id) -> list[int]
+    replace_conversation_file(id, old_row_id, new_row_id)  # same position; old dropped if new is there
+    conversations_with_gone_files() -> list[(conversation id, [FileRecord not active, attach order])]
 
     # turns
     start_turn(conversation_id, question, model) -> Turn     # written BEFORE the request is sent
@@ -242,6 +251,12 @@ class FileRecord:
     last_used_at: datetime | None
     state: FileState
     origin: FileOrigin
+    source_sha256: str | None = None
+    source_size: int | None = None
+    source_mtime: float | None = None
+    kept_path: str | None = None
+    original_name: str | None = None
+    warnings: tuple[str, ...] = ()
 
     def expires_in(self, now: datetime | None = None) -> timedelta | None:
         """Time left before expiry (negative once past); None when the file never expires."""
@@ -358,13 +373,24 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX turns_conversation ON turns(conversation_id, id);
     """,
+    # 2: what the source was when it was prepared (stale copies), the kept copy (renewal without the
+    # source), and what the user was told (the original name of a renamed upload, warnings).
+    """
+    ALTER TABLE files ADD COLUMN source_sha256 TEXT;
+    ALTER TABLE files ADD COLUMN source_size INTEGER;
+    ALTER TABLE files ADD COLUMN source_mtime REAL;
+    ALTER TABLE files ADD COLUMN kept_path TEXT;
+    ALTER TABLE files ADD COLUMN original_name TEXT;
+    ALTER TABLE files ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 _FILE_COLUMNS = (
     "id, file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, expires_at, "
-    "last_used_at, state, origin"
+    "last_used_at, state, origin, source_sha256, source_size, source_mtime, kept_path, original_name, "
+    "warnings"
 )
 _TURN_COLUMNS = (
     "id, conversation_id, question, answer, citations, usage, cost_usd, state, error, model, "
@@ -390,7 +416,21 @@ def _file(row: sqlite3.Row | tuple[Any, ...]) -> FileRecord:
         last_used_at=_from_ts(row[9]),
         state=FileState(row[10]),
         origin=FileOrigin(row[11]),
+        source_sha256=row[12],
+        source_size=row[13],
+        source_mtime=row[14],
+        kept_path=row[15],
+        original_name=row[16],
+        warnings=_warnings(row[17]),
     )
+
+
+def _warnings(text: str | None) -> tuple[str, ...]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(w) for w in value) if isinstance(value, list) else ()
 
 
 def _turn(row: tuple[Any, ...]) -> Turn:
@@ -603,6 +643,49 @@ class Store:
             raise KeyError(row_id)
         return record
 
+    def set_source_info(
+        self,
+        row_id: int,
+        *,
+        source_sha256: str | None,
+        source_size: int | None,
+        source_mtime: float | None,
+        kept_path: str | None,
+        original_name: str | None = None,
+        warnings: Sequence[str] = (),
+        filename: str | None = None,
+        mime_type: str | None = None,
+    ) -> FileRecord:
+        """Record what the source was when it was prepared, the kept copy, and what the user was told.
+
+        ``filename``/``mime_type`` change only when given (a refreshed source may upload differently).
+        """
+        with self._tx() as db:
+            db.execute(
+                "UPDATE files SET source_sha256 = ?, source_size = ?, source_mtime = ?, kept_path = ?, "
+                "original_name = ?, warnings = ?, filename = COALESCE(?, filename), "
+                "mime_type = COALESCE(?, mime_type) WHERE id = ?",
+                (
+                    source_sha256,
+                    source_size,
+                    source_mtime,
+                    kept_path,
+                    original_name,
+                    json.dumps(list(warnings), ensure_ascii=False),
+                    filename,
+                    mime_type,
+                    row_id,
+                ),
+            )
+        record = self.get_file(row_id)
+        if record is None:
+            raise KeyError(row_id)
+        return record
+
+    def set_kept_path(self, row_id: int, kept_path: str | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE files SET kept_path = ? WHERE id = ?", (kept_path, row_id))
+
     def apply_remote(self, updates: Iterable[RemoteUpdate], adopted: Iterable[NewFile]) -> list[FileRecord]:
         """Apply a reconcile in one transaction; returns the adopted rows."""
         new = list(adopted)
@@ -743,6 +826,42 @@ class Store:
             (file_row_id,),
         )
         return [r[0] for r in rows]
+
+    def replace_conversation_file(self, conv_id: int, old_row_id: int, new_row_id: int) -> None:
+        """Put ``new_row_id`` where ``old_row_id`` was attached (if the new one is already attached, the
+        old one is just detached)."""
+        with self._tx() as db:
+            present = db.execute(
+                "SELECT 1 FROM conversation_files WHERE conversation_id = ? AND file_row_id = ?",
+                (conv_id, new_row_id),
+            ).fetchone()
+            if present or old_row_id == new_row_id:
+                if old_row_id != new_row_id:
+                    db.execute(
+                        "DELETE FROM conversation_files WHERE conversation_id = ? AND file_row_id = ?",
+                        (conv_id, old_row_id),
+                    )
+                return
+            db.execute(
+                "UPDATE conversation_files SET file_row_id = ? WHERE conversation_id = ? AND file_row_id = ?",
+                (new_row_id, conv_id, old_row_id),
+            )
+
+    def conversations_with_gone_files(self) -> list[tuple[int, list[FileRecord]]]:
+        """Each conversation with attached files that are not active (expired, missing, deleted), with
+        those files in attach order; conversations by id."""
+        cols = ", ".join(f"f.{c.strip()}" for c in _FILE_COLUMNS.split(","))
+        rows = self._query(
+            f"SELECT cf.conversation_id, {cols} FROM conversation_files cf "
+            "JOIN files f ON f.id = cf.file_row_id WHERE f.state != 'active' "
+            "ORDER BY cf.conversation_id, cf.position, cf.rowid"
+        )
+        out: list[tuple[int, list[FileRecord]]] = []
+        for row in rows:
+            if not out or out[-1][0] != row[0]:
+                out.append((row[0], []))
+            out[-1][1].append(_file(row[1:]))
+        return out
 
     # ---------------------------------------------------------------- turns
 
