@@ -221,8 +221,21 @@ class FilesModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._records):
             return None
+        return self._value(self._records[index.row()], index.column(), int(role))
+
+    def multiData(self, index: _Index, roleDataSpan: Any) -> None:
+        """Every role a delegate asks for, in one call per cell instead of one per role (painting a
+        cell asks for about eight; each call into Python may wait for the GIL while workers run)."""
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return
         rec = self._records[index.row()]
         col = index.column()
+        for role_data in roleDataSpan:
+            value = self._value(rec, col, role_data.role())
+            if value is not None:
+                role_data.setData(value)
+
+    def _value(self, rec: FileRecord, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(rec, col)
         if role == SORT_ROLE:

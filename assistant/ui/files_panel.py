@@ -105,17 +105,19 @@ class FilesPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in (
-            (Col.NAME, 220),
-            (Col.TYPE, 70),
-            (Col.SIZE, 80),
-            (Col.UPLOADED, 100),
-            (Col.EXPIRES, 90),
-            (Col.LAST_USED, 90),
+        header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
+        header.setMinimumSectionSize(48)
+        for col, sample in (
+            (Col.TYPE, "Markdown"),
+            (Col.SIZE, "999.9 KB"),
+            (Col.UPLOADED, "Nov 24 05:37"[:9]),
+            (Col.EXPIRES, "29 d 23 h"),
+            (Col.LAST_USED, "Last use"),
+            (Col.STATE, "gone remotely"),
         ):
-            header.resizeSection(col, width)
+            header.resizeSection(col, self.fontMetrics().horizontalAdvance(sample) + 18)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._selection)

@@ -44,6 +44,7 @@ class StatusBar(QStatusBar):
         label = QLabel()
         label.setObjectName(name)
         label.setAccessibleName(accessible)
+        label.setContentsMargins(10, 0, 10, 0)
         self.addPermanentWidget(label)
         return label
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -459,6 +460,10 @@ class UploadPanel(QWidget):
     def _clear(self) -> None:
         self.model.clear_finished()
         self._refresh()
+
+    def sizeHint(self) -> QSize:
+        # a short strip under the files table when it first appears; the splitter lets people grow it
+        return QSize(400, 170)
 
     def _schedule_refresh(self, *_: object) -> None:
         if not self.isVisible() and self.queue.jobs():
