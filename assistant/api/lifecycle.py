@@ -13,7 +13,8 @@ Public API::
     upload_document(files, store, doc, *, progress=None, cancel=None) -> UploadResult
         # doc: documents.PreparedDocument. Uploads doc.upload_path as doc.upload_name (sha256 dedupe as
         # files.upload) and records the source's size, time and hash, the kept copy (the exact bytes
-        # uploaded), the original name when renamed, and doc.warnings. A reused row that came from
+        # uploaded), the source's own name when it differs from the upload's (renamed, or converted:
+        # "a.docx" uploaded as "a.docx.txt"; else None), and doc.warnings. A reused row that came from
         # another source keeps its own source info.
     split_and_upload(files, store, doc, cache_dir, *, pages_per_part=None, progress=None, cancel=None)
         -> list[UploadResult]
@@ -28,6 +29,7 @@ Public API::
         # an unchanged source is used (converted again into cache_dir, default: where the kept copy was).
         # Raises SourceChanged when the only copy left has changed since upload (offer refresh_stale),
         # ApiFailure(LOCAL) when nothing is left to upload from, ApiFailure from the API, Cancelled.
+        # Works for expired, missing and deleted rows too: it uploads afresh into the same row.
     stale_state(record) -> SourceState | None
         # unchanged | changed | missing, from the recorded source size/time/hash (hashes only when the
         # time changed); None when nothing was recorded (adopted rows, rows uploaded before schema 2)
@@ -35,7 +37,10 @@ Public API::
                   progress=None, cancel=None) -> FileRecord
         # prepares the changed source again, uploads it into the same row (new name, type, source info,
         # warnings), deletes the old remote file and the old converted copy. Unchanged: returns the row
-        # as it is. Raises ApiFailure(LOCAL) when the source is gone or cannot be prepared.
+        # as it is; nothing recorded (stale_state None): uploads the source as it is now. Raises
+        # ApiFailure(LOCAL) when the source is gone or cannot be prepared, or the row is a PDF part.
+    discard_kept_copy(store, record_id) -> bool   # remove the row's converted copy from the cache when
+                                                  # no other row keeps it (after Clean up deleted it)
     orphans(store) -> list[FileRecord]     # active files found remotely that this app did not upload
     gone_files_for(store, conversation_id) -> list[FileRecord]   # attached, not active, attach order
     replace_attachment(store, conversation_id, old_row_id, new_row_id) -> Conversation
@@ -70,6 +75,7 @@ __all__ = [
     "EXPIRY_WARNING",
     "SourceChanged",
     "can_renew",
+    "discard_kept_copy",
     "expiring_soon",
     "gone_files_for",
     "orphans",
@@ -376,16 +382,30 @@ def renew(
 # ---------------------------------------------------------------- stale copies
 
 
-def _forget_kept(store: Store, old: FileRecord, keep: Path) -> None:
-    """Remove the old converted copy from the cache once no catalog row keeps it (best effort)."""
-    if old.kept_path is None or old.kept_path == old.local_path or Path(old.kept_path) == keep:
-        return
-    if any(r.kept_path == old.kept_path for r in store.list_files()):
-        return
+def discard_kept_copy(store: Store, record_id: int) -> bool:
+    """Remove a row's converted copy from the cache (text and its notes, a decrypted PDF, a PDF part) once
+    no other catalog row keeps it, e.g. after the file was deleted in Clean up. The source itself is never
+    touched. True if something was removed. Afterwards the row can be renewed only from its source."""
+    record = store.get_file(record_id)
+    if record is None:
+        return False
+    return _forget_kept(store, record, keep=None)
+
+
+def _forget_kept(store: Store, old: FileRecord, keep: Path | None) -> bool:
+    if old.kept_path is None or old.kept_path == old.local_path:
+        return False
     kept = Path(old.kept_path)
-    for path in (kept, kept.with_suffix(".json")):
+    if keep is not None and kept == keep.absolute():
+        return False
+    if any(r.kept_path == old.kept_path and r.id != old.id for r in store.list_files()):
+        return False
+    removed = False
+    for path in (kept, kept.with_suffix(".json")) if _parts_size(old) is None else (kept,):
         with contextlib.suppress(OSError):
             path.unlink()
+            removed = True
+    return removed  # kept_path stays: renew converts the unchanged source again into the same place
 
 
 def refresh_stale(

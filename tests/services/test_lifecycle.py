@@ -18,6 +18,7 @@ from assistant.api.files import FileService, UploadProgress
 from assistant.api.lifecycle import (
     SourceChanged,
     can_renew,
+    discard_kept_copy,
     expiring_soon,
     gone_files_for,
     orphans,
@@ -306,6 +307,25 @@ def test_refresh_of_a_converted_document_replaces_the_kept_copy(
     assert fresh.kept_path is not None and fresh.kept_path != rec.kept_path
     assert "Cherry trees flower in April." in Path(fresh.kept_path).read_text(encoding="utf-8")
     assert not Path(rec.kept_path).exists()  # the old converted copy is not kept for nothing
+
+
+def test_discarding_a_deleted_files_converted_copy_then_renewing_from_the_source(
+    files: FileService, store: Store, client: Any, paths: Paths, tmp_path: Path
+) -> None:
+    text = tmp_path / "plain.txt"
+    text.write_text("Plain text is kept as its source.\n", encoding="utf-8")
+    plain = upload_document(files, store, prepare(text, cache_dir=paths.converted)).record
+    assert not discard_kept_copy(store, plain.id) and text.is_file()  # the source is never removed
+
+    src = _docx(tmp_path / "handbook.docx")
+    rec = upload_document(files, store, prepare(src, cache_dir=paths.converted)).record
+    assert rec.kept_path is not None
+    assert files.delete(rec.id).ok
+    assert discard_kept_copy(store, rec.id)
+    assert not Path(rec.kept_path).exists() and sorted(paths.converted.iterdir()) == []
+    back = renew(files, store, rec.id)  # a deleted row comes back from its unchanged source
+    assert back.is_active and back.sha256 == rec.sha256 and Path(rec.kept_path).is_file()
+    assert not _gone_remotely(client, back.file_id)
 
 
 # ---------------------------------------------------------------- orphans and gone files
