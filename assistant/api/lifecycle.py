@@ -122,6 +122,16 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def _hash(path: Path, cancel: CancelToken | None) -> str | None:
+    """SHA-256 of a file, or None when it cannot be read (gone, a folder, no permission)."""
+    if not _is_file(path):
+        return None
+    try:
+        return sha256_file(path, cancel)
+    except OSError:
+        return None
+
+
 def _should_stop(cancel: CancelToken | None) -> Callable[[], bool] | None:
     return None if cancel is None else cancel.is_cancelled
 
@@ -284,7 +294,7 @@ def _changed(record: FileRecord) -> SourceChanged:
     return SourceChanged(
         FailureKind.LOCAL,
         f"“{_name(record)}” has changed since it was uploaded, and the uploaded version is not kept, so it "
-        "cannot be renewed as it was. Update it to upload the current version instead.",
+        "cannot be renewed as it was. Re-upload it to send the current version instead.",
     )
 
 
@@ -333,7 +343,7 @@ def _renewal_copy(
                 return kept
             if state is SourceState.CHANGED:
                 raise _changed(record)
-        elif record.sha256 is None or sha256_file(kept, cancel) == record.sha256:
+        elif record.sha256 is None or _hash(kept, cancel) == record.sha256:
             return kept
         else:
             log.warning("renewal: the kept copy of row %s is not what was uploaded; not used", record.id)
@@ -341,7 +351,7 @@ def _renewal_copy(
         raise _nothing_left(record)
     state = stale_state(record)
     if state is None:  # nothing recorded about the source: only the very bytes uploaded will do
-        if _is_file(source) and record.sha256 is not None and sha256_file(source, cancel) == record.sha256:
+        if record.sha256 is not None and _hash(source, cancel) == record.sha256:
             return source
         raise _nothing_left(record)
     if state is SourceState.MISSING:

@@ -243,7 +243,7 @@ def test_renewal_refuses_to_upload_a_changed_original_and_adopted_files(
     src.write_text("The ferry leaves at ten, not nine.\n", encoding="utf-8")
     with pytest.raises(SourceChanged) as changed:
         renew(files, store, rec.id)
-    assert changed.value.kind is FailureKind.LOCAL and "Update it" in changed.value.message
+    assert changed.value.kind is FailureKind.LOCAL and "Re-upload it" in changed.value.message
     assert store.get_file(rec.id) == rec and not _gone_remotely(client, rec.file_id)
 
     with open(tmp_path / "notes.txt", "rb") as fh:
