@@ -40,6 +40,7 @@ class KeyDialog(QDialog):
         base_url: str,
         *,
         first_run: bool = False,
+        offline: bool = False,
         status: KeyStatus | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -52,11 +53,16 @@ class KeyDialog(QDialog):
         self._task: Task[KeyStatus] | None = None
         layout = QVBoxLayout(self)
 
+        where = (
+            "You are trying it offline: the built-in sandbox answers with passages from your documents. "
+            if offline
+            else ""
+        )
         intro = QLabel(
-            "<b>Paste your Anthropic API key</b> to ask Claude about your documents. It is checked, then "
-            "kept in your system keyring — never in a file.<br>Get one at "
+            f"{where}<b>Paste your Anthropic API key</b> to ask Claude about your documents. It is checked, "
+            "then kept in your system keyring — never in a file.<br>Get one at "
             "<a href='https://console.anthropic.com/settings/keys'>console.anthropic.com</a>."
-            if first_run
+            if first_run or offline
             else "Paste a new Anthropic API key. It is checked, then kept in your system keyring."
         )
         intro.setWordWrap(True)
@@ -99,7 +105,8 @@ class KeyDialog(QDialog):
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._check_and_save)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.offline_button = QPushButton("Try it offline")
+        self._is_offline = offline
+        self.offline_button = QPushButton("Stay offline" if offline else "Try it offline")
         self.offline_button.setObjectName("offlineButton")
         self.offline_button.setToolTip(
             "Use the built-in local sandbox with two sample documents. Its answers are passages from "
@@ -149,7 +156,8 @@ class KeyDialog(QDialog):
         self._text_changed(self.key_edit.text())
 
     def _offline(self) -> None:
-        self.offline_requested.emit()
+        if not self._is_offline:
+            self.offline_requested.emit()
         self.accept()
 
     def done(self, result: int) -> None:

@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([600, 680])
+        self.splitter.setSizes([660, 620])
         self.left_splitter = left
         central = QWidget()
         column = QVBoxLayout(central)
@@ -501,6 +501,7 @@ class MainWindow(QMainWindow):
             self.session.key_store,
             self.ctx.settings.base_url if self.session.offline else self.session.base_url,
             first_run=first_run,
+            offline=self.session.offline,
             status=status or self.session.status,
             parent=self,
         )

@@ -1,0 +1,165 @@
+"""The key dialog, the upload queue's cancel and retry, paste, the context menu and the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keyring.backends import null
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from assistant.app import build_main_window
+from assistant.secrets import KeyStore
+from assistant.settings import Settings
+from assistant.ui.main_window import MainWindow
+from assistant.ui.upload_queue import JobState
+from tests.conftest import SANDBOX_KEY
+from tests.ui.helpers import MemoryKeyring
+
+WAIT = 20_000
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def start(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
+    opened: list[MainWindow] = []
+
+    def make(store: KeyStore) -> MainWindow:
+        argv = ["--data-dir", str(tmp_path / "app"), "--base-url", sandbox.base_url]
+        window = build_main_window(argv, key_store=store)
+        opened.append(window)
+        return window
+
+    yield make
+    for window in opened:
+        window.close()
+        window.composition.shutdown()
+
+
+def _key_dialog(window: MainWindow, qtbot: Any) -> Any:
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "keyDialog") is not None, timeout=WAIT)
+    dialog = window.findChild(QWidget, "keyDialog")
+    assert dialog.isVisible()
+    return dialog
+
+
+def test_a_key_is_checked_then_stored_in_the_keyring(
+    start: Callable[..., MainWindow], qtbot: Any, sandbox: Any
+) -> None:
+    keyring = MemoryKeyring()
+    window = start(KeyStore(environ={}, backend=keyring))
+    dialog = _key_dialog(window, qtbot)  # no key anywhere: the first-run dialog asks
+    assert "none" in window.status.key_label.text().lower()
+
+    qtbot.keyClicks(dialog.key_edit, "sk-ant-wrong-key-1234")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "did not accept" in dialog.message.text(), timeout=WAIT)
+    assert keyring.items == {}, "a key the API refuses is not stored"
+    assert "sk-ant-wrong" not in dialog.message.text()
+
+    dialog.key_edit.clear()
+    qtbot.keyClicks(dialog.key_edit, SANDBOX_KEY)
+    with qtbot.waitSignal(dialog.key_saved, timeout=WAIT):
+        dialog.save_button.click()
+    assert list(keyring.items.values()) == [SANDBOX_KEY]
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    assert "stored in" in window.status.key_label.text()
+    assert "MemoryKeyring" in window.status.key_label.text()
+    qtbot.waitUntil(lambda: window.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
+
+
+def test_without_a_keyring_the_key_is_kept_for_the_session_only(
+    start: Callable[..., MainWindow], qtbot: Any
+) -> None:
+    window = start(KeyStore(environ={}, backend=null.Keyring()))
+    dialog = _key_dialog(window, qtbot)
+    qtbot.keyClicks(dialog.key_edit, SANDBOX_KEY)
+    with qtbot.waitSignal(dialog.key_saved, timeout=WAIT) as saved:
+        dialog.save_button.click()
+    status = saved.args[0]
+    assert not status.remembered
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    assert window.status.key_label.text() == "Key: this session only"
+    assert "no keyring" in window.status.key_label.toolTip().lower()
+
+
+def test_a_failed_upload_says_why_and_retries_and_a_waiting_one_cancels(
+    start: Callable[..., MainWindow], qtbot: Any, sandbox: Any, tmp_path: Path
+) -> None:
+    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    window.composition.settings = window.ctx.settings = Settings(concurrent_uploads=1)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("The first document talks about apples.\n", "utf-8")
+    second.write_text("The second document talks about pears.\n", "utf-8")
+
+    sandbox.faults.set("upload:drop-upload=10")  # every upload's connection is cut
+    window.add_paths([first, second])
+    queue = window.upload_queue
+    jobs = queue.jobs()
+    assert [j.state for j in jobs][1] is JobState.QUEUED, "one at a time: the second waits"
+    queue.cancel(jobs[1].id)
+    assert jobs[1].state is JobState.CANCELLED
+    qtbot.waitUntil(lambda: jobs[0].finished, timeout=60_000)
+    assert jobs[0].state is JobState.FAILED
+    assert "connection" in jobs[0].message.lower() or "network" in jobs[0].message.lower()
+    assert window.files_model.rowCount() == 0
+    qtbot.waitUntil(lambda: "1 failed" in window.upload_panel.title.text(), timeout=WAIT)
+    assert window.upload_panel.retry_button.isEnabled()
+
+    sandbox.faults.clear()
+    window.upload_panel.retry_button.click()  # retries the failed and the cancelled one
+    qtbot.waitUntil(lambda: all(j.state is JobState.DONE for j in jobs), timeout=WAIT)
+    assert sorted(r.filename for r in window.files_model.records()) == ["first.txt", "second.txt"]
+
+
+def test_paste_files_and_the_context_menu(
+    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
+) -> None:
+    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    doc = tmp_path / "pasted.md"
+    doc.write_text("# Pasted\n\nPasted from a file manager.\n", "utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(doc))])
+    QGuiApplication.clipboard().setMimeData(mime)
+    window.paste_action.trigger()
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 1, timeout=WAIT)
+    record = window.files_model.records()[0]
+    window.files_panel.select_ids({record.id})
+    assert [r.id for r in window.chat_panel.attached_files()] == [record.id]
+
+    menu = window.files_panel.build_menu([record])
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts == ["Ask about this file", "Copy file id", "Show local copy", "Delete…"]
+    next(a for a in menu.actions() if a.text() == "Copy file id").trigger()
+    assert QGuiApplication.clipboard().text() == record.file_id
+    next(a for a in menu.actions() if a.text() == "Delete…").trigger()
+    dialog = window.findChild(QWidget, "cleanupDialog")
+    assert dialog is not None and dialog.isVisible(), "delete asks first"
+    assert [r.filename for r in dialog.chosen()] == ["pasted.md"]
+    assert not dialog.group_ticked("expired")
+    dialog.reject()
+    assert window.files_model.rowCount() == 1, "nothing deleted without confirmation"
+
+
+def test_settings_are_validated_saved_and_used(
+    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
+) -> None:
+    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    dialog = window.open_settings()
+    dialog.base_url.setText("http://example.com")
+    dialog._save()
+    assert dialog.error.isVisible() and "https" in dialog.error.text()
+    dialog.base_url.setText(window.ctx.settings.base_url)
+    dialog.concurrency.setValue(5)
+    dialog.never.setChecked(True)
+    dialog._save()
+    saved = Settings.load(tmp_path / "app" / "config" / "settings.json")
+    assert saved.concurrent_uploads == 5 and saved.retention_days is None
+    assert window.composition.settings.concurrent_uploads == 5
