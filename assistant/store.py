@@ -9,7 +9,8 @@ Public API (all records are frozen dataclasses; times are timezone-aware UTC ``d
     FileState      active | expired | missing | deleted
     FileOrigin     app (uploaded by this app) | adopted (found remotely: an "orphan" for cleanup)
     TurnState      streaming | complete | incomplete | failed
-    Citation       kind ("page"|"char"), cited_text, document_index, document_title, file_id, start, end
+    Citation       kind ("page"|"char"), cited_text, document_index, document_title, file_id, start, end,
+                   answer_offset (where in the answer the citation arrived, see Citation; None in old rows)
     Usage          input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,
                    cache_write_5m_tokens, cache_write_1h_tokens   (Usage.from_api(obj) reads SDK usage)
     FileRecord     id (catalog row id, stable across renewals), file_id, filename, mime_type, size_bytes,
@@ -127,7 +128,15 @@ def _req_ts(value: float) -> datetime:
 
 @dataclass(frozen=True)
 class Citation:
-    """One citation of an answer: where in which document the cited text is."""
+    """One citation of an answer: where in which document the cited text is, and where in the answer.
+
+    ``answer_offset`` is the length of the answer text (``str`` index, code points) at the moment the
+    citation arrived in the stream. The API sends a text block's citations before that block's text, so
+    it is where the cited block *starts* in the answer. Replaying the answer with each citation at its
+    offset reproduces exactly what was shown while streaming, whatever the wording (a paraphrase does
+    not quote ``cited_text``). None for citations saved before it was recorded (their place is found by
+    searching for the cited text) and for citations not from a stream.
+    """
 
     kind: str  # "page" (PDF, 1-indexed pages, end exclusive) or "char" (text, 0-indexed chars)
     cited_text: str
@@ -136,6 +145,7 @@ class Citation:
     file_id: str | None
     start: int
     end: int
+    answer_offset: int | None = None
 
     @classmethod
     def from_api(cls, obj: Any) -> Citation | None:
@@ -173,6 +183,7 @@ class Citation:
             "file_id": self.file_id,
             "start": self.start,
             "end": self.end,
+            **({} if self.answer_offset is None else {"answer_offset": self.answer_offset}),
         }
 
     @classmethod
@@ -185,6 +196,7 @@ class Citation:
             data.get("file_id"),
             int(data["start"]),
             int(data["end"]),
+            None if data.get("answer_offset") is None else int(data["answer_offset"]),
         )
 
 

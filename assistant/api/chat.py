@@ -15,7 +15,8 @@ Public API::
     Events (frozen dataclasses), ChatEvent = their union:
       Started(turn)                  the question is saved (turn.state = streaming)
       TextDelta(text)                the next piece of the answer
-      CitationEvent(citation)        a citation for the text so far (store.Citation)
+      CitationEvent(citation)        a citation (store.Citation) with ``answer_offset`` = the length of the
+                                     answer text when it arrived (where its cited block starts)
       UsageEvent(usage)              tokens so far (at the start: input and cache; at the end: final)
       Done(turn, usage, cost, stop_reason)     complete; cost is pricing.TurnCost or None
       Failed(failure, turn)          typed ApiFailure; the turn is saved as failed with its partial text
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -288,6 +289,7 @@ class ChatService:
     def _stream(self, turn: Turn, cancel: CancelToken | None) -> Iterator[ChatEvent]:
         writer = TurnWriter(self._store, turn.id, interval=self._save_interval)
         usage: Usage | None = None
+        length = 0  # characters of answer text so far: where the next citation is placed
         try:
             try:
                 request = self.build_request(turn.conversation_id, turn.question, before_turn=turn.id)
@@ -301,10 +303,12 @@ class ChatService:
                 for event in stream:
                     if event.type == "text":
                         writer.append(event.text)
+                        length += len(event.text)
                         yield TextDelta(event.text)
                     elif event.type == "citation":
                         citation = Citation.from_api(event.citation)
                         if citation is not None:
+                            citation = replace(citation, answer_offset=length)
                             writer.add_citation(citation)
                             yield CitationEvent(citation)
                     elif event.type == "message_start":

@@ -20,7 +20,7 @@ from assistant.api.chat import (
 )
 from assistant.api.errors import CancelToken, FailureKind
 from assistant.api.files import FileService
-from assistant.store import FileState, Store, TurnState
+from assistant.store import Citation, FileState, Store, TurnState
 
 from .conftest import REPORT_TEXT, make_pdf
 
@@ -211,3 +211,47 @@ def test_stopped_before_sending_reads_incomplete(
     stream.close()
     (turn,) = store.list_turns(conv)
     assert turn.state is TurnState.INCOMPLETE and turn.answer == ""
+
+
+def test_citations_carry_where_in_the_answer_they_arrived(
+    chat: ChatService, files: FileService, store: Store, report: Path
+) -> None:
+    conv = _conversation(store, files, report)
+    events = list(chat.ask(conv, "How much did the restoration cost and who paid?"))
+    done = events[-1]
+    assert isinstance(done, Done)
+    answer = done.turn.answer
+    length = 0
+    offsets = []
+    for event in events:
+        if isinstance(event, TextDelta):
+            length += len(event.text)
+        elif isinstance(event, CitationEvent):
+            assert event.citation.answer_offset == length  # the answer's length when it arrived
+            offsets.append(length)
+    assert offsets and offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
+    for c in done.turn.citations:
+        # the sandbox quotes each cited passage in its own block: the block starts at the offset
+        assert c.answer_offset is not None
+        assert answer[c.answer_offset :].lstrip("“\"").startswith(c.cited_text.strip()[:30])
+    # kept in the catalog as they streamed
+    (turn,) = store.list_turns(conv)
+    assert turn.citations == done.turn.citations == tuple(
+        e.citation for e in events if isinstance(e, CitationEvent)
+    )
+
+
+def test_citations_saved_before_offsets_still_read(store: Store) -> None:
+    conv = store.create_conversation("old", MODEL).id
+    turn = store.start_turn(conv, "Old question?", MODEL)
+    old_json = {  # a row written before answer_offset existed
+        "kind": "char", "cited_text": "abc", "document_index": 0, "document_title": "a.txt",
+        "file_id": "file_a", "start": 3, "end": 6,
+    }
+    cit = Citation.from_json(old_json)
+    assert cit.answer_offset is None and cit.to_json() == old_json  # old shape written back unchanged
+    store.finish_turn(turn.id, state=TurnState.COMPLETE, answer="Old answer.", citations=[cit])
+    (again,) = store.get_turn(turn.id).citations  # type: ignore[union-attr]
+    assert again == cit
+    placed = Citation("char", "abc", 0, "a.txt", "file_a", 3, 6, answer_offset=7)
+    assert Citation.from_json(placed.to_json()) == placed

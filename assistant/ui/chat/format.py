@@ -5,17 +5,19 @@ inserted into the answer's Markdown for display and export only (the stored answ
 text as it came). The API sends a text block's citations before its text, so a mark goes after the
 cited block: at the end of the line where that block's text starts, or where the next cited block
 begins, whichever comes first (``MarkPlacer``; the same rule places marks while streaming and when a
-stored answer is shown again, see ``place_marks``). The transcript turns marks into clickable ``[n]``
-links; the export turns them into real footnotes.
+stored answer is shown again, see ``place_marks``: a citation saved with its ``answer_offset``, the
+answer's length when it arrived, is replayed at that offset, so the marks land exactly where they did
+while streaming; older citations without one are placed by searching for their cited text). The
+transcript turns marks into clickable ``[n]`` links; the export turns them into real footnotes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from assistant.store import Citation, Conversation, Turn, TurnState, Usage
+from assistant.store import Citation, Conversation, FileRecord, FileState, Turn, TurnState, Usage
 
 __all__ = [
     "MARK",
@@ -24,6 +26,8 @@ __all__ = [
     "conversation_markdown",
     "format_tokens",
     "format_usage",
+    "gone_message",
+    "gone_reason",
     "mark",
     "marks_to_links",
     "place_marks",
@@ -81,16 +85,21 @@ def _norm(text: str) -> str:
 
 
 def place_marks(answer: str, citations: Sequence[Citation]) -> str:
-    """A stored answer with its marks, placed as they were while it streamed (found by cited text).
+    """A stored answer with its marks, placed as they were while it streamed.
 
-    A cited block starts where its cited text is quoted (searched in order); a citation whose text is
-    not in the answer (a paraphrase) gets its mark at the end.
+    A citation with an ``answer_offset`` arrived when the answer was that long: it is replayed there,
+    which reproduces the streamed marks exactly. Without one (saved before offsets were recorded), a
+    cited block starts where its cited text is quoted (searched in order); a citation whose text is
+    not in the answer (a paraphrase) then gets its mark at the end.
     """
     if not citations:
         return answer
     starts: list[tuple[int, int]] = []  # (position, number)
     cursor = 0
     for number, citation in enumerate(citations, start=1):
+        if citation.answer_offset is not None:
+            starts.append((min(max(citation.answer_offset, 0), len(answer)), number))
+            continue
         words = citation.cited_text.split()
         probe = " ".join(words[:6])
         found = answer.find(probe, cursor) if probe else -1
@@ -139,6 +148,31 @@ def citation_place(citation: Citation) -> str:
         pages = f"p. {citation.start}" if last <= citation.start else f"pp. {citation.start}–{last}"
         return f"{title}, {pages}"
     return f"{title}, chars {citation.start}–{citation.end}"
+
+
+def _day(when: datetime, now: datetime) -> str:
+    local = when.astimezone()
+    text = f"{local.day} {local:%b}"
+    return text if local.year == now.astimezone().year else f"{text} {local.year}"
+
+
+def gone_reason(record: FileRecord, now: datetime | None = None) -> str:
+    """Why a file can no longer be used: "expired on 12 Nov", "was deleted", "is no longer on the
+    server"; "" for an active file."""
+    if record.state is FileState.ACTIVE:
+        return ""
+    if record.state is FileState.EXPIRED:
+        if record.expires_at is None:
+            return "has expired"
+        return f"expired on {_day(record.expires_at, now or datetime.now(UTC))}"
+    if record.state is FileState.DELETED:
+        return "was deleted"
+    return "is no longer on the server"
+
+
+def gone_message(record: FileRecord, now: datetime | None = None) -> str:
+    """“report.pdf” expired on 12 Nov — it can't be used in questions any more."""
+    return f"“{record.filename}” {gone_reason(record, now)} — it can't be used in questions any more."
 
 
 def format_tokens(count: int) -> str:

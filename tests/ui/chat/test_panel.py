@@ -390,3 +390,36 @@ def test_a_pdf_citation_opens_the_local_copy_at_its_page(
         panel.transcript.anchorClicked.emit(QUrl(f"cite:{turn.id}:{number}"))
     opened_record, page = opened.args
     assert opened_record.id == record.id and opened_record.local_path == str(pdf) and page == 2
+
+
+def test_a_stored_answer_reloads_with_its_marks_where_they_streamed(qtbot: QtBot, env: Env) -> None:
+    from dataclasses import replace
+
+    panel = env.make_panel()
+    panel.set_attached_files([env.report])
+    panel.ask("When was the lamp replaced and when did the last keeper leave?")
+    wait_idle(qtbot, panel, env.runner)
+    conv = panel.current_conversation()
+    assert conv is not None
+    (turn,) = env.store.list_turns(conv.id)
+    assert len(turn.citations) >= 2 and all(c.answer_offset is not None for c in turn.citations)
+    streamed = _text(panel)
+    streamed_html = panel.transcript.document().toHtml()
+
+    # Real Claude paraphrases: the cited text (the document's words) is not in the answer. Give the
+    # stored citations such text: the marks still come back where they streamed, from their offsets.
+    paraphrased = tuple(replace(c, cited_text=f"not in the answer {n}") for n, c in enumerate(turn.citations))
+    env.store.finish_turn(turn.id, state=turn.state, answer=turn.answer, citations=paraphrased)
+    again = env.make_panel()
+    assert again.current_conversation() is not None and again.current_conversation().id == conv.id
+    answer_part = _text(again).split("Sources")[0]
+    assert answer_part == streamed.split("Sources")[0]
+    assert f"cite:{turn.id}:1" in streamed_html
+    assert f"cite:{turn.id}:1" in again.transcript.document().toHtml()
+
+    # without offsets (a row saved before they were recorded) the search cannot find them: the marks
+    # move to the end; this is what the offsets fix
+    legacy = tuple(replace(c, answer_offset=None) for c in paraphrased)
+    env.store.finish_turn(turn.id, state=turn.state, answer=turn.answer, citations=legacy)
+    old = env.make_panel()
+    assert _text(old).split("Sources")[0] != answer_part

@@ -236,3 +236,37 @@ def test_marks_of_a_stored_answer_land_where_they_did_while_streaming() -> None:
     assert place_marks(answer, citations) == shown
     # a paraphrase (cited text not in the answer) keeps its mark, at the end
     assert place_marks("In short: it cost a lot.", citations[:1]) == "In short: it cost a lot.[^1]"
+
+
+def test_marks_of_a_paraphrased_answer_are_replayed_from_their_offsets() -> None:
+    from assistant.ui.chat.format import MarkPlacer, place_marks
+
+    # As real Claude answers: the cited text is the document's, the answer's words are its own.
+    quotes = ["The restoration cost 2.4 million euros in total.", "It flashes white every six seconds."]
+    events: list[object] = ["In short:\n\n- ", 0, "The works came to ", "about €2.4m", ".\n- ", 1]
+    events += ["The lamp blinks ", "every six seconds", ".\n\nBoth figures are from the report."]
+    placer = MarkPlacer()
+    streamed: list[str] = []
+    citations: list[Citation] = []
+    length = 0
+    for event in events:
+        if isinstance(event, int):
+            q = quotes[event]
+            citations.append(Citation("char", q, 0, "r.txt", None, 0, len(q), answer_offset=length))
+            streamed.append(placer.citation(len(citations)))
+        else:
+            assert isinstance(event, str)
+            length += len(event)
+            streamed.append(placer.text(event))
+    streamed.append(placer.finish())
+    answer = "".join(e for e in events if isinstance(e, str))
+    shown = "".join(streamed)
+    assert shown == (
+        "In short:\n\n- The works came to about €2.4m.[^1]\n- The lamp blinks every six seconds.[^2]\n\n"
+        "Both figures are from the report."
+    )
+    assert place_marks(answer, citations) == shown
+    # saved without offsets (before they were recorded), the same citations fall back to searching
+    # for the cited text: a paraphrase is not found, so both marks end up at the end
+    legacy = [Citation(c.kind, c.cited_text, 0, "r.txt", None, c.start, c.end) for c in citations]
+    assert place_marks(answer, legacy) == answer + "[^1][^2]"
