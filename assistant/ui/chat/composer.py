@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.store import FileRecord, FileState
+from assistant.ui.chat.format import gone_message
 
 __all__ = ["ChatInput", "Chip", "Composer"]
 
@@ -74,12 +75,22 @@ class Chip(QFrame):
         layout.setContentsMargins(8, 2, 2, 2)
         layout.setSpacing(2)
         label = QLabel(record.filename, self)
-        label.setToolTip(_chip_tip(record))
+        label.setObjectName("chipLabel")
+        self.label = label
+        tip = _chip_tip(record)
+        if record.warnings:
+            # A warning the upload came with ("no text layer: citations will not work") stays visible.
+            label.setText(f"⚠ {record.filename}")
+            self.setProperty("warned", True)
         if record.state is not FileState.ACTIVE:
             label.setText(f"{record.filename} ({record.state})")
             font = label.font()
             font.setStrikeOut(True)
             label.setFont(font)
+            label.setEnabled(False)  # greyed: it can't be used any more
+        label.setToolTip(tip)
+        self.setToolTip(tip)
+        label.setAccessibleDescription(tip)
         layout.addWidget(label)
         remove = QToolButton(self)
         remove.setText("✕")
@@ -103,7 +114,13 @@ def _chip_tip(record: FileRecord) -> str:
         human = f"{size / 1024:.0f} KB"
     else:
         human = f"{size} B"
-    return f"{record.filename} · {record.mime_type} · {human} · {record.state}"
+    lines = [f"{record.filename} · {record.mime_type} · {human}"]
+    if record.original_name and record.original_name != record.filename:
+        lines.append(f"From {record.original_name}")
+    if record.state is not FileState.ACTIVE:
+        lines.append(gone_message(record) + " Attach another file or remove it.")
+    lines += [f"⚠ {w}" for w in record.warnings]
+    return "\n".join(lines)
 
 
 class Composer(QWidget):

@@ -35,11 +35,19 @@ from PySide6.QtWidgets import (
 
 from assistant.api.chat import CitationEvent, Done, Failed, Started, TextDelta
 from assistant.api.errors import ApiFailure, CancelToken
-from assistant.store import Citation, Conversation, FileRecord, Turn, TurnState
+from assistant.api.lifecycle import gone_files_for, replace_attachment
+from assistant.store import Citation, Conversation, FileRecord, FileState, Turn, TurnState
 from assistant.ui.chat.batcher import TextBatcher
 from assistant.ui.chat.composer import Composer
 from assistant.ui.chat.conversations import ConversationList
-from assistant.ui.chat.format import MarkPlacer, conversation_markdown, place_marks, plain_answer
+from assistant.ui.chat.format import (
+    MarkPlacer,
+    conversation_markdown,
+    gone_reason,
+    place_marks,
+    plain_answer,
+)
+from assistant.ui.chat.notice import GoneFilesNotice, ReplacementPicker
 from assistant.ui.chat.relay import EventRelay
 from assistant.ui.chat.services import ChatServices
 from assistant.ui.chat.transcript import StreamingAnswer, Transcript, TurnView
@@ -98,6 +106,7 @@ class ChatPanel(QWidget):
         self._finishing: TurnView | None = None  # an ended answer whose last text is still showing
         self._message_box: QMessageBox | None = None
         self._file_dialog: QFileDialog | None = None
+        self._picker: ReplacementPicker | None = None
 
         self.conversations = ConversationList(self)
         self.transcript = Transcript(self)
@@ -125,6 +134,8 @@ class ChatPanel(QWidget):
         header.addWidget(self.export_button)
         chat_layout.addLayout(header)
         chat_layout.addWidget(self.transcript, 1)
+        self.gone_notice = GoneFilesNotice(chat)
+        chat_layout.addWidget(self.gone_notice)
         chat_layout.addWidget(self.composer)
         self.composer.bottom_row.addWidget(self.totals_label, 1)  # next to the model: room to be read
         self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -170,6 +181,8 @@ class ChatPanel(QWidget):
         self.composer.send_requested.connect(self.ask)
         self.composer.stop_requested.connect(self.stop)
         self.composer.chip_removed.connect(self._remove_chip)
+        self.gone_notice.remove.connect(self._remove_chip)
+        self.gone_notice.attach_another.connect(self.pick_replacement)
         self.composer.model_changed.connect(self._on_model_changed)
         self.transcript.action.connect(self._on_transcript_action)
         self.export_button.clicked.connect(self.export_markdown)
@@ -189,8 +202,9 @@ class ChatPanel(QWidget):
 
     def set_attached_files(self, records: list[FileRecord]) -> None:
         """The files the window has selected for this conversation (shown as chips, saved with it;
-        with no conversation yet, attaching files starts one)."""
-        self._attached = list(records)
+        with no conversation yet, attaching files starts one). Their states are read again from the
+        catalog, so a file that is gone shows as such."""
+        self._attached = self._fresh(records)
         self.composer.set_files(self._attached)
         if self._conversation is None and records:
             # Attaching files starts a conversation, so the context check has something to count.
@@ -205,10 +219,83 @@ class ChatPanel(QWidget):
         elif self._conversation is not None:
             self._services.store.set_conversation_files(self._conversation.id, [r.id for r in records])
             self._conversation = self._services.store.get_conversation(self._conversation.id)
+        self._refresh_gone()
         self._context_timer.start()
 
     def attached_files(self) -> list[FileRecord]:
         return list(self._attached)
+
+    def refresh_files(self) -> None:
+        """Read the attached files again from the catalog (the window calls this after a reconcile, a
+        renewal or a clean-up): chips and the notice about gone files follow their states."""
+        conv = self._conversation
+        if conv is not None:
+            conv = self._services.store.get_conversation(conv.id)
+            self._conversation = conv
+        fresh = self._records(conv.file_ids) if conv is not None else self._fresh(self._attached)
+        changed = [(r.id, r.state, r.file_id) for r in fresh] != [
+            (r.id, r.state, r.file_id) for r in self._attached
+        ]
+        self._attached = fresh
+        if changed:
+            self.composer.set_files(self._attached)
+            self.attachments_changed.emit(list(self._attached))
+        self._refresh_gone()
+        if changed:
+            self._context_timer.start()
+
+    def gone_files(self) -> list[FileRecord]:
+        """The attached files that are expired, missing or deleted (as the notice shows them)."""
+        return list(self.gone_notice.records)
+
+    def pick_replacement(self, record: FileRecord) -> ReplacementPicker | None:
+        """"Attach another…" for a gone file: a (non-blocking) list of the active files in the catalog;
+        the chosen one takes the gone file's place. None when there is nothing to choose from."""
+        attached = {r.id for r in self._attached}
+        candidates = [
+            r for r in self._services.store.list_files([FileState.ACTIVE]) if r.id not in attached
+        ]
+        if not candidates:
+            self.composer.show_warning(
+                f"No other file is on the server to attach instead of “{record.filename}”: upload one "
+                "in the file list first, or remove it from this conversation."
+            )
+            return None
+        # The likeliest replacement first: the same name (a new upload of the same document).
+        names = {record.filename.casefold(), (record.original_name or record.filename).casefold()}
+
+        def same(r: FileRecord) -> bool:
+            return r.filename.casefold() in names or (r.original_name or "").casefold() in names
+
+        candidates.sort(key=lambda r: not same(r))  # stable: newest first within each group
+        if self._picker is not None:
+            self._picker.close()
+            self._picker.deleteLater()
+        picker = ReplacementPicker(record, candidates, self)
+        picker.chosen.connect(self.replace_file)
+        self._picker = picker
+        picker.open()
+        return picker
+
+    def replace_file(self, old: FileRecord, new: FileRecord) -> None:
+        """Attach ``new`` in the place of ``old`` in the current conversation (history unchanged)."""
+        conv = self._conversation
+        if conv is None:
+            return
+        try:
+            conv = replace_attachment(self._services.store, conv.id, old.id, new.id)
+        except ApiFailure as failure:
+            self.composer.show_warning(failure.message)
+            self.refresh_files()
+            return
+        self._conversation = conv
+        self._attached = self._records(conv.file_ids)
+        self.composer.set_files(self._attached)
+        self.attachments_changed.emit(list(self._attached))
+        self.composer.show_warning(None)
+        self.composer.show_status(f"Attached “{new.filename}” instead of “{old.filename}”")
+        self._refresh_gone()
+        self._context_timer.start()
 
     def new_conversation(self) -> None:
         """Start a new conversation (the attached files carry over). An empty one is reused."""
@@ -364,6 +451,18 @@ class ChatPanel(QWidget):
             return
         store = self._services.store
         model = self.composer.current_model()
+        self._attached = self._fresh(self._attached)
+        gone = [r for r in self._attached if not r.is_active]
+        if gone:
+            # Said before anything is sent (no turn, no API error); the question stays in the box.
+            self.composer.set_files(self._attached)
+            self._refresh_gone()
+            names = ", ".join(f"“{r.filename}” {gone_reason(r)}" for r in gone)
+            self.composer.show_warning(
+                f"Not sent: {names}. Attach another file or remove it, then send again — your question "
+                "is kept."
+            )
+            return
         file_ids = [r.id for r in self._attached]
         conv = self._conversation
         if conv is None:
@@ -540,6 +639,18 @@ class ChatPanel(QWidget):
                 out.append(record)
         return out
 
+    def _fresh(self, records: list[FileRecord]) -> list[FileRecord]:
+        """The same files as the catalog has them now (a row deleted from it is dropped)."""
+        return self._records([r.id for r in records])
+
+    def _refresh_gone(self) -> None:
+        conv = self._conversation
+        if conv is not None:
+            gone = gone_files_for(self._services.store, conv.id)
+        else:
+            gone = [r for r in self._attached if not r.is_active]
+        self.gone_notice.set_files(gone)
+
     def _first_listed(self) -> int:
         if self.conversations.list.count() == 0:
             return 0
@@ -567,6 +678,8 @@ class ChatPanel(QWidget):
             self.attachments_changed.emit(list(self._attached))
         else:
             self.title_label.setText("No conversation yet — ask a question to start one")
+        self.composer.show_warning(None)
+        self._refresh_gone()
         self._render_conversation()
         self.conversation_changed.emit(conv.id if conv else 0)
         self._context_timer.start()
@@ -716,7 +829,14 @@ class ChatPanel(QWidget):
         model = self.composer.current_model()
         info = self._models.get(model)
         limit = info.max_input_tokens if info is not None else None
-        if chat is None or conv is None or not limit or not self._attached or self.is_streaming:
+        if (
+            chat is None
+            or conv is None
+            or not limit
+            or not self._attached
+            or self.is_streaming
+            or self.gone_notice.records  # the request cannot be built; the notice says why
+        ):
             self.composer.show_warning(None)
             return
         if self._context_task is not None:
