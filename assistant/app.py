@@ -223,6 +223,8 @@ class AppRoot:
         old = self.window
         if old is not None:
             old.close()
+            if old.assembled:
+                old.session.close()  # its late results are dropped; an offline sandbox stops
         window = MainWindow(self.paths, offline=offline)
         window.show()
         self.assemble(window, offline)
@@ -239,6 +241,8 @@ class AppRoot:
         with contextlib.suppress(RuntimeError, TypeError):
             self.qapp.aboutToQuit.disconnect(self.shutdown)
         window = self.window
+        if window is not None:
+            window.closing = True
         if window is not None and window.assembled:
             shutdown = getattr(window.chat_panel, "shutdown", None)
             if shutdown is not None:

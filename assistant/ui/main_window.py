@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME + (" — offline sandbox" if offline else ""))
         self.composition: Any = None  # the composition root, set by it
         self.assembled = False
+        self.closing = False  # set on close: no new background work after that
         self._dialogs: dict[str, QWidget] = {}
         self._selected: list[FileRecord] = []
         self._cleanup: CleanupDialog | None = None
@@ -339,6 +340,8 @@ class MainWindow(QMainWindow):
         """Refill the table from the catalog (read in a worker)."""
         from assistant.store import FileState
 
+        if self.closing:
+            return
         store = self.ctx.store
         states = [FileState(s) for s in SHOWN_STATES]
         self._loading = True
@@ -470,6 +473,8 @@ class MainWindow(QMainWindow):
         self.open_cleanup(only_selected=True)
 
     def _run_cleanup(self, dialog: CleanupDialog, records: list[FileRecord]) -> None:
+        if self.closing:
+            return
         services = self.session.services
         if services is None:
             dialog.summary_label.setText("Not connected: enter an API key first, then clean up.")
@@ -547,6 +552,7 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------------------------------- close
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing = True
         if self.window_state is not None:
             self.window_state.save()
         if self.assembled:

@@ -89,6 +89,7 @@ class ApiSession(QObject):
         self.status: KeyStatus | None = None
         self._endpoint: Endpoint | None = None
         self._refreshing: Task[Any] | None = None
+        self._closed = False
 
     @property
     def offline(self) -> bool:
@@ -108,8 +109,10 @@ class ApiSession(QObject):
         return urlsplit(self.base_url).netloc or self.base_url
 
     # -- connecting ----------------------------------------------------------------------------------
-    def start(self) -> Task[Any]:
+    def start(self) -> Task[Any] | None:
         """Read the key (or start the sandbox) and build the client, all in a worker."""
+        if self._closed:
+            return None
         self.connection.emit("Connecting…" if self.offline else "Reading the key…", None)
         return self._runner.run(
             self._connect, on_result=self._connected, on_failed=self._connect_failed, name="connect"
@@ -160,6 +163,10 @@ class ApiSession(QObject):
 
     def _connected(self, result: tuple[KeyStatus | None, Services | None]) -> None:
         status, services = result
+        if self._closed:
+            if services is not None:
+                _close(services.client)
+            return
         self.status = status
         self.key_status.emit(status)
         if services is None:
@@ -186,7 +193,7 @@ class ApiSession(QObject):
     def refresh(self) -> Task[Any] | None:
         """Reconcile the catalog with the server's file list (in a worker)."""
         services = self.services
-        if services is None or self._refreshing is not None:
+        if services is None or self._refreshing is not None or self._closed:
             return self._refreshing
         self._refreshing = self._runner.run(
             lambda _tok: services.files.reconcile(),
@@ -198,6 +205,8 @@ class ApiSession(QObject):
         return self._refreshing
 
     def _refreshed(self, report: Any) -> None:
+        if self._closed:
+            return
         where = "Offline: local sandbox" if self.offline else f"Connected to {self.host_label()}"
         self.connection.emit(where, True)
         self.refreshed.emit(report)
@@ -236,6 +245,7 @@ class ApiSession(QObject):
 
     def close(self) -> None:
         """Close the client and stop the sandbox (after the runner has shut down)."""
+        self._closed = True
         if self.services is not None:
             _close(self.services.client)
             self.services = None

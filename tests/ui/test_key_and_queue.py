@@ -26,18 +26,19 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 
 @pytest.fixture
 def start(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
-    opened: list[MainWindow] = []
+    roots: list[Any] = []
 
     def make(store: KeyStore) -> MainWindow:
         argv = ["--data-dir", str(tmp_path / "app"), "--base-url", sandbox.base_url]
         window = build_main_window(argv, key_store=store)
-        opened.append(window)
+        roots.append(window.composition)
         return window
 
     yield make
-    for window in opened:
-        window.close()
-        window.composition.shutdown()
+    for root in roots:
+        if root.window is not None:  # the window in use (after a switch, the new one)
+            root.window.close()
+        root.shutdown()
 
 
 def _key_dialog(window: MainWindow, qtbot: Any) -> Any:
@@ -163,3 +164,17 @@ def test_settings_are_validated_saved_and_used(
     saved = Settings.load(tmp_path / "app" / "config" / "settings.json")
     assert saved.concurrent_uploads == 5 and saved.retention_days is None
     assert window.composition.settings.concurrent_uploads == 5
+
+
+def test_try_it_offline_from_the_key_dialog(start: Callable[..., MainWindow], qtbot: Any) -> None:
+    window = start(KeyStore(environ={}, backend=MemoryKeyring()))
+    dialog = _key_dialog(window, qtbot)
+    assert dialog.offline_button.text() == "Try it offline"
+    root = window.composition
+    dialog.offline_button.click()
+    offline = root.window
+    assert offline is not window and offline.session.offline
+    assert offline.isVisible() and not window.isVisible()
+    qtbot.waitUntil(lambda: offline.files_model.rowCount() == 2, timeout=WAIT)
+    assert offline.banner.isVisible() and "not from Claude" in offline.banner.text()
+    assert offline.status.key_label.text() == "Key: sandbox (offline)"

@@ -51,7 +51,7 @@ def docs(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def open_window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
-    opened: list[MainWindow] = []
+    roots: list[Any] = []
 
     def make(
         *extra: str, data_dir: Path | None = None, online: bool = True, keyring: Any = None
@@ -63,7 +63,7 @@ def open_window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[.
             environ["ANTHROPIC_API_KEY"] = SANDBOX_KEY
         store = KeyStore(environ=environ, backend=keyring or MemoryKeyring())
         window = build_main_window([*argv, *extra], key_store=store, clock=Clock(sandbox))
-        opened.append(window)
+        roots.append(window.composition)
         qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
         qtbot.waitUntil(
             lambda: window.status.connection_label.text().startswith(("● Connected", "● Offline")),
@@ -72,9 +72,8 @@ def open_window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[.
         return window
 
     yield make
-    for window in opened:
-        root = window.composition
-        if root.window is not None:
+    for root in roots:
+        if root.window is not None:  # the window in use (after a switch, the new one)
             root.window.close()
         root.shutdown()
 
