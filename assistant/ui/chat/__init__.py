@@ -8,6 +8,8 @@ The main window builds one ``ChatPanel`` and wires it::
     panel.set_chat_service(chat)        # later, once there is a client (key given / sandbox started)
     panel.set_attached_files(records)   # the files selected in the file table (chips; saved with the
                                         # current conversation)
+    panel.refresh_files()               # after a reconcile, renewal or clean-up: chips and the notice
+                                        # about gone files follow the catalog
     panel.new_conversation()            # Ctrl+N
     panel.focus_composer()
     panel.stop()                        # Esc: ends the stream now, keeps what arrived (incomplete)
@@ -18,6 +20,9 @@ The main window builds one ``ChatPanel`` and wires it::
     panel.open_citation(record_or_None, page)  # a citation mark was clicked: open the local copy of
                                                # that FileRecord (a PDF at ``page``, else page None)
     panel.conversation_changed(int)            # the conversation shown (0 = none yet)
+    panel.file_states_changed(list)            # FileRecords the API said are gone (deleted or expired
+                                               # remotely before a reconcile); the pane marked them in
+                                               # the catalog: refresh the file table
     panel.busy_changed(bool)                   # an answer is streaming
     panel.is_streaming, panel.is_rendering     # for tests: answer arriving / last burst still drawing
 
@@ -25,6 +30,12 @@ The main window builds one ``ChatPanel`` and wires it::
     panel.new_conversation_action   Ctrl+N (window-wide)
     panel.stop_action               Esc (window-wide, enabled only while an answer streams)
     panel.export_action             export the conversation to Markdown (asks where, non-blocking)
+
+Attached files that are expired, missing or deleted are said in a notice above the composer
+(``goneFilesNotice``: "“report.pdf” expired on 12 Nov — it can't be used in questions any more.", with
+"Attach another…", a non-blocking picker of the active files, and "Remove"); their chips are struck
+through and greyed, and a file's warnings show as ⚠ and a tooltip on its chip. A question is never sent
+with a gone file: it stays in the box and the pane says why (also when only the API found out).
 
 Enter or Ctrl+Enter in the question box sends; Shift+Enter is a new line. Opening another
 conversation (or deleting the one streaming) stops the answer streaming in the current one (kept,

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.api.chat import CitationEvent, Done, Failed, Started, TextDelta
-from assistant.api.errors import ApiFailure, CancelToken
+from assistant.api.errors import ApiFailure, CancelToken, FailureKind
 from assistant.api.lifecycle import gone_files_for, replace_attachment
 from assistant.store import Citation, Conversation, FileRecord, FileState, Turn, TurnState
 from assistant.ui.chat.batcher import TextBatcher
@@ -57,6 +57,8 @@ __all__ = ["ChatPanel"]
 log = logging.getLogger(__name__)
 
 DEFAULT_TITLE = "New conversation"
+_CONTEXT_WARNING = "The attached files are"
+_NOT_SENT = "Not sent:"
 _DRAIN_LIMIT = 1000  # events handled per slot; a burst beyond that continues in the next slot
 
 
@@ -90,6 +92,7 @@ class ChatPanel(QWidget):
     open_citation = Signal(object, object)
     conversation_changed = Signal(int)  # the shown conversation's id (0 = none yet)
     busy_changed = Signal(bool)
+    file_states_changed = Signal(list)  # FileRecords whose state the pane learnt from the API
 
     def __init__(self, services: ChatServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -420,6 +423,10 @@ class ChatPanel(QWidget):
         conv = self._conversation
         if turn is None or conv is None or turn.conversation_id != conv.id:
             return
+        if self._refuse_gone():
+            if not self.composer.text().strip():
+                self.composer.set_text(turn.question)
+            return
         if self.composer.text().strip() == turn.question.strip():
             self.composer.set_text("")
         self._render_conversation(skip=turn_id)
@@ -451,17 +458,7 @@ class ChatPanel(QWidget):
             return
         store = self._services.store
         model = self.composer.current_model()
-        self._attached = self._fresh(self._attached)
-        gone = [r for r in self._attached if not r.is_active]
-        if gone:
-            # Said before anything is sent (no turn, no API error); the question stays in the box.
-            self.composer.set_files(self._attached)
-            self._refresh_gone()
-            names = ", ".join(f"“{r.filename}” {gone_reason(r)}" for r in gone)
-            self.composer.show_warning(
-                f"Not sent: {names}. Attach another file or remove it, then send again — your question "
-                "is kept."
-            )
+        if self._refuse_gone():
             return
         file_ids = [r.id for r in self._attached]
         conv = self._conversation
@@ -482,6 +479,23 @@ class ChatPanel(QWidget):
             self.composer.set_text("")
         conv_id = self._conversation.id
         self._start(conv_id, question, lambda token: chat.ask(conv_id, question, cancel=token))
+
+    def _refuse_gone(self) -> bool:
+        """Before sending: attached files that are gone are said (no turn, no API error) and the
+        question stays in the box. True when the question must not be sent."""
+        fresh = self._fresh(self._attached)
+        if [(r.id, r.state) for r in fresh] != [(r.id, r.state) for r in self._attached]:
+            self._attached = fresh
+            self.composer.set_files(self._attached)
+        gone = [r for r in self._attached if not r.is_active]
+        self._refresh_gone()
+        if not gone:
+            return False
+        names = ", ".join(f"“{r.filename}” {gone_reason(r)}" for r in gone)
+        self.composer.show_warning(
+            f"{_NOT_SENT} {names}. Attach another file or remove it, then send again — your question is kept."
+        )
+        return True
 
     def _start(self, conversation_id: int, question: str, work: Any) -> None:
         self._finish_pending()
@@ -609,6 +623,40 @@ class ChatPanel(QWidget):
             self._batcher.flush_all()
         if self._finishing is not None and not self._batcher.pending:
             self._finish_now()
+        if failure is not None and failure.kind in (FailureKind.FILE_NOT_FOUND, FailureKind.FILE_EXPIRED):
+            self._failed_on_gone_files(job, failure)
+
+    def _failed_on_gone_files(self, job: _Job, failure: ApiFailure) -> None:
+        """The API (or the service's own check) said an attached file is gone although the catalog
+        thought it active (not reconciled yet): mark it as the server said, and treat the question as
+        not sent — the failed turn is dropped, the question is back in the box, the notice says why."""
+        conv = self._conversation
+        if conv is None or conv.id != job.conversation_id:
+            return
+        store = self._services.store
+        said = failure.api_message or ""
+        state = FileState.EXPIRED if failure.kind is FailureKind.FILE_EXPIRED else FileState.MISSING
+        marked = []
+        for record in self._records(conv.file_ids):
+            if record.is_active and record.file_id and record.file_id in said:
+                store.set_file_state(record.id, state)
+                marked.append(store.get_file(record.id) or record)
+        if marked:
+            self.file_states_changed.emit(marked)
+        gone = gone_files_for(store, conv.id)
+        if not gone:
+            return  # not one of the attached files: the failure stays as it is shown
+        turn = store.get_turn(job.turn_id) if job.turn_id else None
+        if turn is not None and turn.state is TurnState.FAILED and not turn.answer:
+            store.delete_turn(turn.id)
+            self._render_conversation()
+        self.refresh_files()
+        if not self.composer.text().strip():
+            self.composer.set_text(job.question)
+        names = ", ".join(f"“{r.filename}” {gone_reason(r)}" for r in gone)
+        self.composer.show_warning(
+            f"{_NOT_SENT} {names}. Attach another file or remove it, then send again — your question is kept."
+        )
 
     def _finish_now(self) -> None:
         view, self._finishing = self._finishing, None
@@ -650,6 +698,8 @@ class ChatPanel(QWidget):
         else:
             gone = [r for r in self._attached if not r.is_active]
         self.gone_notice.set_files(gone)
+        if not gone and self.composer.warning.text().startswith(_NOT_SENT):
+            self.composer.show_warning(None)  # replaced or removed: the question can go now
 
     def _first_listed(self) -> int:
         if self.conversations.list.count() == 0:
@@ -763,8 +813,12 @@ class ChatPanel(QWidget):
         if citation.file_id:
             record = self._services.store.file_by_file_id(citation.file_id)
         if record is None:
+            # The file id changed (renewed, refreshed): the same document by its title, else by place.
             documents = [r for r in self._attached if not r.is_image]
-            if 0 <= citation.document_index < len(documents):
+            titled = [r for r in documents if r.filename == citation.document_title]
+            if len(titled) == 1:
+                record = titled[0]
+            elif 0 <= citation.document_index < len(documents):
                 record = documents[citation.document_index]
         page = citation.start if citation.kind == "page" else None
         self.open_citation.emit(record, page)
@@ -837,7 +891,7 @@ class ChatPanel(QWidget):
             or self.is_streaming
             or self.gone_notice.records  # the request cannot be built; the notice says why
         ):
-            self.composer.show_warning(None)
+            self._context_warning(None)
             return
         if self._context_task is not None:
             self._context_task.cancel()
@@ -852,9 +906,17 @@ class ChatPanel(QWidget):
         self._context_task = self._services.runner.run(
             count,
             on_result=lambda result: self._context_checked(result, max_input),
-            on_failed=lambda failure: self.composer.show_warning(None),
+            on_failed=lambda failure: self._context_warning(None),
             name="count tokens",
         )
+
+    def _context_warning(self, text: str | None) -> None:
+        """Show or clear the context warning; clearing never hides another warning (a question that
+        was not sent, "Not connected")."""
+        if text:
+            self.composer.show_warning(text)
+        elif self.composer.warning.text().startswith(_CONTEXT_WARNING):
+            self.composer.show_warning(None)
 
     def _context_checked(self, result: tuple[str, int], limit: int) -> None:
         model, tokens = result
@@ -862,12 +924,12 @@ class ChatPanel(QWidget):
         if model != self.composer.current_model():
             return
         if tokens > limit:
-            self.composer.show_warning(
-                f"The attached files are about {tokens:,} tokens, more than {model} can read "
+            self._context_warning(
+                f"{_CONTEXT_WARNING} about {tokens:,} tokens, more than {model} can read "
                 f"({limit:,}). Remove some files or pick a model with a larger context."
             )
         else:
-            self.composer.show_warning(None)
+            self._context_warning(None)
 
 
 class ElidedLabel(QLabel):

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from assistant.api.files import FileService
 from assistant.api.lifecycle import renew, upload_document
 from assistant.documents import prepare
-from assistant.store import FileRecord, TurnState
+from assistant.store import FileRecord, FileState, TurnState
 from assistant.ui.chat import ChatPanel
 from assistant.ui.chat.notice import ReplacementPicker
 
@@ -236,3 +236,37 @@ def test_a_conversation_keeps_working_across_a_renewal(
     assert _text(again) == shown
     assert [c.record.file_id for c in again.composer.chips] == [renewed.file_id]
     assert not again.gone_notice.isVisibleTo(again)
+
+
+def test_a_file_deleted_elsewhere_is_found_out_on_sending_and_said(
+    qtbot: QtBot, env: Env, tmp_path: Path, client: Any
+) -> None:
+    store, runner = env.store, env.runner
+    gone = _upload(client, store, tmp_path / "pier.txt", "The pier was painted blue in 2020.\n", 30)
+    panel = env.make_panel()
+    panel.set_attached_files([gone, env.report])
+    client.files.delete(gone.file_id)  # deleted in the Console: the catalog still thinks it active
+    conv = panel.current_conversation()
+    assert conv is not None and panel.gone_files() == []
+
+    with qtbot.waitSignal(panel.file_states_changed) as told:
+        _send(qtbot, panel, "When was the pier painted?")
+        wait_idle(qtbot, panel, runner)
+    assert [(r.id, r.state) for r in told.args[0]] == [(gone.id, FileState.MISSING)]
+    # treated as not sent: no failed turn left behind, the question is back, the notice says why
+    assert store.list_turns(conv.id) == []
+    assert "Failed" not in _text(panel)
+    assert panel.composer.text() == "When was the pier painted?"
+    assert panel.gone_notice.message_texts() == [
+        "“pier.txt” is no longer on the server — it can't be used in questions any more."
+    ]
+    assert panel.composer.warning.text().startswith("Not sent: “pier.txt” is no longer on the server")
+
+    # removing it lets the kept question go, answered from the file that is left
+    with qtbot.waitSignal(panel.attachments_changed):
+        qtbot.mouseClick(_button(panel, "removeGoneButton"), Qt.MouseButton.LeftButton)
+    assert not panel.composer.warning.isVisibleTo(panel)
+    qtbot.keyClick(panel.composer.input, Qt.Key.Key_Return)
+    wait_idle(qtbot, panel, runner)
+    (turn,) = store.list_turns(conv.id)
+    assert turn.state is TurnState.COMPLETE and turn.question == "When was the pier painted?"
