@@ -238,13 +238,13 @@ class MainWindow(QMainWindow):
             "newConversationAction",
         )
         self.settings_action = self._action(
-            "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences, "settingsAction"
+            "&Settings…", self.open_settings, "Ctrl+,", "settingsAction"
         )
         self.key_action = self._action(
             "API &key…", self.open_key_dialog, "Ctrl+K", "keyAction", "Enter the API key"
         )
         self.about_action = self._action("&About", self.show_about, None, "aboutAction")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "quitAction")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")

@@ -268,3 +268,26 @@ def test_offline_question_gets_a_cited_answer_and_a_restart_restores_it(
     qtbot.waitUntil(
         lambda: "twice a year" in again.findChild(QWidget, "transcript").toPlainText(), timeout=WAIT
     )
+
+
+def test_keyboard_reachable_and_named(open_window: Callable[..., MainWindow], qtbot: Any) -> None:
+    window = open_window()
+    window.activateWindow()
+    focusable = [
+        w
+        for w in window.findChildren(QWidget)
+        if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isEnabled()
+    ]
+    names = {w.objectName() for w in focusable}
+    for name in ("fileSearch", "fileTable", "chatInput", "conversationList"):
+        assert name in names, f"{name} is not reachable with Tab"
+    unnamed = [
+        f"{type(w).__name__}#{w.objectName()}"
+        for w in focusable
+        if not (w.accessibleName() or getattr(w, "text", lambda: "")() or w.objectName().startswith("qt_"))
+    ]
+    assert unnamed == [], f"controls without an accessible name: {unnamed}"
+    # the shortcuts of the issue
+    assert window.settings_action.shortcut().toString() == "Ctrl+,"
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.key_action.shortcut().toString() == "Ctrl+K"
