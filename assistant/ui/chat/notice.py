@@ -189,7 +189,10 @@ class ReplacementPicker(QDialog):
                 first = item
         current = self.list.currentItem()
         if current is None or current.isHidden():
-            self.list.setCurrentItem(first)
+            if first is None:
+                self.list.setCurrentRow(-1)
+            else:
+                self.list.setCurrentItem(first)
         self._update()
 
     def _update(self) -> None:

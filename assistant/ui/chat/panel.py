@@ -104,6 +104,7 @@ class ChatPanel(QWidget):
         self._job: _Job | None = None
         self._models: dict[str, Any] = {}  # model id -> ModelInfo (max_input_tokens, ...)
         self.context_tokens: int | None = None  # the last token count of the attached files
+        self._context_over: tuple[str, tuple[int, ...], str] | None = None  # (model, files, warning)
         self._context_task: Any = None
         self._live: StreamingAnswer | None = None  # where batched text goes
         self._finishing: TurnView | None = None  # an ended answer whose last text is still showing
@@ -461,6 +462,11 @@ class ChatPanel(QWidget):
         if self._refuse_gone():
             return
         file_ids = [r.id for r in self._attached]
+        over = self._context_over
+        if over is not None and over[:2] == (model, tuple(file_ids)):
+            # The last count said the files alone exceed this model's context: the API would refuse.
+            self._context_warning(f"{over[2]} Your question is kept.")
+            return
         conv = self._conversation
         if conv is None:
             conv = store.create_conversation(_title_from(question), model, file_ids)
@@ -924,11 +930,14 @@ class ChatPanel(QWidget):
         if model != self.composer.current_model():
             return
         if tokens > limit:
-            self._context_warning(
+            text = (
                 f"{_CONTEXT_WARNING} about {tokens:,} tokens, more than {model} can read "
                 f"({limit:,}). Remove some files or pick a model with a larger context."
             )
+            self._context_over = (model, tuple(r.id for r in self._attached), text)
+            self._context_warning(text)
         else:
+            self._context_over = None
             self._context_warning(None)
 
 

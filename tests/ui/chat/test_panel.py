@@ -353,6 +353,11 @@ def test_files_larger_than_the_model_context_are_flagged_before_sending(
     qtbot.waitUntil(lambda: warning.isVisibleTo(panel), timeout=20_000)
     assert "more than claude-haiku-5-5 can read" in warning.text()
     assert panel.context_tokens is not None and panel.context_tokens > 200_000
+    # sending anyway is refused here, not by the API: no turn, the question is kept
+    _type_and_send(qtbot, panel, "What did the keeper write?")
+    assert not panel.is_streaming and panel.composer.text() == "What did the keeper write?"
+    assert warning.isVisibleTo(panel) and warning.text().endswith("Your question is kept.")
+    assert env.store.list_turns(conv.id) == []
 
     picker.setCurrentIndex(picker.findData("claude-sonnet-5-5"))  # 1,000,000 tokens
     qtbot.waitUntil(lambda: not warning.isVisibleTo(panel), timeout=20_000)
