@@ -504,7 +504,7 @@ class MainWindow(QMainWindow):
         dialog = KeyDialog(
             self.ctx.runner,
             self.session.key_store,
-            self.ctx.settings.base_url if self.session.offline else self.session.base_url,
+            self.session.base_url,
             first_run=first_run,
             offline=self.session.offline,
             status=status or self.session.status,

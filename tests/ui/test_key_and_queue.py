@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from keyring.backends import null
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -178,3 +178,50 @@ def test_try_it_offline_from_the_key_dialog(start: Callable[..., MainWindow], qt
     qtbot.waitUntil(lambda: offline.files_model.rowCount() == 2, timeout=WAIT)
     assert offline.banner.isVisible() and "not from Claude" in offline.banner.text()
     assert offline.status.key_label.text() == "Key: sandbox (offline)"
+
+
+def test_a_key_saved_while_offline_switches_to_the_api(qtbot: Any, tmp_path: Path, sandbox: Any) -> None:
+    keyring = MemoryKeyring()
+    argv = ["--data-dir", str(tmp_path / "app"), "--sandbox", "--base-url", sandbox.base_url]
+    window = build_main_window(argv, key_store=KeyStore(environ={}, backend=keyring))
+    root = window.composition
+    try:
+        assert window.session.offline
+        qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
+        dialog = window.open_key_dialog()
+        assert dialog.offline_button.text() == "Stay offline"
+        qtbot.keyClicks(dialog.key_edit, SANDBOX_KEY)
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
+        online = root.window
+        assert not online.session.offline and not online.banner.isVisible()
+        assert list(keyring.items.values()) == [SANDBOX_KEY]
+        qtbot.waitUntil(lambda: online.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
+        assert online.files_model.rowCount() == 0, "the sandbox samples stay in the offline catalog"
+    finally:
+        if root.window is not None:
+            root.window.close()
+        root.shutdown()
+
+
+def test_delete_key_asks_before_deleting_the_selected_files(
+    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path, sandbox: Any
+) -> None:
+    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    doc = tmp_path / "gone-soon.txt"
+    doc.write_text("To be deleted with the Delete key.\n", "utf-8")
+    window.add_paths([doc])
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 1, timeout=WAIT)
+    table = window.files_panel.table
+    window.files_panel.select_ids({window.files_model.records()[0].id})
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    dialog = window.findChild(QWidget, "cleanupDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert [r.filename for r in dialog.chosen()] == ["gone-soon.txt"]
+    assert len(sandbox.files.page(100, None, None)[0]) == 1
+    dialog.delete_button.click()
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 0, timeout=WAIT)
+    assert sandbox.files.page(100, None, None)[0] == []
+    assert doc.exists(), "the local file is never touched"

@@ -1,0 +1,47 @@
+"""What Clean up would delete, decided without a window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from assistant.store import FileOrigin, FileState
+from assistant.ui.cleanup import CleanupDialog, plan_cleanup
+from tests.ui.test_files_model import NOW, rec
+
+
+def test_groups_counts_sizes_and_each_file_once(qtbot) -> None:
+    records = [
+        rec(1, "old-expired.pdf", left=timedelta(days=-1), size=100),
+        rec(2, "marked-expired.pdf", state=FileState.EXPIRED, size=200),
+        rec(3, "gone.pdf", state=FileState.MISSING, size=300),
+        rec(4, "stale.pdf", uploaded_at=NOW - timedelta(days=40), size=400),
+        rec(5, "recently-used.pdf", uploaded_at=NOW - timedelta(days=40), last_used_at=NOW, size=500),
+        rec(6, "orphan.pdf", origin=FileOrigin.ADOPTED, size=600),
+        rec(7, "deleted.pdf", state=FileState.DELETED, size=700),
+        rec(8, "fresh.pdf", size=800),
+    ]
+    plan = plan_cleanup(records, now=NOW, unused_days=30, selected_ids=[1, 8, 7])
+    names = {g.key: sorted(r.filename for r in g.records) for g in plan.groups}
+    assert names == {
+        "expired": ["marked-expired.pdf", "old-expired.pdf"],
+        "missing": ["gone.pdf"],
+        "unused": ["stale.pdf"],
+        "orphans": ["orphan.pdf"],
+        "selected": ["fresh.pdf", "old-expired.pdf"],
+    }
+    assert plan.group("expired").size == 300
+    # by default expired, gone and selected are ticked; unused and orphans are offered, not ticked
+    assert sorted(r.id for r in plan.records()) == [1, 2, 3, 8]
+
+    dialog = CleanupDialog(plan)
+    qtbot.addWidget(dialog)
+    assert sorted(r.id for r in dialog.chosen()) == [1, 2, 3, 8]
+    dialog.set_group_ticked("selected", False)  # old-expired.pdf stays: it is also in "expired"
+    assert sorted(r.id for r in dialog.chosen()) == [1, 2, 3]
+    dialog.set_group_ticked("unused", True)
+    assert sorted(r.id for r in dialog.chosen()) == [1, 2, 3, 4]
+    assert "4 files" in dialog.total_label.text()
+
+    only = plan_cleanup(records, now=NOW, unused_days=30, selected_ids=[8], only_selected=True)
+    assert [r.id for r in only.records()] == [8]
+    assert plan_cleanup([rec(9, "fresh.pdf")], now=NOW, unused_days=30).empty
