@@ -442,6 +442,10 @@ class ChatPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and not self.is_streaming:
             QTimer.singleShot(0, self._render_conversation)  # the transcript has its new colours then
+        elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            # Back to the app (maybe days later): the files may have expired meanwhile. A few short
+            # catalog reads; the window still calls refresh_files after its own reconcile.
+            QTimer.singleShot(0, self, self.refresh_files)
         super().changeEvent(event)
 
     # ================================================================== asking
