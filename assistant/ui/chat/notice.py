@@ -2,15 +2,17 @@
 
 ``GoneFilesNotice`` (object name ``goneFilesNotice``) shows one line per attached file that is expired,
 missing or deleted ("“report.pdf” expired on 12 Nov — it can't be used in questions any more.") with
-"Attach another…" and "Remove"; it reports ``attach_another(record)`` and ``remove(record)`` and knows
-nothing of services. ``ReplacementPicker`` (object name ``attachAnotherDialog``) lists the active files
-of the catalog to put in a gone file's place; it is opened with ``open()`` (never a blocking ``exec``)
-and reports ``chosen(old_record, new_record)``.
+"Attach another…" and "Remove" (and "Renew" for the files it is told can be renewed); it reports
+``attach_another(record)``, ``remove(record)`` and ``renew(record)`` and knows nothing of services.
+``ReplacementPicker`` (object name ``attachAnotherDialog``) lists the active files of the catalog to put
+in a gone file's place; it is opened with ``open()`` (never a blocking ``exec``) and reports
+``chosen(old_record, new_record)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.store import FileRecord
+from assistant.store import FileRecord, FileState
 from assistant.ui.chat.format import gone_message
 
 __all__ = ["GoneFilesNotice", "ReplacementPicker"]
@@ -37,6 +39,7 @@ _ROWS = 3  # lines shown one by one; more gone files than that share a last line
 
 class GoneFilesNotice(QFrame):
     attach_another = Signal(object)  # the gone FileRecord
+    renew = Signal(object)  # the gone FileRecord (offered only for the ones given as renewable)
     remove = Signal(object)  # the gone FileRecord (several when "Remove all" is used)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -54,15 +57,18 @@ class GoneFilesNotice(QFrame):
         self._layout.setSpacing(2)
         self._rows: list[QWidget] = []
         self.records: list[FileRecord] = []
+        self._renewable: set[int] = set()
+        self._key: tuple[list[tuple[int, FileState, datetime | None]], set[int]] = ([], set())
         self.hide()
 
-    def set_files(self, records: Sequence[FileRecord]) -> None:
-        """The gone files to tell about (empty: the notice hides)."""
-        if [(r.id, r.state, r.expires_at) for r in records] == [
-            (r.id, r.state, r.expires_at) for r in self.records
-        ]:
+    def set_files(self, records: Sequence[FileRecord], renewable: Collection[int] = ()) -> None:
+        """The gone files to tell about (empty: the notice hides); "Renew" for the ids in ``renewable``."""
+        key = ([(r.id, r.state, r.expires_at) for r in records], set(renewable))
+        if key == self._key:
             self.setVisible(bool(records))
             return
+        self._key = key
+        self._renewable = set(renewable)
         self.records = list(records)
         for row in self._rows:
             self._layout.removeWidget(row)
@@ -99,7 +105,15 @@ class GoneFilesNotice(QFrame):
         remove.setToolTip(f"Remove {record.filename} from this conversation (its earlier answers stay)")
         remove.setAccessibleName(f"Remove {record.filename} from this conversation")
         remove.clicked.connect(lambda: self.remove.emit(record))
-        for button in (attach, remove):
+        buttons = [attach, remove]
+        if record.id in self._renewable:
+            renew = QPushButton("Renew", row)
+            renew.setObjectName("renewGoneButton")
+            renew.setToolTip(f"Upload {record.filename} again from its local copy, for a new expiry")
+            renew.setAccessibleName(f"Renew {record.filename}")
+            renew.clicked.connect(lambda: self.renew.emit(record))
+            buttons.insert(0, renew)
+        for button in buttons:
             button.setAutoDefault(False)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self._layout.addWidget(row)

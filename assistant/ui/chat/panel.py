@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from assistant.api.chat import CitationEvent, Done, Failed, Started, TextDelta
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
-from assistant.api.lifecycle import gone_files_for, replace_attachment
+from assistant.api.lifecycle import can_renew, gone_files_for, replace_attachment
 from assistant.store import Citation, Conversation, FileRecord, FileState, Turn, TurnState
 from assistant.ui.chat.batcher import TextBatcher
 from assistant.ui.chat.composer import Composer
@@ -187,6 +187,7 @@ class ChatPanel(QWidget):
         self.composer.chip_removed.connect(self._remove_chip)
         self.gone_notice.remove.connect(self._remove_chip)
         self.gone_notice.attach_another.connect(self.pick_replacement)
+        self.gone_notice.renew.connect(self._renew)
         self.composer.model_changed.connect(self._on_model_changed)
         self.transcript.action.connect(self._on_transcript_action)
         self.export_button.clicked.connect(self.export_markdown)
@@ -300,6 +301,12 @@ class ChatPanel(QWidget):
         self.composer.show_status(f"Attached “{new.filename}” instead of “{old.filename}”")
         self._refresh_gone()
         self._context_timer.start()
+
+    def _renew(self, record: FileRecord) -> None:
+        renew = self._services.renew
+        if renew is not None:
+            renew(record)  # the window renews it in a worker, then calls refresh_files
+            self.composer.show_status(f"Renewing “{record.filename}”…")
 
     def new_conversation(self) -> None:
         """Start a new conversation (the attached files carry over). An empty one is reused."""
@@ -707,7 +714,8 @@ class ChatPanel(QWidget):
             gone = gone_files_for(self._services.store, conv.id)
         else:
             gone = [r for r in self._attached if not r.is_active]
-        self.gone_notice.set_files(gone)
+        renewable = {r.id for r in gone if can_renew(r)} if self._services.renew is not None else set()
+        self.gone_notice.set_files(gone, renewable)
         if not gone and self.composer.warning.text().startswith(_NOT_SENT):
             self.composer.show_warning(None)  # replaced or removed: the question can go now
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.api.pricing import PriceList, format_usd, turn_cost
 from assistant.settings import DEFAULT_MODEL, Settings
-from assistant.store import Store, Turn
+from assistant.store import FileRecord, Store, Turn
 
 if TYPE_CHECKING:
     from assistant.api.chat import ChatService
@@ -23,7 +23,10 @@ class ChatServices:
 
     ``chat`` may be None until the window has a key (or the sandbox) and a client; give it later with
     ``ChatPanel.set_chat_service``. ``settings`` is a ``Settings`` or a callable returning the current
-    one (for ``default_model``). ``prices`` None means the bundled price list.
+    one (for ``default_model``). ``prices`` None means the bundled price list. ``renew``, when given,
+    renews a file (the window runs ``lifecycle.renew`` in a worker, then calls
+    ``ChatPanel.refresh_files``): the notice about gone files then offers "Renew" for the files that can
+    be renewed (``lifecycle.can_renew``).
     """
 
     store: Store
@@ -31,6 +34,7 @@ class ChatServices:
     chat: ChatService | None = None
     settings: Settings | Callable[[], Settings] | None = None
     prices: PriceList | None = None
+    renew: Callable[[FileRecord], object] | None = None
 
     def current_settings(self) -> Settings:
         if self.settings is None:

@@ -88,8 +88,10 @@ def make_panel(
 ) -> Iterator[Callable[..., ChatPanel]]:
     panels: list[ChatPanel] = []
 
-    def make(store_: Store | None = None, with_chat: bool = True) -> ChatPanel:
-        services = ChatServices(store=store_ or store, runner=runner, chat=chat if with_chat else None)
+    def make(store_: Store | None = None, with_chat: bool = True, **more: Any) -> ChatPanel:
+        services = ChatServices(
+            store=store_ or store, runner=runner, chat=chat if with_chat else None, **more
+        )
         panel = ChatPanel(services)
         panel.resize(900, 700)
         qtbot.addWidget(panel)

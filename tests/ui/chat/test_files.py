@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from assistant.api.files import FileService
 from assistant.api.lifecycle import renew, upload_document
 from assistant.documents import prepare
-from assistant.store import FileRecord, FileState, TurnState
+from assistant.store import FileOrigin, FileRecord, FileState, TurnState
 from assistant.ui.chat import ChatPanel
 from assistant.ui.chat.notice import ReplacementPicker
 
@@ -270,3 +270,76 @@ def test_a_file_deleted_elsewhere_is_found_out_on_sending_and_said(
     wait_idle(qtbot, panel, runner)
     (turn,) = store.list_turns(conv.id)
     assert turn.state is TurnState.COMPLETE and turn.question == "When was the pier painted?"
+
+
+def test_a_gone_file_that_can_be_renewed_is_renewed_from_the_notice(
+    qtbot: QtBot, env: Env, tmp_path: Path, client: Any
+) -> None:
+    store, sandbox, runner = env.store, env.sandbox, env.runner
+    files = FileService(client, store, retention_seconds=30 * DAY)
+    source = tmp_path / "harbour-report.txt"
+    source.write_text(REPORT_TEXT + "\nHarbour copy.\n", encoding="utf-8")
+    rec = upload_document(files, store, prepare(source, cache_dir=tmp_path / "converted")).record
+    foreign = store.add_file(  # found remotely, not uploaded here: nothing to renew it from
+        file_id="file_foreign", filename="foreign.txt", mime_type="text/plain", size_bytes=10,
+        origin=FileOrigin.ADOPTED,
+    )
+    conv = store.create_conversation("Harbour", "claude-sonnet-5-5", [rec.id, foreign.id])
+    sandbox.clock.advance(31 * DAY)
+    files.reconcile(now=_sandbox_now(sandbox))
+    assert {r.id: r.state for r in store.list_files()}[rec.id] is FileState.EXPIRED
+
+    renewed: list[FileRecord] = []
+    panel: ChatPanel
+
+    def renew_in_a_worker(record: FileRecord) -> None:  # what the window does
+        def done(result: object) -> None:
+            assert isinstance(result, FileRecord)
+            renewed.append(result)
+            panel.refresh_files()
+
+        runner.run(lambda token: renew(files, store, record.id), on_result=done, name="renew")
+
+    panel = env.make_panel(renew=renew_in_a_worker)
+    assert panel.current_conversation() is not None and panel.current_conversation().id == conv.id
+    assert [r.id for r in panel.gone_files()] == [rec.id, foreign.id]
+    renew_buttons = panel.gone_notice.findChildren(QPushButton, "renewGoneButton")
+    assert len(renew_buttons) == 1  # only for the file this app can upload again
+
+    qtbot.mouseClick(renew_buttons[0], Qt.MouseButton.LeftButton)
+    assert panel.composer.status.text() == "Renewing “harbour-report.txt”…"
+    qtbot.waitUntil(lambda: [r.id for r in panel.gone_files()] == [foreign.id], timeout=20_000)
+    (fresh,) = renewed
+    assert fresh.id == rec.id and fresh.is_active and fresh.file_id != rec.file_id
+    assert panel.composer.chips[0].record.file_id == fresh.file_id
+    assert not panel.composer.chips[0].label.font().strikeOut()
+
+    with qtbot.waitSignal(panel.attachments_changed):
+        qtbot.mouseClick(_button(panel, "removeGoneButton"), Qt.MouseButton.LeftButton)
+    assert not panel.gone_notice.isVisibleTo(panel)
+    panel.ask("When was the lamp replaced?")
+    wait_idle(qtbot, panel, runner)
+    (turn,) = store.list_turns(conv.id)
+    assert turn.state is TurnState.COMPLETE and {c.file_id for c in turn.citations} == {fresh.file_id}
+
+
+def test_retrying_with_a_gone_file_is_refused_before_sending(qtbot: QtBot, env: Env) -> None:
+    store, runner = env.store, env.runner
+    env.sandbox.faults.set("stream:drop-stream=8x1")
+    panel = env.make_panel()
+    panel.set_attached_files([env.report])
+    panel.ask("Who paid for the restoration?")
+    wait_idle(qtbot, panel, runner)
+    conv = panel.current_conversation()
+    assert conv is not None
+    (failed,) = store.list_turns(conv.id)
+    assert failed.state is TurnState.FAILED
+    panel.composer.set_text("")
+
+    store.set_file_state(env.report.id, FileState.EXPIRED)  # as a reconcile would
+    panel.transcript.anchorClicked.emit(QUrl(f"retry:{failed.id}"))
+    assert not panel.is_streaming
+    assert panel.composer.text() == "Who paid for the restoration?"  # kept for when a file is there
+    assert panel.composer.warning.text().startswith("Not sent: “lighthouse-report.txt” expired on")
+    assert panel.gone_notice.isVisibleTo(panel)
+    assert [t.id for t in store.list_turns(conv.id)] == [failed.id]
