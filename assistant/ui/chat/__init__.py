@@ -3,7 +3,10 @@
 The main window builds one ``ChatPanel`` and wires it::
 
     services = ChatServices(store=store, runner=runner, chat=chat_service_or_None,
-                            settings=settings_or_callable, prices=None)
+                            settings=settings_or_callable, prices=None,
+                            renew=None)  # or a callable(FileRecord) that renews it in a worker
+                                         # (lifecycle.renew), then calls panel.refresh_files():
+                                         # the gone-files notice then offers "Renew"
     panel = ChatPanel(services, parent)
     panel.set_chat_service(chat)        # later, once there is a client (key given / sandbox started)
     panel.set_attached_files(records)   # the files selected in the file table (chips; saved with the
