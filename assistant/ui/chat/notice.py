@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -54,8 +54,8 @@ class GoneFilesNotice(QFrame):
         )
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(8, 4, 4, 4)
-        self._layout.setSpacing(2)
-        self._rows: list[QWidget] = []
+        self._layout.setSpacing(0)
+        self._body: QWidget | None = None
         self.records: list[FileRecord] = []
         self._renewable: set[int] = set()
         self._key: tuple[list[tuple[int, FileState, datetime | None]], set[int]] = ([], set())
@@ -70,77 +70,84 @@ class GoneFilesNotice(QFrame):
         self._key = key
         self._renewable = set(renewable)
         self.records = list(records)
-        for row in self._rows:
-            self._layout.removeWidget(row)
-            row.deleteLater()
-        self._rows = []
+        # A fresh grid each time (rows of a grid never go away): messages left, buttons aligned right.
+        if self._body is not None:
+            self._layout.removeWidget(self._body)
+            self._body.deleteLater()
+        body = QWidget(self)
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(0, 1)
         shown = self.records if len(self.records) <= _ROWS else self.records[: _ROWS - 1]
-        for record in shown:
-            self._add_row(gone_message(record), record)
+        for row, record in enumerate(shown):
+            self._add_row(body, grid, row, record)
         rest = self.records[len(shown) :]
         if rest:
-            self._add_rest(rest)
+            self._add_rest(body, grid, len(shown), rest)
+        self._layout.addWidget(body)
+        self._body = body
         self.setVisible(bool(self.records))
 
     def message_texts(self) -> list[str]:
-        return [label.text() for label in self.findChildren(QLabel, "goneFileMessage")]
+        if self._body is None:
+            return []
+        return [label.text() for label in self._body.findChildren(QLabel, "goneFileMessage")]
 
-    def _add_row(self, text: str, record: FileRecord) -> None:
-        row = QWidget(self)
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        label = QLabel(text, row)
+    def _message(self, text: str, parent: QWidget) -> QLabel:
+        label = QLabel(text, parent)
         label.setObjectName("goneFileMessage")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(label, 1)
-        attach = QPushButton("Attach another…", row)
-        attach.setObjectName("attachAnotherButton")
-        attach.setToolTip(f"Put another file from the list in the place of {record.filename}")
-        attach.setAccessibleName(f"Attach another file instead of {record.filename}")
-        attach.clicked.connect(lambda: self.attach_another.emit(record))
-        remove = QPushButton("Remove", row)
-        remove.setObjectName("removeGoneButton")
-        remove.setToolTip(f"Remove {record.filename} from this conversation (its earlier answers stay)")
-        remove.setAccessibleName(f"Remove {record.filename} from this conversation")
-        remove.clicked.connect(lambda: self.remove.emit(record))
-        buttons = [attach, remove]
-        if record.id in self._renewable:
-            renew = QPushButton("Renew", row)
-            renew.setObjectName("renewGoneButton")
-            renew.setToolTip(f"Upload {record.filename} again from its local copy, for a new expiry")
-            renew.setAccessibleName(f"Renew {record.filename}")
-            renew.clicked.connect(lambda: self.renew.emit(record))
-            buttons.insert(0, renew)
-        for button in buttons:
-            button.setAutoDefault(False)
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._layout.addWidget(row)
-        self._rows.append(row)
+        return label
 
-    def _add_rest(self, rest: list[FileRecord]) -> None:
-        row = QWidget(self)
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
+    def _button(self, text: str, name: str, tip: str, accessible: str, parent: QWidget) -> QPushButton:
+        button = QPushButton(text, parent)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.setAccessibleName(accessible)
+        button.setAutoDefault(False)
+        return button
+
+    def _add_row(self, body: QWidget, grid: QGridLayout, row: int, record: FileRecord) -> None:
+        name = record.filename
+        grid.addWidget(self._message(gone_message(record), body), row, 0)
+        if record.id in self._renewable:
+            renew = self._button(
+                "Renew", "renewGoneButton", f"Upload {name} again from its local copy, for a new expiry",
+                f"Renew {name}", body,
+            )
+            renew.clicked.connect(lambda: self.renew.emit(record))
+            grid.addWidget(renew, row, 1)
+        attach = self._button(
+            "Attach another…", "attachAnotherButton", f"Attach another file in the place of {name}",
+            f"Attach another file instead of {name}", body,
+        )
+        attach.clicked.connect(lambda: self.attach_another.emit(record))
+        grid.addWidget(attach, row, 2)
+        remove = self._button(
+            "Remove", "removeGoneButton", f"Remove {name} from this conversation (its earlier answers stay)",
+            f"Remove {name} from this conversation", body,
+        )
+        remove.clicked.connect(lambda: self.remove.emit(record))
+        grid.addWidget(remove, row, 3)
+
+    def _add_rest(self, body: QWidget, grid: QGridLayout, row: int, rest: list[FileRecord]) -> None:
         names = ", ".join(f"“{r.filename}”" for r in rest)
-        label = QLabel(f"{len(rest)} more attached files can't be used any more either: {names}.", row)
-        label.setObjectName("goneFileMessage")
-        label.setWordWrap(True)
-        layout.addWidget(label, 1)
-        remove = QPushButton("Remove these", row)
-        remove.setObjectName("removeGoneButton")
-        remove.setAutoDefault(False)
-        remove.setAccessibleName("Remove these files from this conversation")
+        text = f"{len(rest)} more attached files can't be used any more either: {names}."
+        grid.addWidget(self._message(text, body), row, 0, 1, 3)
+        remove = self._button(
+            "Remove these", "removeGoneButton", "Remove these files from this conversation",
+            "Remove these files from this conversation", body,
+        )
 
         def remove_all() -> None:
             for record in rest:
                 self.remove.emit(record)
 
         remove.clicked.connect(remove_all)
-        layout.addWidget(remove, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._layout.addWidget(row)
-        self._rows.append(row)
+        grid.addWidget(remove, row, 3)
 
 
 class ReplacementPicker(QDialog):

@@ -343,3 +343,31 @@ def test_retrying_with_a_gone_file_is_refused_before_sending(qtbot: QtBot, env: 
     assert panel.composer.warning.text().startswith("Not sent: “lighthouse-report.txt” expired on")
     assert panel.gone_notice.isVisibleTo(panel)
     assert [t.id for t in store.list_turns(conv.id)] == [failed.id]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform: the notice shows as a window
+def test_many_gone_files_share_one_last_line(qtbot: QtBot) -> None:
+    from assistant.ui.chat.notice import GoneFilesNotice
+
+    when = datetime(2026, 11, 12, 12, 0, tzinfo=UTC)
+    records = [
+        FileRecord(i, f"file_{i}", f"part {i}.txt", "text/plain", 10, None, None, when, when, None,
+                   FileState.EXPIRED, FileOrigin.APP)
+        for i in range(1, 6)
+    ]
+    notice = GoneFilesNotice()
+    qtbot.addWidget(notice)
+    notice.set_files(records)
+    texts = notice.message_texts()
+    assert len(texts) == 3  # two files said one by one, the other three together
+    assert texts[0].startswith("“part 1.txt” expired on 12 Nov")
+    assert texts[2] == (
+        "3 more attached files can't be used any more either: “part 3.txt”, “part 4.txt”, “part 5.txt”."
+    )
+    removed: list[int] = []
+    notice.remove.connect(lambda record: removed.append(record.id))
+    buttons = notice.findChildren(QPushButton, "removeGoneButton")
+    qtbot.mouseClick(buttons[-1], Qt.MouseButton.LeftButton)
+    assert removed == [3, 4, 5]
+    notice.set_files([])
+    assert notice.isHidden() and notice.message_texts() == []
