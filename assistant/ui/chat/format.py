@@ -215,7 +215,8 @@ def conversation_markdown(
         lines += ["> " + line if line else ">" for line in turn.question.split("\n")]
         lines += ["", "### Answer", ""]
         if turn.answer:
-            lines += [_footnotes(turn.answer.rstrip(), number), ""]
+            # The stored answer is the model's text as it came: its marks are placed as they were shown.
+            lines += [_footnotes(place_marks(turn.answer.rstrip(), turn.citations), number), ""]
         if turn.state is TurnState.INCOMPLETE:
             lines += ["*(Stopped — this answer is incomplete.)*", ""]
         elif turn.state is TurnState.FAILED:

@@ -258,6 +258,8 @@ def test_export_markdown(qtbot: QtBot, env: Env, tmp_path: Path) -> None:
     assert f"> {QUESTION}" in text
     assert "`lighthouse-report.txt`" in text
     assert "[^1-1]" in text  # the mark, as a footnote reference
+    body = text.split("### Answer", 1)[1].split("\n[^1-1]:", 1)[0]
+    assert "[^1-1]" in body  # referenced in the answer itself, where it was shown, not only defined
     first_words = " ".join(turn.citations[0].cited_text.split()[:5])
     assert f"[^1-1]: “{first_words}" in text
     assert "lighthouse-report.txt, chars" in text

@@ -137,8 +137,8 @@ def _turn(**kw: object) -> Turn:
         "id": 1,
         "conversation_id": 1,
         "question": "What grew?",
-        "answer": "Revenue grew.[^1]",
-        "citations": (Citation("page", "Revenue grew by 12%", 0, "report.pdf", "file_1", 3, 4),),
+        "answer": "Revenue grew.",  # stored as it came: no marks
+        "citations": (Citation("page", "Revenue grew by 12%", 0, "report.pdf", "file_1", 3, 4, 0),),
         "usage": Usage(input_tokens=1200, output_tokens=40, cache_read_input_tokens=1000),
         "cost_usd": 0.0123,
         "state": TurnState.COMPLETE,
