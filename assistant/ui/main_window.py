@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.composition: Any = None  # the composition root, set by it
         self.assembled = False
         self.closing = False  # set on close: no new background work after that
+        self._changed_since_read: dict[int, FileRecord | None] = {}
         self._dialogs: dict[str, QWidget] = {}
         self._selected: list[FileRecord] = []
         self._cleanup: CleanupDialog | None = None
@@ -345,6 +346,8 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         states = [FileState(s) for s in SHOWN_STATES]
         self._loading = True
+        # what changes in the table while the catalog is read is applied again on top of what was read
+        self._changed_since_read = {}
         self.ctx.runner.run(
             lambda _tok: store.list_files(states),
             on_result=self._files_read,
@@ -354,6 +357,16 @@ class MainWindow(QMainWindow):
 
     def _files_read(self, records: list[FileRecord]) -> None:
         selected = {r.id for r in self._selected}
+        changed = self._changed_since_read
+        self._changed_since_read = {}
+        if changed:  # uploads finished or files deleted while the catalog was being read
+            by_id = {r.id: r for r in records}
+            for row_id, record in changed.items():
+                if record is None:
+                    by_id.pop(row_id, None)
+                else:
+                    by_id[row_id] = record
+            records = list(by_id.values())
         self.files_model.set_records(records)
         self.files_panel.resort()
         if selected:
@@ -392,6 +405,7 @@ class MainWindow(QMainWindow):
     def _uploaded(self, result: Any, job: Any) -> None:
         record: FileRecord = result.record
         self.files_model.upsert(record)
+        self._changed_since_read[record.id] = record
         if not self._resort_timer.isActive():  # many uploads finishing together: one sort
             self._resort_timer.start()
         if result.reused:
@@ -490,6 +504,7 @@ class MainWindow(QMainWindow):
     def _deleted(self, outcome: Any) -> None:
         if outcome.ok:
             self.files_model.remove([outcome.record_id])
+            self._changed_since_read[outcome.record_id] = None
             self._selected = [r for r in self._selected if r.id != outcome.record_id]
             self._update_storage()
 
