@@ -212,7 +212,14 @@ class AppRoot:
         except ImportError:  # pragma: no cover - the chat pane ships with the app
             log.exception("the chat pane could not be loaded")
             return None
-        return ChatPanel(ChatServices(store=store, runner=self.runner, settings=lambda: self.settings))
+
+        def renew(record: Any) -> None:  # the chat pane's "Renew" in its gone-files notice
+            if self.window is not None and self.window.assembled:
+                self.window.renew_file(record)
+
+        return ChatPanel(
+            ChatServices(store=store, runner=self.runner, settings=lambda: self.settings, renew=renew)
+        )
 
     def _save_settings(self, settings: Settings) -> None:
         self.settings = settings

@@ -282,6 +282,8 @@ class FilesModel(QAbstractTableModel):
             text = _STATE_TEXT.get(rec.state, str(rec.state))
             if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
                 text = "found remotely"
+            if rec.warnings:
+                text += " ⚠"
             note = self._notes.get(rec.id)
             return f"{text} · {note}" if note else text
         return ""
@@ -306,6 +308,8 @@ class FilesModel(QAbstractTableModel):
     def _tooltip(self, rec: FileRecord, col: int) -> str | None:
         if col == Col.NAME:
             lines = [rec.filename, rec.file_id]
+            if rec.original_name:
+                lines.insert(1, f"from {rec.original_name}")
             if rec.local_path:
                 lines.append(rec.local_path)
             return "\n".join(lines)
@@ -314,7 +318,8 @@ class FilesModel(QAbstractTableModel):
                 return "Kept until deleted"
             return "Expires " + rec.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
         if col == Col.STATE:
-            return self._notes.get(rec.id)
+            lines = [*rec.warnings, *([self._notes[rec.id]] if rec.id in self._notes else [])]
+            return "\n".join(lines) or None
         return None
 
 

@@ -66,6 +66,7 @@ class FilesPanel(QWidget):
     ask_requested = Signal(list)
     delete_requested = Signal(list)
     show_local_requested = Signal(object)
+    renew_requested = Signal(object)
 
     def __init__(self, model: FilesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +179,11 @@ class FilesPanel(QWidget):
         local = menu.addAction("Show local copy")
         local.setEnabled(n == 1 and bool(records[0].local_path))
         local.triggered.connect(lambda: self.show_local_requested.emit(records[0]))
+        from assistant.api.lifecycle import can_renew
+
+        renew = menu.addAction("Renew (upload again, fresh expiry)")
+        renew.setEnabled(n == 1 and can_renew(records[0]))
+        renew.triggered.connect(lambda: self.renew_requested.emit(records[0]))
         menu.addSeparator()
         delete = menu.addAction("Delete…")
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))

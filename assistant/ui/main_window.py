@@ -61,6 +61,7 @@ def _import_qt() -> None:
         for attr in attrs:
             globals()[attr] = getattr(module, attr)
 
+
 log = logging.getLogger(__name__)
 
 SHOWN_STATES = ("active", "expired", "missing")  # FileState values: deleted files are not shown
@@ -238,9 +239,7 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.New,
             "newConversationAction",
         )
-        self.settings_action = self._action(
-            "&Settings…", self.open_settings, "Ctrl+,", "settingsAction"
-        )
+        self.settings_action = self._action("&Settings…", self.open_settings, "Ctrl+,", "settingsAction")
         self.key_action = self._action(
             "API &key…", self.open_key_dialog, "Ctrl+K", "keyAction", "Enter the API key"
         )
@@ -323,6 +322,9 @@ class MainWindow(QMainWindow):
             chat.attachments_changed.connect(self._attachments_changed)
         if hasattr(chat, "open_citation"):
             chat.open_citation.connect(self.open_citation)
+        if hasattr(chat, "file_states_changed"):
+            chat.file_states_changed.connect(lambda _records: self.reload_files())
+        p.renew_requested.connect(self.renew_file)
 
     # -------------------------------------------------------------------------------- start-up
     def start(self) -> None:
@@ -372,6 +374,9 @@ class MainWindow(QMainWindow):
         if selected:
             self.files_panel.select_ids(selected)
         self._update_storage()
+        refresh = getattr(self.chat_panel, "refresh_files", None)
+        if refresh is not None:
+            refresh()  # chips and the gone-files notice follow the catalog
         self.files_loaded.emit()
 
     def _update_storage(self) -> None:
@@ -403,13 +408,14 @@ class MainWindow(QMainWindow):
             self.status.showMessage("The clipboard holds no files.", 5000)
 
     def _uploaded(self, result: Any, job: Any) -> None:
-        record: FileRecord = result.record
-        self.files_model.upsert(record)
-        self._changed_since_read[record.id] = record
+        for one in result if isinstance(result, list) else [result]:  # a split PDF: each part
+            record: FileRecord = one.record
+            self.files_model.upsert(record)
+            self._changed_since_read[record.id] = record
+            if one.reused:
+                self.files_model.set_note(record.id, "already uploaded (same content), not sent again")
         if not self._resort_timer.isActive():  # many uploads finishing together: one sort
             self._resort_timer.start()
-        if result.reused:
-            self.files_model.set_note(record.id, "already uploaded (same content), not sent again")
         self._update_storage()
 
     def _job_changed(self, job: Any) -> None:
@@ -501,10 +507,37 @@ class MainWindow(QMainWindow):
         dialog.start(task, len(ids))
         task.start()
 
+    def renew_file(self, record: FileRecord) -> None:
+        """Upload the file again from its kept copy with a fresh expiry (same row, same conversations)."""
+        if self.closing or self.session.services is None:
+            self.status.showMessage("Not connected: enter an API key first.", 6000)
+            return
+        session = self.session
+        self.status.showMessage(f"Renewing {record.filename}…")
+        self.ctx.runner.run(
+            lambda token: session.renew(record.id, token),
+            on_result=self._renewed,
+            on_failed=lambda failure: self.status.showMessage(
+                f"{record.filename} was not renewed: {failure.message}", 15000
+            ),
+            name="renew",
+        )
+
+    def _renewed(self, record: FileRecord) -> None:
+        self.files_model.upsert(record)
+        self._changed_since_read[record.id] = record
+        self.status.showMessage(f"{record.filename} renewed.", 8000)
+        refresh = getattr(self.chat_panel, "refresh_files", None)
+        if refresh is not None:
+            refresh()
+
     def _deleted(self, outcome: Any) -> None:
         if outcome.ok:
             self.files_model.remove([outcome.record_id])
             self._changed_since_read[outcome.record_id] = None
+            refresh = getattr(self.chat_panel, "refresh_files", None)
+            if refresh is not None:
+                refresh()
             self._selected = [r for r in self._selected if r.id != outcome.record_id]
             self._update_storage()
 

@@ -222,11 +222,15 @@ class ApiSession(QObject):
     def _refresh_ended(self) -> None:
         self._refreshing = None
 
-    def upload_one(self, path: Path, token: CancelToken, report: Callable[[object], None]) -> UploadResult:
-        """Prepare (convert if needed) and upload one file. Runs in a worker."""
+    def upload_one(
+        self, path: Path, token: CancelToken, report: Callable[[object], None]
+    ) -> UploadResult | list[UploadResult]:
+        """Prepare (convert if needed) and upload one file; a PDF over the page limit of a request is
+        split into parts (a list of results). Runs in a worker."""
         services = self.services
         if services is None:
             raise ApiFailure(FailureKind.BAD_KEY, "No API key yet: enter one (API key…) or try it offline.")
+        from assistant.api.lifecycle import split_and_upload, upload_document
         from assistant.documents import DocumentError, prepare
 
         try:
@@ -234,14 +238,20 @@ class ApiSession(QObject):
         except DocumentError as exc:
             raise ApiFailure(FailureKind.LOCAL, exc.message) from None
         token.raise_if_cancelled()
-        return services.files.upload(
-            doc.upload_path,
-            filename=doc.upload_name,
-            mime_type=doc.mime_type,
-            local_path=str(doc.source_path),
-            progress=report,
-            cancel=token,
-        )
+        if doc.needs_split is not None:
+            return split_and_upload(
+                services.files, self._store, doc, self._paths.converted, progress=report, cancel=token
+            )
+        return upload_document(services.files, self._store, doc, progress=report, cancel=token)
+
+    def renew(self, record_id: int, token: CancelToken) -> Any:
+        """Upload the file's kept copy again with a fresh expiry, into the same row. Runs in a worker."""
+        services = self.services
+        if services is None:
+            raise ApiFailure(FailureKind.BAD_KEY, "Not connected: enter an API key first.")
+        from assistant.api.lifecycle import renew
+
+        return renew(services.files, self._store, record_id, cache_dir=self._paths.converted, cancel=token)
 
     def close(self) -> None:
         """Close the client and stop the sandbox (after the runner has shut down)."""

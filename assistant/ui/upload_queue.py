@@ -243,7 +243,8 @@ class UploadQueue(QObject):
 
     def _done(self, job: UploadJob, result: Any) -> None:
         job.result = result
-        reused = bool(getattr(result, "reused", False))
+        results = result if isinstance(result, list) else [result]  # a split PDF: one per part
+        reused = bool(results) and all(getattr(r, "reused", False) for r in results)
         self._set(job, JobState.REUSED if reused else JobState.DONE, message="")
         self.uploaded.emit(result, job)
 

@@ -119,7 +119,7 @@ def test_a_failed_upload_says_why_and_retries_and_a_waiting_one_cancels(
 
 
 def test_paste_files_and_the_context_menu(
-    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
+    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path, sandbox: Any
 ) -> None:
     window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
@@ -136,9 +136,24 @@ def test_paste_files_and_the_context_menu(
 
     menu = window.files_panel.build_menu([record])
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts == ["Ask about this file", "Copy file id", "Show local copy", "Delete…"]
+    assert texts == [
+        "Ask about this file",
+        "Copy file id",
+        "Show local copy",
+        "Renew (upload again, fresh expiry)",
+        "Delete…",
+    ]
     next(a for a in menu.actions() if a.text() == "Copy file id").trigger()
     assert QGuiApplication.clipboard().text() == record.file_id
+    renew = next(a for a in menu.actions() if a.text().startswith("Renew"))
+    assert renew.isEnabled(), "uploaded by this app from a file that is still there: it can be renewed"
+    renew.trigger()
+    qtbot.waitUntil(lambda: window.files_model.records()[0].file_id != record.file_id, timeout=WAIT)
+    renewed = window.files_model.records()[0]
+    assert renewed.id == record.id, "the same catalog row (conversations keep it)"
+    assert [f.id for f in sandbox.files.page(100, None, None)[0]] == [renewed.file_id], "the old one went"
+    record = renewed
+    menu = window.files_panel.build_menu([record])
     next(a for a in menu.actions() if a.text() == "Delete…").trigger()
     dialog = window.findChild(QWidget, "cleanupDialog")
     assert dialog is not None and dialog.isVisible(), "delete asks first"
