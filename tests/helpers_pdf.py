@@ -4,6 +4,10 @@
 
 Each page is a list of lines set in Helvetica (WinAnsi, so Latin-1 text); pypdf's `extract_text()`
 gives the lines back joined by newlines. Pass a page as a single string to have it split on newlines.
+A page with no lines has no text layer: a filled rectangle, what a scan looks like to a text extractor.
+
+The one PDF writer of the test suite: tests/ is on sys.path (tests/conftest.py sits in a folder without
+an __init__.py), so tests import it as `from helpers_pdf import make_pdf` (or as tests.helpers_pdf).
 """
 
 from __future__ import annotations
@@ -15,6 +19,15 @@ from collections.abc import Sequence
 def _escape(line: str) -> bytes:
     raw = line.encode("cp1252", errors="replace")
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def _content(lines: Sequence[str]) -> bytes:
+    if not lines:
+        return b"0.5 g 72 72 468 648 re f\n"
+    stream = b"BT /F1 11 Tf 14 TL 56 780 Td\n"
+    for n, line in enumerate(lines):
+        stream += (b"T* " if n else b"") + b"(" + _escape(line) + b") Tj\n"
+    return stream + b"ET\n"
 
 
 def make_pdf(pages: Sequence[Sequence[str] | str], *, title: str | None = None) -> bytes:
@@ -29,11 +42,7 @@ def make_pdf(pages: Sequence[Sequence[str] | str], *, title: str | None = None) 
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {page_count} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     for i, page in enumerate(pages):
-        lines = page.split("\n") if isinstance(page, str) else list(page)
-        stream = b"BT /F1 11 Tf 14 TL 56 780 Td\n"
-        for n, line in enumerate(lines):
-            stream += (b"T* " if n else b"") + b"(" + _escape(line) + b") Tj\n"
-        stream += b"ET\n"
+        stream = _content(page.split("\n") if isinstance(page, str) else list(page))
         content_number = 5 + 2 * i
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] "

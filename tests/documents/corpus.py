@@ -9,12 +9,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .pdfgen import make_pdf
-
-
-def write_pdf(path: Path, pages: Sequence[Sequence[str]]) -> Path:
-    path.write_bytes(make_pdf(pages))
-    return path
+from helpers_pdf import make_pdf
 
 
 def write_encrypted_pdf(

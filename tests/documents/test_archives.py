@@ -9,11 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers_pdf import make_pdf
 
 from assistant.documents import ArchiveLimits, DocumentError, DocumentErrorKind, DocumentKind, prepare
 
 from . import corpus
-from .pdfgen import make_pdf
 
 MIB = 1024 * 1024
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers_pdf import make_pdf
 
 from assistant.documents import (
     DocumentError,
@@ -25,7 +26,6 @@ from assistant.documents import (
 )
 
 from . import corpus
-from .pdfgen import make_pdf
 
 
 def refused(path: Path, cache_dir: Path, kind: DocumentErrorKind, **kwargs: int) -> str:

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from helpers_pdf import write_pdf
 from pypdf import PdfReader
 
 from assistant.documents import (
@@ -186,7 +187,7 @@ def test_images_are_image_blocks(src: Path, cache_dir: Path, fmt: str, name: str
 
 
 def test_pdf_with_text_is_uploaded_as_is(src: Path, cache_dir: Path) -> None:
-    path = corpus.write_pdf(src / "paper.pdf", [["Abstract", "We study things."], ["Results"]])
+    path = write_pdf(src / "paper.pdf", [["Abstract", "We study things."], ["Results"]])
     doc = prepare(path, cache_dir=cache_dir)
     assert (doc.kind, doc.mime_type, doc.block) == (DocumentKind.PDF, "application/pdf", "document")
     assert doc.upload_path == path and not doc.converted
@@ -195,20 +196,20 @@ def test_pdf_with_text_is_uploaded_as_is(src: Path, cache_dir: Path) -> None:
 
 
 def test_pdf_generator_makes_a_real_text_layer(src: Path) -> None:
-    path = corpus.write_pdf(src / "t.pdf", [["Hello (there)", "second line"], []])
+    path = write_pdf(src / "t.pdf", [["Hello (there)", "second line"], []])
     reader = PdfReader(io.BytesIO(path.read_bytes()), strict=True)
     assert [p.extract_text() for p in reader.pages] == ["Hello (there)\nsecond line", ""]
 
 
 def test_pdf_without_text_layer_warns_that_citations_will_not_work(src: Path, cache_dir: Path) -> None:
-    path = corpus.write_pdf(src / "scan.pdf", [[], []])
+    path = write_pdf(src / "scan.pdf", [[], []])
     doc = prepare(path, cache_dir=cache_dir)
     assert doc.page_count == 2
     assert any("citations will not work" in w and "OCR" in w for w in doc.warnings)
 
 
 def test_long_pdf_needs_split_and_splits_by_page_ranges(src: Path, cache_dir: Path) -> None:
-    path = corpus.write_pdf(src / "book.pdf", [[f"page {i}"] for i in range(1, 26)])
+    path = write_pdf(src / "book.pdf", [[f"page {i}"] for i in range(1, 26)])
     doc = prepare(path, cache_dir=cache_dir, max_pdf_pages=10)
     assert doc.page_count == 25
     assert doc.needs_split is not None
@@ -293,7 +294,7 @@ def test_converted_text_is_reused_and_outlives_its_source(
 def test_cached_paths_lists_what_the_cache_keeps_for_a_source(src: Path, cache_dir: Path) -> None:
     from assistant.documents import cached_paths
 
-    doc = prepare(corpus.write_pdf(src / "long.pdf", [["x"]] * 3), cache_dir=cache_dir)
+    doc = prepare(write_pdf(src / "long.pdf", [["x"]] * 3), cache_dir=cache_dir)
     assert cached_paths(cache_dir, doc.source_sha256) == []
     parts = split_pdf(doc.source_path, cache_dir, 2)
     xlsx = src / "book.xlsx"

@@ -10,12 +10,12 @@ from typing import Any
 import anthropic
 import pytest
 from anthropic.types import CitationCharLocation, CitationPageLocation, TextBlock
+from helpers_pdf import make_pdf
 
 from assistant.documents import PreparedDocument, prepare
 from assistant.sandbox.server import SandboxServer
 
 from . import corpus
-from .pdfgen import make_pdf
 
 MODEL = "claude-sonnet-5-5"
 

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import anthropic
 import pytest
 from anthropic.types import FileExpiredError, FileNotDownloadableError, StorageQuotaExceededError
+from helpers_pdf import make_pdf
 
 from assistant.sandbox.server import SandboxServer
 
-from .helpers import MODEL, ask, make_pdf, text_doc
+from .helpers import MODEL, ask, text_doc
 
 
 def test_upload_returns_file_metadata(client: anthropic.Anthropic) -> None:

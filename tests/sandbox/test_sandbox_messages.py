@@ -11,10 +11,11 @@ import httpx2
 import pypdf
 import pytest
 from anthropic.types import CitationCharLocation, CitationPageLocation, FileExpiredError, TextBlock
+from helpers_pdf import make_pdf
 
 from assistant.sandbox.server import SandboxServer
 
-from .helpers import MODEL, ask, make_pdf, make_png, text_doc
+from .helpers import MODEL, ask, make_png, text_doc
 
 HANDBOOK = (
     "The lighthouse keeper logs the weather every morning at six.\n\n"

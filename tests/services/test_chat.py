@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_pdf import make_pdf
 
 from assistant.api.chat import (
     ChatService,
@@ -22,7 +23,7 @@ from assistant.api.errors import CancelToken, FailureKind
 from assistant.api.files import FileService
 from assistant.store import Citation, FileState, Store, TurnState
 
-from .conftest import REPORT_TEXT, make_pdf
+from .conftest import REPORT_TEXT
 
 MODEL = "claude-sonnet-5-5"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_pdf import make_pdf
 
 from assistant.api.chat import ChatService, CitationEvent, Done, Failed
 from assistant.api.errors import ApiFailure, FailureKind
@@ -33,7 +34,7 @@ from assistant.documents import SourceState, prepare
 from assistant.settings import Paths
 from assistant.store import _MIGRATIONS, SCHEMA_VERSION, FileOrigin, FileState, Store, TurnState
 
-from .conftest import REPORT_TEXT, make_pdf
+from .conftest import REPORT_TEXT
 
 MODEL = "claude-sonnet-5-5"
 DAY = 86_400
