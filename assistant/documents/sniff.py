@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .model import DocumentKind
+from .model import TEXT_KINDS, DocumentKind
 
 HEAD_BYTES = 8192
 
@@ -179,23 +179,7 @@ def kind_from_name(name: str) -> DocumentKind | None:
 def text_kind_from_name(name: str) -> DocumentKind:
     """The text subkind a name suggests; plain text when it suggests none (or a binary kind)."""
     claimed = kind_from_name(name)
-    return claimed if claimed in _TEXT_SUBKINDS else DocumentKind.TEXT
-
-
-_TEXT_SUBKINDS = frozenset(
-    {
-        DocumentKind.TEXT,
-        DocumentKind.MARKDOWN,
-        DocumentKind.CSV,
-        DocumentKind.JSON,
-        DocumentKind.JSONL,
-        DocumentKind.XML,
-        DocumentKind.YAML,
-        DocumentKind.HTML,
-        DocumentKind.LOG,
-        DocumentKind.CODE,
-    }
-)
+    return claimed if claimed in TEXT_KINDS else DocumentKind.TEXT
 
 
 def sniff(head: bytes, open_stream: Opener) -> Sniffed:
