@@ -56,6 +56,11 @@ class Batch:
         }
 
 
+def _summary(batch: Batch) -> Batch:
+    """A copy of the batch without its requests (what get, list and cancel answer with)."""
+    return Batch(**{**asdict(batch), "requests": []})
+
+
 class BatchStore:
     """Thread-safe batches with a worker thread; `hold()`/`release()` pause processing (for tests)."""
 
@@ -145,10 +150,8 @@ class BatchStore:
 
     def get(self, batch_id: str) -> Batch:
         with self._lock:
-            batch = self._batches.get(batch_id)
-            if batch is None:
-                raise ApiError(404, f"Message batch not found: {batch_id}")
-            return Batch(**{**asdict(batch), "requests": []})
+            batch = self._known(batch_id)
+            return _summary(batch)
 
     def page(self, limit: int, after_id: str | None, before_id: str | None) -> tuple[list[Batch], bool]:
         with self._lock:
@@ -167,25 +170,21 @@ class BatchStore:
                 page, more = ordered[start:end], start > 0
             else:
                 page, more = ordered[:limit], limit < len(ordered)
-            return [Batch(**{**asdict(b), "requests": []}) for b in page], more
+            return [_summary(b) for b in page], more
 
     def cancel(self, batch_id: str) -> Batch:
         with self._lock:
-            batch = self._batches.get(batch_id)
-            if batch is None:
-                raise ApiError(404, f"Message batch not found: {batch_id}")
+            batch = self._known(batch_id)
             if batch.processing_status == "in_progress":
                 batch.processing_status = "canceling"
                 batch.cancel_initiated_at = self.clock.now()
                 self._save(batch)
                 self._wake.notify_all()
-            return Batch(**{**asdict(batch), "requests": []})
+            return _summary(batch)
 
     def delete(self, batch_id: str) -> None:
         with self._lock:
-            batch = self._batches.get(batch_id)
-            if batch is None:
-                raise ApiError(404, f"Message batch not found: {batch_id}")
+            batch = self._known(batch_id)
             if batch.processing_status != "ended":
                 raise ApiError(400, f"Message batch {batch_id} is still processing; cancel it first.")
             del self._batches[batch_id]
@@ -194,14 +193,19 @@ class BatchStore:
 
     def results(self, batch_id: str) -> bytes:
         with self._lock:
-            batch = self._batches.get(batch_id)
-            if batch is None:
-                raise ApiError(404, f"Message batch not found: {batch_id}")
+            batch = self._known(batch_id)
             if batch.processing_status != "ended":
                 raise ApiError(404, f"Results of message batch {batch_id} are not available until it ends.")
             return self._results_path(batch_id).read_bytes()
 
     # internals
+
+    def _known(self, batch_id: str) -> Batch:
+        """The batch with this id, or the API's 404; call with the lock held."""
+        batch = self._batches.get(batch_id)
+        if batch is None:
+            raise ApiError(404, f"Message batch not found: {batch_id}")
+        return batch
 
     def _results_path(self, batch_id: str) -> pathlib.Path:
         return self.dir / f"{batch_id}.jsonl"
