@@ -6,8 +6,6 @@ import base64
 import io
 import os
 import pathlib
-import struct
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +31,8 @@ from assistant.sandbox.engine_text import (
     truncate_to_tokens,
 )
 from assistant.sandbox.errors import ApiError
+
+from .helpers import make_png
 
 MODEL = "claude-sonnet-4-5"
 
@@ -85,22 +85,6 @@ def files(tmp_path: pathlib.Path) -> Files:
     root = tmp_path / "files"
     root.mkdir()
     return Files(root)
-
-
-def png(width: int, height: int) -> bytes:
-    """A valid grey PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 def doc_file(file_id: str, *, citations: bool | None = True, **extra: Any) -> dict[str, Any]:
@@ -328,7 +312,7 @@ def test_summary_request_quotes_the_opening(files: Files) -> None:
 
 
 def test_images_are_named_and_counted_by_size(files: Files) -> None:
-    image_id = files.add("chart.png", "image/png", png(300, 150))
+    image_id = files.add("chart.png", "image/png", make_png(300, 150))
     body = ask(
         {"type": "image", "source": {"type": "file", "file_id": image_id}}, question="What does it show?"
     )
@@ -338,7 +322,7 @@ def test_images_are_named_and_counted_by_size(files: Files) -> None:
     # A 300 x 150 image is 300 * 150 / 750 = 60 tokens, plus a small fixed framing.
     assert 60 <= count_request_tokens(body, files) - without <= 70
 
-    big = files.add("photo.png", "image/png", png(2000, 1500))
+    big = files.add("photo.png", "image/png", make_png(2000, 1500))
     body_big = ask(
         {"type": "image", "source": {"type": "file", "file_id": big}}, question="What does it show?"
     )
@@ -378,7 +362,7 @@ def test_citations_must_be_enabled_on_all_documents_or_none(files: Files) -> Non
 
 
 def test_files_of_the_wrong_type_for_the_block_are_rejected(files: Files) -> None:
-    image_id = files.add("chart.png", "image/png", png(2, 2))
+    image_id = files.add("chart.png", "image/png", make_png(2, 2))
     pdf_id = files.add("report.pdf", "application/pdf", make_pdf(PDF_PAGES))
     text_id = files.add("notes.txt", "text/plain", b"notes")
     error = rejected(ask(doc_file(image_id), question="q"), files)
@@ -754,9 +738,9 @@ def test_inline_images_must_be_what_their_media_type_says(files: Files) -> None:
         encoded = base64.b64encode(data).decode()
         return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": encoded}}
 
-    text = full_text(plan(ask(image(png(75, 10), "image/png"), question="what is it?"), files))
+    text = full_text(plan(ask(image(make_png(75, 10), "image/png"), question="what is it?"), files))
     assert "*image 1* (75×10)" in text
-    assert "does not match" in rejected(ask(image(png(2, 2), "image/jpeg"), question="q"), files).message
+    assert "does not match" in rejected(ask(image(make_png(2, 2), "image/jpeg"), question="q"), files).message
     assert (
         "Could not process" in rejected(ask(image(b"not an image", "image/png"), question="q"), files).message
     )
