@@ -26,6 +26,20 @@ def store(paths: Paths) -> Iterator[Store]:
 
 
 @pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """No keyring backend at all (keyring's `fail` backend) for the test's length."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def secret_service() -> Any:
     """The real Secret Service backend (gnome-keyring under tests/with-keyring), or skip/fail.
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from assistant.api.chat import ChatService, Done
 from assistant.api.client import ClientConfig, make_client
@@ -18,16 +15,6 @@ from assistant.logs import register_secret, setup_logging, shutdown_logging
 from assistant.secrets import KeySource, KeyStore, save_checked
 from assistant.settings import Paths, Settings
 from assistant.store import Store
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_key_is_in_no_file_under_the_data_dir(

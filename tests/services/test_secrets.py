@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import keyring
@@ -13,17 +12,7 @@ from keyring.backends import fail
 from assistant.secrets import KeySource, KeyState, KeyStore
 
 
-@pytest.fixture
-def no_backend() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
-
-
-def test_no_backend_keeps_key_for_session_only_and_says_why(no_backend: None) -> None:
+def test_no_backend_keeps_key_for_session_only_and_says_why(no_keyring: None) -> None:
     store = KeyStore(environ={})
     before = store.status()
     assert before.state is KeyState.NO_BACKEND and before.source is KeySource.NONE and not before.has_key
@@ -38,7 +27,7 @@ def test_no_backend_keeps_key_for_session_only_and_says_why(no_backend: None) ->
     assert store.forget().source is KeySource.NONE
 
 
-def test_environment_key_used_and_never_stored(no_backend: None) -> None:
+def test_environment_key_used_and_never_stored(no_keyring: None) -> None:
     store = KeyStore(environ={"ANTHROPIC_API_KEY": "sk-ant-from-env-0001"})
     status = store.status()
     assert status.source is KeySource.ENVIRONMENT and "ANTHROPIC_API_KEY" in status.reason
