@@ -32,6 +32,15 @@ def ask(block: Mapping[str, object], question: str) -> Any:
     return [{"role": "user", "content": [block, {"type": "text", "text": question}]}]
 
 
+def cited_document(file_id: str) -> dict[str, object]:
+    """A document block for an uploaded file, with citations on."""
+    return {
+        "type": "document",
+        "source": {"type": "file", "file_id": file_id},
+        "citations": {"enabled": True},
+    }
+
+
 def upload(client: anthropic.Anthropic, doc: PreparedDocument) -> str:
     f = client.files.upload(file=(doc.upload_name, doc.upload_path.read_bytes(), doc.mime_type))
     assert (f.filename, f.mime_type, f.size_bytes) == (doc.upload_name, doc.mime_type, doc.upload_size)
@@ -81,15 +90,10 @@ def test_prepared_text_uploads_and_is_cited(client: anthropic.Anthropic, tmp_pat
     doc = prepare(path, cache_dir=tmp_path / "cache")
     assert doc.mime_type == "text/plain"
     file_id = upload(client, doc)
-    block = {
-        "type": "document",
-        "source": {"type": "file", "file_id": file_id},
-        "citations": {"enabled": True},
-    }
     message = client.messages.create(
         model=MODEL,
         max_tokens=400,
-        messages=ask(block, question),
+        messages=ask(cited_document(file_id), question),
     )
     text = doc.upload_path.read_text(encoding="utf-8")
     cites = [c for b in message.content if isinstance(b, TextBlock) for c in (b.citations or [])]
@@ -107,15 +111,10 @@ def test_prepared_pdf_uploads_and_is_cited_by_page(client: anthropic.Anthropic, 
     )
     doc = prepare(path, cache_dir=tmp_path / "cache")
     file_id = upload(client, doc)
-    block = {
-        "type": "document",
-        "source": {"type": "file", "file_id": file_id},
-        "citations": {"enabled": True},
-    }
     message = client.messages.create(
         model=MODEL,
         max_tokens=400,
-        messages=ask(block, "When did the cider press break?"),
+        messages=ask(cited_document(file_id), "When did the cider press break?"),
     )
     cites = [c for b in message.content if isinstance(b, TextBlock) for c in (b.citations or [])]
     assert any(
