@@ -171,10 +171,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+        self._pending_rows: dict[int, FileRecord] = {}
+        self._pending_notes: dict[int, str] = {}
         self._resort_timer = QTimer(self)
         self._resort_timer.setSingleShot(True)
-        self._resort_timer.setInterval(150)
-        self._resort_timer.timeout.connect(self.files_panel.resort)
+        self._resort_timer.setInterval(200)
+        self._resort_timer.timeout.connect(self._flush_uploaded)
 
         self._adopt_chat_actions()
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -408,15 +410,26 @@ class MainWindow(QMainWindow):
             self.status.showMessage("The clipboard holds no files.", 5000)
 
     def _uploaded(self, result: Any, job: Any) -> None:
+        """Finished uploads reach the table together, a few times a second: one insertion, one sort and
+        one repaint for many files (a repaint calls into Python for every visible cell)."""
         for one in result if isinstance(result, list) else [result]:  # a split PDF: each part
             record: FileRecord = one.record
-            self.files_model.upsert(record)
+            self._pending_rows[record.id] = record
             self._changed_since_read[record.id] = record
             if one.reused:
-                self.files_model.set_note(record.id, "already uploaded (same content), not sent again")
-        if not self._resort_timer.isActive():  # many uploads finishing together: one sort
+                self._pending_notes[record.id] = "already uploaded (same content), not sent again"
+        if not self._resort_timer.isActive():
             self._resort_timer.start()
-        self._update_storage()
+
+    def _flush_uploaded(self) -> None:
+        rows, self._pending_rows = self._pending_rows, {}
+        notes, self._pending_notes = self._pending_notes, {}
+        if rows:
+            self.files_model.upsert_many(rows.values())
+            for row_id, note in notes.items():
+                self.files_model.set_note(row_id, note)
+            self._update_storage()
+        self.files_panel.resort()
 
     def _job_changed(self, job: Any) -> None:
         pass  # the upload panel shows it; the table gets the row once it is uploaded

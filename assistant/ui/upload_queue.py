@@ -209,14 +209,20 @@ class UploadQueue(QObject):
         return sum(1 for j in self._jobs if j.task is not None)
 
     def _pump(self) -> None:
+        """Start waiting jobs, up to the concurrency; but only one at a time may be preparing (reading,
+        converting, hashing: CPU work), so parallel uploads overlap on the network, not on the CPU the
+        GUI thread needs."""
         if self._upload_one is None:
             return
         limit = max(1, int(self._concurrency()))
         for job in self._jobs:
-            if self._running() >= limit:
+            if self._running() >= limit or self._preparing():
                 break
             if job.state is JobState.QUEUED and job.task is None:
                 self._start(job)
+
+    def _preparing(self) -> bool:
+        return any(j.task is not None and j.state is JobState.PREPARING for j in self._jobs)
 
     def _start(self, job: UploadJob) -> None:
         upload_one = self._upload_one
@@ -239,7 +245,10 @@ class UploadQueue(QObject):
             return
         job.sent = int(getattr(progress, "sent", 0))
         job.total = int(getattr(progress, "total", 0))
+        was_preparing = job.state is JobState.PREPARING
         self._set(job, JobState.UPLOADING)
+        if was_preparing:
+            self._pump()  # its CPU part is done: the next one may start preparing
 
     def _done(self, job: UploadJob, result: Any) -> None:
         job.result = result
@@ -321,10 +330,22 @@ class UploadJobsModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
             return None
+        return self._value(self._jobs[index.row()], index.column(), int(role))
+
+    def multiData(self, index: _Index, roleDataSpan: Any) -> None:
+        """All roles of a cell in one call (see ``FilesModel.multiData``)."""
+        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
+            return
         job = self._jobs[index.row()]
         col = index.column()
+        for role_data in roleDataSpan:
+            value = self._value(job, col, role_data.role())
+            if value is not None:
+                role_data.setData(value)
+
+    def _value(self, job: UploadJob, col: int, role: int) -> Any:
         if role == JOB_ROLE:
             return job
         if role == Qt.ItemDataRole.DisplayRole:

@@ -115,6 +115,7 @@ def test_a_failed_upload_says_why_and_retries_and_a_waiting_one_cancels(
     sandbox.faults.clear()
     window.upload_panel.retry_button.click()  # retries the failed and the cancelled one
     qtbot.waitUntil(lambda: all(j.state is JobState.DONE for j in jobs), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)  # rows land in batches
     assert sorted(r.filename for r in window.files_model.records()) == ["first.txt", "second.txt"]
 
 
