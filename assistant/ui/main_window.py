@@ -678,20 +678,27 @@ def _app_icon() -> QIcon:
 
 
 class _FirstPaint(QObject):
-    """Calls ``callback`` once, after the window's first paint event has been handled."""
+    """Calls ``callback`` once, after the window's next paint event has been handled — or after
+    ``fallback_ms`` if no paint comes (a window started minimized or on another desktop)."""
 
-    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+    def __init__(self, window: QWidget, callback: Callable[[], None], fallback_ms: int) -> None:
         super().__init__(window)
+        self._window = window
         self._callback: Callable[[], None] | None = callback
         window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def _fire(self) -> None:
+        if self._callback is not None:
+            callback, self._callback = self._callback, None
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, callback)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._callback is not None:
-            callback, self._callback = self._callback, None
-            QTimer.singleShot(0, callback)
-            watched.removeEventFilter(self)
+        if event.type() == QEvent.Type.Paint:
+            self._fire()
         return False
 
 
-def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
-    _FirstPaint(window, callback)
+def after_first_paint(window: QWidget, callback: Callable[[], None], fallback_ms: int = 500) -> None:
+    _FirstPaint(window, callback, fallback_ms)
