@@ -250,7 +250,9 @@ class FilesModel(QAbstractTableModel):
         col = index.column()
         for role_data in roleDataSpan:
             value = self._value(rec, col, role_data.role())
-            if value is not None:
+            if value is None:
+                role_data.clearData()  # the span is reused from cell to cell: never leave a stale value
+            else:
                 role_data.setData(value)
 
     def _value(self, rec: FileRecord, col: int, role: int) -> Any:

@@ -342,7 +342,9 @@ class UploadJobsModel(QAbstractTableModel):
         col = index.column()
         for role_data in roleDataSpan:
             value = self._value(job, col, role_data.role())
-            if value is not None:
+            if value is None:
+                role_data.clearData()  # the span is reused from cell to cell: never leave a stale value
+            else:
                 role_data.setData(value)
 
     def _value(self, job: UploadJob, col: int, role: int) -> Any:

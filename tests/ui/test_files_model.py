@@ -151,3 +151,28 @@ def test_states_and_notes_show_in_the_state_column() -> None:
     assert model.index(2, Col.STATE).data() == "found remotely"
     model.set_note(1, "already uploaded, not sent again")
     assert model.index(0, Col.STATE).data() == "uploaded · already uploaded, not sent again"
+
+
+def test_cells_painted_one_after_another_never_inherit_a_colour(qtbot) -> None:
+    """The delegate asks for all roles of a cell in one span that it reuses: a cell without a colour
+    must not keep the colour of the cell painted before it."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
+
+    model = FilesModel(clock=lambda: NOW)
+    model.set_records([rec(1, "soon.pdf", left=timedelta(hours=5)), rec(2, "later.pdf")])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    delegate = view.itemDelegate()
+
+    def text_color(row: int, col: int) -> object:
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, model.index(row, col))
+        return option.palette.color(QPalette.ColorRole.Text)
+
+    default = text_color(1, Col.NAME)
+    assert text_color(0, Col.EXPIRES) == level_color("warning")
+    assert text_color(1, Col.EXPIRES) == default
+    assert text_color(0, Col.EXPIRES) == level_color("warning")
+    assert text_color(0, Col.NAME) == default
