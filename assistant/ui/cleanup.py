@@ -206,6 +206,10 @@ class CleanupDialog(QDialog):
         self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.clicked.connect(self._cancel)
+        # deleting takes a deliberate click (or Tab to it and Space): Enter never deletes
+        self.delete_button.setAutoDefault(False)
+        self.delete_button.setDefault(False)
+        self.cancel_button.setDefault(True)
         layout.addWidget(self.buttons)
         self.resize(620, 420)
         self._update_total()
