@@ -201,10 +201,30 @@ class AppRoot:
         _remember_mode(self.paths, offline)
         self.window = window
         if first_run:
-            session.ready.connect(lambda _s: window.open_key_dialog(first_run=True))
+            session.ready.connect(lambda _s: self._first_run(window))
         after_first_paint(window, window.start)
         window.update()
         return window
+
+    def _first_run(self, window: MainWindow) -> None:
+        """First run, offline: if the keyring already holds a key (an earlier install), go online;
+        otherwise ask for one. The keyring is read in a worker."""
+        key_store = self.key_store
+
+        def has_key(has: bool) -> None:
+            if window is not self.window or window.closing:
+                return
+            if has:
+                self.switch(offline=False)
+            else:
+                window.open_key_dialog(first_run=True)
+
+        self.runner.run(
+            lambda _token: key_store.key() is not None,
+            on_result=has_key,
+            on_failed=lambda _failure: has_key(False),
+            name="first-run-key",
+        )
 
     def _chat_panel(self, store: Store) -> Any:
         try:

@@ -241,3 +241,27 @@ def test_delete_key_asks_before_deleting_the_selected_files(
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 0, timeout=WAIT)
     assert sandbox.files.page(100, None, None)[0] == []
     assert doc.exists(), "the local file is never touched"
+
+
+def test_first_run_with_a_key_already_in_the_keyring_goes_online(
+    qtbot: Any, tmp_path: Path, sandbox: Any
+) -> None:
+    keyring = MemoryKeyring()
+    keyring.set_password("document-assistant", "api-key", SANDBOX_KEY)
+    # the API address from the settings file (not --base-url, which would mean "online" by itself)
+    Settings(base_url=sandbox.base_url).save(tmp_path / "app" / "config" / "settings.json")
+    window = build_main_window(
+        ["--data-dir", str(tmp_path / "app")], key_store=KeyStore(environ={}, backend=keyring)
+    )
+    root = window.composition
+    try:
+        assert window.session.offline, "a first run starts on the sandbox"
+        qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
+        online = root.window
+        assert not online.session.offline
+        qtbot.waitUntil(lambda: online.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
+        assert "stored in" in online.status.key_label.text()
+    finally:
+        if root.window is not None:
+            root.window.close()
+        root.shutdown()
