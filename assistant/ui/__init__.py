@@ -15,6 +15,7 @@ Parts (each a widget or model handed what it needs; ``main_window.py`` only asse
     status.py           the status bar: key, keyring, connection, storage used
     crash.py            the crash dialog and the global exception hook
     geometry.py         window, splitter and column state kept between runs
-    main_window.py      assembles the parts
+    session.py          the API side as the window sees it: key, client, services, offline sandbox
+    main_window.py      assembles the parts (a shell that paints first, then ``assemble``)
     chat/               the chat pane (``ChatPanel``), built separately
 """

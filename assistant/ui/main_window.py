@@ -182,6 +182,11 @@ class MainWindow(QMainWindow):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.removeAction(self.delete_action)
         self.files_panel.table.addAction(self.delete_action)
+        # Ctrl+V on the files pastes files; in a text box it stays a text paste
+        self.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.removeAction(self.paste_action)
+        self.files_panel.table.addAction(self.paste_action)
         self._connect()
         self.drop_filter = FileDropFilter(self.add_paths, self)
         self.drop_filter.watch(self)

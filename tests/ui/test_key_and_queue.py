@@ -129,7 +129,8 @@ def test_paste_files_and_the_context_menu(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(doc))])
     QGuiApplication.clipboard().setMimeData(mime)
-    window.paste_action.trigger()
+    window.files_panel.table.setFocus()
+    qtbot.keyClick(window.files_panel.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 1, timeout=WAIT)
     record = window.files_model.records()[0]
     window.files_panel.select_ids({record.id})
