@@ -318,7 +318,6 @@ class MainWindow(QMainWindow):
         s.refreshed.connect(lambda _report: self.reload_files())
         q = self.upload_queue
         q.uploaded.connect(self._uploaded)
-        q.job_changed.connect(self._job_changed)
         p = self.files_panel
         p.selection_changed.connect(self._selection_changed)
         p.ask_requested.connect(self.ask_about)
@@ -354,13 +353,11 @@ class MainWindow(QMainWindow):
             return
         store = self.ctx.store
         states = [FileState(s) for s in SHOWN_STATES]
-        self._loading = True
         # what changes in the table while the catalog is read is applied again on top of what was read
         self._changed_since_read = {}
         self.ctx.runner.run(
             lambda _tok: store.list_files(states),
             on_result=self._files_read,
-            on_ended=lambda: setattr(self, "_loading", False),
             name="list-files",
         )
 
@@ -435,9 +432,6 @@ class MainWindow(QMainWindow):
                 self.files_model.set_note(row_id, note)
             self._update_storage()
         self.files_panel.resort()
-
-    def _job_changed(self, job: Any) -> None:
-        pass  # the upload panel shows it; the table gets the row once it is uploaded
 
     def refresh(self) -> None:
         if self.session.refresh() is None and self.session.services is None:
