@@ -135,7 +135,7 @@ class ApiSession(QObject):
         token.raise_if_cancelled()
         services = self._build(key, endpoint, settings)
         if endpoint.offline and self._samples:
-            self._upload_samples(services.files, token)
+            self._upload_samples(services, token)
         return status, services
 
     def _build(self, key: str, endpoint: Endpoint, settings: Settings) -> Services:
@@ -153,11 +153,15 @@ class ApiSession(QObject):
         chat = ChatService(client, self._store, max_tokens=settings.max_tokens, prices=load_prices())
         return Services(client, files, chat, endpoint)
 
-    def _upload_samples(self, files: FileService, token: CancelToken) -> None:
+    def _upload_samples(self, services: Services, token: CancelToken) -> None:
+        """The sample documents, uploaded like any dropped file (already there: reused, not sent)."""
         for sample in self._samples:
             token.raise_if_cancelled()
+            if not sample.is_file():
+                log.warning("sample %s is missing from this installation", sample)
+                continue
             try:
-                files.upload(sample, cancel=token)
+                self._upload(services, sample, token, lambda _progress: None)
             except ApiFailure as failure:
                 log.warning("sample %s not uploaded: %s", sample.name, failure)
 
@@ -230,6 +234,11 @@ class ApiSession(QObject):
         services = self.services
         if services is None:
             raise ApiFailure(FailureKind.BAD_KEY, "No API key yet: enter one (API key…) or try it offline.")
+        return self._upload(services, path, token, report)
+
+    def _upload(
+        self, services: Services, path: Path, token: CancelToken, report: Callable[[object], None]
+    ) -> UploadResult | list[UploadResult]:
         from assistant.api.lifecycle import split_and_upload, upload_document
         from assistant.documents import DocumentError, prepare
 
