@@ -72,6 +72,7 @@ class FilesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("filesPanel")
         self.model = model
+        self._filtering = False
         self.proxy = FilesProxy(self)
         self.proxy.setSourceModel(model)
 
@@ -149,10 +150,16 @@ class FilesPanel(QWidget):
         sm.select(selection, sm.SelectionFlag.ClearAndSelect)
 
     def _selection(self, *_: object) -> None:
-        self.selection_changed.emit(self.selected())
+        if not self._filtering:
+            self.selection_changed.emit(self.selected())
 
     def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+        # rows hidden by the search leave the view's selection; that is not the person un-choosing them
+        self._filtering = True
+        try:
+            self.proxy.setFilterFixedString(text)
+        finally:
+            self._filtering = False
         self.table.setProperty("filtered", bool(text))
 
     def resort(self) -> None:

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.assembled = False
         self.closing = False  # set on close: no new background work after that
         self._changed_since_read: dict[int, FileRecord | None] = {}
+        self._following_chat = False
         self._dialogs: dict[str, QWidget] = {}
         self._selected: list[FileRecord] = []
         self._cleanup: CleanupDialog | None = None
@@ -440,14 +441,23 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------- selection and chat
     def _selection_changed(self, records: list[FileRecord]) -> None:
         self._selected = records
+        if self._following_chat:
+            return  # the table is showing the chat's attachments, not choosing new ones
         setter = getattr(self.chat_panel, "set_attached_files", None)
         if setter is not None:
             setter(records)
 
     def _attachments_changed(self, records: list[FileRecord]) -> None:
+        """The chat pane changed its attachments (a chip removed, another conversation opened): the
+        table shows them as the selection. Files the table cannot show (filtered out, gone) stay
+        attached: selecting here never detaches them."""
         wanted = {r.id for r in records}
         if wanted != {r.id for r in self._selected}:
-            self.files_panel.select_ids(wanted)
+            self._following_chat = True
+            try:
+                self.files_panel.select_ids(wanted)
+            finally:
+                self._following_chat = False
 
     def ask_about(self, records: list[FileRecord]) -> None:
         self.files_panel.select_ids({r.id for r in records})

@@ -266,3 +266,23 @@ def test_first_run_with_a_key_already_in_the_keyring_goes_online(
         if root.window is not None:
             root.window.close()
         root.shutdown()
+
+
+def test_the_table_follows_the_chats_attachments_without_detaching_hidden_ones(
+    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
+) -> None:
+    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    for name in ("alpha.txt", "beta.txt"):
+        (tmp_path / name).write_text(f"{name} has its own words.\n", "utf-8")
+    window.add_paths([tmp_path / "alpha.txt", tmp_path / "beta.txt"])
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
+    alpha, beta = sorted(window.files_model.records(), key=lambda r: r.filename)
+    chat = window.chat_panel
+    window.files_panel.select_ids({alpha.id, beta.id})  # the person picks both: both attached
+    assert {r.id for r in chat.attached_files()} == {alpha.id, beta.id}
+
+    window.files_panel.search.setText("alpha")  # beta is filtered out of view
+    chat.attachments_changed.emit([alpha, beta])  # e.g. the conversation was opened again
+    assert [r.id for r in window.files_panel.selected()] == [alpha.id]
+    assert {r.id for r in chat.attached_files()} == {alpha.id, beta.id}, "nothing detached"
