@@ -242,7 +242,6 @@ class ApiSession(QObject):
         from assistant.api.lifecycle import split_and_upload, upload_document
         from assistant.documents import DocumentError, prepare
 
-
         try:
             doc = prepare(path, cache_dir=self._paths.converted)
         except DocumentError as exc:
