@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
             "uploadAction",
             "Upload files (Ctrl+O)",
         )
+        self.upload_folder_action = self._action(
+            "Upload &folder…", self.choose_folder, "Ctrl+Shift+O", "uploadFolderAction", "Upload a folder"
+        )
         self.paste_action = self._action("&Paste files", self.paste_files, None, "pasteAction")
         self.refresh_action = self._action(
             "&Refresh",
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for a in (self.upload_action, self.paste_action, self.refresh_action):
+        for a in (self.upload_action, self.upload_folder_action, self.paste_action, self.refresh_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.cleanup_action)
@@ -400,6 +403,14 @@ class MainWindow(QMainWindow):
         dialog = QFileDialog(self, "Upload files")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda names: self.add_paths([Path(n) for n in names]))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def choose_folder(self) -> None:
+        dialog = QFileDialog(self, "Upload a folder (and everything in it)")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda name: self.add_paths([Path(name)]))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -286,3 +286,33 @@ def test_the_table_follows_the_chats_attachments_without_detaching_hidden_ones(
     chat.attachments_changed.emit([alpha, beta])  # e.g. the conversation was opened again
     assert [r.id for r in window.files_panel.selected()] == [alpha.id]
     assert {r.id for r in chat.attached_files()} == {alpha.id, beta.id}, "nothing detached"
+
+
+def test_upload_dialogs_for_files_and_a_folder(
+    start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
+    folder = tmp_path / "picked"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "one.txt").write_text("One.\n", "utf-8")
+    (folder / "inner" / "two.md").write_text("# Two\n", "utf-8")
+    (tmp_path / "three.txt").write_text("Three.\n", "utf-8")
+
+    window.upload_folder_action.trigger()
+    dialog = window.findChild(QFileDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.fileMode() == QFileDialog.FileMode.Directory
+    dialog.fileSelected.emit(str(folder))  # what choosing the folder in the dialog reports
+    dialog.close()
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
+
+    window.upload_action.trigger()
+    files_dialog = next(d for d in window.findChildren(QFileDialog) if d.isVisible())
+    assert files_dialog.fileMode() == QFileDialog.FileMode.ExistingFiles
+    files_dialog.filesSelected.emit([str(tmp_path / "three.txt")])
+    files_dialog.close()
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 3, timeout=WAIT)
+    assert sorted(r.filename for r in window.files_model.records()) == ["one.txt", "three.txt", "two.md"]
