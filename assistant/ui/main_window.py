@@ -334,6 +334,8 @@ class MainWindow(QMainWindow):
             chat.open_citation.connect(self.open_citation)
         if hasattr(chat, "file_states_changed"):
             chat.file_states_changed.connect(lambda _records: self.reload_files())
+        if hasattr(chat, "busy_changed"):  # an answer ended: its files' "Last used" moved
+            chat.busy_changed.connect(lambda busy: None if busy else self.reload_files())
         p.renew_requested.connect(self.renew_file)
 
     # -------------------------------------------------------------------------------- start-up

@@ -257,6 +257,14 @@ def test_offline_question_gets_a_cited_answer_and_a_restart_restores_it(
     turn = store.list_turns(conversations[0].id)[0]
     assert turn.citations and "twice a year" in turn.citations[0].cited_text
     assert turn.citations[0].kind == "page" and turn.citations[0].start == 1
+    used = {r.filename: r.last_used_at for r in window.files_model.records()}
+    qtbot.waitUntil(
+        lambda: next(r for r in window.files_model.records() if r.id == pdf.id).last_used_at is not None,
+        timeout=WAIT,
+    )
+    assert used["remote-work-policy.md"] is None
+    row = window.files_model.row_of(pdf.id)
+    assert window.files_model.index(row, Col.LAST_USED).data() != "never"
     window.close()
     window.composition.shutdown()
 
