@@ -6,13 +6,17 @@ time left is computed in ``data()`` from a replaceable clock. One ``QTimer`` for
 running while there are rows, emits ``dataChanged`` over the "Expires in" column only — no reset, so
 selection and scroll survive.
 
-A per-row note (e.g. "already uploaded — not sent again") is shown in the State column.
+A per-row note (e.g. "already uploaded — not sent again") is shown in the State column, and so is
+what the row needs: "expires soon — Renew" (active, uploaded by this app, under 3 days left), "local
+file changed since upload" or "local file missing" (``set_source_states``, from ``lifecycle.stale_state``
+run in a worker), "found remotely" (not uploaded by this app), and ⚠ for the file's warnings; a warning
+icon and the tooltip say the whole of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,6 +28,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+from PySide6.QtWidgets import QApplication, QStyle
 
 from assistant.store import FileOrigin, FileRecord, FileState
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
@@ -34,6 +39,9 @@ __all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "FilesPro
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
+EXPIRY_WARNING = timedelta(days=3)  # as lifecycle.EXPIRY_WARNING (not imported: it loads the API layer)
+CHANGED = "changed"  # documents.SourceState values
+MISSING = "missing"
 _NEVER = 1e18  # sorts after every real expiry time
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -77,6 +85,8 @@ class FilesModel(QAbstractTableModel):
         self._records: list[FileRecord] = []
         self._row_of: dict[int, int] = {}
         self._notes: dict[int, str] = {}
+        self._sources: dict[int, str] = {}  # row id -> "changed" | "missing" (unchanged: absent)
+        self._soon: set[int] = set()  # rows shown as expiring soon at the last tick
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -93,6 +103,7 @@ class FilesModel(QAbstractTableModel):
         self._records = list(records)
         self._reindex()
         self._notes = {k: v for k, v in self._notes.items() if k in self._row_of}
+        self._sources = {k: v for k, v in self._sources.items() if k in self._row_of}
         self.endResetModel()
         self._update_timer()
 
@@ -152,6 +163,29 @@ class FilesModel(QAbstractTableModel):
 
     def note(self, row_id: int) -> str | None:
         return self._notes.get(row_id)
+
+    def set_source_states(self, states: dict[int, str | None]) -> None:
+        """What the stale check found for these rows ("changed", "missing", or None/"unchanged")."""
+        for row_id, state in states.items():
+            before = self._sources.get(row_id)
+            if state in (CHANGED, MISSING):
+                self._sources[row_id] = str(state)
+            else:
+                self._sources.pop(row_id, None)
+            row = self._row_of.get(row_id)
+            if row is not None and before != self._sources.get(row_id):
+                idx = self.index(row, Col.STATE)
+                self.dataChanged.emit(idx, idx)
+
+    def source_state(self, row_id: int) -> str | None:
+        """ "changed" or "missing" when the stale check said so, else None."""
+        return self._sources.get(row_id)
+
+    def expiring_soon(self, rec: FileRecord) -> bool:
+        """Active, uploaded by this app, and under three days left (the row says Renew)."""
+        if rec.state is not FileState.ACTIVE or rec.expires_at is None or rec.origin is not FileOrigin.APP:
+            return False
+        return rec.expires_at - self._clock() <= EXPIRY_WARNING
 
     def records(self) -> list[FileRecord]:
         return list(self._records)
@@ -213,6 +247,15 @@ class FilesModel(QAbstractTableModel):
             self.index(len(self._records) - 1, Col.EXPIRES),
             [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE],
         )
+        # a row crossing into its last three days says so in the State column too
+        soon = {r.id for r in self._records if self.expiring_soon(r)}
+        if soon != self._soon:
+            for row_id in soon ^ self._soon:
+                row = self._row_of.get(row_id)
+                if row is not None:
+                    idx = self.index(row, Col.STATE)
+                    self.dataChanged.emit(idx, idx)
+            self._soon = soon
 
     # -- Qt model --------------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -267,6 +310,16 @@ class FilesModel(QAbstractTableModel):
                 return level_color(self._level(rec))
             if col == Col.STATE and rec.state is not FileState.ACTIVE:
                 return level_color("expired")
+            if col == Col.STATE and (self.expiring_soon(rec) or self._sources.get(rec.id) == CHANGED):
+                return level_color("warning")
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if (
+                col == Col.STATE
+                and rec.state is FileState.ACTIVE
+                and (rec.warnings or self.expiring_soon(rec) or rec.id in self._sources)
+            ):
+                return _warning_icon()
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
@@ -275,6 +328,10 @@ class FilesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[col]}: {self._display(rec, col)}"
         return None
+
+    def _renew_hint(self, rec: FileRecord) -> str:
+        left = format_remaining(rec.expires_in(self._clock()))
+        return f"Expires in {left} — Renew to keep it (File ▸ Renew, or the context menu)."
 
     def _level(self, rec: FileRecord) -> str:
         if rec.state is FileState.EXPIRED:
@@ -302,6 +359,14 @@ class FilesModel(QAbstractTableModel):
             text = _STATE_TEXT.get(rec.state, str(rec.state))
             if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
                 text = "found remotely"
+            if rec.state is FileState.ACTIVE:
+                source = self._sources.get(rec.id)
+                if source == CHANGED:
+                    text = "local file changed since upload — Re-upload and swap"
+                elif source == MISSING:
+                    text = "uploaded · local file missing"
+                if self.expiring_soon(rec):
+                    text = f"expires soon — Renew · {text}"
             if rec.warnings:
                 text += " ⚠"
             note = self._notes.get(rec.id)
@@ -327,20 +392,51 @@ class FilesModel(QAbstractTableModel):
 
     def _tooltip(self, rec: FileRecord, col: int) -> str | None:
         if col == Col.NAME:
-            lines = [rec.filename, rec.file_id]
+            names = [rec.filename, rec.file_id]
             if rec.original_name:
-                lines.insert(1, f"from {rec.original_name}")
+                names.insert(1, f"from {rec.original_name}")
             if rec.local_path:
-                lines.append(rec.local_path)
-            return "\n".join(lines)
+                names.append(rec.local_path)
+            return "\n".join(names)
         if col == Col.EXPIRES:
             if rec.expires_at is None:
                 return "Kept until deleted"
-            return "Expires " + rec.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = "Expires " + rec.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if self.expiring_soon(rec):
+                return f"{when}\n{self._renew_hint(rec)}"
+            return when
         if col == Col.STATE:
-            lines = [*rec.warnings, *([self._notes[rec.id]] if rec.id in self._notes else [])]
+            lines: list[str] = []
+            if self.expiring_soon(rec):
+                lines.append(self._renew_hint(rec))
+            source = self._sources.get(rec.id)
+            if source == CHANGED and rec.state is FileState.ACTIVE:
+                lines.append(
+                    f"The local file {rec.local_path} has changed since it was uploaded: questions use "
+                    "the old version. Re-upload and swap (context menu, or click here) to send the "
+                    "current one."
+                )
+            elif source == MISSING and rec.state is FileState.ACTIVE:
+                lines.append(
+                    f"The local file {rec.local_path} is not there any more. The uploaded copy still "
+                    "works, and the copy kept by this app still allows Renew."
+                )
+            if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
+                lines.append("Found on the API but not uploaded by this app (an orphan): Clean up offers it.")
+            lines += [f"⚠ {w}" for w in rec.warnings]
+            if rec.id in self._notes:
+                lines.append(self._notes[rec.id])
             return "\n".join(lines) or None
         return None
+
+
+_ICON: list[Any] = []
+
+
+def _warning_icon() -> Any:
+    if not _ICON:
+        _ICON.append(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+    return _ICON[0]
 
 
 class FilesProxy(QSortFilterProxyModel):

@@ -1,15 +1,26 @@
 """The left pane: a search box over the files table, and the table's context menu.
 
 Reports what the person asks for and does nothing itself: ``selection_changed(records)``,
-``ask_requested(records)``, ``delete_requested(records)``, ``show_local_requested(record)``. Copy file
-id goes straight to the clipboard.
+``ask_requested(records)``, ``delete_requested(records)``, ``show_local_requested(record)``,
+``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed: from the
+context menu, or a click on its State cell, which says "Re-upload and swap"). Copy file id goes straight
+to the clipboard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,6 +78,7 @@ class FilesPanel(QWidget):
     delete_requested = Signal(list)
     show_local_requested = Signal(object)
     renew_requested = Signal(object)
+    reupload_requested = Signal(object)
 
     def __init__(self, model: FilesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +136,7 @@ class FilesPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.table.doubleClicked.connect(lambda _i: self.ask_requested.emit(self.selected()))
+        self.table.clicked.connect(self._clicked)
         layout.addWidget(self.table)
 
         self.copy_id_action = QAction("Copy file id", self)
@@ -167,6 +180,14 @@ class FilesPanel(QWidget):
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
+    def _clicked(self, index: QModelIndex) -> None:
+        """The State cell of a row whose local file changed is its "Re-upload and swap" action."""
+        if index.column() != Col.STATE:
+            return
+        record = self.proxy.record(index)
+        if record is not None and self.model.source_state(record.id) == "changed":
+            self.reupload_requested.emit(record)
+
     # -- context menu ---------------------------------------------------------------------------------
     def _menu(self, pos: QPoint) -> None:
         records = self.selected()
@@ -188,14 +209,25 @@ class FilesPanel(QWidget):
         local.triggered.connect(lambda: self.show_local_requested.emit(records[0]))
         from assistant.api.lifecycle import can_renew
 
+        renewable = [r for r in records if can_renew(r)]
         renew = menu.addAction("Renew (upload again, fresh expiry)")
-        renew.setEnabled(n == 1 and can_renew(records[0]))
-        renew.triggered.connect(lambda: self.renew_requested.emit(records[0]))
+        renew.setObjectName("renewMenuAction")
+        renew.setEnabled(bool(renewable))
+        renew.triggered.connect(lambda: self._emit_each(self.renew_requested, renewable))
+        reupload = menu.addAction("Re-upload and swap (local file changed)")
+        reupload.setObjectName("reuploadAction")
+        reupload.setEnabled(n == 1 and self.model.source_state(records[0].id) == "changed")
+        reupload.triggered.connect(lambda: self.reupload_requested.emit(records[0]))
         menu.addSeparator()
         delete = menu.addAction("Delete…")
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.triggered.connect(lambda: self.delete_requested.emit(records))
         return menu
+
+    @staticmethod
+    def _emit_each(signal: SignalInstance, records: list[FileRecord]) -> None:
+        for record in records:
+            signal.emit(record)
 
     def copy_ids(self) -> None:
         ids = [r.file_id for r in self.selected()]

@@ -8,6 +8,7 @@ answers; below: the status bar. Services come in through ``WindowContext``; noth
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,6 +66,7 @@ def _import_qt() -> None:
 log = logging.getLogger(__name__)
 
 SHOWN_STATES = ("active", "expired", "missing")  # FileState values: deleted files are not shown
+STALE_CHECK_THROTTLE = 10.0  # seconds: the window becoming active checks local sources at most this often
 
 
 @dataclass
@@ -100,6 +102,10 @@ class MainWindow(QMainWindow):
         self._dialogs: dict[str, QWidget] = {}
         self._selected: list[FileRecord] = []
         self._cleanup: CleanupDialog | None = None
+        self._stale_task: Any = None
+        self._stale_again = False
+        self._stale_checked_at = -STALE_CHECK_THROTTLE
+        self._busy_rows: set[int] = set()  # rows being renewed or re-uploaded
         self.status: Any = QStatusBar(self)
         self.setStatusBar(self.status)
         self.status.showMessage("Starting…")
@@ -244,6 +250,22 @@ class MainWindow(QMainWindow):
             "&Delete selected…", self.delete_selected, None, "deleteAction", "Delete the selected files (Del)"
         )
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.renew_action = self._action(
+            "Re&new",
+            self.renew_selected,
+            None,
+            "renewAction",
+            "Upload the selected files again from their kept copies, with a fresh expiry",
+        )
+        self.renew_action.setEnabled(False)
+        self.reupload_action = self._action(
+            "Re-&upload changed",
+            self.reupload_selected,
+            None,
+            "reuploadAction",
+            "Upload the current version of the selected files whose local file changed, and swap it in",
+        )
+        self.reupload_action.setEnabled(False)
         self.new_chat_action = self._action(
             "&New conversation",
             self.new_conversation,
@@ -261,6 +283,9 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         for a in (self.upload_action, self.upload_folder_action, self.paste_action, self.refresh_action):
             file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.renew_action)
+        file_menu.addAction(self.reupload_action)
         file_menu.addSeparator()
         file_menu.addAction(self.cleanup_action)
         file_menu.addAction(self.delete_action)
@@ -283,6 +308,7 @@ class MainWindow(QMainWindow):
         for action, name, icon in (
             (self.upload_action, "uploadButton", "document-open"),
             (self.refresh_action, "refreshButton", "view-refresh"),
+            (self.renew_action, "renewButton", "appointment-new"),
             (self.cleanup_action, "cleanupButton", "edit-clear"),
             (self.new_chat_action, "newConversationToolButton", "document-new"),
             (self.settings_action, "settingsButton", "preferences-system"),
@@ -337,6 +363,7 @@ class MainWindow(QMainWindow):
         if hasattr(chat, "busy_changed"):  # an answer ended: its files' "Last used" moved
             chat.busy_changed.connect(lambda busy: None if busy else self.reload_files())
         p.renew_requested.connect(self.renew_file)
+        p.reupload_requested.connect(self.reupload_file)
 
     # -------------------------------------------------------------------------------- start-up
     def start(self) -> None:
@@ -384,10 +411,105 @@ class MainWindow(QMainWindow):
         if selected:
             self.files_panel.select_ids(selected)
         self._update_storage()
+        self._refresh_chat_files()  # chips and the gone-files notice follow the catalog
+        self._update_file_actions()
+        self.files_loaded.emit()
+        self.check_stale()
+
+    def _refresh_chat_files(self) -> None:
         refresh = getattr(self.chat_panel, "refresh_files", None)
         if refresh is not None:
-            refresh()  # chips and the gone-files notice follow the catalog
-        self.files_loaded.emit()
+            refresh()
+
+    # ------------------------------------------------------------------------------ stale copies
+    def check_stale(self) -> None:
+        """Compare each active file's local source with what was uploaded (size, time; the hash only
+        when the time moved), in a worker; rows whose source changed or went say so."""
+        if self.closing or not self.assembled:
+            return
+        if self._stale_task is not None:
+            self._stale_again = True  # one check at a time; another follows when it ends
+            return
+        from assistant.store import FileOrigin, FileState
+
+        self._stale_checked_at = time.monotonic()
+        records = [
+            r
+            for r in self.files_model.records()
+            if r.state is FileState.ACTIVE and r.origin is FileOrigin.APP and r.local_path
+        ]
+        if not records:
+            return
+
+        def check(token: Any) -> dict[int, str | None]:
+            from assistant.api.lifecycle import stale_state
+
+            found: dict[int, str | None] = {}
+            for record in records:
+                token.raise_if_cancelled()
+                state = stale_state(record)
+                found[record.id] = None if state is None else str(state)
+            return found
+
+        self._stale_task = self.ctx.runner.run(
+            check, on_result=self._stale_checked, on_ended=self._stale_ended, name="stale-check"
+        )
+
+    def _stale_checked(self, states: dict[int, str | None]) -> None:
+        if self.closing:
+            return
+        self.files_model.set_source_states({k: v for k, v in states.items() if k not in self._busy_rows})
+        self._update_file_actions()
+
+    def _stale_ended(self) -> None:
+        self._stale_task = None
+        if self._stale_again:
+            self._stale_again = False
+            self.check_stale()
+
+    def reupload_selected(self) -> None:
+        for record in self._selected:
+            if self.files_model.source_state(record.id) == "changed":
+                self.reupload_file(record)
+
+    def reupload_file(self, record: FileRecord) -> None:
+        """Upload the changed local file's current version into the same row (a new file id, the same
+        conversations) and delete the old remote copy, in a worker."""
+        if self.closing or self.session.services is None:
+            self.status.showMessage("Not connected: enter an API key first.", 6000)
+            return
+        if record.id in self._busy_rows:
+            return
+        session = self.session
+        self._busy_rows.add(record.id)
+        self.files_model.set_note(record.id, "re-uploading the changed file…")
+        self.status.showMessage(f"Re-uploading {record.filename}…")
+
+        def failed(failure: Any) -> None:
+            self.files_model.set_note(record.id, f"not re-uploaded: {failure.message}")
+            self.status.showMessage(f"{record.filename} was not re-uploaded: {failure.message}", 15000)
+
+        self.ctx.runner.run(
+            lambda token: session.refresh_stale(record.id, token),
+            on_result=self._reuploaded,
+            on_failed=failed,
+            on_ended=lambda: self._row_done(record.id),
+            name="reupload",
+        )
+
+    def _reuploaded(self, record: FileRecord) -> None:
+        if self.closing:
+            return
+        self.files_model.upsert(record)
+        self.files_model.set_source_states({record.id: None})
+        self.files_model.set_note(record.id, "re-uploaded: the current version is in use")
+        self._changed_since_read[record.id] = record
+        self.status.showMessage(f"{record.filename}: the current version was uploaded and swapped in.", 8000)
+        self._refresh_chat_files()
+        self._update_file_actions()
+
+    def _row_done(self, row_id: int) -> None:
+        self._busy_rows.discard(row_id)
 
     def _update_storage(self) -> None:
         active = [r for r in self.files_model.records() if r.state == "active"]
@@ -454,6 +576,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------- selection and chat
     def _selection_changed(self, records: list[FileRecord]) -> None:
         self._selected = records
+        self._update_file_actions()
         if self._following_chat:
             return  # the table is showing the chat's attachments, not choosing new ones
         setter = getattr(self.chat_panel, "set_attached_files", None)
@@ -542,39 +665,73 @@ class MainWindow(QMainWindow):
         dialog.start(task, len(ids))
         task.start()
 
+    def _update_file_actions(self) -> None:
+        """Renew and Re-upload follow the selection (and what the stale check found)."""
+        if not self.assembled:
+            return
+        from assistant.api.lifecycle import can_renew
+
+        current = {r.id: r for r in self.files_model.records()}
+        selected = [current.get(r.id, r) for r in self._selected]
+        renewable = [r for r in selected if can_renew(r)]
+        self.renew_action.setEnabled(bool(renewable))
+        self.renew_action.setText(f"Re&new {len(renewable)} files" if len(renewable) > 1 else "Re&new")
+        self.reupload_action.setEnabled(
+            any(self.files_model.source_state(r.id) == "changed" for r in selected)
+        )
+
+    def renew_selected(self) -> None:
+        from assistant.api.lifecycle import can_renew
+
+        current = {r.id: r for r in self.files_model.records()}
+        for record in [current.get(r.id, r) for r in self._selected]:
+            if can_renew(record):
+                self.renew_file(record)
+
     def renew_file(self, record: FileRecord) -> None:
         """Upload the file again from its kept copy with a fresh expiry (same row, same conversations)."""
         if self.closing or self.session.services is None:
             self.status.showMessage("Not connected: enter an API key first.", 6000)
             return
+        if record.id in self._busy_rows:
+            return
         session = self.session
+        self._busy_rows.add(record.id)
         self.status.showMessage(f"Renewing {record.filename}…")
+        if self.files_model.row_of(record.id) is not None:
+            self.files_model.set_note(record.id, "renewing…")
+
+        def failed(failure: Any) -> None:
+            if self.files_model.row_of(record.id) is not None:
+                self.files_model.set_note(record.id, f"not renewed: {failure.message}")
+            self.status.showMessage(f"{record.filename} was not renewed: {failure.message}", 15000)
+
         self.ctx.runner.run(
             lambda token: session.renew(record.id, token),
             on_result=self._renewed,
-            on_failed=lambda failure: self.status.showMessage(
-                f"{record.filename} was not renewed: {failure.message}", 15000
-            ),
+            on_failed=failed,
+            on_ended=lambda: self._row_done(record.id),
             name="renew",
         )
 
     def _renewed(self, record: FileRecord) -> None:
+        if self.closing:
+            return
         self.files_model.upsert(record)
+        self.files_model.set_note(record.id, "renewed")
         self._changed_since_read[record.id] = record
         self.status.showMessage(f"{record.filename} renewed.", 8000)
-        refresh = getattr(self.chat_panel, "refresh_files", None)
-        if refresh is not None:
-            refresh()
+        self._refresh_chat_files()
+        self._update_file_actions()
 
     def _deleted(self, outcome: Any) -> None:
         if outcome.ok:
             self.files_model.remove([outcome.record_id])
             self._changed_since_read[outcome.record_id] = None
-            refresh = getattr(self.chat_panel, "refresh_files", None)
-            if refresh is not None:
-                refresh()
+            self._refresh_chat_files()
             self._selected = [r for r in self._selected if r.id != outcome.record_id]
             self._update_storage()
+            self._update_file_actions()
 
     # --------------------------------------------------------------------------- dialogs: key etc.
     def open_key_dialog(self, first_run: bool = False, status: KeyStatus | None = None) -> KeyDialog:
@@ -652,6 +809,13 @@ class MainWindow(QMainWindow):
             show_about(self, self.ctx.paths)
 
     def changeEvent(self, event: QEvent) -> None:
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.assembled
+            and self.isActiveWindow()
+            and time.monotonic() - self._stale_checked_at >= STALE_CHECK_THROTTLE
+        ):
+            self.check_stale()  # back from editing a file elsewhere: say which uploads are stale
         if event.type() == QEvent.Type.PaletteChange and self.assembled and self.session.offline:
             from assistant.ui.theme import banner_colors
 
@@ -672,6 +836,7 @@ def _placeholder() -> QWidget:
 _FALLBACK_ICONS = {
     "document-open": "SP_DialogOpenButton",
     "view-refresh": "SP_BrowserReload",
+    "appointment-new": "SP_ArrowUp",
     "edit-clear": "SP_TrashIcon",
     "document-new": "SP_FileDialogNewFolder",
     "preferences-system": "SP_FileDialogDetailedView",

@@ -33,7 +33,7 @@ from assistant.secrets import KeyStatus, KeyStore
 from assistant.settings import Paths, Settings
 from assistant.store import Store
 
-__all__ = ["ApiSession", "Endpoint", "Services"]
+__all__ = ["ApiSession", "Endpoint", "NeedsSplit", "Services"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,24 @@ class Endpoint:
     api_key: str | None = None  # None: the key store's key
     offline: bool = False
     stop: Callable[[], None] | None = None  # stops what start_offline started
+
+
+@dataclass(frozen=True)
+class NeedsSplit:
+    """What ``upload_one`` returns for a PDF over the page limit of one request: nothing was sent; the
+    queue offers "Split into N parts" (``upload_one(..., split=True)``)."""
+
+    path: Path
+    page_count: int
+    pages_per_part: int
+    parts: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"“{self.path.name}” has {self.page_count} pages; one question can take at most "
+            f"{self.pages_per_part}. Split it into {self.parts} parts to use all of it."
+        )
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,7 @@ class ApiSession(QObject):
         self._endpoint: Endpoint | None = None
         self._refreshing: Task[Any] | None = None
         self._closed = False
+        self.max_pdf_pages: int | None = None  # None: the documents layer's default (pages per request)
 
     @property
     def offline(self) -> bool:
@@ -227,31 +246,77 @@ class ApiSession(QObject):
         self._refreshing = None
 
     def upload_one(
-        self, path: Path, token: CancelToken, report: Callable[[object], None]
-    ) -> UploadResult | list[UploadResult]:
-        """Prepare (convert if needed) and upload one file; a PDF over the page limit of a request is
-        split into parts (a list of results). Runs in a worker."""
+        self, path: Path, token: CancelToken, report: Callable[[object], None], *, split: bool = False
+    ) -> UploadResult | list[UploadResult] | NeedsSplit:
+        """Prepare (convert if needed) and upload one file (``lifecycle.upload_document``: the catalog
+        records the source, the kept copy, the original name and the warnings). A PDF over the page
+        limit of a request is not sent: ``NeedsSplit`` comes back, unless ``split`` is set, then it is
+        split into parts (a list of results). A file that cannot be prepared fails with its own message
+        (``ApiFailure`` LOCAL) before any byte is sent. Runs in a worker."""
         services = self.services
         if services is None:
             raise ApiFailure(FailureKind.BAD_KEY, "No API key yet: enter one (API key…) or try it offline.")
-        return self._upload(services, path, token, report)
+        return self._upload(services, path, token, report, split=split)
 
     def _upload(
-        self, services: Services, path: Path, token: CancelToken, report: Callable[[object], None]
-    ) -> UploadResult | list[UploadResult]:
+        self,
+        services: Services,
+        path: Path,
+        token: CancelToken,
+        report: Callable[[object], None],
+        *,
+        split: bool = True,
+    ) -> UploadResult | list[UploadResult] | NeedsSplit:
         from assistant.api.lifecycle import split_and_upload, upload_document
-        from assistant.documents import DocumentError, prepare
+        from assistant.documents import DocumentError, DocumentErrorKind, prepare
 
         try:
-            doc = prepare(path, cache_dir=self._paths.converted)
+            if self.max_pdf_pages is None:
+                doc = prepare(path, cache_dir=self._paths.converted, should_stop=token.is_cancelled)
+            else:
+                doc = prepare(
+                    path,
+                    cache_dir=self._paths.converted,
+                    max_pdf_pages=self.max_pdf_pages,
+                    should_stop=token.is_cancelled,
+                )
         except DocumentError as exc:
+            if exc.kind is DocumentErrorKind.CANCELLED:
+                token.raise_if_cancelled()
             raise ApiFailure(FailureKind.LOCAL, exc.message) from None
         token.raise_if_cancelled()
-        if doc.needs_split is not None:
+        plan = doc.needs_split
+        if plan is not None:
+            if not split:
+                return NeedsSplit(path, plan.page_count, plan.pages_per_part, len(plan.parts))
             return split_and_upload(
-                services.files, self._store, doc, self._paths.converted, progress=report, cancel=token
+                services.files,
+                self._store,
+                doc,
+                self._paths.converted,
+                pages_per_part=plan.pages_per_part,
+                progress=report,
+                cancel=token,
             )
         return upload_document(services.files, self._store, doc, progress=report, cancel=token)
+
+    def refresh_stale(self, record_id: int, token: CancelToken) -> Any:
+        """Upload the changed source's current version into the same row (a new file id) and delete the
+        old remote file. Runs in a worker."""
+        services = self.services
+        if services is None:
+            raise ApiFailure(FailureKind.BAD_KEY, "Not connected: enter an API key first.")
+        from assistant.api.lifecycle import refresh_stale
+        from assistant.documents import DEFAULT_MAX_PDF_PAGES
+
+        return refresh_stale(
+            services.files,
+            self._store,
+            record_id,
+            self._paths.converted,
+            max_pdf_pages=self.max_pdf_pages or DEFAULT_MAX_PDF_PAGES,
+            cancel=token,
+        )
 
     def renew(self, record_id: int, token: CancelToken) -> Any:
         """Upload the file's kept copy again with a fresh expiry, into the same row. Runs in a worker."""

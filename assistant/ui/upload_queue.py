@@ -4,7 +4,11 @@
 ``concurrency()`` uploads at a time on the task runner. Each upload is ``upload_one(path, token,
 report)`` (the composition root binds it to document preparation and ``FileService.upload``), which
 reports ``UploadProgress`` through ``report`` and returns an ``UploadResult``; a result with
-``reused=True`` means the same content was already uploaded and nothing was sent.
+``reused=True`` means the same content was already uploaded and nothing was sent. A PDF over the page
+limit of one request comes back as ``session.NeedsSplit`` (nothing sent): the row says so and offers
+"Split into N parts", which runs ``upload_one(path, token, report, split=True)`` (a list of results,
+one per part, listed in the row). A file's warnings (no text layer, renamed, converted) are said in its
+row; a file that cannot be prepared fails with its own message, before any byte is sent.
 
 ``UploadJobsModel`` shows the jobs (file, progress, state, action); ``UploadPanel`` is the widget:
 a table with a progress bar per row, and Cancel / Retry per file (click the action cell, press
@@ -48,12 +52,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.api.errors import ApiFailure, CancelToken
+from assistant.api.errors import ApiFailure
 from assistant.bridge import Task, TaskRunner
 
 __all__ = ["JobState", "UploadJob", "UploadJobsModel", "UploadPanel", "UploadQueue", "walk_paths"]
 
-UploadFn = Callable[[Path, CancelToken, Callable[[object], None]], Any]
+UploadFn = Callable[..., Any]  # (path, token, report) -> result; also called with split=True
 
 
 class JobState(StrEnum):
@@ -64,9 +68,12 @@ class JobState(StrEnum):
     REUSED = "already uploaded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    NEEDS_SPLIT = "too many pages"
 
 
-FINISHED = frozenset({JobState.DONE, JobState.REUSED, JobState.FAILED, JobState.CANCELLED})
+FINISHED = frozenset(
+    {JobState.DONE, JobState.REUSED, JobState.FAILED, JobState.CANCELLED, JobState.NEEDS_SPLIT}
+)
 
 
 @dataclass(eq=False)
@@ -79,6 +86,10 @@ class UploadJob:
     message: str = ""
     result: Any = None
     task: Task[Any] | None = field(default=None, repr=False)
+    split: bool = False  # the person chose "Split into N parts"
+    split_parts: int = 0  # NEEDS_SPLIT: how many parts
+    warnings: tuple[str, ...] = ()  # what the uploaded file's rows say (no text layer, renamed, ...)
+    parts: tuple[str, ...] = ()  # the uploaded parts of a split PDF
 
     @property
     def fraction(self) -> float:
@@ -93,10 +104,28 @@ class UploadJob:
     @property
     def state_text(self) -> str:
         if self.state is JobState.REUSED:
-            return "already uploaded — same content, not sent again"
-        if self.state is JobState.FAILED:
+            text = "already uploaded — same content, not sent again"
+        elif self.state is JobState.FAILED:
             return f"failed: {self.message}"
-        return str(self.state)
+        elif self.state is JobState.NEEDS_SPLIT:
+            return f"not sent: {self.message}"
+        elif self.state is JobState.DONE and self.parts:
+            text = f"uploaded in {len(self.parts)} parts: " + ", ".join(self.parts)
+        else:
+            text = str(self.state)
+        if self.warnings and self.state in (JobState.DONE, JobState.REUSED):
+            text = f"{text} ⚠ {self.warnings[0]}"
+            if len(self.warnings) > 1:
+                text += f" (+{len(self.warnings) - 1} more)"
+        return text
+
+    @property
+    def tooltip(self) -> str:
+        lines = [self.state_text if not self.warnings else self.state_text.split(" ⚠ ")[0]]
+        if self.parts:
+            lines += [f"• {name}" for name in self.parts]
+        lines += [f"⚠ {w}" for w in self.warnings]
+        return "\n".join(lines)
 
 
 def walk_paths(paths: Iterable[Path]) -> list[Path]:
@@ -194,6 +223,16 @@ class UploadQueue(QObject):
         self._set(job, JobState.QUEUED, message="")
         self._pump()
 
+    def split(self, job_id: int) -> None:
+        """Upload a PDF that has too many pages for one request as parts (the row's offer)."""
+        job = self.job(job_id)
+        if job is None or job.state is not JobState.NEEDS_SPLIT:
+            return
+        job.split = True
+        job.sent = job.total = 0
+        self._set(job, JobState.QUEUED, message="")
+        self._pump()
+
     def retry_failed(self) -> None:
         for job in self._jobs:
             if job.state in (JobState.FAILED, JobState.CANCELLED):
@@ -228,9 +267,14 @@ class UploadQueue(QObject):
         upload_one = self._upload_one
         assert upload_one is not None
         path = job.path
-        task: Task[Any] = self._runner.task(
-            lambda token: upload_one(path, token, task.report), name=f"upload {path.name}"
-        )
+        if job.split:
+            task: Task[Any] = self._runner.task(
+                lambda token: upload_one(path, token, task.report, split=True), name=f"split {path.name}"
+            )
+        else:
+            task = self._runner.task(
+                lambda token: upload_one(path, token, task.report), name=f"upload {path.name}"
+            )
         job.task = task
         task.signals.progress.connect(lambda p, j=job: self._progress(j, p))
         task.signals.result.connect(lambda r, j=job: self._done(j, r))
@@ -252,8 +296,21 @@ class UploadQueue(QObject):
 
     def _done(self, job: UploadJob, result: Any) -> None:
         job.result = result
+        parts = getattr(result, "parts", None)
+        if isinstance(parts, int) and not isinstance(result, list):  # session.NeedsSplit: nothing sent
+            job.split_parts = parts
+            self._set(job, JobState.NEEDS_SPLIT, message=str(getattr(result, "message", "")))
+            return
         results = result if isinstance(result, list) else [result]  # a split PDF: one per part
         reused = bool(results) and all(getattr(r, "reused", False) for r in results)
+        records = [getattr(r, "record", None) for r in results]
+        warnings: dict[str, None] = {}
+        for record in records:
+            for warning in getattr(record, "warnings", ()) or ():
+                warnings[str(warning)] = None
+        job.warnings = tuple(warnings)
+        if isinstance(result, list):
+            job.parts = tuple(str(r.filename) for r in records if r is not None)
         self._set(job, JobState.REUSED if reused else JobState.DONE, message="")
         self.uploaded.emit(result, job)
 
@@ -363,15 +420,34 @@ class UploadJobsModel(QAbstractTableModel):
             if col == self.FILE:
                 return str(job.path)
             if col == self.STATE:
-                return job.state_text
+                return job.tooltip
             if col == self.ACTION and action_for(job):
+                if job.state is JobState.NEEDS_SPLIT:
+                    return f"Upload {job.path.name} as {job.split_parts} PDFs of fewer pages"
                 return f"{action_for(job)} this upload"
+        if (
+            role == Qt.ItemDataRole.DecorationRole
+            and col == self.STATE
+            and job.warnings
+            and job.state
+            in (
+                JobState.DONE,
+                JobState.REUSED,
+            )
+        ):
+            return _warning_icon()
         if role == Qt.ItemDataRole.ForegroundRole and col == self.ACTION and action_for(job):
             return QApplication.palette().link()
         return None
 
 
+def _warning_icon() -> Any:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
 def action_for(job: UploadJob) -> str:
+    if job.state is JobState.NEEDS_SPLIT:
+        return f"Split into {job.split_parts} parts"
     if job.state in (JobState.QUEUED, JobState.PREPARING, JobState.UPLOADING):
         return "Cancel"
     if job.state in (JobState.FAILED, JobState.CANCELLED):
@@ -476,6 +552,8 @@ class UploadPanel(QWidget):
             self.queue.cancel(job.id)
         elif action == "Retry":
             self.queue.retry(job.id)
+        elif job.state is JobState.NEEDS_SPLIT:
+            self.queue.split(job.id)
 
     def _cancel_selected(self) -> None:
         for index in self.view.selectionModel().selectedRows():
@@ -506,6 +584,9 @@ class UploadPanel(QWidget):
             parts.append(f"{active} in progress")
         if failed:
             parts.append(f"{failed} failed")
+        waiting = sum(1 for j in jobs if j.state is JobState.NEEDS_SPLIT)
+        if waiting:
+            parts.append(f"{waiting} to split")
         self.title.setText(" · ".join(parts))
         self.retry_button.setEnabled(any(j.state in (JobState.FAILED, JobState.CANCELLED) for j in jobs))
         self.cancel_button.setEnabled(active > 0)

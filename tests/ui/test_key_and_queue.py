@@ -143,6 +143,7 @@ def test_paste_files_and_the_context_menu(
         "Copy file id",
         "Show local copy",
         "Renew (upload again, fresh expiry)",
+        "Re-upload and swap (local file changed)",
         "Delete…",
     ]
     next(a for a in menu.actions() if a.text() == "Copy file id").trigger()
