@@ -367,6 +367,8 @@ class FilesModel(QAbstractTableModel):
                     text = "uploaded · local file missing"
                 if self.expiring_soon(rec):
                     text = f"expires soon — Renew · {text}"
+            if rec.original_name and rec.original_name != rec.filename:
+                text += f" · {_origin_text(rec)}"
             if rec.warnings:
                 text += " ⚠"
             note = self._notes.get(rec.id)
@@ -423,11 +425,21 @@ class FilesModel(QAbstractTableModel):
                 )
             if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
                 lines.append("Found on the API but not uploaded by this app (an orphan): Clean up offers it.")
+            if rec.original_name and rec.original_name != rec.filename:
+                lines.append(f"{_origin_text(rec).capitalize()}; uploaded as “{rec.filename}”.")
             lines += [f"⚠ {w}" for w in rec.warnings]
             if rec.id in self._notes:
                 lines.append(self._notes[rec.id])
             return "\n".join(lines) or None
         return None
+
+
+def _origin_text(rec: FileRecord) -> str:
+    """ "converted from a.docx" (text made from it) or "renamed from a:b.txt" (a name the API refused)."""
+    original = rec.original_name or ""
+    if rec.filename.startswith(original) and rec.mime_type == "text/plain":
+        return f"converted from {original}"
+    return f"from {original}" if " (pages " in rec.filename else f"renamed from {original}"
 
 
 _ICON: list[Any] = []

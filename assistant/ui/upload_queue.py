@@ -90,6 +90,7 @@ class UploadJob:
     split_parts: int = 0  # NEEDS_SPLIT: how many parts
     warnings: tuple[str, ...] = ()  # what the uploaded file's rows say (no text layer, renamed, ...)
     parts: tuple[str, ...] = ()  # the uploaded parts of a split PDF
+    uploaded_as: str = ""  # the name it was uploaded under, when not the file's own (converted, renamed)
 
     @property
     def fraction(self) -> float:
@@ -111,6 +112,8 @@ class UploadJob:
             return f"not sent: {self.message}"
         elif self.state is JobState.DONE and self.parts:
             text = f"uploaded in {len(self.parts)} parts: " + ", ".join(self.parts)
+        elif self.state is JobState.DONE and self.uploaded_as:
+            text = f"uploaded as {self.uploaded_as}"
         else:
             text = str(self.state)
         if self.warnings and self.state in (JobState.DONE, JobState.REUSED):
@@ -311,6 +314,8 @@ class UploadQueue(QObject):
         job.warnings = tuple(warnings)
         if isinstance(result, list):
             job.parts = tuple(str(r.filename) for r in records if r is not None)
+        elif records and records[0] is not None and str(records[0].filename) != job.path.name:
+            job.uploaded_as = str(records[0].filename)
         self._set(job, JobState.REUSED if reused else JobState.DONE, message="")
         self.uploaded.emit(result, job)
 
