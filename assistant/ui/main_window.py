@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self._stale_task: Any = None
         self._stale_again = False
         self._stale_checked_at = -STALE_CHECK_THROTTLE
+        self._stale_seen: dict[tuple[Any, ...], str | None] = {}  # (row, hash, size, time) -> state
         self._busy_rows: set[int] = set()  # rows being renewed or re-uploaded
         self.status: Any = QStatusBar(self)
         self.setStatusBar(self.status)
@@ -441,14 +442,26 @@ class MainWindow(QMainWindow):
         if not records:
             return
 
+        seen = self._stale_seen  # touched only by the one stale check running at a time
+
         def check(token: Any) -> dict[int, str | None]:
             from assistant.api.lifecycle import stale_state
 
             found: dict[int, str | None] = {}
             for record in records:
                 token.raise_if_cancelled()
+                try:
+                    info = Path(record.local_path or "").stat()
+                    key: tuple[Any, ...] = (record.id, record.source_sha256, info.st_size, info.st_mtime_ns)
+                except OSError:
+                    key = ()
+                if key and key in seen:  # a file touched but not changed is hashed once, not every time
+                    found[record.id] = seen[key]
+                    continue
                 state = stale_state(record)
                 found[record.id] = None if state is None else str(state)
+                if key:
+                    seen[key] = found[record.id]
             return found
 
         self._stale_task = self.ctx.runner.run(

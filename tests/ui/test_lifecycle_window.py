@@ -331,3 +331,35 @@ def test_files_found_remotely_are_cleaned_up_as_orphans(
     assert stray.id not in remote_ids(sandbox)
     assert [r.filename for r in window.files_model.records()] == ["mine.md"]
     assert window.ctx.store.get_file(orphan.id).state is FileState.DELETED
+
+
+def test_an_expired_file_in_a_conversation_is_renewed_from_the_chat_notice(
+    window: MainWindow, qtbot: Any, tmp_path: Path, sandbox: Any
+) -> None:
+    doc = tmp_path / "notes.md"
+    doc.write_text("# Notes\n\nThe boiler is serviced every October.\n", "utf-8")
+    drop(window, [doc])
+    qtbot.waitUntil(lambda: len(window.files_model.records()) == 1, timeout=WAIT)
+    record = window.files_model.records()[0]
+    ask(window, qtbot, [record], "When is the boiler serviced?")
+
+    sandbox.clock.advance(31 * 86_400)  # gone on the server
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.files_model.records()[0].state is FileState.EXPIRED, timeout=WAIT)
+    notice = window.findChild(QWidget, "goneFilesNotice")
+    qtbot.waitUntil(notice.isVisible, timeout=WAIT)
+    renew = notice.findChild(QPushButton, "renewGoneButton")
+    assert renew is not None, "the notice offers Renew for a file this app uploaded"
+    renew.click()
+    qtbot.waitUntil(lambda: window.files_model.records()[0].state is FileState.ACTIVE, timeout=WAIT)
+    renewed = window.files_model.records()[0]
+    assert renewed.id == record.id and renewed.file_id != record.file_id
+    qtbot.waitUntil(lambda: not notice.isVisible(), timeout=WAIT)
+    assert remote_ids(sandbox) == {renewed.file_id}
+
+    box = window.findChild(QWidget, "chatInput")
+    qtbot.keyClicks(box, "When is the boiler serviced?")
+    with qtbot.waitSignal(window.chat_panel.busy_changed, timeout=WAIT, check_params_cb=lambda b: not b):
+        window.findChild(QPushButton, "sendButton").click()
+    turn = last_turn(window)
+    assert turn.citations and "October" in turn.citations[0].cited_text
