@@ -360,13 +360,16 @@ class FilesModel(QAbstractTableModel):
             if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
                 text = "found remotely"
             if rec.state is FileState.ACTIVE:
-                source = self._sources.get(rec.id)
-                if source == CHANGED:
-                    text = "local file changed since upload — Re-upload and swap"
-                elif source == MISSING:
-                    text = "uploaded · local file missing"
+                # what the row needs comes first (the column is narrow); plain "uploaded" only without
+                marks = []
+                if self._sources.get(rec.id) == CHANGED:
+                    marks.append("local file changed since upload — Re-upload and swap")
                 if self.expiring_soon(rec):
-                    text = f"expires soon — Renew · {text}"
+                    marks.append("expires soon — Renew")
+                if self._sources.get(rec.id) == MISSING:
+                    marks.append("local file missing")
+                if marks:
+                    text = " · ".join(marks)
             if rec.original_name and rec.original_name != rec.filename:
                 text += f" · {_origin_text(rec)}"
             if rec.warnings:

@@ -104,27 +104,29 @@ class UploadJob:
 
     @property
     def state_text(self) -> str:
-        if self.state is JobState.REUSED:
-            text = "already uploaded — same content, not sent again"
-        elif self.state is JobState.FAILED:
-            return f"failed: {self.message}"
-        elif self.state is JobState.NEEDS_SPLIT:
-            return f"not sent: {self.message}"
-        elif self.state is JobState.DONE and self.parts:
-            text = f"uploaded in {len(self.parts)} parts: " + ", ".join(self.parts)
-        elif self.state is JobState.DONE and self.uploaded_as:
-            text = f"uploaded as {self.uploaded_as}"
-        else:
-            text = str(self.state)
+        text = self._outcome()
         if self.warnings and self.state in (JobState.DONE, JobState.REUSED):
-            text = f"{text} ⚠ {self.warnings[0]}"
+            text = f"{text} · {self.warnings[0]}"
             if len(self.warnings) > 1:
                 text += f" (+{len(self.warnings) - 1} more)"
         return text
 
+    def _outcome(self) -> str:
+        if self.state is JobState.REUSED:
+            return "already uploaded — same content, not sent again"
+        if self.state is JobState.FAILED:
+            return f"failed: {self.message}"
+        if self.state is JobState.NEEDS_SPLIT:
+            return f"not sent: {self.message}"
+        if self.state is JobState.DONE and self.parts:
+            return f"uploaded in {len(self.parts)} parts: " + ", ".join(self.parts)
+        if self.state is JobState.DONE and self.uploaded_as:
+            return f"uploaded as {self.uploaded_as}"
+        return str(self.state)
+
     @property
     def tooltip(self) -> str:
-        lines = [self.state_text if not self.warnings else self.state_text.split(" ⚠ ")[0]]
+        lines = [self._outcome()]
         if self.parts:
             lines += [f"• {name}" for name in self.parts]
         lines += [f"⚠ {w}" for w in self.warnings]
@@ -466,6 +468,8 @@ class _ProgressDelegate(QStyledItemDelegate):
         if not isinstance(job, UploadJob):
             super().paint(painter, option, index)
             return
+        if job.state in (JobState.FAILED, JobState.NEEDS_SPLIT) and job.sent == 0:
+            return  # nothing was sent: no bar stuck at 0 % beside the message
         bar = QStyleOptionProgressBar()
         rect = QRect(option.rect)
         bar.rect = rect.adjusted(2, 3, -2, -3)
