@@ -396,6 +396,8 @@ class MainWindow(QMainWindow):
         )
 
     def _files_read(self, records: list[FileRecord]) -> None:
+        if self.closing:
+            return  # read before the window closed; the catalog may be closed by now
         selected = {r.id for r in self._selected}
         changed = self._changed_since_read
         self._changed_since_read = {}
@@ -589,6 +591,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------- selection and chat
     def _selection_changed(self, records: list[FileRecord]) -> None:
         self._selected = records
+        if self.closing:
+            return
         self._update_file_actions()
         if self._following_chat:
             return  # the table is showing the chat's attachments, not choosing new ones
