@@ -363,3 +363,28 @@ def test_an_expired_file_in_a_conversation_is_renewed_from_the_chat_notice(
         window.findChild(QPushButton, "sendButton").click()
     turn = last_turn(window)
     assert turn.citations and "October" in turn.citations[0].cited_text
+
+
+def test_coming_back_to_the_window_checks_local_files(
+    window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.ui import main_window
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text("Tomatoes along the south wall.\n", "utf-8")
+    drop(window, [doc])
+    qtbot.waitUntil(lambda: len(window.files_model.records()) == 1, timeout=WAIT)
+    record = window.files_model.records()[0]
+    qtbot.waitUntil(lambda: window.ctx.runner.running == frozenset(), timeout=WAIT)
+    doc.write_text("Beans along the south wall, tomatoes by the shed.\n", "utf-8")
+    assert window.files_model.source_state(record.id) is None
+
+    monkeypatch.setattr(main_window, "STALE_CHECK_THROTTLE", 0.0)  # no waiting out the throttle here
+    other = QWidget()
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow(), timeout=WAIT)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.files_model.source_state(record.id) == "changed", timeout=WAIT)
+    other.close()
