@@ -86,7 +86,8 @@ class FilesModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self._notes: dict[int, str] = {}
         self._sources: dict[int, str] = {}  # row id -> "changed" | "missing" (unchanged: absent)
-        self._soon: set[int] = set()  # rows shown as expiring soon at the last tick
+        self._soon: set[int] = set()  # rows shown as expiring soon at the last check
+        self._soon_checked: datetime | None = None
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -247,7 +248,12 @@ class FilesModel(QAbstractTableModel):
             self.index(len(self._records) - 1, Col.EXPIRES),
             [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE],
         )
-        # a row crossing into its last three days says so in the State column too
+        # a row crossing into its last three days says so in the State column too (checked once a
+        # minute: a pass over every row each second would cost more than the tick itself)
+        now = self._clock()
+        if self._soon_checked is not None and abs((now - self._soon_checked).total_seconds()) < 60:
+            return
+        self._soon_checked = now
         soon = {r.id for r in self._records if self.expiring_soon(r)}
         if soon != self._soon:
             for row_id in soon ^ self._soon:
