@@ -176,3 +176,56 @@ def test_cells_painted_one_after_another_never_inherit_a_colour(qtbot) -> None:
     assert text_color(1, Col.EXPIRES) == default
     assert text_color(0, Col.EXPIRES) == level_color("warning")
     assert text_color(0, Col.NAME) == default
+
+
+def test_what_a_row_needs_shows_in_the_state_column(qtmodeltester) -> None:
+    model = FilesModel(clock=lambda: NOW)
+    model.set_records(
+        [
+            rec(1, "a.pdf"),
+            rec(2, "soon.pdf", left=timedelta(days=2)),
+            rec(3, "found.pdf", left=timedelta(days=2), origin=FileOrigin.ADOPTED),
+            rec(4, "report.docx.txt", mime_type="text/plain", original_name="report.docx"),
+            rec(5, "a_b.md", mime_type="text/plain", original_name="a:b.md", warnings=("renamed",)),
+        ]
+    )
+    qtmodeltester.check(model)
+    state = {r.id: model.index(model.row_of(r.id), Col.STATE) for r in model.records()}
+    assert state[1].data() == "uploaded"
+    assert state[1].data(Qt.ItemDataRole.DecorationRole) is None
+    assert state[2].data() == "expires soon — Renew"
+    assert "Renew to keep it" in state[2].data(Qt.ItemDataRole.ToolTipRole)
+    assert state[2].data(Qt.ItemDataRole.DecorationRole) is not None
+    assert state[3].data() == "found remotely", "not uploaded here: nothing to renew it from"
+    assert state[4].data() == "uploaded · converted from report.docx"
+    assert state[5].data() == "uploaded · renamed from a:b.md ⚠"
+
+    with DataChanges(model) as changed:
+        model.set_source_states({1: "changed", 4: "missing", 5: "unchanged"})
+    assert sorted((i.row(), i.column()) for i in changed) == sorted(
+        [(model.row_of(1), Col.STATE), (model.row_of(4), Col.STATE)]
+    ), "only the State cells whose source state changed"
+    assert state[1].data() == "local file changed since upload — Re-upload and swap"
+    assert model.source_state(1) == "changed"
+    assert state[4].data().startswith("local file missing")
+    assert "still allows Renew" in state[4].data(Qt.ItemDataRole.ToolTipRole)
+    model.set_source_states({1: None})
+    assert model.source_state(1) is None and state[1].data() == "uploaded"
+
+
+class DataChanges:
+    """Collect the top-left index of every dataChanged emitted inside the block."""
+
+    def __init__(self, model: FilesModel) -> None:
+        self.model = model
+        self.seen: list = []
+
+    def _on(self, top_left, _bottom_right, _roles=()) -> None:
+        self.seen.append(top_left)
+
+    def __enter__(self) -> list:
+        self.model.dataChanged.connect(self._on)
+        return self.seen
+
+    def __exit__(self, *_: object) -> None:
+        self.model.dataChanged.disconnect(self._on)
