@@ -424,8 +424,8 @@ class FilesModel(QAbstractTableModel):
             if source == CHANGED and rec.state is FileState.ACTIVE:
                 lines.append(
                     f"The local file {rec.local_path} has changed since it was uploaded: questions use "
-                    "the old version. Re-upload and swap (context menu, or click here) to send the "
-                    "current one."
+                    "the old version. Re-upload and swap (right-click, or File ▸ Re-upload changed) "
+                    "to send the current one."
                 )
             elif source == MISSING and rec.state is FileState.ACTIVE:
                 lines.append(

@@ -2,9 +2,9 @@
 
 Reports what the person asks for and does nothing itself: ``selection_changed(records)``,
 ``ask_requested(records)``, ``delete_requested(records)``, ``show_local_requested(record)``,
-``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed: from the
-context menu, or a click on its State cell, which says "Re-upload and swap"). Copy file id goes straight
-to the clipboard.
+``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed, from the
+context menu; a click on a cell only selects, so nothing is sent by accident). Copy file id goes
+straight to the clipboard.
 """
 
 from __future__ import annotations
@@ -136,7 +136,6 @@ class FilesPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.table.doubleClicked.connect(lambda _i: self.ask_requested.emit(self.selected()))
-        self.table.clicked.connect(self._clicked)
         layout.addWidget(self.table)
 
         self.copy_id_action = QAction("Copy file id", self)
@@ -179,14 +178,6 @@ class FilesPanel(QWidget):
         """Apply the header's sort again (after a reload or new rows)."""
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-
-    def _clicked(self, index: QModelIndex) -> None:
-        """The State cell of a row whose local file changed is its "Re-upload and swap" action."""
-        if index.column() != Col.STATE:
-            return
-        record = self.proxy.record(index)
-        if record is not None and self.model.source_state(record.id) == "changed":
-            self.reupload_requested.emit(record)
 
     # -- context menu ---------------------------------------------------------------------------------
     def _menu(self, pos: QPoint) -> None:

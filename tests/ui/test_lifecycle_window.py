@@ -287,7 +287,12 @@ def test_a_changed_local_file_is_said_and_swapped(
     menu = window.files_panel.build_menu([record])
     assert next(a for a in menu.actions() if a.text().startswith("Re-upload")).isEnabled()
 
-    click_state_cell(window, qtbot, record)  # the row's own action: "Re-upload and swap"
+    click_state_cell(window, qtbot, record)  # a click only selects: nothing is sent by accident
+    qtbot.wait(300)
+    assert row(window, "plan.txt").file_id == record.file_id
+    assert window.files_panel.selected() == [row(window, "plan.txt")]
+    assert window.reupload_action.isEnabled()
+    window.reupload_action.trigger()  # File ▸ Re-upload changed
     qtbot.waitUntil(lambda: row(window, "plan.txt").file_id != record.file_id, timeout=WAIT)
     swapped = row(window, "plan.txt")
     assert swapped.id == record.id and swapped.filename == record.filename
