@@ -17,6 +17,8 @@ a worker thread, never on the GUI thread.
 - Kinds: PDF and images as they are; UTF-8 text (Markdown, CSV, JSON, code, logs...) as it is, other
   encodings converted to UTF-8; Word, Excel, PowerPoint and ZIP/tar archives converted to Markdown-like
   text in `cache_dir` (named from the source's SHA-256, reused, kept for renewal without the source).
+- `prepare_isolated(...)`: the same in a conversion process, so a long conversion never holds the app's
+  interpreter lock (the GUI thread stays responsive); `shutdown_pool()` at exit.
 - `source_state(path, size=, mtime=, sha256=)` tells a stale upload; `cached_paths(cache_dir, sha256)`
   lists what the cache keeps for a source.
 """
@@ -24,6 +26,7 @@ a worker thread, never on the GUI thread.
 from __future__ import annotations
 
 from .errors import DocumentError, DocumentErrorKind
+from .isolated import prepare_isolated, shutdown_pool
 from .model import ArchiveLimits, DocumentKind, PreparedDocument, SplitPlan
 from .names import is_acceptable_name, safe_upload_name
 from .pdf import split_pdf
@@ -53,7 +56,9 @@ __all__ = [
     "cached_paths",
     "is_acceptable_name",
     "prepare",
+    "prepare_isolated",
     "safe_upload_name",
+    "shutdown_pool",
     "source_state",
     "split_pdf",
     "walk",

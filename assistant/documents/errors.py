@@ -39,3 +39,7 @@ class DocumentError(Exception):
 
     def __repr__(self) -> str:
         return f"DocumentError({self.kind.value!r}, {self.message!r})"
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[DocumentErrorKind, str]]:
+        # kind and message survive pickling (conversions run in another process: isolated.py)
+        return (DocumentError, (self.kind, self.message))

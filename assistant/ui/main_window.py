@@ -7,7 +7,6 @@ answers; below: the status bar. Services come in through ``WindowContext``; noth
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable
@@ -377,13 +376,6 @@ class MainWindow(QMainWindow):
         self.status.set_key(status, offline=self.session.offline)
 
     def _ready(self, services: Services) -> None:
-        # What exists once first connected (Qt's wrappers, the SDK, the window's parts) lives as long as
-        # the app: keep it out of the collector's full passes. Each of those otherwise walked all of it
-        # with the GIL held (~80 ms), and a conversion in a worker (a 10,000-row .xlsx) sets off a few:
-        # the GUI thread stalled that long each time. Once per process (frozen objects are never
-        # collected; a later key change must not pin the services it replaces).
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
         self.upload_queue.set_uploader(self.session.upload_one)
 
     # -------------------------------------------------------------------------------------- files

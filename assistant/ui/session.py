@@ -268,18 +268,14 @@ class ApiSession(QObject):
         split: bool = True,
     ) -> UploadResult | list[UploadResult] | NeedsSplit:
         from assistant.api.lifecycle import split_and_upload, upload_document
-        from assistant.documents import DocumentError, DocumentErrorKind, prepare
+        from assistant.documents import DocumentError, DocumentErrorKind, prepare_isolated
 
+        # in a conversion process: a long conversion must not hold this process's GIL (GUI stalls)
+        options = {} if self.max_pdf_pages is None else {"max_pdf_pages": self.max_pdf_pages}
         try:
-            if self.max_pdf_pages is None:
-                doc = prepare(path, cache_dir=self._paths.converted, should_stop=token.is_cancelled)
-            else:
-                doc = prepare(
-                    path,
-                    cache_dir=self._paths.converted,
-                    max_pdf_pages=self.max_pdf_pages,
-                    should_stop=token.is_cancelled,
-                )
+            doc = prepare_isolated(
+                path, cache_dir=self._paths.converted, should_stop=token.is_cancelled, **options
+            )
         except DocumentError as exc:
             if exc.kind is DocumentErrorKind.CANCELLED:
                 token.raise_if_cancelled()
