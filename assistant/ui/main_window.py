@@ -490,26 +490,50 @@ class MainWindow(QMainWindow):
     def reupload_file(self, record: FileRecord) -> None:
         """Upload the changed local file's current version into the same row (a new file id, the same
         conversations) and delete the old remote copy, in a worker."""
+        session = self.session
+        self._run_row_task(
+            record,
+            lambda token: session.refresh_stale(record.id, token),
+            self._reuploaded,
+            doing=("re-uploading the changed file…", f"Re-uploading {record.filename}…"),
+            not_done="re-uploaded",
+            name="reupload",
+        )
+
+    def _run_row_task(
+        self,
+        record: FileRecord,
+        work: Callable[[Any], Any],
+        on_result: Callable[[Any], None],
+        *,
+        doing: tuple[str, str],
+        not_done: str,
+        name: str,
+    ) -> None:
+        """One background operation on one file row (renew, re-upload): at most one per row at a time;
+        the row and the status bar say what is happening, and what went wrong if it fails."""
         if self.closing or self.session.services is None:
             self.status.showMessage("Not connected: enter an API key first.", 6000)
             return
         if record.id in self._busy_rows:
             return
-        session = self.session
         self._busy_rows.add(record.id)
-        self.files_model.set_note(record.id, "re-uploading the changed file…")
-        self.status.showMessage(f"Re-uploading {record.filename}…")
+        row_note, status_note = doing
+        self.status.showMessage(status_note)
+        if self.files_model.row_of(record.id) is not None:
+            self.files_model.set_note(record.id, row_note)
 
         def failed(failure: Any) -> None:
-            self.files_model.set_note(record.id, f"not re-uploaded: {failure.message}")
-            self.status.showMessage(f"{record.filename} was not re-uploaded: {failure.message}", 15000)
+            if self.files_model.row_of(record.id) is not None:
+                self.files_model.set_note(record.id, f"not {not_done}: {failure.message}")
+            self.status.showMessage(f"{record.filename} was not {not_done}: {failure.message}", 15000)
 
         self.ctx.runner.run(
-            lambda token: session.refresh_stale(record.id, token),
-            on_result=self._reuploaded,
+            work,
+            on_result=on_result,
             on_failed=failed,
             on_ended=lambda: self._row_done(record.id),
-            name="reupload",
+            name=name,
         )
 
     def _reuploaded(self, record: FileRecord) -> None:
@@ -707,27 +731,13 @@ class MainWindow(QMainWindow):
 
     def renew_file(self, record: FileRecord) -> None:
         """Upload the file again from its kept copy with a fresh expiry (same row, same conversations)."""
-        if self.closing or self.session.services is None:
-            self.status.showMessage("Not connected: enter an API key first.", 6000)
-            return
-        if record.id in self._busy_rows:
-            return
         session = self.session
-        self._busy_rows.add(record.id)
-        self.status.showMessage(f"Renewing {record.filename}…")
-        if self.files_model.row_of(record.id) is not None:
-            self.files_model.set_note(record.id, "renewing…")
-
-        def failed(failure: Any) -> None:
-            if self.files_model.row_of(record.id) is not None:
-                self.files_model.set_note(record.id, f"not renewed: {failure.message}")
-            self.status.showMessage(f"{record.filename} was not renewed: {failure.message}", 15000)
-
-        self.ctx.runner.run(
+        self._run_row_task(
+            record,
             lambda token: session.renew(record.id, token),
-            on_result=self._renewed,
-            on_failed=failed,
-            on_ended=lambda: self._row_done(record.id),
+            self._renewed,
+            doing=("renewing…", f"Renewing {record.filename}…"),
+            not_done="renewed",
             name="renew",
         )
 
