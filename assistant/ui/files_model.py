@@ -34,7 +34,7 @@ from assistant.store import FileOrigin, FileRecord, FileState
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
 from assistant.ui.theme import level_color
 
-__all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "FilesProxy"]
+__all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "FilesProxy", "fill_role_span"]
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -68,6 +68,16 @@ _STATE_TEXT = {
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def fill_role_span(span: Any, value_of: Callable[[int], Any]) -> None:
+    """Fill a ``QModelRoleDataSpan`` (``multiData``) from ``value_of(role)``."""
+    for role_data in span:
+        value = value_of(role_data.role())
+        if value is None:
+            role_data.clearData()  # the span is reused from cell to cell: never leave a stale value
+        else:
+            role_data.setData(value)
 
 
 class FilesModel(QAbstractTableModel):
@@ -297,12 +307,7 @@ class FilesModel(QAbstractTableModel):
             return
         rec = self._records[index.row()]
         col = index.column()
-        for role_data in roleDataSpan:
-            value = self._value(rec, col, role_data.role())
-            if value is None:
-                role_data.clearData()  # the span is reused from cell to cell: never leave a stale value
-            else:
-                role_data.setData(value)
+        fill_role_span(roleDataSpan, lambda role: self._value(rec, col, role))
 
     def _value(self, rec: FileRecord, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:

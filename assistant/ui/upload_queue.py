@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from assistant.api.errors import ApiFailure
 from assistant.bridge import Task, TaskRunner
+from assistant.ui.files_model import fill_role_span
 
 __all__ = ["JobState", "UploadJob", "UploadJobsModel", "UploadPanel", "UploadQueue", "walk_paths"]
 
@@ -404,12 +405,7 @@ class UploadJobsModel(QAbstractTableModel):
             return
         job = self._jobs[index.row()]
         col = index.column()
-        for role_data in roleDataSpan:
-            value = self._value(job, col, role_data.role())
-            if value is None:
-                role_data.clearData()  # the span is reused from cell to cell: never leave a stale value
-            else:
-                role_data.setData(value)
+        fill_role_span(roleDataSpan, lambda role: self._value(job, col, role))
 
     def _value(self, job: UploadJob, col: int, role: int) -> Any:
         if role == JOB_ROLE:
