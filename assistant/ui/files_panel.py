@@ -129,7 +129,7 @@ class FilesPanel(QWidget):
             (Col.UPLOADED, "Nov 24 05:37"[:9]),
             (Col.EXPIRES, "29 d 23 h"),
             (Col.LAST_USED, "Last use"),
-            (Col.STATE, "local file changed since upload — Re-upload"),
+            (Col.STATE, "expires soon — Renew"),  # longer states elide; the tooltip has all
         ):
             header.resizeSection(col, self.fontMetrics().horizontalAdvance(sample) + 18)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
