@@ -651,10 +651,12 @@ class MainWindow(QMainWindow):
         if record is None or not record.local_path:
             self.status.showMessage("There is no local copy of that file on this computer.", 6000)
             return
-        url = QUrl.fromLocalFile(record.local_path)
-        if page:
-            url.setFragment(f"page={page}")
-        QDesktopServices.openUrl(url)
+        if not Path(record.local_path).exists():
+            self.status.showMessage(f"The local copy of {record.filename} is not on this computer.", 6000)
+            return
+        from assistant.ui.open_at_page import open_file
+
+        open_file(record.local_path, page)
 
     def show_local_copy(self, record: FileRecord) -> None:
         if not record.local_path or not Path(record.local_path).exists():

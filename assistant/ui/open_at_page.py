@@ -1,0 +1,52 @@
+"""Open a local PDF at a page: with a viewer that takes a page argument when one is installed.
+
+Desktop "open" (``QDesktopServices``) cannot ask for a page: most viewers ignore a ``#page=N`` fragment.
+On Linux the common viewers take a page on their command line, so the first one found on ``PATH`` is
+started detached (never waited for); elsewhere, or with none of them, the system's default viewer opens
+the file at its start.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QProcess, QUrl
+from PySide6.QtGui import QDesktopServices
+
+__all__ = ["open_file", "page_command"]
+
+# viewer -> its arguments for "this file at this 1-based page"
+_VIEWERS: tuple[tuple[str, Callable[[str, int], list[str]]], ...] = (
+    ("evince", lambda f, p: [f"--page-index={p}", f]),
+    ("okular", lambda f, p: ["-p", str(p), f]),
+    ("atril", lambda f, p: [f"--page-index={p}", f]),
+    ("xreader", lambda f, p: [f"--page-index={p}", f]),
+    ("zathura", lambda f, p: ["-P", str(p), f]),
+    ("qpdfview", lambda f, p: ["--unique", f"{f}#{p}"]),
+    ("mupdf", lambda f, p: [f, str(p)]),
+)
+
+
+def page_command(
+    path: str, page: int, *, which: Callable[[str], str | None] = shutil.which, platform: str = sys.platform
+) -> list[str] | None:
+    """The command line that opens ``path`` at ``page`` (1-based), or None when no known viewer is here."""
+    if not platform.startswith("linux") or page < 1:
+        return None
+    for name, args in _VIEWERS:
+        program = which(name)
+        if program:
+            return [program, *args(path, page)]
+    return None
+
+
+def open_file(path: str, page: int | None = None) -> None:
+    """Open ``path`` (a PDF at ``page`` when one is given and a viewer can do it); never blocks."""
+    if page is not None and Path(path).suffix.lower() == ".pdf":
+        command = page_command(path, page)
+        if command is not None and QProcess.startDetached(command[0], command[1:])[0]:
+            return
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
