@@ -73,6 +73,7 @@ class GoneFilesNotice(QFrame):
         # A fresh grid each time (rows of a grid never go away): messages left, buttons aligned right.
         if self._body is not None:
             self._layout.removeWidget(self._body)
+            self._body.hide()  # gone at once: its buttons speak of the old list until deleteLater runs
             self._body.deleteLater()
         body = QWidget(self)
         grid = QGridLayout(body)

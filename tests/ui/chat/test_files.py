@@ -41,7 +41,8 @@ def _send(qtbot: QtBot, panel: ChatPanel, text: str) -> None:
 
 
 def _button(panel: ChatPanel, name: str, index: int = 0) -> QPushButton:
-    buttons = panel.gone_notice.findChildren(QPushButton, name)
+    # only what is shown: a replaced list's buttons linger (hidden) until their deferred deletion
+    buttons = [b for b in panel.gone_notice.findChildren(QPushButton, name) if b.isVisibleTo(panel)]
     assert len(buttons) > index, name
     return buttons[index]
 
@@ -303,7 +304,9 @@ def test_a_gone_file_that_can_be_renewed_is_renewed_from_the_notice(
     panel = env.make_panel(renew=renew_in_a_worker)
     assert panel.current_conversation() is not None and panel.current_conversation().id == conv.id
     assert [r.id for r in panel.gone_files()] == [rec.id, foreign.id]
-    renew_buttons = panel.gone_notice.findChildren(QPushButton, "renewGoneButton")
+    renew_buttons = [
+        b for b in panel.gone_notice.findChildren(QPushButton, "renewGoneButton") if b.isVisibleTo(panel)
+    ]
     assert len(renew_buttons) == 1  # only for the file this app can upload again
 
     qtbot.mouseClick(renew_buttons[0], Qt.MouseButton.LeftButton)
