@@ -39,7 +39,7 @@ from assistant.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from assistant.secrets import KeyStore
-    from assistant.store import Store
+    from assistant.catalog import Store
     from assistant.ui.session import ApiSession, Endpoint
 
 __all__ = ["AppRoot", "build_main_window", "main", "parse_args"]
@@ -139,7 +139,7 @@ class AppRoot:
 
     # -- which mode --------------------------------------------------------------------------------
     def store(self, offline: bool) -> Store:
-        from assistant.store import Store
+        from assistant.catalog import Store
 
         if offline not in self._stores:
             folder = self.paths.data / "offline" if offline else self.paths.data

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind, to_failure
 from assistant.api.pricing import PriceList, TurnCost, conversation_cost, turn_cost
-from assistant.store import Citation, FileRecord, FileState, Store, Turn, TurnState, TurnWriter, Usage
+from assistant.catalog import Citation, FileRecord, FileState, Store, Turn, TurnState, TurnWriter, Usage
 
 if TYPE_CHECKING:
     import anthropic

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind, to_failure
-from assistant.store import FileOrigin, FileRecord, FileState, NewFile, RemoteUpdate, Store
+from assistant.catalog import FileOrigin, FileRecord, FileState, NewFile, RemoteUpdate, Store
 
 if TYPE_CHECKING:
     import anthropic

@@ -69,7 +69,7 @@ from assistant.documents import (
     source_state,
     split_pdf,
 )
-from assistant.store import Conversation, FileOrigin, FileRecord, Store
+from assistant.catalog import Conversation, FileOrigin, FileRecord, Store
 
 __all__ = [
     "EXPIRY_WARNING",

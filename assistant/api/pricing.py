@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from assistant.store import Usage
+from assistant.catalog import Usage
 
 __all__ = [
     "ModelPrice",

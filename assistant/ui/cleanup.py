@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from assistant.api.errors import ApiFailure
 from assistant.api.files import DeleteOutcome
 from assistant.bridge import Task
-from assistant.store import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.formatting import format_size
 
 __all__ = ["CleanupDialog", "CleanupGroup", "CleanupPlan", "plan_cleanup"]

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
-from assistant.store import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
 from assistant.ui.theme import level_color
 

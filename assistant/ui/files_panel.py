@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.store import FileRecord
+from assistant.catalog import FileRecord
 from assistant.ui.files_model import Col, FilesModel, FilesProxy
 
 __all__ = ["FilesPanel", "FilesTable"]

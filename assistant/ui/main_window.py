@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first pai
     from assistant.bridge import TaskRunner
     from assistant.secrets import KeyStatus
     from assistant.settings import Paths, Settings
-    from assistant.store import FileRecord, Store
+    from assistant.catalog import FileRecord, Store
     from assistant.ui.cleanup import CleanupDialog
     from assistant.ui.key_dialog import KeyDialog
     from assistant.ui.session import ApiSession, Services
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------------------------------- files
     def reload_files(self) -> None:
         """Refill the table from the catalog (read in a worker)."""
-        from assistant.store import FileState
+        from assistant.catalog import FileState
 
         if self.closing:
             return
@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
         if self._stale_task is not None:
             self._stale_again = True  # one check at a time; another follows when it ends
             return
-        from assistant.store import FileOrigin, FileState
+        from assistant.catalog import FileOrigin, FileState
 
         self._stale_checked_at = time.monotonic()
         records = [

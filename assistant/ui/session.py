@@ -31,7 +31,7 @@ from assistant.bridge import Task, TaskRunner
 from assistant.logs import register_secret
 from assistant.secrets import KeyStatus, KeyStore
 from assistant.settings import Paths, Settings
-from assistant.store import Store
+from assistant.catalog import Store
 
 __all__ = ["ApiSession", "Endpoint", "NeedsSplit", "Services"]
 

@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 from assistant.api.chat import CitationEvent, Done, Started, TextDelta
 from assistant.api.errors import CancelToken
 from assistant.bridge import TaskRunner
-from assistant.store import Citation, Store, TurnState, Usage
+from assistant.catalog import Citation, Store, TurnState, Usage
 from assistant.ui.chat import ChatPanel, ChatServices
 from assistant.ui.chat.transcript import Transcript
 

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 from assistant.api.client import ClientConfig, make_client
 from assistant.api.files import FileService
 from assistant.bridge import TaskRunner
-from assistant.store import FileState, Store
+from assistant.catalog import FileState, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -42,7 +42,7 @@ _UPLOAD_CHILD = textwrap.dedent(
     import json, resource, sys
     from assistant.api.client import ClientConfig, make_client
     from assistant.api.files import FileService
-    from assistant.store import Store
+    from assistant.catalog import Store
 
     base_url, key, small, big, catalog = sys.argv[1:6]
 

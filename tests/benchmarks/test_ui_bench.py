@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from assistant.store import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.files_model import FilesModel
 from assistant.ui.files_panel import FilesPanel
 from tests.conftest import SANDBOX_KEY
@@ -185,7 +185,7 @@ class StallProbe(QObject):
 def _long_answer(store: Any, conversation_id: int, tokens: int, per_second: float) -> Callable[..., Any]:
     """Chat events of a 10,000-token answer (Markdown-ish pieces), paced, for the pane's real path."""
     from assistant.api.chat import Done, Started, TextDelta
-    from assistant.store import TurnState, Usage
+    from assistant.catalog import TurnState, Usage
 
     words = ["the", "inverter", "panels", "budget", "**", "report", "\n\n", "- ", "page", "expiry"]
     pieces = [

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.settings import Paths
-from assistant.store import Store
+from assistant.catalog import Store
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from assistant.api.chat import ChatService, Done, Started, TextDelta
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.files import FileService, UploadProgress, UploadResult
 from assistant.bridge import TaskRunner
-from assistant.store import Store, TurnState
+from assistant.catalog import Store, TurnState
 
 MODEL = "claude-sonnet-5-5"
 

@@ -21,7 +21,7 @@ from assistant.api.chat import (
 )
 from assistant.api.errors import CancelToken, FailureKind
 from assistant.api.files import FileService
-from assistant.store import Citation, FileState, Store, TurnState
+from assistant.catalog import Citation, FileState, Store, TurnState
 
 from .conftest import REPORT_TEXT
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.api.files import FileService
-from assistant.store import Store, TurnState
+from assistant.catalog import Store, TurnState
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ _CHILD = """
 import json, sys
 from assistant.api.chat import ChatService, TextDelta
 from assistant.api.client import ClientConfig, make_client
-from assistant.store import Store
+from assistant.catalog import Store
 
 base_url, key, catalog, conv = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 with make_client(ClientConfig(api_key=key, base_url=base_url)) as client, Store.open(catalog) as store:

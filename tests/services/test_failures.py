@@ -14,7 +14,7 @@ from assistant.api.client import ClientConfig, make_client
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.files import FileService
 from assistant.secrets import check_key
-from assistant.store import Store, TurnState
+from assistant.catalog import Store, TurnState
 
 MODEL = "claude-sonnet-5-5"
 WRONG_KEY = "sk-ant-wrong-key-000000000"

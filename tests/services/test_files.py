@@ -10,7 +10,7 @@ import pytest
 
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind
 from assistant.api.files import FileService, UploadProgress, guess_mime_type
-from assistant.store import FileOrigin, FileState, Store
+from assistant.catalog import FileOrigin, FileState, Store
 
 
 def _write(path: Path, size: int, seed: int = 0) -> Path:

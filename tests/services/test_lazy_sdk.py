@@ -19,7 +19,7 @@ def _run(code: str) -> None:
 def test_importing_services_does_not_import_the_sdk() -> None:
     code = (
         "import sys\n"
-        "import assistant.settings, assistant.secrets, assistant.store, assistant.logs, assistant.bridge\n"
+        "import assistant.settings, assistant.secrets, assistant.catalog, assistant.logs, assistant.bridge\n"
         "import assistant.api.client, assistant.api.errors, assistant.api.files, assistant.api.chat\n"
         "import assistant.api.pricing\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('anthropic', 'httpx2', 'keyring'))\n"
@@ -44,7 +44,7 @@ def test_client_factory_imports_it_on_first_use(sandbox: object) -> None:
 def test_no_qt_below_the_bridge() -> None:
     _run(
         "import sys\n"
-        "import assistant.settings, assistant.secrets, assistant.store, assistant.logs\n"
+        "import assistant.settings, assistant.secrets, assistant.catalog, assistant.logs\n"
         "import assistant.api.client, assistant.api.errors, assistant.api.files, assistant.api.chat\n"
         "import assistant.api.pricing\n"
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"

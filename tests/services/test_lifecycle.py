@@ -30,9 +30,10 @@ from assistant.api.lifecycle import (
     stale_state,
     upload_document,
 )
+from assistant.catalog import FileOrigin, FileState, Store, TurnState
+from assistant.catalog.store import _MIGRATIONS, SCHEMA_VERSION
 from assistant.documents import SourceState, prepare
 from assistant.settings import Paths
-from assistant.store import _MIGRATIONS, SCHEMA_VERSION, FileOrigin, FileState, Store, TurnState
 
 from .conftest import REPORT_TEXT
 

@@ -14,7 +14,7 @@ from assistant.api.files import FileService
 from assistant.logs import register_secret, setup_logging, shutdown_logging
 from assistant.secrets import KeySource, KeyStore, save_checked
 from assistant.settings import Paths, Settings
-from assistant.store import Store
+from assistant.catalog import Store
 
 
 def test_key_is_in_no_file_under_the_data_dir(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.api.pricing import conversation_cost, format_usd, load_prices, turn_cost
-from assistant.store import Usage
+from assistant.catalog import Usage
 
 
 def test_price_list_has_source_date_and_every_model_part() -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store import (
-    SCHEMA_VERSION,
+from assistant.catalog import (
     Citation,
     FileOrigin,
     FileState,
@@ -22,6 +21,7 @@ from assistant.store import (
     TurnWriter,
     Usage,
 )
+from assistant.catalog.store import SCHEMA_VERSION
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from assistant.store import FileOrigin, FileState
+from assistant.catalog import FileOrigin, FileState
 from assistant.ui.cleanup import CleanupDialog, plan_cleanup
 from tests.ui.test_files_model import NOW, rec
 

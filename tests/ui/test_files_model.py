@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from assistant.store import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.files_model import RECORD_ROLE, SORT_ROLE, Col, FilesModel, FilesProxy
 from assistant.ui.formatting import format_remaining, format_size, remaining_level
 from assistant.ui.theme import level_color

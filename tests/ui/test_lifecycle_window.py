@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from assistant.app import build_main_window
 from assistant.secrets import KeyStore
-from assistant.store import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.files_model import Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.upload_queue import JobState, UploadJob, UploadJobsModel

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
 
 from assistant.app import build_main_window
 from assistant.secrets import KeyStore
-from assistant.store import FileState
+from assistant.catalog import FileState
 from assistant.ui.files_model import SORT_ROLE, Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.theme import level_color

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.store import Conversation
+from assistant.catalog import Conversation
 
 __all__ = ["ConversationList"]
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from assistant.store import Citation, Conversation, FileRecord, FileState, Turn, TurnState, Usage
+from assistant.catalog import Citation, Conversation, FileRecord, FileState, Turn, TurnState, Usage
 
 __all__ = [
     "MARK",

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.store import FileRecord, FileState
+from assistant.catalog import FileRecord, FileState
 from assistant.ui.chat.format import gone_message
 
 __all__ = ["GoneFilesNotice", "ReplacementPicker"]

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from assistant.api.chat import CitationEvent, Done, Failed, Started, TextDelta
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
 from assistant.api.lifecycle import can_renew, gone_files_for, replace_attachment
-from assistant.store import Citation, Conversation, FileRecord, FileState, Turn, TurnState
+from assistant.catalog import Citation, Conversation, FileRecord, FileState, Turn, TurnState
 from assistant.ui.chat.batcher import TextBatcher
 from assistant.ui.chat.composer import Composer
 from assistant.ui.chat.conversations import ConversationList

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.api.pricing import PriceList, format_usd, turn_cost
 from assistant.settings import DEFAULT_MODEL, Settings
-from assistant.store import FileRecord, Store, Turn
+from assistant.catalog import FileRecord, Store, Turn
 
 if TYPE_CHECKING:
     from assistant.api.chat import ChatService

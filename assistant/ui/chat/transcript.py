@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from assistant.store import Citation, TurnState, Usage
+from assistant.catalog import Citation, TurnState, Usage
 from assistant.ui.chat.format import citation_place, format_usage, marks_to_links, short
 from assistant.ui.chat.mdstream import MarkdownSplitter
 

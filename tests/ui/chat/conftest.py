@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.bridge import TaskRunner
-from assistant.store import FileRecord, Store
+from assistant.catalog import FileRecord, Store
 from assistant.ui.chat import ChatPanel, ChatServices
 
 MODEL = "claude-sonnet-5-5"

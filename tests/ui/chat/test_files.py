@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from assistant.api.files import FileService
 from assistant.api.lifecycle import renew, upload_document
 from assistant.documents import prepare
-from assistant.store import FileOrigin, FileRecord, FileState, TurnState
+from assistant.catalog import FileOrigin, FileRecord, FileState, TurnState
 from assistant.ui.chat import ChatPanel
 from assistant.ui.chat.notice import ReplacementPicker
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.api.chat import TextDelta
 from assistant.bridge import TaskRunner
-from assistant.store import FileRecord, Store, TurnState
+from assistant.catalog import FileRecord, Store, TurnState
 from assistant.ui.chat import ChatPanel
 
 from .conftest import REPORT_TEXT, Env, wait_idle

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from assistant.store import Citation, Conversation, Turn, TurnState, Usage
+from assistant.catalog import Citation, Conversation, Turn, TurnState, Usage
 from assistant.ui.chat.batcher import TextBatcher
 from assistant.ui.chat.format import citation_place, conversation_markdown, plain_answer
 from assistant.ui.chat.mdstream import MarkdownSplitter, finished_prefix_length
