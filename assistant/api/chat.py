@@ -45,8 +45,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind, to_failure
+from assistant.api.parse import citation_from_api, usage_from_api
 from assistant.api.pricing import PriceList, TurnCost, conversation_cost, turn_cost
-from assistant.catalog import Citation, FileRecord, FileState, Store, Turn, TurnState, TurnWriter, Usage
+from assistant.catalog import (
+    IMAGE_TYPES,
+    Citation,
+    FileRecord,
+    FileState,
+    Store,
+    Turn,
+    TurnState,
+    TurnWriter,
+    Usage,
+)
 
 if TYPE_CHECKING:
     import anthropic
@@ -72,7 +83,6 @@ SYSTEM_PROMPT = (
     "documents, cite the passages you rely on, and say so when the documents do not answer the question."
 )
 DOCUMENT_TYPES = frozenset({"application/pdf", "text/plain"})
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
 
 @dataclass(frozen=True)
@@ -306,13 +316,13 @@ class ChatService:
                         length += len(event.text)
                         yield TextDelta(event.text)
                     elif event.type == "citation":
-                        citation = Citation.from_api(event.citation)
+                        citation = citation_from_api(event.citation)
                         if citation is not None:
                             citation = replace(citation, answer_offset=length)
                             writer.add_citation(citation)
                             yield CitationEvent(citation)
                     elif event.type == "message_start":
-                        usage = Usage.from_api(event.message.usage)
+                        usage = usage_from_api(event.message.usage)
                         yield UsageEvent(usage)
                     elif event.type == "message_delta" and usage is not None:
                         usage = Usage(
@@ -325,7 +335,7 @@ class ChatService:
                         )
                     elif event.type == "message_stop":
                         final = event.message
-                        usage = Usage.from_api(final.usage)
+                        usage = usage_from_api(final.usage)
                         stop_reason = final.stop_reason
                         completed = True
                     if cancel is not None and cancel.is_cancelled():
@@ -359,4 +369,3 @@ def conversation_total(store: Store, conversation_id: int, prices: PriceList | N
     return conversation_cost(
         turn_cost(t.usage, t.model, prices) for t in store.list_turns(conversation_id) if t.usage is not None
     )
-

@@ -1,9 +1,36 @@
 """The catalog: the app's files, conversations and turns in one SQLite file (no Qt, no network).
 
-Imports only the standard library; everything above it (api, ui, app) may import it.
+Imports only the standard library; everything above it (api, ui, app) may import it. Thread-safe: one
+connection guarded by a lock, so any worker may call any method (each call is short). WAL journal, foreign
+keys on, schema version in ``PRAGMA user_version`` with forward migrations.
+
+    records.py        FileState, FileOrigin, TurnState, IMAGE_TYPES; frozen dataclasses (UTC datetimes):
+                      Citation (kind "page"|"char", cited_text, document_index, document_title, file_id,
+                      start, end, answer_offset), Usage (token counts), FileRecord (id: the catalog row,
+                      stable across renewals; file_id: the remote id; the source info of schema 2;
+                      .expires_in(now), .is_image, .is_active), Conversation (file_ids: catalog row ids in
+                      attach order), Turn, RemoteUpdate, NewFile
+    schema.py         MIGRATIONS, SCHEMA_VERSION, StoreError, connect(path)
+    files.py          add_file, get_file, file_by_file_id, find_active_by_sha256, list_files (newest first),
+                      set_file_state, touch_files, replace_file_id (renewal: same row, new remote id),
+                      set_source_info, set_kept_path, apply_remote(updates, adopted) (one transaction)
+    conversations.py  create_conversation, get_conversation, list_conversations(search) (recently updated
+                      first), rename_conversation, set_conversation_model, delete_conversation,
+                      set_conversation_files, attach_files, detach_file, conversations_using,
+                      replace_conversation_file (same position; the old one dropped if the new is there)
+    turns.py          start_turn (written BEFORE the request is sent), save_partial, finish_turn, get_turn,
+                      list_turns (oldest first), delete_turn
+    store.py          Store(Files, Conversations, Turns): Store.open(path) creates/migrates and marks turns
+                      left "streaming" incomplete; close() or ``with Store.open(path) as store:``
+    writer.py         TurnWriter(store, turn_id, interval=1.0, clock=time.monotonic): .append(text),
+                      .add_citation(c), .flush(), .complete(usage, cost), .interrupt(), .fail(message);
+                      saves at most every ``interval`` seconds, so a crash loses at most that much
+    rules.py          EXPIRY_WARNING, expiring_soon, can_renew, orphans, gone_files_for (pure; for the UI)
+
+Reading SDK objects (citations, usage) is the API layer's: ``assistant.api.parse``.
 """
 
-from assistant.catalog.store import (
+from assistant.catalog.records import (
     IMAGE_TYPES,
     Citation,
     Conversation,
@@ -12,13 +39,13 @@ from assistant.catalog.store import (
     FileState,
     NewFile,
     RemoteUpdate,
-    Store,
-    StoreError,
     Turn,
     TurnState,
-    TurnWriter,
     Usage,
 )
+from assistant.catalog.schema import StoreError
+from assistant.catalog.store import Store
+from assistant.catalog.writer import TurnWriter
 
 __all__ = [
     "IMAGE_TYPES",

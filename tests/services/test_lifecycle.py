@@ -1,11 +1,10 @@
 """The life of a file against the sandbox over real HTTP: source info, renewal, stale copies, orphans,
-gone attachments, split PDFs; and the catalog migration that records them."""
+gone attachments, split PDFs (the catalog migration that records them: tests/catalog/test_schema.py)."""
 
 from __future__ import annotations
 
 import io
 import os
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from assistant.api.lifecycle import (
     upload_document,
 )
 from assistant.catalog import FileOrigin, FileState, Store, TurnState
-from assistant.catalog.store import _MIGRATIONS, SCHEMA_VERSION
 from assistant.documents import SourceState, prepare
 from assistant.settings import Paths
 
@@ -73,40 +71,6 @@ def _docx(path: Path) -> Path:
     document.save(buffer)
     path.write_bytes(buffer.getvalue())
     return path
-
-
-# ---------------------------------------------------------------- catalog
-
-
-def test_migration_from_schema_1_keeps_rows_and_adds_empty_source_info(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(_MIGRATIONS[0])
-    db.execute(
-        "INSERT INTO files (file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, "
-        "state) VALUES ('file_old', 'old.txt', 'text/plain', 3, 'abc', '/x/old.txt', 0, 'active')"
-    )
-    db.execute("PRAGMA user_version = 1")
-    db.commit()
-    db.close()
-    with Store.open(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
-        (old,) = store.list_files()
-        assert (old.file_id, old.sha256, old.local_path) == ("file_old", "abc", "/x/old.txt")
-        assert (old.source_sha256, old.source_size, old.source_mtime, old.kept_path) == (None,) * 4
-        assert old.original_name is None and old.warnings == ()
-        assert stale_state(old) is None  # nothing recorded to compare with
-        done = store.set_source_info(
-            old.id,
-            source_sha256="d" * 64,
-            source_size=3,
-            source_mtime=1.5,
-            kept_path="/x/old.txt",
-            original_name="öld:1.txt",
-            warnings=("renamed “öld:1.txt”",),
-        )
-        assert done.warnings == ("renamed “öld:1.txt”",) and done.original_name == "öld:1.txt"
-        assert done.filename == "old.txt"  # unchanged unless given
 
 
 # ---------------------------------------------------------------- upload
@@ -365,7 +329,7 @@ def test_gone_files_after_expiry_and_attaching_another(  # noqa: PLR0917
     kept = upload_document(files, store, prepare(keep, cache_dir=paths.converted)).record
     conv = store.create_conversation("Lighthouse", MODEL, [old.id, kept.id]).id
     other = store.create_conversation("Keepers", MODEL, [kept.id]).id
-    assert gone_files_for(store, conv) == [] and store.conversations_with_gone_files() == []
+    assert gone_files_for(store, conv) == [] and gone_files_for(store, other) == []
 
     sandbox.clock.advance(3 * DAY)
     report_of = files.reconcile(now=_sandbox_now(sandbox))
@@ -373,9 +337,6 @@ def test_gone_files_after_expiry_and_attaching_another(  # noqa: PLR0917
     (gone,) = gone_files_for(store, conv)
     assert gone.id == old.id and gone.state is FileState.EXPIRED
     assert gone_files_for(store, other) == []
-    assert [(c, [r.id for r in rows]) for c, rows in store.conversations_with_gone_files()] == [
-        (conv, [old.id])
-    ]
     failed = list(chat.ask(conv, "How much did it cost?"))[-1]
     assert isinstance(failed, Failed) and failed.failure.kind is FailureKind.FILE_EXPIRED
 
@@ -386,7 +347,7 @@ def test_gone_files_after_expiry_and_attaching_another(  # noqa: PLR0917
         replace_attachment(store, conv, old.id, old.id)  # an expired file cannot be the replacement
     updated = replace_attachment(store, conv, old.id, new.id)
     assert updated.file_ids == (new.id, kept.id)  # in the place of the old one
-    assert gone_files_for(store, conv) == [] and store.conversations_with_gone_files() == []
+    assert gone_files_for(store, conv) == [] and gone_files_for(store, other) == []
     _, citations = _ask(chat, conv, "How much did the restoration cost?")
     assert any("2.4 million" in c.citation.cited_text for c in citations)
     # attaching a file already there only drops the gone one

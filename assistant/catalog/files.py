@@ -1,0 +1,230 @@
+"""The ``files`` table: one row per uploaded (or adopted) file, stable across renewals."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from assistant.catalog.db import Database
+from assistant.catalog.records import FileOrigin, FileRecord, FileState, NewFile, RemoteUpdate
+from assistant.catalog.schema import from_ts, now, req_ts, to_ts
+
+__all__ = ["Files"]
+
+_COLUMNS = (
+    "id, file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, expires_at, "
+    "last_used_at, state, origin, source_sha256, source_size, source_mtime, kept_path, original_name, "
+    "warnings"
+)
+
+_INSERT = (
+    "INSERT INTO files (file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, "
+    "expires_at, state, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _file(row: sqlite3.Row) -> FileRecord:
+    return FileRecord(
+        id=row["id"],
+        file_id=row["file_id"],
+        filename=row["filename"],
+        mime_type=row["mime_type"],
+        size_bytes=row["size_bytes"],
+        sha256=row["sha256"],
+        local_path=row["local_path"],
+        uploaded_at=req_ts(row["uploaded_at"]),
+        expires_at=from_ts(row["expires_at"]),
+        last_used_at=from_ts(row["last_used_at"]),
+        state=FileState(row["state"]),
+        origin=FileOrigin(row["origin"]),
+        source_sha256=row["source_sha256"],
+        source_size=row["source_size"],
+        source_mtime=row["source_mtime"],
+        kept_path=row["kept_path"],
+        original_name=row["original_name"],
+        warnings=_warnings(row["warnings"]),
+    )
+
+
+def _warnings(text: str | None) -> tuple[str, ...]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(w) for w in value) if isinstance(value, list) else ()
+
+
+class Files(Database):
+    """The file methods of ``Store``."""
+
+    def add_file(
+        self,
+        *,
+        file_id: str,
+        filename: str,
+        mime_type: str,
+        size_bytes: int,
+        sha256: str | None = None,
+        local_path: str | None = None,
+        uploaded_at: datetime | None = None,
+        expires_at: datetime | None = None,
+        origin: FileOrigin = FileOrigin.APP,
+        state: FileState = FileState.ACTIVE,
+    ) -> FileRecord:
+        with self._tx() as db:
+            cur = db.execute(
+                _INSERT,
+                (
+                    file_id,
+                    filename,
+                    mime_type,
+                    size_bytes,
+                    sha256,
+                    local_path,
+                    to_ts(uploaded_at or now()),
+                    to_ts(expires_at),
+                    str(state),
+                    str(origin),
+                ),
+            )
+            row_id = cur.lastrowid
+        record = self.get_file(int(row_id or 0))
+        assert record is not None
+        return record
+
+    def get_file(self, row_id: int) -> FileRecord | None:
+        return self._one_file("id = ?", (row_id,))
+
+    def file_by_file_id(self, file_id: str) -> FileRecord | None:
+        return self._one_file("file_id = ?", (file_id,))
+
+    def find_active_by_sha256(self, sha256: str) -> FileRecord | None:
+        return self._one_file("sha256 = ? AND state = 'active' ORDER BY uploaded_at DESC LIMIT 1", (sha256,))
+
+    def _one_file(self, where: str, params: Sequence[object]) -> FileRecord | None:
+        rows = self._query(f"SELECT {_COLUMNS} FROM files WHERE {where}", params)
+        return _file(rows[0]) if rows else None
+
+    def list_files(self, states: Iterable[FileState] | None = None) -> list[FileRecord]:
+        """Newest first; only those in ``states`` when given."""
+        if states is None:
+            rows = self._query(f"SELECT {_COLUMNS} FROM files ORDER BY uploaded_at DESC, id DESC")
+        else:
+            wanted = [str(s) for s in states]
+            marks = ",".join("?" * len(wanted))
+            rows = self._query(
+                f"SELECT {_COLUMNS} FROM files WHERE state IN ({marks}) ORDER BY uploaded_at DESC, id DESC",
+                wanted,
+            )
+        return [_file(r) for r in rows]
+
+    def set_file_state(self, row_id: int, state: FileState) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE files SET state = ? WHERE id = ?", (str(state), row_id))
+
+    def touch_files(self, row_ids: Iterable[int], when: datetime | None = None) -> None:
+        stamp = to_ts(when or now())
+        with self._tx() as db:
+            db.executemany("UPDATE files SET last_used_at = ? WHERE id = ?", [(stamp, i) for i in row_ids])
+
+    def replace_file_id(
+        self,
+        row_id: int,
+        *,
+        file_id: str,
+        uploaded_at: datetime,
+        expires_at: datetime | None,
+        size_bytes: int | None = None,
+        sha256: str | None = None,
+    ) -> FileRecord:
+        """Renewal: the same catalog row (so every conversation keeps it) points at a new remote file."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE files SET file_id = ?, uploaded_at = ?, expires_at = ?, state = 'active', "
+                "size_bytes = COALESCE(?, size_bytes), sha256 = COALESCE(?, sha256) WHERE id = ?",
+                (file_id, to_ts(uploaded_at), to_ts(expires_at), size_bytes, sha256, row_id),
+            )
+        return self._required_file(row_id)
+
+    def set_source_info(
+        self,
+        row_id: int,
+        *,
+        source_sha256: str | None,
+        source_size: int | None,
+        source_mtime: float | None,
+        kept_path: str | None,
+        original_name: str | None = None,
+        warnings: Sequence[str] = (),
+        filename: str | None = None,
+        mime_type: str | None = None,
+    ) -> FileRecord:
+        """Record what the source was when it was prepared, the kept copy, and what the user was told.
+
+        ``filename``/``mime_type`` change only when given (a refreshed source may upload differently).
+        """
+        with self._tx() as db:
+            db.execute(
+                "UPDATE files SET source_sha256 = ?, source_size = ?, source_mtime = ?, kept_path = ?, "
+                "original_name = ?, warnings = ?, filename = COALESCE(?, filename), "
+                "mime_type = COALESCE(?, mime_type) WHERE id = ?",
+                (
+                    source_sha256,
+                    source_size,
+                    source_mtime,
+                    kept_path,
+                    original_name,
+                    json.dumps(list(warnings), ensure_ascii=False),
+                    filename,
+                    mime_type,
+                    row_id,
+                ),
+            )
+        return self._required_file(row_id)
+
+    def _required_file(self, row_id: int) -> FileRecord:
+        record = self.get_file(row_id)
+        if record is None:
+            raise KeyError(row_id)
+        return record
+
+    def set_kept_path(self, row_id: int, kept_path: str | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE files SET kept_path = ? WHERE id = ?", (kept_path, row_id))
+
+    def apply_remote(self, updates: Iterable[RemoteUpdate], adopted: Iterable[NewFile]) -> list[FileRecord]:
+        """Apply a reconcile in one transaction; returns the adopted rows."""
+        new = list(adopted)
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE files SET state = ?, expires_at = ? WHERE id = ?",
+                [(str(u.state), to_ts(u.expires_at), u.id) for u in updates],
+            )
+            db.executemany(
+                f"{_INSERT} ON CONFLICT(file_id) DO NOTHING",
+                [
+                    (
+                        n.file_id,
+                        n.filename,
+                        n.mime_type,
+                        n.size_bytes,
+                        n.sha256,
+                        n.local_path,
+                        to_ts(n.uploaded_at),
+                        to_ts(n.expires_at),
+                        str(n.state),
+                        str(n.origin),
+                    )
+                    for n in new
+                ],
+            )
+        ids = [n.file_id for n in new]
+        out: list[FileRecord] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT {_COLUMNS} FROM files WHERE file_id IN ({marks})", chunk)
+            out += [_file(r) for r in rows]
+        return out

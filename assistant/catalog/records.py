@@ -1,0 +1,212 @@
+"""The catalog's records: enums and frozen dataclasses; times are timezone-aware UTC ``datetime``.
+
+Standard library only, no SQL: the UI and the API layer build and read these without opening a catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "IMAGE_TYPES",
+    "Citation",
+    "Conversation",
+    "FileOrigin",
+    "FileRecord",
+    "FileState",
+    "NewFile",
+    "RemoteUpdate",
+    "Turn",
+    "TurnState",
+    "Usage",
+]
+
+
+class FileState(StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    MISSING = "missing"
+    DELETED = "deleted"
+
+
+class FileOrigin(StrEnum):
+    APP = "app"
+    ADOPTED = "adopted"
+
+
+class TurnState(StrEnum):
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    FAILED = "failed"
+
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+"""The image types the API takes (as image blocks); every other file is sent as a document."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One citation of an answer: where in which document the cited text is, and where in the answer.
+
+    ``answer_offset`` is the length of the answer text (``str`` index, code points) at the moment the
+    citation arrived in the stream. The API sends a text block's citations before that block's text, so
+    it is where the cited block *starts* in the answer. Replaying the answer with each citation at its
+    offset reproduces exactly what was shown while streaming, whatever the wording (a paraphrase does
+    not quote ``cited_text``). None for citations saved before it was recorded (their place is found by
+    searching for the cited text) and for citations not from a stream.
+    """
+
+    kind: str  # "page" (PDF, 1-indexed pages, end exclusive) or "char" (text, 0-indexed chars)
+    cited_text: str
+    document_index: int
+    document_title: str | None
+    file_id: str | None
+    start: int
+    end: int
+    answer_offset: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "cited_text": self.cited_text,
+            "document_index": self.document_index,
+            "document_title": self.document_title,
+            "file_id": self.file_id,
+            "start": self.start,
+            "end": self.end,
+            **({} if self.answer_offset is None else {"answer_offset": self.answer_offset}),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Citation:
+        return cls(
+            str(data["kind"]),
+            str(data["cited_text"]),
+            int(data["document_index"]),
+            data.get("document_title"),
+            data.get("file_id"),
+            int(data["start"]),
+            int(data["end"]),
+            None if data.get("answer_offset") is None else int(data["answer_offset"]),
+        )
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token usage of one request, as the API reports it (``assistant.api.parse.usage_from_api``)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_write_5m_tokens: int = 0
+    cache_write_1h_tokens: int = 0
+
+    @property
+    def total_input_tokens(self) -> int:
+        return self.input_tokens + self.cache_creation_input_tokens + self.cache_read_input_tokens
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_creation_input_tokens": self.cache_creation_input_tokens,
+            "cache_read_input_tokens": self.cache_read_input_tokens,
+            "cache_write_5m_tokens": self.cache_write_5m_tokens,
+            "cache_write_1h_tokens": self.cache_write_1h_tokens,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Usage:
+        return cls(**{k: int(data.get(k) or 0) for k in cls().to_json()})
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    id: int
+    file_id: str
+    filename: str
+    mime_type: str
+    size_bytes: int
+    sha256: str | None
+    local_path: str | None
+    uploaded_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    state: FileState
+    origin: FileOrigin
+    source_sha256: str | None = None
+    source_size: int | None = None
+    source_mtime: float | None = None
+    kept_path: str | None = None
+    original_name: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def expires_in(self, now: datetime | None = None) -> timedelta | None:
+        """Time left before expiry (negative once past); None when the file never expires."""
+        if self.expires_at is None:
+            return None
+        return self.expires_at - (now or datetime.now(UTC))
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type in IMAGE_TYPES
+
+    @property
+    def is_active(self) -> bool:
+        return self.state is FileState.ACTIVE
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    title: str
+    model: str
+    created_at: datetime
+    updated_at: datetime
+    file_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Turn:
+    id: int
+    conversation_id: int
+    question: str
+    answer: str
+    citations: tuple[Citation, ...]
+    usage: Usage | None
+    cost_usd: float | None
+    state: TurnState
+    error: str | None
+    model: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class RemoteUpdate:
+    """A change to one catalog row found by reconciling with the remote list."""
+
+    id: int
+    state: FileState
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to add to the catalog (used by ``apply_remote`` for adopted files)."""
+
+    file_id: str
+    filename: str
+    mime_type: str
+    size_bytes: int
+    uploaded_at: datetime
+    expires_at: datetime | None
+    state: FileState = FileState.ACTIVE
+    origin: FileOrigin = FileOrigin.ADOPTED
+    sha256: str | None = None
+    local_path: str | None = None

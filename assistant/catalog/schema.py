@@ -1,0 +1,152 @@
+"""The catalog's schema: forward migrations, opening a connection, and how values are stored.
+
+The schema version is ``PRAGMA user_version``; migration i takes it from version i to i+1. Rows come back
+as ``sqlite3.Row`` (read by column name). Times are stored as UTC POSIX seconds (REAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "StoreError", "connect"]
+
+
+class StoreError(Exception):
+    """The catalog cannot be opened (newer schema, corrupt file) or is closed."""
+
+
+# Each migration takes the schema from version i to i+1. Never edit one that has shipped: append.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        file_id TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT,
+        local_path TEXT,
+        uploaded_at REAL NOT NULL,
+        expires_at REAL,
+        last_used_at REAL,
+        state TEXT NOT NULL CHECK (state IN ('active', 'expired', 'missing', 'deleted')),
+        origin TEXT NOT NULL DEFAULT 'app' CHECK (origin IN ('app', 'adopted'))
+    );
+    CREATE UNIQUE INDEX files_file_id ON files(file_id);
+    CREATE INDEX files_sha256 ON files(sha256, state);
+    CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        model TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE conversation_files (
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        file_row_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, file_row_id)
+    );
+    CREATE INDEX conversation_files_file ON conversation_files(file_row_id);
+    CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL DEFAULT '',
+        citations TEXT NOT NULL DEFAULT '[]',
+        usage TEXT,
+        cost_usd REAL,
+        state TEXT NOT NULL CHECK (state IN ('streaming', 'complete', 'incomplete', 'failed')),
+        error TEXT,
+        model TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX turns_conversation ON turns(conversation_id, id);
+    """,
+    # 2: what the source was when it was prepared (stale copies), the kept copy (renewal without the
+    # source), and what the user was told (the original name of a renamed upload, warnings).
+    """
+    ALTER TABLE files ADD COLUMN source_sha256 TEXT;
+    ALTER TABLE files ADD COLUMN source_size INTEGER;
+    ALTER TABLE files ADD COLUMN source_mtime REAL;
+    ALTER TABLE files ADD COLUMN kept_path TEXT;
+    ALTER TABLE files ADD COLUMN original_name TEXT;
+    ALTER TABLE files ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to the catalog at ``path`` (":memory:" too), migrated to ``SCHEMA_VERSION``, with
+    the turns left "streaming" by a crash marked incomplete.
+
+    Autocommit (transactions are explicit), usable from any thread (the caller serialises), WAL journal,
+    foreign keys on, rows as ``sqlite3.Row``. Raises StoreError for a newer schema or a damaged file.
+    """
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        _migrate(db)
+        # A turn still "streaming" was cut short by a crash or a kill: it reads as incomplete.
+        db.execute("UPDATE turns SET state = 'incomplete' WHERE state = 'streaming'")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StoreError(
+            f"The catalog {path} cannot be opened ({exc}). Move it aside to start a new one; "
+            "files on the server are found again by Refresh."
+        ) from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"The catalog was written by a newer version of the app (schema {version}); "
+            "update the app to open it."
+        )
+    for target in range(version, SCHEMA_VERSION):
+        try:
+            db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[target]}; PRAGMA user_version = {target + 1}; COMMIT;"
+            )
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+# ---------------------------------------------------------------- stored values
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_ts(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+def from_ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def req_ts(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
