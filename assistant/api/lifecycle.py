@@ -1,9 +1,10 @@
 """The life of an uploaded file: upload with what the source was, renewal, stale copies, orphans, gone files.
 
 Plain Python, blocking (hashing, converting, uploading): run it in a worker (``bridge.TaskRunner``), never
-on the GUI thread; ``expiring_soon``, ``can_renew``, ``orphans``, ``gone_files_for`` and
-``replace_attachment`` only read or write the catalog and are cheap. Built on ``files.FileService`` (the
-transport) and ``store.Store`` (the catalog); no Qt.
+on the GUI thread; ``replace_attachment`` only reads and writes the catalog and is cheap, and so are the
+pure rules re-exported from ``assistant.catalog.rules`` (``EXPIRY_WARNING``, ``expiring_soon``,
+``can_renew``, ``orphans``, ``gone_files_for``: the UI imports them from there, without this module). Built
+on ``files.FileService`` (the transport) and ``assistant.catalog.Store`` (the catalog); no Qt.
 
 Conversations refer to catalog rows, never to remote ids, so renewing or refreshing a file (a new
 ``file_id`` moved into the same row) keeps every conversation that uses it working, history included.
@@ -21,8 +22,8 @@ Public API::
         # a PDF over the page limit: split with documents.split_pdf into "name (pages a-b).pdf" parts
         # (kept in cache_dir), each uploaded and recorded like upload_document; progress over all parts.
         # Parts uploaded before a failure stay in the catalog; trying again reuses them (dedupe).
-    expiring_soon(records, now, within=timedelta(days=3)) -> list[FileRecord]   # active, soonest first
-    can_renew(record) -> bool              # uploaded by this app, with a kept copy or a source recorded
+    expiring_soon(records, now, within=EXPIRY_WARNING) -> list[FileRecord]   # active, soonest first (rules)
+    can_renew(record) -> bool   # uploaded by this app, with a kept copy or a source recorded (rules)
     renew(files, store, record_id, *, cache_dir=None, progress=None, cancel=None) -> FileRecord
         # re-uploads the kept copy (no dedupe) with a fresh expiry from the retention setting, moves the
         # new file id into the same row, deletes the old remote file (404 is fine). Without the kept copy:
@@ -41,8 +42,8 @@ Public API::
         # ApiFailure(LOCAL) when the source is gone or cannot be prepared, or the row is a PDF part.
     discard_kept_copy(store, record_id) -> bool   # remove the row's converted copy from the cache when
                                                   # no other row keeps it (after Clean up deleted it)
-    orphans(store) -> list[FileRecord]     # active files found remotely that this app did not upload
-    gone_files_for(store, conversation_id) -> list[FileRecord]   # attached, not active, attach order
+    orphans(store) -> list[FileRecord]     # active files found remotely that this app did not upload (rules)
+    gone_files_for(store, conversation_id) -> list[FileRecord]   # attached, not active, attach order (rules)
     replace_attachment(store, conversation_id, old_row_id, new_row_id) -> Conversation
     SourceChanged                          # ApiFailure (kind LOCAL) raised by renew: offer refresh_stale
 """
@@ -52,12 +53,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind
 from assistant.api.files import FileService, UploadProgress, UploadResult, sha256_file
+from assistant.catalog import Conversation, FileRecord, Store
+from assistant.catalog.rules import EXPIRY_WARNING, can_renew, expiring_soon, gone_files_for, orphans
 from assistant.documents import (
     DEFAULT_MAX_PDF_PAGES,
     DocumentError,
@@ -69,7 +71,6 @@ from assistant.documents import (
     source_state,
     split_pdf,
 )
-from assistant.catalog import Conversation, FileOrigin, FileRecord, Store
 
 __all__ = [
     "EXPIRY_WARNING",
@@ -88,8 +89,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-EXPIRY_WARNING = timedelta(days=3)
 
 Progress = Callable[[UploadProgress], object]
 
@@ -256,20 +255,6 @@ def split_and_upload(
 
 
 # ---------------------------------------------------------------- expiry and renewal
-
-
-def expiring_soon(
-    records: Iterable[FileRecord], now: datetime, within: timedelta = EXPIRY_WARNING
-) -> list[FileRecord]:
-    """Active files that expire within ``within`` of ``now`` (or already should have, but a refresh has
-    not marked them yet), soonest first. Files that never expire are never in it."""
-    soon = [r for r in records if r.is_active and r.expires_at is not None and r.expires_at - now <= within]
-    return sorted(soon, key=lambda r: (r.expires_at, r.id))
-
-
-def can_renew(record: FileRecord) -> bool:
-    """Whether ``renew`` has something to upload from (reads only the record, not the disk)."""
-    return record.origin is FileOrigin.APP and (record.kept_path or record.local_path) is not None
 
 
 def stale_state(record: FileRecord) -> SourceState | None:
@@ -485,25 +470,7 @@ def refresh_stale(
     return refreshed
 
 
-# ---------------------------------------------------------------- orphans and gone files
-
-
-def orphans(store: Store) -> list[FileRecord]:
-    """Files found remotely that this app did not upload and that are still there (for Clean up)."""
-    return [r for r in store.list_files() if r.origin is FileOrigin.ADOPTED and r.is_active]
-
-
-def gone_files_for(store: Store, conversation_id: int) -> list[FileRecord]:
-    """The conversation's attached files that are expired, missing or deleted, in attach order."""
-    conversation = store.get_conversation(conversation_id)
-    if conversation is None:
-        return []
-    gone: list[FileRecord] = []
-    for row_id in conversation.file_ids:
-        record = store.get_file(row_id)
-        if record is not None and not record.is_active:
-            gone.append(record)
-    return gone
+# ---------------------------------------------------------------- gone files
 
 
 def replace_attachment(store: Store, conversation_id: int, old_row_id: int, new_row_id: int) -> Conversation:

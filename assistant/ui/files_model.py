@@ -16,7 +16,7 @@ icon and the tooltip say the whole of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QStyle
 
 from assistant.catalog import FileOrigin, FileRecord, FileState
+from assistant.catalog.rules import EXPIRY_WARNING
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
 from assistant.ui.theme import level_color
 
@@ -39,7 +40,6 @@ __all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "FilesPro
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
-EXPIRY_WARNING = timedelta(days=3)  # as lifecycle.EXPIRY_WARNING (not imported: it loads the API layer)
 CHANGED = "changed"  # documents.SourceState values
 MISSING = "missing"
 _NEVER = 1e18  # sorts after every real expiry time

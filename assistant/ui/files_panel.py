@@ -198,7 +198,7 @@ class FilesPanel(QWidget):
         local = menu.addAction("Show local copy")
         local.setEnabled(n == 1 and bool(records[0].local_path))
         local.triggered.connect(lambda: self.show_local_requested.emit(records[0]))
-        from assistant.api.lifecycle import can_renew
+        from assistant.catalog.rules import can_renew
 
         renewable = [r for r in records if can_renew(r)]
         renew = menu.addAction("Renew (upload again, fresh expiry)")

@@ -712,7 +712,7 @@ class MainWindow(QMainWindow):
         """Renew and Re-upload follow the selection (and what the stale check found)."""
         if not self.assembled:
             return
-        from assistant.api.lifecycle import can_renew
+        from assistant.catalog.rules import can_renew
 
         current = {r.id: r for r in self.files_model.records()}
         selected = [current.get(r.id, r) for r in self._selected]
@@ -724,7 +724,7 @@ class MainWindow(QMainWindow):
         )
 
     def renew_selected(self) -> None:
-        from assistant.api.lifecycle import can_renew
+        from assistant.catalog.rules import can_renew
 
         current = {r.id: r for r in self.files_model.records()}
         for record in [current.get(r.id, r) for r in self._selected]:

@@ -1,0 +1,51 @@
+"""The small rules about catalog rows the UI and the API layer share: expiry, renewal, orphans, gone files.
+
+Pure: they read only records (and the catalog), never the disk or the network, and import neither the
+API layer nor the document converters, so the UI may import them at start-up. ``stale_state`` (has the
+source changed?) is not here: it reads and hashes the source, see ``assistant.api.lifecycle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from assistant.catalog.records import FileOrigin, FileRecord
+from assistant.catalog.store import Store
+
+__all__ = ["EXPIRY_WARNING", "can_renew", "expiring_soon", "gone_files_for", "orphans"]
+
+EXPIRY_WARNING = timedelta(days=3)
+"""A file that expires within this is "expiring soon"."""
+
+
+def expiring_soon(
+    records: Iterable[FileRecord], now: datetime, within: timedelta = EXPIRY_WARNING
+) -> list[FileRecord]:
+    """Active files that expire within ``within`` of ``now`` (or already should have, but a refresh has
+    not marked them yet), soonest first. Files that never expire are never in it."""
+    soon = [r for r in records if r.is_active and r.expires_at is not None and r.expires_at - now <= within]
+    return sorted(soon, key=lambda r: (r.expires_at, r.id))
+
+
+def can_renew(record: FileRecord) -> bool:
+    """Whether ``lifecycle.renew`` has something to upload from (reads only the record, not the disk)."""
+    return record.origin is FileOrigin.APP and (record.kept_path or record.local_path) is not None
+
+
+def orphans(store: Store) -> list[FileRecord]:
+    """Files found remotely that this app did not upload and that are still there (for Clean up)."""
+    return [r for r in store.list_files() if r.origin is FileOrigin.ADOPTED and r.is_active]
+
+
+def gone_files_for(store: Store, conversation_id: int) -> list[FileRecord]:
+    """The conversation's attached files that are expired, missing or deleted, in attach order."""
+    conversation = store.get_conversation(conversation_id)
+    if conversation is None:
+        return []
+    gone: list[FileRecord] = []
+    for row_id in conversation.file_ids:
+        record = store.get_file(row_id)
+        if record is not None and not record.is_active:
+            gone.append(record)
+    return gone
