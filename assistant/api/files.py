@@ -32,21 +32,26 @@ Public API::
 
 from __future__ import annotations
 
-import hashlib
-import io
 import logging
-import mimetypes
-import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
-from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind, to_failure
-from assistant.catalog import FileOrigin, FileRecord, FileState, NewFile, RemoteUpdate, Store
+from assistant.api.errors import ApiFailure, CancelToken, to_failure
+from assistant.api.files_reconcile import ReconcileReport, apply_remote_list
+from assistant.api.files_remote import RemoteFile
+from assistant.api.files_upload import (
+    UploadProgress,
+    UploadResult,
+    check_size,
+    guess_mime_type,
+    send_file,
+    sha256_file,
+)
+from assistant.catalog import FileRecord, FileState, Store
 
 if TYPE_CHECKING:
     import anthropic
@@ -64,103 +69,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
-PROGRESS_STEP = 1024 * 1024
-MAX_FILE_BYTES = 500 * 1024 * 1024
 # An active upload this close to expiry is not reused: upload afresh instead.
 REUSE_MARGIN = timedelta(hours=1)
-
-_TEXT_SUFFIXES = frozenset(
-    {".txt", ".md", ".markdown", ".csv", ".tsv", ".json", ".jsonl", ".xml", ".yaml", ".yml", ".log", ".ini",
-     ".toml", ".cfg", ".py", ".js", ".ts", ".java", ".c", ".h", ".cpp", ".hpp", ".cs", ".go", ".rs", ".rb",
-     ".php", ".sh", ".sql", ".html", ".htm", ".css", ".rst", ".tex"}
-)
-_IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-                ".webp": "image/webp"}
-
-
-def guess_mime_type(path: Path | str) -> str:
-    """The type to upload as: PDF, the four image types, text/plain for text-like files."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".pdf":
-        return "application/pdf"
-    if suffix in _IMAGE_TYPES:
-        return _IMAGE_TYPES[suffix]
-    if suffix in _TEXT_SUFFIXES:
-        return "text/plain"
-    guessed, _ = mimetypes.guess_type(str(path))
-    return guessed or "application/octet-stream"
-
-
-def sha256_file(path: Path | str, cancel: CancelToken | None = None) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    text = str(value)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class RemoteFile:
-    file_id: str
-    filename: str
-    mime_type: str
-    size_bytes: int
-    created_at: datetime
-    expires_at: datetime | None
-    downloadable: bool
-
-    @classmethod
-    def from_api(cls, obj: Any) -> RemoteFile:
-        get = obj.get if isinstance(obj, dict) else (lambda k, d=None: getattr(obj, k, d))
-        return cls(
-            file_id=str(get("id")),
-            filename=str(get("filename") or ""),
-            mime_type=str(get("mime_type") or "application/octet-stream"),
-            size_bytes=int(get("size_bytes") or 0),
-            created_at=_parse_time(get("created_at")) or datetime.now(UTC),
-            expires_at=_parse_time(get("expires_at")),
-            downloadable=bool(get("downloadable", False)),
-        )
-
-
-@dataclass(frozen=True)
-class UploadProgress:
-    sent: int
-    total: int
-
-    @property
-    def fraction(self) -> float:
-        return 1.0 if self.total <= 0 else min(1.0, self.sent / self.total)
-
-
-@dataclass(frozen=True)
-class UploadResult:
-    record: FileRecord
-    reused: bool
-
-
-@dataclass(frozen=True)
-class ReconcileReport:
-    adopted: tuple[FileRecord, ...]
-    missing: tuple[int, ...]
-    expired: tuple[int, ...]
-    reactivated: tuple[int, ...]
-    remote_count: int
 
 
 @dataclass(frozen=True)
@@ -173,81 +83,6 @@ class DeleteOutcome:
     @property
     def ok(self) -> bool:
         return self.failure is None
-
-
-@cache
-def _upload_cancelled_type() -> type[Exception]:
-    import anthropic
-
-    class UploadCancelled(anthropic.AnthropicError, Cancelled):
-        """Raised from inside the request body: an SDK error type, so the SDK neither wraps nor retries it."""
-
-    return UploadCancelled
-
-
-class _ProgressReader(io.RawIOBase):
-    """A read-only view of an open file that reports bytes read and stops when cancelled.
-
-    httpx2 reads the multipart body from it in 64 KiB chunks (the file is never whole in memory) and
-    seeks to 0 before each attempt, so a retry by the SDK restarts the count.
-    """
-
-    def __init__(
-        self,
-        fh: io.BufferedReader,
-        total: int,
-        progress: Callable[[UploadProgress], object] | None,
-        cancel: CancelToken | None,
-    ) -> None:
-        super().__init__()
-        self._fh = fh
-        self._total = total
-        self._progress = progress
-        self._cancel = cancel
-        self._sent = 0
-        self._reported = -1
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self._fh.fileno()
-
-    def tell(self) -> int:
-        return self._fh.tell()
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        position = self._fh.seek(offset, whence)
-        if whence == os.SEEK_SET:
-            self._sent = position
-        return position
-
-    def readinto(self, buffer: Any) -> int:
-        if self._cancel is not None and self._cancel.is_cancelled():
-            raise _upload_cancelled_type()("upload cancelled")
-        count = self._fh.readinto(buffer)
-        self._sent += count
-        self._report(final=count == 0)
-        return count
-
-    def read(self, size: int = -1) -> bytes:
-        if self._cancel is not None and self._cancel.is_cancelled():
-            raise _upload_cancelled_type()("upload cancelled")
-        data = self._fh.read(size)
-        self._sent += len(data)
-        self._report(final=not data)
-        return data
-
-    def _report(self, *, final: bool) -> None:
-        if self._progress is None:
-            return
-        due = final or self._sent - self._reported >= PROGRESS_STEP or self._sent >= self._total
-        if due and self._sent != self._reported:
-            self._reported = self._sent
-            self._progress(UploadProgress(self._sent, self._total))
 
 
 class FileService:
@@ -284,13 +119,7 @@ class FileService:
         dedupe: bool = True,
     ) -> UploadResult:
         path = Path(path)
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ApiFailure(
-                FailureKind.FILE_TOO_LARGE,
-                f"{path.name} is {size / 1024 / 1024:.0f} MB; the API takes files up to 500 MB. "
-                "Split or compress it, then upload again.",
-            )
+        size = check_size(path)
         digest = sha256_file(path, cancel)
         if not dedupe:
             record = self._upload_new(path, digest, size, filename, mime_type, local_path, progress, cancel)
@@ -368,27 +197,17 @@ class FileService:
         progress: Callable[[UploadProgress], object] | None,
         cancel: CancelToken | None,
     ) -> RemoteFile:
-        from anthropic import omit
-
         retention = self._retention_seconds()
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        try:
-            with open(path, "rb") as fh, _ProgressReader(fh, size, progress, cancel) as body:
-                meta = self._client.files.upload(
-                    file=(filename, cast(IO[bytes], body), mime_type),
-                    expires_in_seconds=retention if retention is not None else omit,
-                )
-        except Cancelled:
-            raise
-        except ApiFailure:
-            raise
-        except Exception as exc:
-            failure = to_failure(exc)
-            if failure.kind is FailureKind.CANCELLED:
-                raise Cancelled("upload cancelled") from None
-            raise failure from None
-        return RemoteFile.from_api(meta)
+        return send_file(
+            self._client,
+            path,
+            filename,
+            mime_type,
+            size=size,
+            retention=retention,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def replace(
         self,
@@ -454,49 +273,7 @@ class FileService:
         self, remote: dict[str, RemoteFile], now: datetime | None = None
     ) -> ReconcileReport:
         """The catalog half of ``reconcile`` (pure database work, no network)."""
-        now = now or self._clock()
-        remote_count = len(remote)
-        remaining = dict(remote)
-        updates: list[RemoteUpdate] = []
-        missing: list[int] = []
-        expired: list[int] = []
-        reactivated: list[int] = []
-        for rec in self._store.list_files():
-            found = remaining.pop(rec.file_id, None)
-            if rec.state is FileState.DELETED:
-                continue
-            if found is None:
-                expires = rec.expires_at
-                state = FileState.EXPIRED if expires is not None and expires <= now else FileState.MISSING
-            else:
-                expires = found.expires_at
-                state = FileState.EXPIRED if expires is not None and expires <= now else FileState.ACTIVE
-            if state is not rec.state or expires != rec.expires_at:
-                updates.append(RemoteUpdate(rec.id, state, expires))
-                if state is not rec.state:
-                    {FileState.MISSING: missing, FileState.EXPIRED: expired, FileState.ACTIVE: reactivated}[
-                        state
-                    ].append(rec.id)
-        def state_of(f: RemoteFile) -> FileState:
-            return FileState.EXPIRED if f.expires_at is not None and f.expires_at <= now else FileState.ACTIVE
-
-        new = [
-            NewFile(
-                file_id=f.file_id,
-                filename=f.filename,
-                mime_type=f.mime_type,
-                size_bytes=f.size_bytes,
-                uploaded_at=f.created_at,
-                expires_at=f.expires_at,
-                state=state_of(f),
-                origin=FileOrigin.ADOPTED,
-            )
-            for f in remaining.values()
-        ]
-        adopted = self._store.apply_remote(updates, new)
-        return ReconcileReport(
-            tuple(adopted), tuple(missing), tuple(expired), tuple(reactivated), remote_count
-        )
+        return apply_remote_list(self._store, remote, now or self._clock())
 
     # --------------------------------------------------------------- delete
 
