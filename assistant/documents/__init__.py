@@ -25,19 +25,14 @@ a worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
+from .conversion import cached_paths
 from .errors import DocumentError, DocumentErrorKind
 from .isolated import prepare_isolated, shutdown_pool
+from .messages import SUPPORTED_KINDS_TEXT
 from .model import ArchiveLimits, DocumentKind, PreparedDocument, SplitPlan
 from .names import is_acceptable_name, safe_upload_name
 from .pdf import split_pdf
-from .service import (
-    DEFAULT_MAX_FILE_BYTES,
-    DEFAULT_MAX_PDF_PAGES,
-    SUPPORTED_KINDS_TEXT,
-    SUPPORTED_SUFFIXES,
-    cached_paths,
-    prepare,
-)
+from .service import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PDF_PAGES, SUPPORTED_SUFFIXES, prepare
 from .stale import SourceState, source_state
 from .walk import walk
 

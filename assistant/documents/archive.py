@@ -5,7 +5,6 @@ unsafe member paths (absolute, `..`, links, devices) are skipped and reported.""
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import stat
 import tarfile
@@ -14,16 +13,16 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import IO, BinaryIO, Protocol, cast
 
+from .archive_guard import ArchiveReport, Budget, unsafe_reason
 from .errors import DocumentError, DocumentErrorKind
 from .model import TEXT_KINDS, ArchiveLimits, DocumentKind
-from .office import convert_docx, convert_pptx, convert_xlsx, heading
+from .office import convert_office, heading
 from .pdf import pdf_text
-from .sink import TextSink, human_size, is_disk_problem, write_failed
-from .sniff import HEAD_BYTES, choose_encoding, sniff
+from .sink import TextSink, human_size, write_failed
+from .sniff import HEAD_BYTES, sniff
+from .text import write_text
 
 SPOOL_IN_MEMORY = 4 * 1024 * 1024
 CHUNK = 1 << 20
@@ -44,62 +43,18 @@ class _Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-@dataclass
-class ArchiveReport:
-    """What happened to the members, for the caller's warnings."""
-
-    converted: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # "path (reason)"
-    unsafe: list[str] = field(default_factory=list)  # "path (reason)"
-
-
-@dataclass
-class _Budget:
-    limits: ArchiveLimits
-    archive_name: str
-    stop_check: Callable[[], None]
-    report: ArchiveReport = field(default_factory=ArchiveReport)
-    total_bytes: int = 0
-    members: int = 0
-
-    def count_member(self) -> None:
-        self.members += 1
-        if self.members > self.limits.max_members:
-            raise DocumentError(
-                DocumentErrorKind.ARCHIVE_TOO_MANY_MEMBERS,
-                f"“{self.archive_name}” holds more than {self.limits.max_members:,} files (nested archives "
-                "included), more than can be read safely. Unpack it and add the files you need.",
-            )
-
-    def reserve(self, size: int) -> None:
-        if self.total_bytes + size > self.limits.max_total_bytes:
-            raise DocumentError(
-                DocumentErrorKind.ARCHIVE_TOO_LARGE,
-                f"“{self.archive_name}” unpacks to more than {human_size(self.limits.max_total_bytes)}, "
-                "more than can be read safely. Unpack it and add the files you need.",
-            )
-
-    def ratio_exceeded(self) -> DocumentError:
-        return DocumentError(
-            DocumentErrorKind.ARCHIVE_COMPRESSION_RATIO,
-            f"“{self.archive_name}” expands to more than {self.limits.max_ratio:g} times its packed size, "
-            "which is how archive bombs are built, so it was not unpacked. If you trust it, unpack it "
-            "yourself and add the files you need.",
-        )
-
-
 def convert_archive(
     stream: BinaryIO, sink: TextSink, *, name: str, detail: str, limits: ArchiveLimits
 ) -> ArchiveReport:
     """Convert the archive in `stream` (seekable; `detail` is "zip" or "tar[.gzip|.bzip2|.xz]")."""
-    budget = _Budget(limits=limits, archive_name=name, stop_check=sink.check)
+    budget = Budget(limits=limits, archive_name=name, stop_check=sink.check)
     sink.write(heading(1, f"Archive: {name}"))
     _convert_any(stream, sink, budget, detail=detail, prefix="", depth=1)
     return budget.report
 
 
 def _convert_any(
-    stream: BinaryIO, sink: TextSink, budget: _Budget, *, detail: str, prefix: str, depth: int
+    stream: BinaryIO, sink: TextSink, budget: Budget, *, detail: str, prefix: str, depth: int
 ) -> None:
     if depth > budget.limits.max_depth:
         raise DocumentError(
@@ -114,23 +69,11 @@ def _convert_any(
         _convert_tar(stream, sink, budget, prefix=prefix, depth=depth)
 
 
-def unsafe_reason(member: str) -> str | None:
-    """Why a member name must not be used as a path, or None when it is a plain relative path."""
-    if not member or "\x00" in member:
-        return "an empty or invalid name"
-    normalised = member.replace("\\", "/")
-    if normalised.startswith("/") or (len(normalised) > 1 and normalised[1] == ":"):
-        return "an absolute path"
-    if ".." in PurePosixPath(normalised).parts:
-        return "a path that climbs out of the archive (..)"
-    return None
-
-
 def _member_heading(sink: TextSink, depth: int, path: str) -> None:
     sink.write(heading(1 + depth, path))
 
 
-def _skip(sink: TextSink, budget: _Budget, path: str, reason: str, *, unsafe: bool = False) -> None:
+def _skip(sink: TextSink, budget: Budget, path: str, reason: str, *, unsafe: bool = False) -> None:
     (budget.report.unsafe if unsafe else budget.report.skipped).append(f"{path} ({reason})")
     sink.write(f"(skipped: {reason})\n\n")
 
@@ -138,7 +81,7 @@ def _skip(sink: TextSink, budget: _Budget, path: str, reason: str, *, unsafe: bo
 # ---------------------------------------------------------------- zip
 
 
-def _convert_zip(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: str, depth: int) -> None:
+def _convert_zip(stream: BinaryIO, sink: TextSink, budget: Budget, *, prefix: str, depth: int) -> None:
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -221,7 +164,7 @@ class _Metered:
             pass
 
 
-def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: str, depth: int) -> None:
+def _convert_tar(stream: BinaryIO, sink: TextSink, budget: Budget, *, prefix: str, depth: int) -> None:
     counting = _CountingReader(stream)
     unpacked = 0  # member bytes tarfile has had to unpack so far, read by us or skipped over
 
@@ -287,7 +230,7 @@ def _convert_tar(stream: BinaryIO, sink: TextSink, budget: _Budget, *, prefix: s
             raise _damaged(budget, prefix) from exc
 
 
-def _damaged(budget: _Budget, prefix: str) -> DocumentError:
+def _damaged(budget: Budget, prefix: str) -> DocumentError:
     where = f" (at “{prefix.rstrip('/')}”)" if prefix else ""
     return DocumentError(
         DocumentErrorKind.CORRUPT_DOCUMENT,
@@ -300,7 +243,7 @@ def _damaged(budget: _Budget, prefix: str) -> DocumentError:
 
 
 @contextlib.contextmanager
-def _spool(head: bytes, member: _Readable, budget: _Budget, *, declared: int) -> Iterator[BinaryIO]:
+def _spool(head: bytes, member: _Readable, budget: Budget, *, declared: int) -> Iterator[BinaryIO]:
     """`head` and the rest of a member in a spooled temporary file (memory up to a few MB, then an
     anonymous temp file), seekable for the converters. Real bytes are checked against the declared size
     and the budget as they come."""
@@ -347,7 +290,7 @@ _NEEDS_STREAM = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x
 def _convert_member(
     member: _Readable,
     sink: TextSink,
-    budget: _Budget,
+    budget: Budget,
     *,
     path: str,
     depth: int,
@@ -372,7 +315,7 @@ def _convert_member(
 
 
 def _convert_seekable(
-    stream: BinaryIO, head: bytes, sink: TextSink, budget: _Budget, *, path: str, depth: int
+    stream: BinaryIO, head: bytes, sink: TextSink, budget: Budget, *, path: str, depth: int
 ) -> None:
     sniffed = sniff(head, _reopen(stream))
     stream.seek(0)
@@ -399,102 +342,3 @@ def _convert_seekable(
         _skip(sink, budget, path, exc.message)
         return
     budget.report.converted.append(path)
-
-
-def write_text(stream: BinaryIO, sink: TextSink) -> str:
-    """Decode a seekable text stream (BOM, UTF-8, cp1252, latin-1) into the sink; returns the encoding."""
-    encoding = choose_encoding(stream)
-    stream.seek(0)
-    last = b""
-    if encoding == "utf-8":  # already valid UTF-8: copied as it is
-        while chunk := stream.read(CHUNK):
-            sink.content_bytes(chunk)
-            last = chunk[-1:]
-    else:
-        decoder = codecs.getincrementaldecoder(encoding)("replace")
-        while chunk := stream.read(CHUNK):
-            text = decoder.decode(chunk)
-            if text:
-                sink.content(text)
-                last = text[-1:].encode()
-        tail = decoder.decode(b"", final=True)
-        if tail:
-            sink.content(tail)
-            last = tail[-1:].encode()
-    if last and not last.endswith(b"\n"):
-        sink.write("\n")
-    sink.write("\n")
-    return encoding
-
-
-_OFFICE_LABEL = {
-    DocumentKind.DOCX: "a Word document",
-    DocumentKind.XLSX: "an Excel workbook",
-    DocumentKind.PPTX: "a PowerPoint presentation",
-}
-
-
-def convert_office(
-    kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name: str, level: int, limits: ArchiveLimits
-) -> None:
-    """Convert a Word, Excel or PowerPoint file after checking its package is not a zip bomb: the
-    libraries hold whole parts in memory (all of them for Word and PowerPoint; the shared strings for
-    Excel, whose sheets are streamed)."""
-    _check_office_package(stream, kind, name, limits)
-    converters = {
-        DocumentKind.DOCX: convert_docx,
-        DocumentKind.XLSX: convert_xlsx,
-        DocumentKind.PPTX: convert_pptx,
-    }
-    converter = converters[kind]
-    before = sink.has_content
-    sink.has_content = False
-    try:
-        converter(stream, sink, level=level)
-    except DocumentError:
-        raise
-    except OSError as exc:
-        if is_disk_problem(exc):  # the xlsx staging file
-            raise write_failed(name, exc) from exc
-        raise _office_corrupt(kind, name, exc) from exc
-    except Exception as exc:  # the libraries raise anything from KeyError to lxml errors on damage
-        raise _office_corrupt(kind, name, exc) from exc
-    found = sink.has_content
-    sink.has_content = before or found
-    if not found:
-        raise DocumentError(
-            DocumentErrorKind.EMPTY,
-            f"“{name}” has no text to read. Add {_OFFICE_LABEL[kind]} with some text in it.",
-        )
-
-
-def _check_office_package(stream: BinaryIO, kind: DocumentKind, name: str, limits: ArchiveLimits) -> None:
-    try:
-        with zipfile.ZipFile(stream) as package:
-            infos = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _office_corrupt(kind, name, exc) from exc
-    finally:
-        stream.seek(0)
-    streamed = kind is DocumentKind.XLSX
-    held = sum(i.file_size for i in infos if not (streamed and i.filename.startswith("xl/worksheets/")))
-    bomb = any(
-        i.file_size > limits.ratio_floor_bytes and i.file_size > limits.max_ratio * max(i.compress_size, 1)
-        for i in infos
-    )
-    if held > limits.max_total_bytes or len(infos) > limits.max_members or bomb:
-        raise DocumentError(
-            DocumentErrorKind.TOO_LARGE,
-            f"“{name}” is {_OFFICE_LABEL[kind]} that unpacks to more than can be read safely "
-            f"({human_size(held)} held in memory, {len(infos):,} parts"
-            + (", compressed more than a real document would be" if bomb else "")
-            + "). Save it as PDF, or split it, and add that.",
-        )
-
-
-def _office_corrupt(kind: DocumentKind, name: str, exc: Exception) -> DocumentError:
-    return DocumentError(
-        DocumentErrorKind.CORRUPT_DOCUMENT,
-        f"“{name}” looks like {_OFFICE_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
-        "Open it in its application and save it again, then add the new copy.",
-    )

@@ -8,10 +8,14 @@ import json
 import tempfile
 import threading
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
-from .sink import TextSink
+from .errors import DocumentError, DocumentErrorKind
+from .messages import KIND_LABEL
+from .model import ArchiveLimits, DocumentKind
+from .sink import TextSink, human_size, is_disk_problem, write_failed
 
 _OPENPYXL_WARNINGS = threading.Lock()
 
@@ -299,3 +303,72 @@ def _write_text_frame(sink: TextSink, frame: Any) -> None:
             lines.append("  " * paragraph.level + text.strip())
     if lines:
         sink.content("\n".join(lines) + "\n\n")
+
+
+# ---------------------------------------------------------------- guarded entry
+
+
+def convert_office(
+    kind: DocumentKind, stream: BinaryIO, sink: TextSink, *, name: str, level: int, limits: ArchiveLimits
+) -> None:
+    """Convert a Word, Excel or PowerPoint file after checking its package is not a zip bomb: the
+    libraries hold whole parts in memory (all of them for Word and PowerPoint; the shared strings for
+    Excel, whose sheets are streamed)."""
+    _check_office_package(stream, kind, name, limits)
+    converters = {
+        DocumentKind.DOCX: convert_docx,
+        DocumentKind.XLSX: convert_xlsx,
+        DocumentKind.PPTX: convert_pptx,
+    }
+    converter = converters[kind]
+    before = sink.has_content
+    sink.has_content = False
+    try:
+        converter(stream, sink, level=level)
+    except DocumentError:
+        raise
+    except OSError as exc:
+        if is_disk_problem(exc):  # the xlsx staging file
+            raise write_failed(name, exc) from exc
+        raise _office_corrupt(kind, name, exc) from exc
+    except Exception as exc:  # the libraries raise anything from KeyError to lxml errors on damage
+        raise _office_corrupt(kind, name, exc) from exc
+    found = sink.has_content
+    sink.has_content = before or found
+    if not found:
+        raise DocumentError(
+            DocumentErrorKind.EMPTY,
+            f"“{name}” has no text to read. Add {KIND_LABEL[kind]} with some text in it.",
+        )
+
+
+def _check_office_package(stream: BinaryIO, kind: DocumentKind, name: str, limits: ArchiveLimits) -> None:
+    try:
+        with zipfile.ZipFile(stream) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _office_corrupt(kind, name, exc) from exc
+    finally:
+        stream.seek(0)
+    streamed = kind is DocumentKind.XLSX
+    held = sum(i.file_size for i in infos if not (streamed and i.filename.startswith("xl/worksheets/")))
+    bomb = any(
+        i.file_size > limits.ratio_floor_bytes and i.file_size > limits.max_ratio * max(i.compress_size, 1)
+        for i in infos
+    )
+    if held > limits.max_total_bytes or len(infos) > limits.max_members or bomb:
+        raise DocumentError(
+            DocumentErrorKind.TOO_LARGE,
+            f"“{name}” is {KIND_LABEL[kind]} that unpacks to more than can be read safely "
+            f"({human_size(held)} held in memory, {len(infos):,} parts"
+            + (", compressed more than a real document would be" if bomb else "")
+            + "). Save it as PDF, or split it, and add that.",
+        )
+
+
+def _office_corrupt(kind: DocumentKind, name: str, exc: Exception) -> DocumentError:
+    return DocumentError(
+        DocumentErrorKind.CORRUPT_DOCUMENT,
+        f"“{name}” looks like {KIND_LABEL[kind]} but cannot be read ({type(exc).__name__}: {exc}). "
+        "Open it in its application and save it again, then add the new copy.",
+    )

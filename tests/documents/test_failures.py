@@ -106,7 +106,7 @@ def test_permission_denied_is_unreadable(src: Path, cache_dir: Path, monkeypatch
     def denied(p: Path) -> object:
         raise PermissionError(13, "Permission denied", str(p))
 
-    monkeypatch.setattr("assistant.documents.service._open", denied)
+    monkeypatch.setattr("assistant.documents.source._open", denied)
     assert "permission denied" in refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
 
 
@@ -367,7 +367,7 @@ def test_full_disk_while_converting_is_write_failed(
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("assistant.documents.service.os.replace", full)
+    monkeypatch.setattr("assistant.documents.conversion.os.replace", full)
     message = refused(path, cache_dir, DocumentErrorKind.WRITE_FAILED)
     assert "No space left on device" in message and "Free some disk space" in message
     assert list(cache_dir.iterdir()) == []
@@ -388,7 +388,7 @@ def test_file_changing_while_read_is_reported(
     path.write_text("line 1\n", encoding="utf-8")
     from assistant.documents import service
 
-    real = service._read_head_and_hash
+    real = service.read_head_and_hash
 
     def and_append(p: Path, name: str, should_stop: object = None) -> tuple[bytes, str, bool]:
         result = real(p, name)
@@ -396,7 +396,7 @@ def test_file_changing_while_read_is_reported(
             out.write("line 2\n")
         return result
 
-    monkeypatch.setattr(service, "_read_head_and_hash", and_append)
+    monkeypatch.setattr(service, "read_head_and_hash", and_append)
     assert "changed while it was being read" in refused(path, cache_dir, DocumentErrorKind.UNREADABLE)
 
 

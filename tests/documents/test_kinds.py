@@ -283,7 +283,7 @@ def test_converted_text_is_reused_and_outlives_its_source(
     def no_conversion(*args: object, **kwargs: object) -> None:
         raise AssertionError("converted again")
 
-    monkeypatch.setattr("assistant.documents.service.convert_office", no_conversion)
+    monkeypatch.setattr("assistant.documents.conversion.convert_office", no_conversion)
     second = prepare(path, cache_dir=cache_dir)
     assert second.upload_path == first.upload_path
     path.unlink()

@@ -1,0 +1,126 @@
+"""Converted uploads: text re-encoded to UTF-8, Office files and archives converted to text, written
+atomically into the cache folder under the source's SHA-256 and reused when already there."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .archive import convert_archive
+from .archive_guard import ArchiveReport
+from .errors import DocumentError, DocumentErrorKind
+from .messages import IN_ARCHIVES, listing, no_text
+from .model import CONVERTER_VERSION, ArchiveLimits, DocumentKind
+from .office import convert_office
+from .sink import TextSink, is_disk_problem, write_failed
+from .sniff import Sniffed
+from .text import write_text
+
+Converter = Callable[[TextSink], tuple[str, ...]]  # writes the text, returns warnings
+
+
+def reencode(path: Path, sink: TextSink, encoding: str) -> tuple[str, ...]:
+    with path.open("rb") as stream:
+        write_text(stream, sink)
+    if not sink.has_content:
+        raise no_text(path.name)
+    label = {"utf-8-sig": "UTF-8 with a byte-order mark", "utf-16": "UTF-16", "cp1252": "Windows-1252"}.get(
+        encoding, encoding
+    )
+    return (f"The text was encoded as {label}; it is uploaded converted to UTF-8.",)
+
+
+def office_converter(path: Path, name: str, kind: DocumentKind, limits: ArchiveLimits) -> Converter:
+    def convert(sink: TextSink) -> tuple[str, ...]:
+        with path.open("rb") as stream:
+            convert_office(kind, stream, sink, name=name, level=0, limits=limits)
+        return ()
+
+    return convert
+
+
+def archive_converter(path: Path, name: str, sniffed: Sniffed, limits: ArchiveLimits) -> Converter:
+    def convert(sink: TextSink) -> tuple[str, ...]:
+        with path.open("rb") as stream:
+            report = convert_archive(stream, sink, name=name, detail=sniffed.detail, limits=limits)
+        if not report.converted:
+            if report.unsafe:
+                raise DocumentError(
+                    DocumentErrorKind.UNSAFE_ARCHIVE_PATH,
+                    f"“{name}” has nothing that can be read safely: {listing(report.unsafe)}. "
+                    "Unpack it with a tool you trust and add the files you need.",
+                )
+            raise DocumentError(
+                DocumentErrorKind.EMPTY,
+                f"“{name}” has no files that can be read as text"
+                + (f" ({listing(report.skipped)})" if report.skipped else "")
+                + f". Kinds that work inside archives: {IN_ARCHIVES}.",
+            )
+        return _archive_warnings(report)
+
+    return convert
+
+
+def _archive_warnings(report: ArchiveReport) -> tuple[str, ...]:
+    warnings = []
+    if report.unsafe:
+        warnings.append(
+            f"{len(report.unsafe)} archive member(s) with unsafe paths were skipped: "
+            f"{listing(report.unsafe)}."
+        )
+    if report.skipped:
+        warnings.append(
+            f"{len(report.skipped)} archive member(s) were listed but not read: {listing(report.skipped)}."
+        )
+    return tuple(warnings)
+
+
+def convert_cached(
+    sha256: str,
+    cache_dir: Path,
+    convert: Converter,
+    *,
+    limit: int,
+    name: str,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[Path, tuple[str, ...]]:
+    """Run `convert` into `cache_dir/<sha256>-v<N>.txt` (atomically), or reuse what is there."""
+    target = cache_dir / f"{sha256}-v{CONVERTER_VERSION}.txt"
+    meta = cache_dir / f"{sha256}-v{CONVERTER_VERSION}.json"
+    if target.exists() and meta.exists():
+        try:
+            warnings = json.loads(meta.read_text(encoding="utf-8"))["warnings"]
+            return target, tuple(str(w) for w in warnings)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # convert again
+    try:
+        fd, temp = tempfile.mkstemp(dir=cache_dir, prefix=".convert-", suffix=".tmp")
+    except OSError as exc:
+        raise write_failed(name, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            sink = TextSink(out, limit, name=name, should_stop=should_stop)
+            warnings = convert(sink)
+        if not sink.has_content:
+            raise no_text(name)
+        os.replace(temp, target)
+        meta.write_text(json.dumps({"warnings": list(warnings), "source": name}), encoding="utf-8")
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError) and is_disk_problem(exc):
+            raise write_failed(name, exc) from exc
+        raise
+    return target, warnings
+
+
+def cached_paths(cache_dir: Path, sha256: str) -> list[Path]:
+    """Everything `prepare` and `split_pdf` keep in `cache_dir` for the source with this hash (converted
+    text and its notes, a decrypted PDF, split parts), for clean-up when no upload uses it any more."""
+    if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a SHA-256 hex digest")
+    return sorted(cache_dir.glob(f"{sha256}-*"))
