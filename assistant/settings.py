@@ -12,19 +12,23 @@ Public API::
     paths.catalog  paths.settings_file  paths.log_file  paths.converted (cache/converted)
 
     Theme            system | light | dark
-    Settings         frozen dataclass; its fields ARE the declarations (name, type, default):
+    Settings         frozen dataclass; its fields ARE the declarations: name, type, default and, in the
+                     field's metadata, the description and the rule (range, choices) that validation and
+                     the settings dialog both read:
         retention_days: int | None = 30      # expiry of new uploads; None = never (1..90 days)
-        default_model: str = DEFAULT_MODEL
+        default_model: str = DEFAULT_MODEL   # not blank
         concurrent_uploads: int = 3          # 1..8
         base_url: str = DEFAULT_BASE_URL     # https, or http only on loopback
-        theme: Theme = Theme.SYSTEM
-        max_tokens: int = 4096               # answer length cap per turn
-        unused_days: int = 30                # Clean up offers files unused for longer than this
+        theme: Theme = Theme.SYSTEM          # one of Theme
+        max_tokens: int = 4096               # answer length cap per turn, 1..128000
+        unused_days: int = 30                # Clean up offers files unused for longer than this, 1..3650
         .retention_seconds -> int | None     # for ``expires_in_seconds``
         .replace(**changes) -> Settings      # validated
     Settings.load(path) -> Settings          # missing/corrupt file or bad values -> defaults (logged)
     settings.save(path)                      # atomic write (tmp + rename), JSON
     SETTING_DOCS: dict[str, str]             # a human description of each setting
+    int_range(name) -> IntRange              # .low, .high of a whole-number setting
+    choices(name) -> tuple[StrEnum, ...]     # the values a choice setting takes, in order
     validate_base_url(url) -> str            # raises SettingError with a readable message
     SettingError(ValueError)
 """
@@ -38,20 +42,25 @@ import logging
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Protocol, Self
 from urllib.parse import urlsplit
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MODEL",
+    "DEFAULT_RETENTION_DAYS",
     "SETTING_DOCS",
+    "Choices",
+    "IntRange",
     "Paths",
     "SettingError",
     "Settings",
     "Theme",
+    "choices",
+    "int_range",
     "validate_base_url",
 ]
 
@@ -64,6 +73,7 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MODEL = "claude-sonnet-5-5"
 MIN_RETENTION_DAYS = 1
 MAX_RETENTION_DAYS = 90  # the API accepts 3600 .. 7,776,000 seconds
+DEFAULT_RETENTION_DAYS = 30
 
 
 class SettingError(ValueError):
@@ -152,48 +162,129 @@ def validate_base_url(url: str) -> str:
     raise SettingError(f"Unsupported scheme “{parts.scheme}”; use https.")
 
 
-SETTING_DOCS: dict[str, str] = {
-    "retention_days": "Days until new uploads expire on the server (1-90), or never.",
-    "default_model": "The model new conversations use.",
-    "concurrent_uploads": "How many files upload at the same time (1-8).",
-    "base_url": "The API address (https; http only for a local server).",
-    "theme": "Follow the system, or always light or dark.",
-    "max_tokens": "The longest answer, in tokens.",
-    "unused_days": "Clean up offers files not used for this many days.",
-}
+# ---------------------------------------------------------------- rules
+
+
+class Rule(Protocol):
+    """How one setting is validated: the value to keep, or SettingError saying why not."""
+
+    def check(self, value: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class IntRange:
+    """A whole number from ``low`` to ``high`` (inclusive); None too when ``optional``."""
+
+    low: int
+    high: int
+    message: str  # formatted with low and high
+    optional: bool = False
+
+    def check(self, value: Any) -> Any:
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, int) or not self.low <= value <= self.high:
+            raise SettingError(self.message.format(low=self.low, high=self.high))
+        return value
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One of the members of a string enum (given as the enum or its value)."""
+
+    enum: type[StrEnum]
+    what: str  # "Theme"
+
+    @property
+    def values(self) -> tuple[StrEnum, ...]:
+        return tuple(self.enum)
+
+    def check(self, value: Any) -> Any:
+        try:
+            return self.enum(value)
+        except ValueError:
+            names = [str(v) for v in self.values]
+            listed = ", ".join(names[:-1]) + " or " + names[-1]
+            raise SettingError(f"{self.what} must be {listed}.") from None
+
+
+@dataclass(frozen=True)
+class NotBlank:
+    message: str
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            raise SettingError(self.message)
+        return value
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    def check(self, value: Any) -> Any:
+        return validate_base_url(str(value))
+
+
+def _about(doc: str, rule: Rule) -> dict[str, Any]:
+    """A setting's field metadata: its description (``{low}``/``{high}`` filled from a range) and rule."""
+    if isinstance(rule, IntRange):
+        doc = doc.format(low=rule.low, high=rule.high)
+    return {"doc": doc, "rule": rule}
+
+
+# ---------------------------------------------------------------- the settings
 
 
 @dataclass(frozen=True)
 class Settings:
-    retention_days: int | None = 30
-    default_model: str = DEFAULT_MODEL
-    concurrent_uploads: int = 3
-    base_url: str = DEFAULT_BASE_URL
-    theme: Theme = Theme.SYSTEM
-    max_tokens: int = 4096
-    unused_days: int = 30
+    retention_days: int | None = field(
+        default=DEFAULT_RETENTION_DAYS,
+        metadata=_about(
+            "Days until new uploads expire on the server ({low}-{high}), or never.",
+            IntRange(
+                MIN_RETENTION_DAYS,
+                MAX_RETENTION_DAYS,
+                "Retention must be {low} to {high} days, or never.",
+                optional=True,
+            ),
+        ),
+    )
+    default_model: str = field(
+        default=DEFAULT_MODEL,
+        metadata=_about("The model new conversations use.", NotBlank("The default model cannot be empty.")),
+    )
+    concurrent_uploads: int = field(
+        default=3,
+        metadata=_about(
+            "How many files upload at the same time ({low}-{high}).",
+            IntRange(1, 8, "Concurrent uploads must be {low} to {high}."),
+        ),
+    )
+    base_url: str = field(
+        default=DEFAULT_BASE_URL,
+        metadata=_about("The API address (https; http only for a local server).", BaseUrl()),
+    )
+    theme: Theme = field(
+        default=Theme.SYSTEM,
+        metadata=_about("Follow the system, or always light or dark.", Choices(Theme, "Theme")),
+    )
+    max_tokens: int = field(
+        default=4096,
+        metadata=_about(
+            "The longest answer, in tokens.", IntRange(1, 128_000, "Max tokens must be {low} to {high}.")
+        ),
+    )
+    unused_days: int = field(
+        default=30,
+        metadata=_about(
+            "Clean up offers files not used for this many days.",
+            IntRange(1, 3650, "Unused days must be {low} to {high}."),
+        ),
+    )
 
     def __post_init__(self) -> None:
-        if self.retention_days is not None and not (
-            isinstance(self.retention_days, int)
-            and MIN_RETENTION_DAYS <= self.retention_days <= MAX_RETENTION_DAYS
-        ):
-            raise SettingError(
-                f"Retention must be {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, or never."
-            )
-        if not isinstance(self.default_model, str) or not self.default_model.strip():
-            raise SettingError("The default model cannot be empty.")
-        if not isinstance(self.concurrent_uploads, int) or not 1 <= self.concurrent_uploads <= 8:
-            raise SettingError("Concurrent uploads must be 1 to 8.")
-        object.__setattr__(self, "base_url", validate_base_url(str(self.base_url)))
-        try:
-            object.__setattr__(self, "theme", Theme(self.theme))
-        except ValueError:
-            raise SettingError("Theme must be system, light or dark.") from None
-        if not isinstance(self.max_tokens, int) or not 1 <= self.max_tokens <= 128_000:
-            raise SettingError("Max tokens must be 1 to 128000.")
-        if not isinstance(self.unused_days, int) or self.unused_days < 1:
-            raise SettingError("Unused days must be at least 1.")
+        for f in fields(self):
+            rule: Rule = f.metadata["rule"]
+            object.__setattr__(self, f.name, rule.check(getattr(self, f.name)))
 
     @property
     def retention_seconds(self) -> int | None:
@@ -243,3 +334,30 @@ class Settings:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+SETTING_DOCS: dict[str, str] = {f.name: f.metadata["doc"] for f in fields(Settings)}
+
+
+def _rule(name: str) -> Rule:
+    for f in fields(Settings):
+        if f.name == name:
+            rule: Rule = f.metadata["rule"]
+            return rule
+    raise KeyError(name)
+
+
+def int_range(name: str) -> IntRange:
+    """The range a whole-number setting is declared with (for spin boxes)."""
+    rule = _rule(name)
+    if not isinstance(rule, IntRange):
+        raise TypeError(f"{name} is not a whole-number setting")
+    return rule
+
+
+def choices(name: str) -> tuple[StrEnum, ...]:
+    """The values a choice setting is declared with, in order (for combo boxes)."""
+    rule = _rule(name)
+    if not isinstance(rule, Choices):
+        raise TypeError(f"{name} is not a choice setting")
+    return rule.values

@@ -1,4 +1,7 @@
-"""The settings, each with its description; validated by ``Settings`` itself, errors shown inline."""
+"""The settings, each with its description; validated by ``Settings`` itself, errors shown inline.
+
+Ranges and choices come from the declarations in ``assistant.settings`` (``int_range``, ``choices``).
+"""
 
 from __future__ import annotations
 
@@ -18,15 +21,24 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.settings import (
-    MAX_RETENTION_DAYS,
-    MIN_RETENTION_DAYS,
+    DEFAULT_RETENTION_DAYS,
     SETTING_DOCS,
     SettingError,
     Settings,
     Theme,
+    choices,
+    int_range,
 )
 
 __all__ = ["SettingsDialog"]
+
+
+def _spin(name: str) -> QSpinBox:
+    """A spin box over the range the setting ``name`` is declared with."""
+    spin = QSpinBox()
+    bounds = int_range(name)
+    spin.setRange(bounds.low, bounds.high)
+    return spin
 
 
 class SettingsDialog(QDialog):
@@ -45,8 +57,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.retention = QSpinBox()
-        self.retention.setRange(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS)
+        self.retention = _spin("retention_days")
         self.retention.setSuffix(" days")
         self.never = QCheckBox("Never expire")
         self.never.toggled.connect(lambda on: self.retention.setEnabled(not on))
@@ -57,7 +68,7 @@ class SettingsDialog(QDialog):
         box.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
         self._add(form, "&Retention of new uploads:", box, "retention_days", self.retention)
-        self.retention.setValue(settings.retention_days or 30)
+        self.retention.setValue(settings.retention_days or DEFAULT_RETENTION_DAYS)
         self.never.setChecked(settings.retention_days is None)
 
         self.model = QComboBox()
@@ -67,24 +78,21 @@ class SettingsDialog(QDialog):
         self.model.setCurrentText(settings.default_model)
         self._add(form, "Default &model:", self.model, "default_model")
 
-        self.concurrency = QSpinBox()
-        self.concurrency.setRange(1, 8)
+        self.concurrency = _spin("concurrent_uploads")
         self.concurrency.setValue(settings.concurrent_uploads)
         self._add(form, "&Concurrent uploads:", self.concurrency, "concurrent_uploads")
 
-        self.unused = QSpinBox()
-        self.unused.setRange(1, 3650)
+        self.unused = _spin("unused_days")
         self.unused.setSuffix(" days")
         self.unused.setValue(settings.unused_days)
         self._add(form, "Clean up files &unused for:", self.unused, "unused_days")
 
-        self.max_tokens = QSpinBox()
-        self.max_tokens.setRange(1, 128_000)
+        self.max_tokens = _spin("max_tokens")
         self.max_tokens.setValue(settings.max_tokens)
         self._add(form, "Longest &answer (tokens):", self.max_tokens, "max_tokens")
 
         self.theme = QComboBox()
-        for theme in Theme:
+        for theme in choices("theme"):
             self.theme.addItem(theme.value.capitalize(), theme.value)
         self.theme.setCurrentIndex(self.theme.findData(settings.theme.value))
         self._add(form, "&Theme:", self.theme, "theme")

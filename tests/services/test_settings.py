@@ -25,8 +25,9 @@ def test_data_dir_redirects_every_folder(tmp_path: Path) -> None:
     env = Paths.resolve(environ={"ASSISTANT_DATA_DIR": str(tmp_path / "env")})
     assert env.config.is_relative_to(tmp_path / "env")
     # the argument wins over the environment
-    assert Paths.resolve(tmp_path / "arg", environ={"ASSISTANT_DATA_DIR": str(tmp_path / "env")}).data \
-        .is_relative_to(tmp_path / "arg")
+    assert Paths.resolve(
+        tmp_path / "arg", environ={"ASSISTANT_DATA_DIR": str(tmp_path / "env")}
+    ).data.is_relative_to(tmp_path / "arg")
     p.ensure()
     assert p.catalog.parent.is_dir() and p.settings_file.parent.is_dir() and p.log_file.parent.is_dir()
 
@@ -64,8 +65,16 @@ def test_base_url_refused(url: str) -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"retention_days": 0}, {"retention_days": 91}, {"concurrent_uploads": 0}, {"theme": "pink"},
-     {"default_model": " "}],
+    [
+        {"retention_days": 0},
+        {"retention_days": 91},
+        {"concurrent_uploads": 0},
+        {"theme": "pink"},
+        {"default_model": " "},
+        {"max_tokens": 128_001},
+        {"unused_days": 0},
+        {"unused_days": 3651},
+    ],
 )
 def test_invalid_values_refused(changes: dict[str, object]) -> None:
     with pytest.raises(SettingError):
@@ -84,3 +93,17 @@ def test_save_load_roundtrip_and_bad_values_fall_back(tmp_path: Path) -> None:
     path.write_text("{not json")
     assert Settings.load(path) == Settings()
     assert Settings.load(tmp_path / "missing.json") == Settings()
+
+
+def test_ranges_are_declared_once_and_described() -> None:
+    from assistant.settings import SETTING_DOCS, int_range
+
+    r = int_range("retention_days")
+    assert (r.low, r.high) == (1, 90) and f"({r.low}-{r.high})" in SETTING_DOCS["retention_days"]
+    c = int_range("concurrent_uploads")
+    assert f"({c.low}-{c.high})" in SETTING_DOCS["concurrent_uploads"]
+    assert Settings(concurrent_uploads=c.high).concurrent_uploads == c.high
+    with pytest.raises(TypeError):
+        int_range("theme")
+    with pytest.raises(KeyError):
+        int_range("nothing")
