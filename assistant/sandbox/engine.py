@@ -45,8 +45,9 @@ INTERFACE CONTRACT (shared by the server and this module; keep these names and s
 
 Beyond the contract: `plan_message(..., max_input_tokens=N)` (keyword, default MAX_INPUT_TOKENS) rejects a
 longer prompt with the API's "prompt is too long" 400; citations of `content` documents are
-`content_block_location`. The tokenizer is documented in engine_text, the prompt-cache rules in
-engine_cache (MIN_CACHEABLE_TOKENS, LOOKBACK_BLOCKS, TTLs), document reading and its LRU in engine_docs.
+`content_block_location`. The tokenizer is documented in reading.text, the prompt-cache rules in
+answer.cache (MIN_CACHEABLE_TOKENS, LOOKBACK_BLOCKS, TTLs), document reading and its LRU in
+reading.documents.
 
 How an answer is made: the question is the text of the last user message; every document is split into
 passages (paragraphs, long ones into sentence groups; within one PDF page), scored with BM25 over
@@ -66,8 +67,7 @@ import pathlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from assistant.sandbox.engine_cache import (
+from assistant.sandbox.answer.cache import (
     LOOKBACK_BLOCKS,
     MIN_CACHEABLE_TOKENS,
     TTL_SECONDS,
@@ -75,7 +75,7 @@ from assistant.sandbox.engine_cache import (
     CacheUsage,
     PromptBlock,
 )
-from assistant.sandbox.engine_docs import (
+from assistant.sandbox.reading.documents import (
     DocText,
     PdfUnreadable,
     image_size,
@@ -88,7 +88,7 @@ from assistant.sandbox.engine_docs import (
     text_of_file,
     text_of_string,
 )
-from assistant.sandbox.engine_text import (
+from assistant.sandbox.reading.text import (
     bm25_scores,
     collapse,
     count_tokens,
@@ -144,7 +144,7 @@ class MessagePlan:
     stop_reason: str  # "end_turn" | "max_tokens"
 
 
-# --- token overheads (added to the deterministic text tokenizer of engine_text) -------------------------
+# --- token overheads (added to the deterministic text tokenizer of reading.text) -------------------------
 
 REQUEST_TAIL_TOKENS = 5
 """The framing that opens the assistant's turn: after every block, so never cached (always input)."""

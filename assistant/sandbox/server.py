@@ -50,7 +50,7 @@ from assistant.sandbox.errors import ApiError
 from assistant.sandbox.faults import Fault, FaultPlan
 from assistant.sandbox.models import get_model, known_model, list_models, model_max_tokens
 from assistant.sandbox.storage import MAX_EXPIRY, MAX_FILE_SIZE, MIN_EXPIRY, STORAGE_QUOTA, FileStore, new_id
-from assistant.sandbox.wire import (
+from assistant.sandbox.http.wire import (
     BodyReader,
     ConnectionDropped,
     Sink,

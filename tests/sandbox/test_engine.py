@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from helpers_pdf import make_pdf, write_pdf
 
-from assistant.sandbox import engine_docs
+from assistant.sandbox.reading import documents
 from assistant.sandbox.engine import (
     MIN_CACHEABLE_TOKENS,
     REQUEST_TAIL_TOKENS,
@@ -23,7 +23,7 @@ from assistant.sandbox.engine import (
     count_request_tokens,
     plan_message,
 )
-from assistant.sandbox.engine_text import (
+from assistant.sandbox.reading.text import (
     MAX_PASSAGE_CHARS,
     count_tokens,
     split_passages,
@@ -326,7 +326,7 @@ def test_images_are_named_and_counted_by_size(files: Files) -> None:
     body_big = ask(
         {"type": "image", "source": {"type": "file", "file_id": big}}, question="What does it show?"
     )
-    assert count_request_tokens(body_big, files) - without <= engine_docs.IMAGE_MAX_TOKENS + 10
+    assert count_request_tokens(body_big, files) - without <= documents.IMAGE_MAX_TOKENS + 10
 
 
 def test_the_answer_is_deterministic(files: Files) -> None:
@@ -461,22 +461,22 @@ def test_an_unreadable_pdf_is_a_clear_400(files: Files) -> None:
 def test_pdf_text_is_extracted_once_per_file_version(
     files: Files, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
 ) -> None:
-    engine_docs.clear_document_cache()
+    documents.clear_document_cache()
     calls: list[int] = []
-    original = engine_docs._extract
+    original = documents._extract
 
     def counting(stream: Any) -> tuple[str, ...]:
         calls.append(1)
         return original(stream)
 
-    monkeypatch.setattr(engine_docs, "_extract", counting)
+    monkeypatch.setattr(documents, "_extract", counting)
     path = write_pdf(tmp_path / "a.pdf", PDF_PAGES)
-    first = engine_docs.pdf_of_file(path)
-    assert engine_docs.pdf_of_file(path) == first
+    first = documents.pdf_of_file(path)
+    assert documents.pdf_of_file(path) == first
     assert len(calls) == 1
     write_pdf(path, [["A different first page with more words than before."]])
     os.utime(path, ns=(1, 1))
-    assert engine_docs.pdf_of_file(path).parts[0].startswith("A different")
+    assert documents.pdf_of_file(path).parts[0].startswith("A different")
     assert len(calls) == 2
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from assistant.sandbox.errors import ApiError
 from assistant.sandbox.server import SandboxServer
-from assistant.sandbox.wire import CHUNK, content_disposition, parse_multipart
+from assistant.sandbox.http.wire import CHUNK, content_disposition, parse_multipart
 
 from .helpers import MODEL
 

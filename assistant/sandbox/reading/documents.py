@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from assistant.sandbox.engine_text import count_tokens, split_passages, terms
+from assistant.sandbox.reading.text import count_tokens, split_passages, terms
 
 DOCUMENT_CACHE_ENTRIES = 24
 """How many read documents are kept: the same files are sent again on every turn of a conversation."""

@@ -1,4 +1,4 @@
-"""Text tools of the sandbox engine: the deterministic tokenizer, passages, and passage scoring.
+"""Text tools of the sandbox: the deterministic tokenizer, passages, and passage scoring.
 
 Tokenizer (documented, deterministic, roughly one token per four characters of English like real
 tokenizers): the text is cut into runs and each run costs

@@ -1,0 +1,1 @@
+"""Answer composition: passages chosen and quoted with citations, usage and prompt-cache accounting."""

@@ -1,0 +1,1 @@
+"""HTTP handling: the handler, routing, request and response plumbing, multipart uploads, SSE writing."""
