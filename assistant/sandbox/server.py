@@ -43,13 +43,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
-from assistant.sandbox import engine
+from assistant.sandbox.answer.cache import CacheLedger
+from assistant.sandbox.answer.plan import MessagePlan, plan_message
 from assistant.sandbox.batches import BatchStore
 from assistant.sandbox.clock import Clock
 from assistant.sandbox.errors import ApiError
 from assistant.sandbox.faults import Fault, FaultPlan
-from assistant.sandbox.models import get_model, known_model, list_models, model_max_tokens
-from assistant.sandbox.storage import MAX_EXPIRY, MAX_FILE_SIZE, MIN_EXPIRY, STORAGE_QUOTA, FileStore, new_id
 from assistant.sandbox.http.wire import (
     BodyReader,
     ConnectionDropped,
@@ -58,6 +57,9 @@ from assistant.sandbox.http.wire import (
     content_disposition,
     parse_multipart,
 )
+from assistant.sandbox.models import get_model, known_model, list_models, model_max_tokens
+from assistant.sandbox.request.parser import count_request_tokens
+from assistant.sandbox.storage import MAX_EXPIRY, MAX_FILE_SIZE, MIN_EXPIRY, STORAGE_QUOTA, FileStore, new_id
 
 log = logging.getLogger("assistant.sandbox")
 
@@ -348,7 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if path == "/v1/messages/count_tokens" and method == "POST":
             body = validate_message_request(self._json_body(reader), count_only=True)
-            tokens = engine.count_request_tokens(body, files.resolve)
+            tokens = count_request_tokens(body, files.resolve)
             self._send_json(200, {"input_tokens": tokens}, request_id)
             return
         if path == "/v1/files":
@@ -522,7 +524,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind not in ("drop-stream", "error-stream"):
             self._apply_fault(fault, reader)
         body = validate_message_request(body)
-        plan = engine.plan_message(body, sandbox.files.resolve, sandbox.ledger, sandbox.clock.now())
+        plan = plan_message(body, sandbox.files.resolve, sandbox.ledger, sandbox.clock.now())
         message_id = new_id("msg_")
         if not stream:
             self._send_json(200, message_json(message_id, plan), request_id)
@@ -531,7 +533,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._stream(message_id, plan, request_id, cut)
 
     def _stream(
-        self, message_id: str, plan: engine.MessagePlan, request_id: str, cut: tuple[str, int] | None
+        self, message_id: str, plan: MessagePlan, request_id: str, cut: tuple[str, int] | None
     ) -> None:
         """The answer as server-sent events; `cut` = (fault kind, after how many events) or None."""
         sandbox = self.server.sandbox
@@ -602,7 +604,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise ApiError(404, f"Not found: {method} {path}")
 
 
-def _usage(plan: engine.MessagePlan) -> dict[str, object]:
+def _usage(plan: MessagePlan) -> dict[str, object]:
     """The plan's usage with every field of the API's Usage present (null where it does not apply)."""
     usage: dict[str, object] = {
         "input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
@@ -619,7 +621,7 @@ def _text_block(text: str, citations: list[dict[str, object]] | None) -> dict[st
     return {"type": "text", "text": text, "citations": citations}
 
 
-def message_json(message_id: str, plan: engine.MessagePlan) -> dict[str, object]:
+def message_json(message_id: str, plan: MessagePlan) -> dict[str, object]:
     """The non-streamed Message object for a plan."""
     return {
         "id": message_id,
@@ -635,7 +637,7 @@ def message_json(message_id: str, plan: engine.MessagePlan) -> dict[str, object]
     }
 
 
-def stream_events(message_id: str, plan: engine.MessagePlan) -> Iterator[tuple[dict[str, object], float]]:
+def stream_events(message_id: str, plan: MessagePlan) -> Iterator[tuple[dict[str, object], float]]:
     """The server-sent events of a streamed message, each with the output tokens streamed so far."""
     usage = _usage(plan)
     out_tokens = usage["output_tokens"]
@@ -715,7 +717,7 @@ class SandboxServer:
         self.clock = clock or Clock()
         self.faults = FaultPlan(faults)
         self.tokens_per_second = tokens_per_second
-        self.ledger = engine.CacheLedger()
+        self.ledger = CacheLedger()
         self.files = FileStore(self.data_dir, self.clock, max_file_size, storage_quota)
         self.batches = BatchStore(self.data_dir, self.clock, self._run_batch_request)
         self._httpd: _HTTPServer | None = None
@@ -750,7 +752,7 @@ class SandboxServer:
         body = validate_message_request(params)
         if body.get("stream"):
             raise ApiError(400, "stream: batch requests cannot be streamed")
-        plan = engine.plan_message(body, self.files.resolve, self.ledger, self.clock.now())
+        plan = plan_message(body, self.files.resolve, self.ledger, self.clock.now())
         return message_json(new_id("msg_"), plan)
 
     def start(self) -> SandboxServer:

@@ -14,11 +14,11 @@ import pathlib
 import secrets
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from assistant.sandbox.clock import Clock
-from assistant.sandbox.engine import ResolvedFile
 from assistant.sandbox.errors import ApiError
 
 MAX_FILE_SIZE = 500 * 1024 * 1024  # the API's 500 MB per file
@@ -35,6 +35,21 @@ _EXTENSIONS = {
     "image/gif": ".gif",
     "image/webp": ".webp",
 }
+
+
+@dataclass(frozen=True)
+class ResolvedFile:
+    """What the server knows of an uploaded file."""
+
+    file_id: str
+    filename: str
+    mime_type: str
+    path: pathlib.Path  # the stored bytes on disk
+    size_bytes: int
+
+
+FileResolver = Callable[[str], ResolvedFile]
+"""Raises ApiError(404, ..., error_code=None) for an unknown id, error_code="file_expired" if expired."""
 
 
 def new_id(prefix: str) -> str:
@@ -222,7 +237,7 @@ class FileStore:
         return record.expires_at is not None and self.clock.now() >= record.expires_at
 
     def resolve(self, file_id: str) -> ResolvedFile:
-        """For the engine: the file's bytes on disk; 404 unknown, 404 file_expired past expires_at."""
+        """For request parsing: the file's bytes on disk; 404 unknown, 404 file_expired past expires_at."""
         record = self.get(file_id)
         if self.expired(record):
             raise ApiError(

@@ -13,16 +13,10 @@ import pypdf
 import pytest
 from helpers_pdf import make_pdf, write_pdf
 
+from assistant.sandbox.answer.cache import MIN_CACHEABLE_TOKENS, CacheLedger
+from assistant.sandbox.answer.plan import MessagePlan, plan_message
+from assistant.sandbox.errors import ApiError
 from assistant.sandbox.reading import documents
-from assistant.sandbox.engine import (
-    MIN_CACHEABLE_TOKENS,
-    REQUEST_TAIL_TOKENS,
-    CacheLedger,
-    MessagePlan,
-    ResolvedFile,
-    count_request_tokens,
-    plan_message,
-)
 from assistant.sandbox.reading.text import (
     MAX_PASSAGE_CHARS,
     count_tokens,
@@ -30,7 +24,10 @@ from assistant.sandbox.reading.text import (
     token_ends,
     truncate_to_tokens,
 )
-from assistant.sandbox.errors import ApiError
+from assistant.sandbox.request import sources
+from assistant.sandbox.request.parser import count_request_tokens
+from assistant.sandbox.request.records import REQUEST_TAIL_TOKENS
+from assistant.sandbox.storage import ResolvedFile
 
 from .helpers import make_png
 
@@ -678,8 +675,6 @@ def test_file_documents_are_cached_by_file_id(files: Files) -> None:
 
 
 def test_limits_on_pages_and_prompt_length(files: Files, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.sandbox import engine
-
     body = ask(doc_text(REFUND_TEXT), question="refunds?")
     counted = count_request_tokens(body, files)
     with pytest.raises(ApiError) as caught:
@@ -688,7 +683,7 @@ def test_limits_on_pages_and_prompt_length(files: Files, monkeypatch: pytest.Mon
     assert error.status == 400 and f"{counted} tokens > {counted - 1} maximum" in error.message
     plan_message(body, files, CacheLedger(), 0.0, max_input_tokens=counted)
 
-    monkeypatch.setattr(engine, "MAX_PDF_PAGES", 4)
+    monkeypatch.setattr(sources, "MAX_PDF_PAGES", 4)
     pdf_id = files.add("report.pdf", "application/pdf", make_pdf(PDF_PAGES))
     plan(ask(doc_file(pdf_id), question="q"), files)
     assert (
