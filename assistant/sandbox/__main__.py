@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"the key (default: {DEFAULT_API_KEY})")
     parser.add_argument("--faults", default=None, metavar="SPEC", help="faults to inject (see below)")
     parser.add_argument(
-        "--tokens-per-second", type=float, default=None, metavar="N",
+        "--tokens-per-second",
+        type=float,
+        default=None,
+        metavar="N",
         help="throttle streamed answers to N output tokens per second (default: unthrottled)",
     )
     parser.add_argument(
@@ -64,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(str(exc))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
     server = SandboxServer(
-        data_dir=args.data_dir, api_key=args.api_key, host=args.host, port=args.port, faults=args.faults,
+        data_dir=args.data_dir,
+        api_key=args.api_key,
+        host=args.host,
+        port=args.port,
+        faults=args.faults,
         tokens_per_second=args.tokens_per_second,
     )
     if args.max_file_size is not None:
@@ -81,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Anthropic API sandbox on {args.host}:{server.port} ({where}); data in {server.data_dir}; "
         f"API key {server.api_key}. Ctrl-C stops it.",
-        file=sys.stderr, flush=True,
+        file=sys.stderr,
+        flush=True,
     )
     if not _is_loopback(args.host):
         print(f"warning: the sandbox listens on {args.host}, not on loopback.", file=sys.stderr, flush=True)

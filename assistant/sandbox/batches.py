@@ -138,7 +138,10 @@ class BatchStore:
         with self._lock:
             self._seq += 1
             batch = Batch(
-                id=new_id("msgbatch_"), seq=self._seq, created_at=now, expires_at=now + BATCH_TTL,
+                id=new_id("msgbatch_"),
+                seq=self._seq,
+                created_at=now,
+                expires_at=now + BATCH_TTL,
                 requests=[{"custom_id": r["custom_id"], "params": r["params"]} for r in requests],
             )
             batch.counts["processing"] = len(requests)

@@ -7,11 +7,27 @@ from assistant.sandbox.errors import ApiError
 # id, display name, line, created (RFC 3339), max input tokens, max output tokens, lifecycle
 _CATALOGUE: tuple[tuple[str, str, str, str, int, int, str], ...] = (
     ("claude-opus-5-5", "Claude Opus 5.5", "opus", "2026-09-30T00:00:00Z", 1_000_000, 128_000, "active"),
-    ("claude-sonnet-5-5", "Claude Sonnet 5.5", "sonnet", "2026-09-30T00:00:00Z", 1_000_000, 128_000, "active"),  # noqa: E501
+    (
+        "claude-sonnet-5-5",
+        "Claude Sonnet 5.5",
+        "sonnet",
+        "2026-09-30T00:00:00Z",
+        1_000_000,
+        128_000,
+        "active",
+    ),
     ("claude-haiku-5-5", "Claude Haiku 5.5", "haiku", "2026-09-30T00:00:00Z", 200_000, 64_000, "active"),
     ("claude-opus-4-8", "Claude Opus 4.8", "opus", "2026-05-14T00:00:00Z", 1_000_000, 128_000, "active"),
     ("claude-sonnet-4-6", "Claude Sonnet 4.6", "sonnet", "2026-02-17T00:00:00Z", 1_000_000, 64_000, "active"),
-    ("claude-sonnet-4-5", "Claude Sonnet 4.5", "sonnet", "2025-09-29T00:00:00Z", 200_000, 64_000, "deprecated"),  # noqa: E501
+    (
+        "claude-sonnet-4-5",
+        "Claude Sonnet 4.5",
+        "sonnet",
+        "2025-09-29T00:00:00Z",
+        200_000,
+        64_000,
+        "deprecated",
+    ),
     ("claude-haiku-4-5", "Claude Haiku 4.5", "haiku", "2025-10-15T00:00:00Z", 200_000, 64_000, "active"),
 )
 
@@ -41,7 +57,11 @@ def _info(row: tuple[str, str, str, str, int, int, str]) -> dict[str, object]:
             "code_execution": _yes(),
             "context_management": {"supported": True, "clear_tool_uses_20250919": _yes()},
             "effort": {
-                "supported": big, "low": _yes(big), "medium": _yes(big), "high": _yes(big), "max": _yes(big),
+                "supported": big,
+                "low": _yes(big),
+                "medium": _yes(big),
+                "high": _yes(big),
+                "max": _yes(big),
             },
             "image_input": _yes(),
             "pdf_input": _yes(),
@@ -50,7 +70,10 @@ def _info(row: tuple[str, str, str, str, int, int, str]) -> dict[str, object]:
             "thinking": {
                 "supported": True,
                 "types": {
-                    "adaptive": _yes(big), "between_tools": _yes(big), "disabled": _yes(), "enabled": _yes(),
+                    "adaptive": _yes(big),
+                    "between_tools": _yes(big),
+                    "disabled": _yes(),
+                    "enabled": _yes(),
                 },
             },
         },

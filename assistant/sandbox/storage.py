@@ -189,7 +189,12 @@ class FileStore:
         return fd, pathlib.Path(name)
 
     def add(  # noqa: PLR0917
-        self, tmp: pathlib.Path, filename: str | None, declared_mime: str | None, size: int, head: bytes,
+        self,
+        tmp: pathlib.Path,
+        filename: str | None,
+        declared_mime: str | None,
+        size: int,
+        head: bytes,
         expires_in_seconds: int | None,
     ) -> StoredFile:
         """Keep an upload written to `tmp` (moved into the store, or removed on refusal)."""
@@ -241,12 +246,16 @@ class FileStore:
         record = self.get(file_id)
         if self.expired(record):
             raise ApiError(
-                404, f"File {file_id} has expired and its content is no longer available.",
+                404,
+                f"File {file_id} has expired and its content is no longer available.",
                 error_code="file_expired",
             )
         return ResolvedFile(
-            file_id=record.id, filename=record.filename, mime_type=record.mime_type,
-            path=self.blob(record.id), size_bytes=record.size_bytes,
+            file_id=record.id,
+            filename=record.filename,
+            mime_type=record.mime_type,
+            path=self.blob(record.id),
+            size_bytes=record.size_bytes,
         )
 
     def delete(self, file_id: str) -> None:

@@ -27,20 +27,25 @@ def _wait_ended(client: anthropic.Anthropic, batch_id: str) -> MessageBatch:
 
 
 def _request(custom_id: str, content: object, **extra: object) -> Any:
-    params: dict[str, object] = {"model": MODEL, "max_tokens": 200, "messages": [
-        {"role": "user", "content": content}]}
+    params: dict[str, object] = {
+        "model": MODEL,
+        "max_tokens": 200,
+        "messages": [{"role": "user", "content": content}],
+    }
     params.update(extra)
     return {"custom_id": custom_id, "params": params}
 
 
 def test_batch_lifecycle(client: anthropic.Anthropic) -> None:
     f = client.files.upload(file=("a.txt", b"The ferry leaves at noon from pier four.", "text/plain"))
-    batch = client.messages.batches.create(requests=[
-        _request("ferry", ask(text_doc(f.id), question="When does the ferry leave?")[0]["content"]),
-        _request("hello", "hello"),
-        _request("bad", "hi", temperature=0.3),
-        _request("gone", ask(text_doc("file_missing"), question="?")[0]["content"]),
-    ])
+    batch = client.messages.batches.create(
+        requests=[
+            _request("ferry", ask(text_doc(f.id), question="When does the ferry leave?")[0]["content"]),
+            _request("hello", "hello"),
+            _request("bad", "hi", temperature=0.3),
+            _request("gone", ask(text_doc("file_missing"), question="?")[0]["content"]),
+        ]
+    )
     assert batch.id.startswith("msgbatch_")
     assert batch.type == "message_batch"
     assert batch.processing_status in ("in_progress", "ended")
@@ -68,9 +73,7 @@ def test_batch_lifecycle(client: anthropic.Anthropic) -> None:
 
 def test_batch_cancel(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.batches.hold()
-    batch = client.messages.batches.create(
-        requests=[_request(f"r{i}", "hi") for i in range(3)]
-    )
+    batch = client.messages.batches.create(requests=[_request(f"r{i}", "hi") for i in range(3)])
     with pytest.raises(anthropic.BadRequestError):
         client.messages.batches.delete(batch.id)  # still in progress
     canceling = client.messages.batches.cancel(batch.id)
@@ -105,12 +108,16 @@ def test_batch_list_pages(server: SandboxServer, client: anthropic.Anthropic) ->
 
 def test_batches_survive_restart(tmp_path: pathlib.Path) -> None:
     data = tmp_path / "data"
-    with SandboxServer(data_dir=data, api_key="k") as first, \
-            anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c:
+    with (
+        SandboxServer(data_dir=data, api_key="k") as first,
+        anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c,
+    ):
         first.batches.hold()
         batch = c.messages.batches.create(requests=[_request("a", "hello")])
-    with SandboxServer(data_dir=data, api_key="k") as second, \
-            anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c:
+    with (
+        SandboxServer(data_dir=data, api_key="k") as second,
+        anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c,
+    ):
         ended = _wait_ended(c, batch.id)
         assert ended.request_counts.succeeded == 1
         assert [r.custom_id for r in c.messages.batches.results(batch.id)] == ["a"]

@@ -111,9 +111,10 @@ def test_retries_run_out(server: SandboxServer) -> None:
 
 def test_streams_get_529_before_any_event(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.faults.set("stream:529x1")
-    with pytest.raises(anthropic.OverloadedError), client.messages.stream(
-        model=MODEL, max_tokens=50, messages=HELLO
-    ) as s:
+    with (
+        pytest.raises(anthropic.OverloadedError),
+        client.messages.stream(model=MODEL, max_tokens=50, messages=HELLO) as s,
+    ):
         s.get_final_message()
     client.messages.create(model=MODEL, max_tokens=50, messages=HELLO)
     assert server.faults.hits == [("stream", "529")]
@@ -122,9 +123,10 @@ def test_streams_get_529_before_any_event(server: SandboxServer, client: anthrop
 def test_stream_dropped_mid_way(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.faults.set("stream:drop-stream=6x1")
     events: list[str] = []
-    with pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)), client.messages.stream(
-        model=MODEL, max_tokens=200, messages=HELLO
-    ) as s:
+    with (
+        pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)),
+        client.messages.stream(model=MODEL, max_tokens=200, messages=HELLO) as s,
+    ):
         events.extend(e.type for e in s if e.type not in ("text", "citation"))
     # ping is not surfaced by the SDK: the 6 events on the wire before the drop are 5 here
     assert events == ["message_start", "content_block_start", *["content_block_delta"] * 3]
@@ -150,8 +152,9 @@ def test_upload_dropped_mid_way(server: SandboxServer, client: anthropic.Anthrop
 
 def test_slow_answers(server: SandboxServer) -> None:
     server.faults.set("models:slow=1x1")
-    with anthropic.Anthropic(api_key=server.api_key, base_url=server.base_url, max_retries=0,
-                             timeout=0.2) as impatient:
+    with anthropic.Anthropic(
+        api_key=server.api_key, base_url=server.base_url, max_retries=0, timeout=0.2
+    ) as impatient:
         with pytest.raises(anthropic.APITimeoutError):
             impatient.models.list()
         assert impatient.models.list().data  # the slow answer was a one-off
@@ -167,9 +170,10 @@ def test_faults_from_the_constructor(tmp_path: object) -> None:
 def test_stream_error_event_mid_way(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.faults.set("stream:error-stream=4x1")
     events: list[str] = []
-    with pytest.raises(anthropic.APIStatusError) as info, client.messages.stream(
-        model=MODEL, max_tokens=200, messages=HELLO
-    ) as s:
+    with (
+        pytest.raises(anthropic.APIStatusError) as info,
+        client.messages.stream(model=MODEL, max_tokens=200, messages=HELLO) as s,
+    ):
         events.extend(e.type for e in s if e.type not in ("text", "citation"))
     assert info.value.type == "overloaded_error"
     assert info.value.body is not None

@@ -155,8 +155,9 @@ def test_storage_quota(server: SandboxServer, client: anthropic.Anthropic) -> No
     assert client.files.upload(file=("c.txt", b"x" * 1000, "text/plain")).size_bytes == 1000
 
 
-def test_upload_streams_to_disk_in_pieces(server: SandboxServer, client: anthropic.Anthropic,
-                                          tmp_path: pathlib.Path) -> None:
+def test_upload_streams_to_disk_in_pieces(
+    server: SandboxServer, client: anthropic.Anthropic, tmp_path: pathlib.Path
+) -> None:
     """A multi-megabyte upload from a file arrives byte for byte (boundaries across read chunks)."""
     payload = bytes(range(256)) * (5 * 4096 + 17)  # ~5 MB, every byte value, CRLFs included
     src = tmp_path / "blob.bin"
@@ -169,27 +170,37 @@ def test_upload_streams_to_disk_in_pieces(server: SandboxServer, client: anthrop
 
 def test_files_persist_across_restart(tmp_path: pathlib.Path) -> None:
     data = tmp_path / "data"
-    with SandboxServer(data_dir=data, api_key="k") as first, \
-            anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c:
-        kept = c.files.upload(file=("kept.txt", b"The harbour opens at dawn.", "text/plain"),
-                              expires_in_seconds=86400)
+    with (
+        SandboxServer(data_dir=data, api_key="k") as first,
+        anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c,
+    ):
+        kept = c.files.upload(
+            file=("kept.txt", b"The harbour opens at dawn.", "text/plain"), expires_in_seconds=86400
+        )
         gone = c.files.upload(file=("gone.txt", b"x", "text/plain"))
         c.files.delete(gone.id)
-    with SandboxServer(data_dir=data, api_key="k") as second, \
-            anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c:
+    with (
+        SandboxServer(data_dir=data, api_key="k") as second,
+        anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c,
+    ):
         assert [f.id for f in c.files.list()] == [kept.id]
         assert c.files.retrieve_metadata(kept.id) == kept
         newer = c.files.upload(file=("newer.txt", b"y", "text/plain"))
         assert [f.id for f in c.files.list()] == [newer.id, kept.id]
-        m = c.messages.create(model=MODEL, max_tokens=200,
-                              messages=ask(text_doc(kept.id), question="When does the harbour open?"))
+        m = c.messages.create(
+            model=MODEL,
+            max_tokens=200,
+            messages=ask(text_doc(kept.id), question="When does the harbour open?"),
+        )
         assert "dawn" in "".join(b.text for b in m.content if b.type == "text")
 
 
-def test_expired_file_stays_listed_and_fails_messages(server: SandboxServer,
-                                                      client: anthropic.Anthropic) -> None:
-    f = client.files.upload(file=("a.txt", b"The vault code is written on the wall.", "text/plain"),
-                            expires_in_seconds=3600)
+def test_expired_file_stays_listed_and_fails_messages(
+    server: SandboxServer, client: anthropic.Anthropic
+) -> None:
+    f = client.files.upload(
+        file=("a.txt", b"The vault code is written on the wall.", "text/plain"), expires_in_seconds=3600
+    )
     ok = client.messages.create(model=MODEL, max_tokens=100, messages=ask(text_doc(f.id), question="vault?"))
     assert ok.content
     server.clock.advance(3601)
@@ -218,13 +229,18 @@ def test_clock_set_controls_expiry(server: SandboxServer, client: anthropic.Anth
 
 def test_upload_without_file_part_is_400(client: anthropic.Anthropic) -> None:
     with pytest.raises(anthropic.BadRequestError):
-        client.post("/v1/files", cast_to=object, body={"expires_in_seconds": 3600},
-                    files=[("other", ("x.txt", b"x", "text/plain"))],
-                    options={"headers": {"Content-Type": "multipart/form-data"}})
+        client.post(
+            "/v1/files",
+            cast_to=object,
+            body={"expires_in_seconds": 3600},
+            files=[("other", ("x.txt", b"x", "text/plain"))],
+            options={"headers": {"Content-Type": "multipart/form-data"}},
+        )
 
 
-def test_plainly_oversized_upload_is_refused_without_storing(server: SandboxServer,
-                                                             client: anthropic.Anthropic) -> None:
+def test_plainly_oversized_upload_is_refused_without_storing(
+    server: SandboxServer, client: anthropic.Anthropic
+) -> None:
     server.max_file_size = 1000
     with pytest.raises(anthropic.ContentTooLargeError):
         client.files.upload(file=("big.bin", b"z" * 3_000_000, "application/octet-stream"))
@@ -232,8 +248,9 @@ def test_plainly_oversized_upload_is_refused_without_storing(server: SandboxServ
     assert list((server.data_dir / "tmp").iterdir()) == []
 
 
-def test_plainly_over_quota_upload_is_refused_without_storing(server: SandboxServer,
-                                                              client: anthropic.Anthropic) -> None:
+def test_plainly_over_quota_upload_is_refused_without_storing(
+    server: SandboxServer, client: anthropic.Anthropic
+) -> None:
     server.storage_quota = 1000
     with pytest.raises(StorageQuotaExceededError):
         client.files.upload(file=("big.bin", b"z" * 3_000_000, "application/octet-stream"))
@@ -243,13 +260,17 @@ def test_plainly_over_quota_upload_is_refused_without_storing(server: SandboxSer
 
 def test_orphaned_bytes_are_cleaned_at_start(tmp_path: pathlib.Path) -> None:
     data = tmp_path / "data"
-    with SandboxServer(data_dir=data, api_key="k") as first, \
-            anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c:
+    with (
+        SandboxServer(data_dir=data, api_key="k") as first,
+        anthropic.Anthropic(api_key="k", base_url=first.base_url, max_retries=0) as c,
+    ):
         kept = c.files.upload(file=("kept.txt", b"kept", "text/plain"))
     orphan = data / "files" / "file_orphan.bin"
     orphan.write_bytes(b"left by a crash")
-    with SandboxServer(data_dir=data, api_key="k") as second, \
-            anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c:
+    with (
+        SandboxServer(data_dir=data, api_key="k") as second,
+        anthropic.Anthropic(api_key="k", base_url=second.base_url, max_retries=0) as c,
+    ):
         assert [f.id for f in c.files.list()] == [kept.id]
     assert not orphan.exists()
     assert (data / "files" / f"{kept.id}.bin").read_bytes() == b"kept"

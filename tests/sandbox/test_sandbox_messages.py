@@ -125,8 +125,14 @@ def test_stream_event_sequence(server: SandboxServer, client: anthropic.Anthropi
     # and ping, which the SDK swallows, is on the wire
     req = urllib.request.Request(
         f"{server.base_url}/v1/messages",
-        data=json.dumps({"model": MODEL, "max_tokens": 50, "stream": True,
-                         "messages": [{"role": "user", "content": "hello"}]}).encode(),
+        data=json.dumps(
+            {
+                "model": MODEL,
+                "max_tokens": 50,
+                "stream": True,
+                "messages": [{"role": "user", "content": "hello"}],
+            }
+        ).encode(),
         headers={"x-api-key": str(server.api_key), "content-type": "application/json"},
     )
     with urllib.request.urlopen(req) as resp:
@@ -191,11 +197,13 @@ def test_count_tokens(client: anthropic.Anthropic) -> None:
         ({"top_k": 5}, "top_k"),
     ],
 )
-def test_sampling_parameters_are_refused(client: anthropic.Anthropic, extra: dict[str, object],
-                                         fragment: str) -> None:
+def test_sampling_parameters_are_refused(
+    client: anthropic.Anthropic, extra: dict[str, object], fragment: str
+) -> None:
     with pytest.raises(anthropic.BadRequestError) as info:
-        client.messages.create(model=MODEL, max_tokens=10, messages=[{"role": "user", "content": "hi"}],
-                               extra_body=extra)
+        client.messages.create(
+            model=MODEL, max_tokens=10, messages=[{"role": "user", "content": "hi"}], extra_body=extra
+        )
     assert fragment in str(info.value.api_message)
     assert info.value.request_id
 
@@ -207,8 +215,11 @@ def test_unknown_files_and_mixed_citations(client: anthropic.Anthropic) -> None:
     a = client.files.upload(file=("a.txt", b"alpha", "text/plain"))
     b = client.files.upload(file=("b.txt", b"beta", "text/plain"))
     with pytest.raises(anthropic.BadRequestError):
-        client.messages.create(model=MODEL, max_tokens=10,
-                               messages=ask(text_doc(a.id), text_doc(b.id, citations=False), question="?"))
+        client.messages.create(
+            model=MODEL,
+            max_tokens=10,
+            messages=ask(text_doc(a.id), text_doc(b.id, citations=False), question="?"),
+        )
 
 
 def test_wrong_file_type_for_block_is_400(client: anthropic.Anthropic) -> None:
@@ -221,11 +232,15 @@ def test_request_validation(client: anthropic.Anthropic) -> None:
     with pytest.raises(anthropic.BadRequestError):
         client.messages.create(model=MODEL, max_tokens=10, messages=[])
     with pytest.raises(anthropic.BadRequestError):
-        client.post("/v1/messages", cast_to=object, body={"model": MODEL, "messages": [
-            {"role": "user", "content": "hi"}]})
+        client.post(
+            "/v1/messages",
+            cast_to=object,
+            body={"model": MODEL, "messages": [{"role": "user", "content": "hi"}]},
+        )
     with pytest.raises(anthropic.NotFoundError) as info:
-        client.messages.create(model="claude-nonexistent-1", max_tokens=10,
-                               messages=[{"role": "user", "content": "hi"}])
+        client.messages.create(
+            model="claude-nonexistent-1", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+        )
     assert info.value.type == "not_found_error"
 
 
@@ -250,11 +265,16 @@ def test_authentication(server: SandboxServer) -> None:
 
 def test_max_tokens_above_the_models_limit(client: anthropic.Anthropic) -> None:
     with pytest.raises(anthropic.BadRequestError) as info:
-        client.messages.create(model="claude-haiku-4-5", max_tokens=64_001, timeout=60,
-                               messages=[{"role": "user", "content": "hi"}])
+        client.messages.create(
+            model="claude-haiku-4-5",
+            max_tokens=64_001,
+            timeout=60,
+            messages=[{"role": "user", "content": "hi"}],
+        )
     assert "max_tokens" in str(info.value.api_message)
-    assert client.messages.create(model="claude-haiku-4-5", max_tokens=64_000, timeout=60,
-                                  messages=[{"role": "user", "content": "hi"}]).content
+    assert client.messages.create(
+        model="claude-haiku-4-5", max_tokens=64_000, timeout=60, messages=[{"role": "user", "content": "hi"}]
+    ).content
 
 
 def test_image_blocks_with_file_sources(client: anthropic.Anthropic) -> None:
@@ -268,16 +288,22 @@ def test_image_blocks_with_file_sources(client: anthropic.Anthropic) -> None:
     assert _text(m)
     txt = client.files.upload(file=("a.txt", b"plain words", "text/plain"))
     with pytest.raises(anthropic.BadRequestError):
-        client.messages.create(model=MODEL, max_tokens=50, messages=ask(
-            {"type": "image", "source": {"type": "file", "file_id": txt.id}}, question="?"))
+        client.messages.create(
+            model=MODEL,
+            max_tokens=50,
+            messages=ask({"type": "image", "source": {"type": "file", "file_id": txt.id}}, question="?"),
+        )
 
 
 def test_stop_cuts_a_throttled_stream(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.tokens_per_second = 10  # the answer would take several seconds
     pieces: list[str] = []
-    with pytest.raises((anthropic.APIConnectionError, httpx2.HTTPError)), client.messages.stream(
-        model=MODEL, max_tokens=100, messages=[{"role": "user", "content": "hello"}]
-    ) as stream:
+    with (
+        pytest.raises((anthropic.APIConnectionError, httpx2.HTTPError)),
+        client.messages.stream(
+            model=MODEL, max_tokens=100, messages=[{"role": "user", "content": "hello"}]
+        ) as stream,
+    ):
         for text in stream.text_stream:
             pieces.append(text)
             if len(pieces) == 1:

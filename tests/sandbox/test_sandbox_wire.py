@@ -17,8 +17,8 @@ import anthropic
 import pytest
 
 from assistant.sandbox.errors import ApiError
-from assistant.sandbox.server import SandboxServer
 from assistant.sandbox.http.wire import CHUNK, content_disposition, parse_multipart
+from assistant.sandbox.server import SandboxServer
 
 from .helpers import MODEL
 
@@ -28,10 +28,13 @@ BOUNDARY = "sandboxtestboundary"
 def _multipart(payload: bytes, filename: str = "data.bin", expires: int | None = None) -> bytes:
     out = b""
     if expires is not None:
-        out += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"expires_in_seconds\"\r\n\r\n"
-                f"{expires}\r\n").encode()
-    out += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+        out += (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="expires_in_seconds"\r\n\r\n{expires}\r\n'
+        ).encode()
+    out += (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
     return out + payload + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
@@ -51,8 +54,13 @@ def test_keep_alive_across_requests_and_errors(server: SandboxServer) -> None:
         for method, path, body, headers, status in [
             ("GET", "/v1/models", None, _headers(server), 200),
             ("GET", "/v1/files", None, {"x-api-key": "wrong"}, 401),
-            ("POST", "/v1/files", _multipart(b"x" * 50), _headers(
-                server, **{"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}), 413),
+            (
+                "POST",
+                "/v1/files",
+                _multipart(b"x" * 50),
+                _headers(server, **{"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}),
+                413,
+            ),
             ("GET", "/v1/nothing-here", None, _headers(server), 404),
             ("POST", "/v1/messages", b"{not json", _headers(server), 400),
             ("GET", "/v1/files", None, _headers(server), 200),
@@ -81,17 +89,28 @@ def test_chunked_request_bodies(server: SandboxServer) -> None:
 
     conn = _conn(server)
     try:
-        message = json.dumps({"model": MODEL, "max_tokens": 20, "messages": [
-            {"role": "user", "content": "hello"}]}).encode()
-        conn.request("POST", "/v1/messages", body=chunks(message, 7), encode_chunked=True,
-                     headers=_headers(server, **{"Content-Type": "application/json"}))
+        message = json.dumps(
+            {"model": MODEL, "max_tokens": 20, "messages": [{"role": "user", "content": "hello"}]}
+        ).encode()
+        conn.request(
+            "POST",
+            "/v1/messages",
+            body=chunks(message, 7),
+            encode_chunked=True,
+            headers=_headers(server, **{"Content-Type": "application/json"}),
+        )
         resp = conn.getresponse()
         assert resp.status == 200
         assert json.loads(resp.read())["type"] == "message"
         payload = os.urandom(300_000)
         form = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
-        conn.request("POST", "/v1/files", body=chunks(_multipart(payload, expires=3600), 65_537),
-                     encode_chunked=True, headers=_headers(server, **form))
+        conn.request(
+            "POST",
+            "/v1/files",
+            body=chunks(_multipart(payload, expires=3600), 65_537),
+            encode_chunked=True,
+            headers=_headers(server, **form),
+        )
         resp = conn.getresponse()
         record = json.loads(resp.read())
         assert resp.status == 200, record
@@ -132,7 +151,9 @@ def test_multipart_parser_refuses_truncated_body() -> None:
 
 def test_content_disposition_parameters() -> None:
     assert content_disposition('form-data; name="file"; filename="a b;c.pdf"') == {
-        "name": "file", "filename": "a b;c.pdf"}
+        "name": "file",
+        "filename": "a b;c.pdf",
+    }
     encoded = content_disposition("form-data; name=file; filename*=utf-8''%C3%A9t%C3%A9.txt")
     assert encoded["filename"] == "été.txt"
 
@@ -140,7 +161,7 @@ def test_content_disposition_parameters() -> None:
 def test_multipart_parser_memory_stays_bounded() -> None:
     """40 MB through the parser with memory peaking at a few read chunks, not at the body's size."""
     total = 40 * CHUNK
-    head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\n").encode()
+    head = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="x"\r\n\r\n').encode()
     tail = f"\r\n--{BOUNDARY}--\r\n".encode()
     block = b"z" * (CHUNK // 2)
     state = {"sent": -1}
@@ -178,9 +199,22 @@ def test_multipart_parser_memory_stays_bounded() -> None:
 
 def test_cli_prints_base_url_first_and_serves(tmp_path: pathlib.Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.sandbox", "--port", "0", "--data-dir", str(tmp_path / "d"),
-         "--api-key", "sk-cli", "--faults", "models:529x1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "assistant.sandbox",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--api-key",
+            "sk-cli",
+            "--faults",
+            "models:529x1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -203,12 +237,17 @@ def test_cli_prints_base_url_first_and_serves(tmp_path: pathlib.Path) -> None:
 
 
 def test_cli_help_documents_faults_and_refuses_bad_spec() -> None:
-    out = subprocess.run([sys.executable, "-m", "assistant.sandbox", "--help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.sandbox", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     for word in ("--faults", "--tokens-per-second", "drop-stream", "retry-after", "seed"):
         assert word in out
-    bad = subprocess.run([sys.executable, "-m", "assistant.sandbox", "--faults", "nope"],
-                         check=False, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "assistant.sandbox", "--faults", "nope"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "fault" in bad.stderr
 
 
@@ -247,21 +286,63 @@ def test_response_objects_carry_every_required_field(server: SandboxServer) -> N
         file_id = c.files.upload(file=("a.txt", b"The mill grinds wheat on Tuesdays.", "text/plain")).id
     status, raw = _call(server, "GET", f"/v1/files/{file_id}")
     assert status == 200
-    assert set(json.loads(raw)) == {"id", "type", "filename", "mime_type", "size_bytes", "created_at",
-                                    "downloadable", "expires_at"}
-    request = {"model": MODEL, "max_tokens": 300, "messages": [{"role": "user", "content": [
-        {"type": "document", "source": {"type": "file", "file_id": file_id}, "citations": {"enabled": True}},
-        {"type": "text", "text": "When does the mill grind wheat?"}]}]}
+    assert set(json.loads(raw)) == {
+        "id",
+        "type",
+        "filename",
+        "mime_type",
+        "size_bytes",
+        "created_at",
+        "downloadable",
+        "expires_at",
+    }
+    request = {
+        "model": MODEL,
+        "max_tokens": 300,
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "document",
+                        "source": {"type": "file", "file_id": file_id},
+                        "citations": {"enabled": True},
+                    },
+                    {"type": "text", "text": "When does the mill grind wheat?"},
+                ],
+            }
+        ],
+    }
     status, raw = _call(server, "POST", "/v1/messages", request)
     message = json.loads(raw)
     assert status == 200
-    assert set(message) == {"id", "type", "role", "content", "model", "stop_reason", "stop_sequence",
-                            "stop_details", "usage", "container"}
-    assert {"cache_creation", "cache_creation_input_tokens", "cache_read_input_tokens", "inference_geo",
-            "input_tokens", "output_tokens", "output_tokens_details", "server_tool_use",
-            "service_tier"} <= set(message["usage"])
-    assert set(message["usage"]["cache_creation"]) == {"ephemeral_1h_input_tokens",
-                                                       "ephemeral_5m_input_tokens"}
+    assert set(message) == {
+        "id",
+        "type",
+        "role",
+        "content",
+        "model",
+        "stop_reason",
+        "stop_sequence",
+        "stop_details",
+        "usage",
+        "container",
+    }
+    assert {
+        "cache_creation",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "inference_geo",
+        "input_tokens",
+        "output_tokens",
+        "output_tokens_details",
+        "server_tool_use",
+        "service_tier",
+    } <= set(message["usage"])
+    assert set(message["usage"]["cache_creation"]) == {
+        "ephemeral_1h_input_tokens",
+        "ephemeral_5m_input_tokens",
+    }
     for block in message["content"]:
         assert set(block) == {"type", "text", "citations"}
         for citation in block["citations"] or []:
@@ -271,21 +352,44 @@ def test_response_objects_carry_every_required_field(server: SandboxServer) -> N
     events = [json.loads(line[6:]) for line in raw.decode().splitlines() if line.startswith("data: ")]
     delta = next(e for e in events if e["type"] == "message_delta")
     assert set(delta["delta"]) == {"stop_reason", "stop_sequence", "stop_details", "container"}
-    assert {"cache_creation_input_tokens", "cache_read_input_tokens", "input_tokens", "output_tokens",
-            "output_tokens_details", "server_tool_use"} <= set(delta["usage"])
+    assert {
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "input_tokens",
+        "output_tokens",
+        "output_tokens_details",
+        "server_tool_use",
+    } <= set(delta["usage"])
     start = next(e for e in events if e["type"] == "content_block_start")
     assert set(start["content_block"]) == {"type", "text", "citations"}
-    status, raw = _call(server, "POST", "/v1/messages/batches", {"requests": [
-        {"custom_id": "one", "params": request}]})
+    status, raw = _call(
+        server, "POST", "/v1/messages/batches", {"requests": [{"custom_id": "one", "params": request}]}
+    )
     assert status == 200
-    assert set(json.loads(raw)) == {"archived_at", "cancel_initiated_at", "created_at", "ended_at",
-                                    "expires_at", "id", "processing_status", "request_counts",
-                                    "results_url", "type"}
+    assert set(json.loads(raw)) == {
+        "archived_at",
+        "cancel_initiated_at",
+        "created_at",
+        "ended_at",
+        "expires_at",
+        "id",
+        "processing_status",
+        "request_counts",
+        "results_url",
+        "type",
+    }
     status, raw = _call(server, "GET", "/v1/models?limit=1")
     listing = json.loads(raw)
     assert set(listing) == {"data", "first_id", "has_more", "last_id"}
-    assert {"capabilities", "created_at", "display_name", "id", "max_input_tokens", "max_tokens",
-            "type"} <= set(listing["data"][0])
+    assert {
+        "capabilities",
+        "created_at",
+        "display_name",
+        "id",
+        "max_input_tokens",
+        "max_tokens",
+        "type",
+    } <= set(listing["data"][0])
     status, raw = _call(server, "GET", "/v1/files?limit=1")
     assert set(json.loads(raw)) == {"data", "next_page"}
 

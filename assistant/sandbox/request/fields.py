@@ -36,4 +36,3 @@ def text_of(value: object, path: str) -> str:
 
 def optional_text(value: object, path: str) -> str | None:
     return None if value is None else text_of(value, path)
-
