@@ -24,29 +24,30 @@ import contextlib
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from assistant import APP_ID, APP_NAME, __version__
+from assistant.resources import assets_dir
 from assistant.settings import Paths, SettingError, Settings, validate_base_url
+from assistant.ui.first_paint import wait_for_first_paint
 from assistant.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from assistant.catalog import FileRecord, Store
     from assistant.secrets import KeyStore
-    from assistant.catalog import Store
+    from assistant.ui.chat import ChatPanel
     from assistant.ui.session import ApiSession, Endpoint
 
 __all__ = ["AppRoot", "build_main_window", "main", "parse_args"]
 
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = assets_dir()  # assets/ in a checkout, assistant/_assets/ when installed or bundled
 SAMPLES = (ASSETS / "samples" / "solar-maintenance-guide.pdf", ASSETS / "samples" / "remote-work-policy.md")
 SANDBOX_TOKENS_PER_SECOND = 80.0  # offline answers stream at a readable pace
 GUI_SWITCH_INTERVAL = 0.001  # seconds; see AppRoot.__init__
@@ -79,27 +80,6 @@ def _qapp() -> QApplication:
     app.setOrganizationName("DocumentAssistant")
     app.setDesktopFileName(APP_ID)
     return app
-
-
-class _Painted(QObject):
-    def __init__(self, window: QObject) -> None:
-        super().__init__(window)
-        self.done = False
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.done = True
-            watched.removeEventFilter(self)
-        return False
-
-
-def _wait_for_first_paint(app: QApplication, window: MainWindow, timeout: float = 2.0) -> None:
-    painted = _Painted(window)
-    deadline = time.monotonic() + timeout
-    while not painted.done and time.monotonic() < deadline:
-        app.processEvents()
-    painted.deleteLater()
 
 
 class AppRoot:
@@ -166,7 +146,8 @@ class AppRoot:
     # -- building ------------------------------------------------------------------------------------
     def assemble(self, window: MainWindow, offline: bool, *, first_run: bool = False) -> MainWindow:
         """Give the shown shell its parts and services; start loading once it has painted."""
-        from assistant.ui.main_window import WindowContext, after_first_paint
+        from assistant.ui.first_paint import after_first_paint
+        from assistant.ui.main_window import WindowContext
         from assistant.ui.session import ApiSession
 
         store = self.store(offline)
@@ -195,7 +176,7 @@ class AppRoot:
         )
         window.assemble(ctx)
         window.composition = self
-        session.ready.connect(lambda services: _give_chat(chat, services))
+        session.ready.connect(lambda services: chat.set_chat_service(services.chat))
         window.offline_requested.connect(lambda: self.switch(offline=True))
         window.online_requested.connect(lambda: self.switch(offline=False))
         _remember_mode(self.paths, offline)
@@ -212,7 +193,7 @@ class AppRoot:
         key_store = self.key_store
 
         def has_key(has: bool) -> None:
-            if window is not self.window or window.closing:
+            if window is not self.window or window.closed:
                 return
             if has:
                 self.switch(offline=False)
@@ -226,14 +207,10 @@ class AppRoot:
             name="first-run-key",
         )
 
-    def _chat_panel(self, store: Store) -> Any:
-        try:
-            from assistant.ui.chat import ChatPanel, ChatServices
-        except ImportError:  # pragma: no cover - the chat pane ships with the app
-            log.exception("the chat pane could not be loaded")
-            return None
+    def _chat_panel(self, store: Store) -> ChatPanel:
+        from assistant.ui.chat import ChatPanel, ChatServices
 
-        def renew(record: Any) -> None:  # the chat pane's "Renew" in its gone-files notice
+        def renew(record: FileRecord) -> None:  # the chat pane's "Renew" in its gone-files notice
             if self.window is not None and self.window.assembled:
                 self.window.renew_file(record)
 
@@ -268,12 +245,9 @@ class AppRoot:
         with contextlib.suppress(RuntimeError, TypeError):
             self.qapp.aboutToQuit.disconnect(self.shutdown)
         window = self.window
-        if window is not None:
-            window.closing = True
         if window is not None and window.assembled:
-            shutdown = getattr(window.chat_panel, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
+            window.shutdown()
+            window.chat_panel.shutdown()
         self.runner.shutdown()
         for session in self._sessions:
             session.close()
@@ -314,11 +288,6 @@ def initial_mode(args: argparse.Namespace, paths: Paths) -> tuple[bool, bool]:
     return True, True
 
 
-def _give_chat(chat: Any, services: Any) -> None:
-    if chat is not None and hasattr(chat, "set_chat_service"):
-        chat.set_chat_service(services.chat)
-
-
 def build_main_window(
     argv: Sequence[str] | None = None,
     *,
@@ -333,12 +302,12 @@ def build_main_window(
     a private backend); ``clock`` (aware UTC ``datetime``) replaces the wall clock for countdowns,
     expiry and clean-up."""
     args = parse_args(argv if argv is not None else [])
-    app = _qapp()
+    _qapp()
     paths = Paths.resolve(args.data_dir)
     offline, first_run = initial_mode(args, paths)
     window = MainWindow(paths, offline=offline)
     window.show()
-    _wait_for_first_paint(app, window)
+    wait_for_first_paint(window)
     root = AppRoot(args, key_store=key_store, clock=clock)
     return root.assemble(window, offline, first_run=first_run)
 
@@ -349,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = build_main_window(list(sys.argv[1:] if argv is None else argv))
     root: AppRoot = window.composition
     install_crash_hook(root.paths.log_file, lambda: root.window)
+    if os.environ.get("ASSISTANT_SELF_TEST"):  # installers' start check: assistant/selftest.py
+        from assistant.selftest import watch
+
+        watch(root.qapp, lambda: root.window)
     QTimer.singleShot(0, lambda: None)
     return int(root.qapp.exec())
 

@@ -10,7 +10,7 @@ dialog shows progress and then a summary of what went and what failed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -130,14 +130,23 @@ class _Summary:
 class CleanupDialog(QDialog):
     """Lists the plan; ``confirmed(list[FileRecord])`` on Delete; then shows progress and a summary.
 
-    ``start(task, total)`` hands it the running deletion task (items are ``DeleteOutcome``s)."""
+    ``delete(row_ids)`` (``controllers.cleanup.CleanupRunner.delete``) gives the deletion task, or None
+    when not connected (the dialog says so); or, without it, ``start(task, total)`` hands it a running
+    deletion task (items are ``DeleteOutcome``s)."""
 
     confirmed = Signal(list)
     deleted = Signal(object)  # one DeleteOutcome at a time, as they come
 
-    def __init__(self, plan: CleanupPlan, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plan: CleanupPlan,
+        parent: QWidget | None = None,
+        *,
+        delete: Callable[[list[int]], Task[DeleteOutcome] | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("cleanupDialog")
+        self._delete = delete
         self.setWindowTitle("Clean up files")
         self.plan = plan
         self._by_id = {r.id: r for g in plan.groups for r in g.records}
@@ -257,6 +266,19 @@ class CleanupDialog(QDialog):
             self.delete_button.setEnabled(False)
             self.tree.setEnabled(False)
             self.confirmed.emit(chosen)
+            if self._delete is not None:
+                self._run(self._delete, chosen)
+
+    def _run(
+        self, delete: Callable[[list[int]], Task[DeleteOutcome] | None], chosen: list[FileRecord]
+    ) -> None:
+        task = delete([r.id for r in chosen])
+        if task is None:
+            self.summary_label.setText("Not connected: enter an API key first, then clean up.")
+            self.summary_label.show()
+            return
+        self.start(task, len(chosen))
+        task.start()
 
     # -- progress ----------------------------------------------------------------------------------
     def start(self, task: Task[DeleteOutcome], total: int) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assistant import APP_NAME, __version__
 from assistant.settings import Paths
@@ -39,3 +42,19 @@ def show_notice(parent: QWidget, title: str, text: str, *, warning: bool = False
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()
     return box
+
+
+def choose_paths(parent: QWidget, chosen: Callable[[list[Path]], object], *, folder: bool) -> QFileDialog:
+    """The Upload… (files) or Upload folder… dialog, non-modal; ``chosen`` gets what was picked."""
+    if folder:
+        dialog = QFileDialog(parent, "Upload a folder (and everything in it)")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda name: chosen([Path(name)]))
+    else:
+        dialog = QFileDialog(parent, "Upload files")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda names: chosen([Path(n) for n in names]))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

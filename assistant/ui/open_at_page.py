@@ -16,7 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
 
-__all__ = ["open_file", "page_command"]
+from assistant.catalog import FileRecord
+
+__all__ = ["local_copy", "open_file", "page_command", "show_in_folder"]
 
 # viewer -> its arguments for "this file at this 1-based page"
 _VIEWERS: tuple[tuple[str, Callable[[str, int], list[str]]], ...] = (
@@ -50,3 +52,19 @@ def open_file(path: str, page: int | None = None) -> None:
         if command is not None and QProcess.startDetached(command[0], command[1:])[0]:
             return
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def local_copy(record: FileRecord | None, say: Callable[[str], object]) -> Path | None:
+    """The file's local copy on this computer, or None after ``say``-ing why there is none."""
+    if record is None or not record.local_path:
+        say("There is no local copy of that file on this computer.")
+        return None
+    path = Path(record.local_path)
+    if not path.exists():
+        say(f"The local copy of {record.filename} is not on this computer.")
+        return None
+    return path
+
+
+def show_in_folder(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))

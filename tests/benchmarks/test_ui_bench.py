@@ -371,7 +371,7 @@ def test_gui_thread_never_stalls_while_a_50_page_docx_and_a_10000_row_xlsx_conve
     the catalog and the table has painted them."""
     from assistant.app import build_main_window
     from assistant.secrets import KeyStore
-    from assistant.ui.upload_queue import JobState
+    from assistant.ui.controllers.uploads import JobState
     from tests.benchmarks.test_documents_bench import make_docx, make_xlsx  # the conversion bench's files
     from tests.ui.helpers import MemoryKeyring, drop
 

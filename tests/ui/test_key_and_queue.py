@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QWidget
 from assistant.app import build_main_window
 from assistant.secrets import KeyStore
 from assistant.settings import Settings
+from assistant.ui.controllers.uploads import JobState
 from assistant.ui.main_window import MainWindow
-from assistant.ui.upload_queue import JobState
 from tests.conftest import SANDBOX_KEY
 from tests.ui.helpers import MemoryKeyring
 
@@ -302,7 +302,7 @@ def test_upload_dialogs_for_files_and_a_folder(
     (folder / "inner" / "two.md").write_text("# Two\n", "utf-8")
     (tmp_path / "three.txt").write_text("Three.\n", "utf-8")
 
-    window.upload_folder_action.trigger()
+    window.actions.upload_folder_action.trigger()
     dialog = window.findChild(QFileDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.fileMode() == QFileDialog.FileMode.Directory
@@ -310,7 +310,7 @@ def test_upload_dialogs_for_files_and_a_folder(
     dialog.close()
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
 
-    window.upload_action.trigger()
+    window.actions.upload_action.trigger()
     files_dialog = next(d for d in window.findChildren(QFileDialog) if d.isVisible())
     assert files_dialog.fileMode() == QFileDialog.FileMode.ExistingFiles
     files_dialog.filesSelected.emit([str(tmp_path / "three.txt")])

@@ -17,11 +17,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from assistant.app import build_main_window
-from assistant.secrets import KeyStore
 from assistant.catalog import FileOrigin, FileRecord, FileState
+from assistant.secrets import KeyStore
+from assistant.ui.controllers.uploads import JobState, UploadJob
 from assistant.ui.files_model import Col
 from assistant.ui.main_window import MainWindow
-from assistant.ui.upload_queue import JobState, UploadJob, UploadJobsModel
+from assistant.ui.upload_queue import UploadJobsModel
 from tests.conftest import SANDBOX_KEY
 from tests.documents.corpus import docx_bytes, write_encrypted_pdf, xlsx_bytes
 from tests.helpers_pdf import make_pdf
@@ -240,9 +241,9 @@ def test_renewal_through_the_window_keeps_the_conversation(
     assert cell(window, record, Col.STATE, Qt.ItemDataRole.DecorationRole) is not None
 
     window.files_panel.select_ids({record.id})
-    assert window.renew_action.isEnabled()
+    assert window.actions.renew_action.isEnabled()
     assert window.findChild(QWidget, "renewButton") is not None
-    window.renew_action.trigger()
+    window.actions.renew_action.trigger()
     qtbot.waitUntil(lambda: window.files_model.records()[0].file_id != record.file_id, timeout=WAIT)
     renewed = window.files_model.records()[0]
     assert renewed.id == record.id
@@ -272,7 +273,7 @@ def test_a_changed_local_file_is_said_and_swapped(
     doc.write_text("The garden plan now puts beans along the south wall, tomatoes by the shed.\n", "utf-8")
     gone.unlink()
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
-        window.refresh_action.trigger()  # F5
+        window.actions.refresh_action.trigger()  # F5
     qtbot.waitUntil(lambda: window.files_model.source_state(record.id) == "changed", timeout=WAIT)
     assert "local file changed since upload" in cell(window, record, Col.STATE)
     assert str(doc) in cell(window, record, Col.STATE, Qt.ItemDataRole.ToolTipRole)
@@ -291,8 +292,8 @@ def test_a_changed_local_file_is_said_and_swapped(
     qtbot.wait(300)
     assert row(window, "plan.txt").file_id == record.file_id
     assert window.files_panel.selected() == [row(window, "plan.txt")]
-    assert window.reupload_action.isEnabled()
-    window.reupload_action.trigger()  # File ▸ Re-upload changed
+    assert window.actions.reupload_action.isEnabled()
+    window.actions.reupload_action.trigger()  # File ▸ Re-upload changed
     qtbot.waitUntil(lambda: row(window, "plan.txt").file_id != record.file_id, timeout=WAIT)
     swapped = row(window, "plan.txt")
     assert swapped.id == record.id and swapped.filename == record.filename
@@ -317,7 +318,7 @@ def test_files_found_remotely_are_cleaned_up_as_orphans(
     with anthropic.Anthropic(api_key=SANDBOX_KEY, base_url=sandbox.base_url) as client:
         stray = client.files.upload(file=("stray.txt", b"Uploaded by some other tool.\n", "text/plain"))
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
-        window.refresh_action.trigger()
+        window.actions.refresh_action.trigger()
     qtbot.waitUntil(lambda: len(window.files_model.records()) == 2, timeout=WAIT)
     orphan = row(window, "stray.txt")
     assert orphan.origin is FileOrigin.ADOPTED and orphan.file_id == stray.id
@@ -349,7 +350,7 @@ def test_an_expired_file_in_a_conversation_is_renewed_from_the_chat_notice(
     ask(window, qtbot, [record], "When is the boiler serviced?")
 
     sandbox.clock.advance(31 * 86_400)  # gone on the server
-    window.refresh_action.trigger()
+    window.actions.refresh_action.trigger()
     qtbot.waitUntil(lambda: window.files_model.records()[0].state is FileState.EXPIRED, timeout=WAIT)
     notice = window.findChild(QWidget, "goneFilesNotice")
     qtbot.waitUntil(notice.isVisible, timeout=WAIT)
@@ -370,11 +371,7 @@ def test_an_expired_file_in_a_conversation_is_renewed_from_the_chat_notice(
     assert turn.citations and "October" in turn.citations[0].cited_text
 
 
-def test_coming_back_to_the_window_checks_local_files(
-    window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from assistant.ui import main_window
-
+def test_coming_back_to_the_window_checks_local_files(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
     doc = tmp_path / "plan.txt"
     doc.write_text("Tomatoes along the south wall.\n", "utf-8")
     drop(window, [doc])
@@ -384,7 +381,7 @@ def test_coming_back_to_the_window_checks_local_files(
     doc.write_text("Beans along the south wall, tomatoes by the shed.\n", "utf-8")
     assert window.files_model.source_state(record.id) is None
 
-    monkeypatch.setattr(main_window, "STALE_CHECK_THROTTLE", 0.0)  # no waiting out the throttle here
+    window.stale.throttle = 0.0  # no waiting out the throttle here
     other = QWidget()
     other.show()
     other.activateWindow()

@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
 
 from assistant.app import build_main_window
-from assistant.secrets import KeyStore
 from assistant.catalog import FileState
+from assistant.secrets import KeyStore
+from assistant.ui.controllers.uploads import JobState
 from assistant.ui.files_model import SORT_ROLE, Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.theme import level_color
-from assistant.ui.upload_queue import JobState
 from tests.conftest import SANDBOX_KEY
 from tests.helpers_pdf import make_pdf
 from tests.ui.helpers import MemoryKeyring, drop
@@ -95,10 +95,10 @@ def test_required_object_names_and_shortcuts(open_window: Callable[..., MainWind
         assert window.findChild(QWidget, name) is not None, name
     assert isinstance(window.findChild(QToolButton, "uploadButton"), QToolButton)
     shortcuts = {
-        window.upload_action.shortcut().toString(),
-        window.refresh_action.shortcut().toString(),
-        window.delete_action.shortcut().toString(),
-        window.new_chat_action.shortcut().toString(),
+        window.actions.upload_action.shortcut().toString(),
+        window.actions.refresh_action.shortcut().toString(),
+        window.actions.delete_action.shortcut().toString(),
+        window.actions.new_chat_action.shortcut().toString(),
     }
     assert shortcuts == {"Ctrl+O", "F5", "Del", "Ctrl+N"}
     for widget in window.findChildren(QToolButton):
@@ -155,7 +155,7 @@ def test_cleanup_expired_and_selected(
     drop(window, [docs / "sub" / "plan.txt"])  # uploaded "after" the expiry: fresh
     qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
-        window.refresh_action.trigger()
+        window.actions.refresh_action.trigger()
     states = {r.filename: r.state for r in window.files_model.records()}
     assert states == {
         "notes.md": FileState.EXPIRED,
@@ -295,6 +295,6 @@ def test_keyboard_reachable_and_named(open_window: Callable[..., MainWindow], qt
     ]
     assert unnamed == [], f"controls without an accessible name: {unnamed}"
     # the shortcuts of the issue
-    assert window.settings_action.shortcut().toString() == "Ctrl+,"
-    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
-    assert window.key_action.shortcut().toString() == "Ctrl+K"
+    assert window.actions.settings_action.shortcut().toString() == "Ctrl+,"
+    assert window.actions.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.actions.key_action.shortcut().toString() == "Ctrl+K"

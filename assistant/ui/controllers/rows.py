@@ -1,0 +1,104 @@
+"""Operations on one file row that go to the API: renew (the kept copy again, a fresh expiry) and
+re-upload (a changed local file's current version swapped in). Both keep the catalog row, so the
+conversations that use the file keep working.
+
+``RowOperations(runner, renew=, reupload=, connected=)``: ``renew(record)`` and ``reupload(record)``
+run at most one operation per row at a time, in a worker. They report in words: ``started(record,
+row_note, status)``, then ``succeeded(new_record, row_note, status, current_source)`` or
+``failed(record, row_note, status)``; ``refused(status)`` when there is no connection. ``busy`` is the
+set of rows being worked on (the stale check leaves them alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from assistant.api.errors import ApiFailure, CancelToken
+from assistant.bridge import TaskRunner
+from assistant.catalog import FileRecord
+from assistant.ui.controllers.base import Controller
+
+__all__ = ["RowOperations"]
+
+RowWork = Callable[[int, CancelToken], FileRecord]  # (catalog row id, token) -> the row afterwards
+
+
+@dataclass(frozen=True)
+class _Op:
+    name: str
+    doing: str  # the row's note while it runs
+    status: str  # the status bar's, with {name}
+    done: str  # the row's note afterwards
+    done_status: str  # with {name}
+    not_done: str  # "was not {not_done}: why"
+    current_source: bool  # what is sent afterwards is the local file as it is now
+
+
+RENEW = _Op("renew", "renewing…", "Renewing {name}…", "renewed", "{name} renewed.", "renewed", False)
+REUPLOAD = _Op(
+    "reupload",
+    "re-uploading the changed file…",
+    "Re-uploading {name}…",
+    "re-uploaded: the current version is in use",
+    "{name}: the current version was uploaded and swapped in.",
+    "re-uploaded",
+    True,
+)
+
+
+class RowOperations(Controller):
+    started = Signal(object, str, str)  # record, row note, status text
+    succeeded = Signal(object, str, str, bool)  # the row's new record, row note, status, current_source
+    failed = Signal(object, str, str)  # record, row note, status text
+    refused = Signal(str)  # status text: nothing was started
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        *,
+        renew: RowWork,
+        reupload: RowWork,
+        connected: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(runner, parent)
+        self._work = {RENEW.name: renew, REUPLOAD.name: reupload}
+        self._connected = connected
+        self.busy: set[int] = set()
+
+    def renew(self, record: FileRecord) -> None:
+        self._start(RENEW, record)
+
+    def reupload(self, record: FileRecord) -> None:
+        self._start(REUPLOAD, record)
+
+    def _start(self, op: _Op, record: FileRecord) -> None:
+        if self.closed:
+            return
+        if not self._connected():
+            self.refused.emit("Not connected: enter an API key first.")
+            return
+        if record.id in self.busy:
+            return
+        self.busy.add(record.id)
+        work = self._work[op.name]
+        row_id, name = record.id, record.filename
+        self.started.emit(record, op.doing, op.status.format(name=name))
+
+        def done(new: FileRecord) -> None:
+            self.succeeded.emit(new, op.done, op.done_status.format(name=new.filename), op.current_source)
+
+        def failed(failure: ApiFailure) -> None:
+            why = failure.message
+            self.failed.emit(record, f"not {op.not_done}: {why}", f"{name} was not {op.not_done}: {why}")
+
+        self.run(
+            lambda token: work(row_id, token),
+            on_result=done,
+            on_failed=failed,
+            on_ended=lambda: self.busy.discard(row_id),
+            name=op.name,
+        )
