@@ -80,10 +80,6 @@ class MarkPlacer:
         return marks
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def place_marks(answer: str, citations: Sequence[Citation]) -> str:
     """A stored answer with its marks, placed as they were while it streamed.
 
@@ -224,9 +220,7 @@ def conversation_markdown(
         elif turn.state is TurnState.STREAMING:
             lines += ["*(Still streaming when exported.)*", ""]
         for n, citation in enumerate(turn.citations, start=1):
-            lines.append(
-                f"[^{number}-{n}]: “{short(citation.cited_text, 500)}” — {citation_place(citation)}"
-            )
+            lines.append(f"[^{number}-{n}]: “{short(citation.cited_text, 500)}” — {citation_place(citation)}")
         if turn.citations:
             lines.append("")
         usage = []
