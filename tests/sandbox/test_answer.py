@@ -7,9 +7,7 @@ import base64
 from helpers_pdf import make_pdf
 
 from assistant.sandbox.reading import documents
-from assistant.sandbox.reading.text import (
-    count_tokens,
-)
+from assistant.sandbox.reading.text import count_tokens
 from assistant.sandbox.request.parser import count_request_tokens
 
 from .helpers import make_png

@@ -11,9 +11,7 @@ from helpers_pdf import make_pdf
 from assistant.sandbox.answer.cache import CacheLedger
 from assistant.sandbox.answer.plan import plan_message
 from assistant.sandbox.errors import ApiError
-from assistant.sandbox.reading.text import (
-    count_tokens,
-)
+from assistant.sandbox.reading.text import count_tokens
 from assistant.sandbox.request import sources
 from assistant.sandbox.request.parser import count_request_tokens
 
