@@ -26,7 +26,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from assistant.ui.crash import install_crash_hook
 
     window = build_main_window(list(sys.argv[1:] if argv is None else argv))
-    root: AppRoot = window.composition
+    root = cast("AppRoot", window.composition)
     install_crash_hook(root.paths.log_file, lambda: root.window)
     if os.environ.get("ASSISTANT_SELF_TEST"):  # installers' start check: assistant/selftest.py
         from assistant.selftest import watch

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assistant import APP_NAME, __version__
@@ -58,3 +59,10 @@ def choose_paths(parent: QWidget, chosen: Callable[[list[Path]], object], *, fol
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+def app_icon() -> QIcon:
+    from assistant.resources import assets_dir
+
+    path = assets_dir() / "icons" / "document-assistant.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()

@@ -80,3 +80,10 @@ class FileDropFilter(QObject):
 
 def _has_files(mime: QMimeData | None) -> bool:
     return mime is not None and mime.hasUrls() and any(url.isLocalFile() for url in mime.urls())
+
+
+def clipboard_paths() -> list[Path]:
+    """The local files and folders on the clipboard (File ▸ Paste files)."""
+    from PySide6.QtGui import QGuiApplication
+
+    return local_paths(QGuiApplication.clipboard().mimeData())

@@ -22,7 +22,7 @@ from assistant import APP_NAME
 from assistant.ui.geometry import WindowState
 
 if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first paint
-    from PySide6.QtGui import QCloseEvent, QIcon
+    from PySide6.QtGui import QCloseEvent
 
     from assistant.bridge import TaskRunner
     from assistant.catalog import FileRecord, Store
@@ -30,12 +30,14 @@ if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first pai
     from assistant.settings import Paths, Settings
     from assistant.ui.chat import ChatPanel
     from assistant.ui.cleanup import CleanupDialog
-    from assistant.ui.controllers.cleanup import CleanupRunner
-    from assistant.ui.controllers.files import FilesController
-    from assistant.ui.controllers.rows import RowOperations
-    from assistant.ui.controllers.selection import Selection
-    from assistant.ui.controllers.stale import StaleChecker
-    from assistant.ui.controllers.uploads import UploadQueue
+    from assistant.ui.controllers import (
+        CleanupRunner,
+        FilesController,
+        RowOperations,
+        Selection,
+        StaleChecker,
+        UploadQueue,
+    )
     from assistant.ui.files_model import FilesModel
     from assistant.ui.files_panel import FilesPanel
     from assistant.ui.key_dialog import KeyDialog
@@ -77,8 +79,6 @@ class MainWindow(QMainWindow):
         self.assembled = False
         self.closed = False  # shut down: the parts take no new work
         self._following_chat = False
-        self._cleanup: CleanupDialog | None = None
-        self._key_dialog: KeyDialog | None = None
         self.setStatusBar(QStatusBar(self))
         self.statusBar().showMessage("Starting…")
         self.window_state = WindowState(paths.config) if paths is not None else None
@@ -87,25 +87,28 @@ class MainWindow(QMainWindow):
 
     def assemble(self, ctx: WindowContext) -> None:
         """Build the parts and wire them (imports the parts' modules: call after the first paint)."""
-        from assistant.ui.controllers.cleanup import CleanupRunner
-        from assistant.ui.controllers.files import FilesController
-        from assistant.ui.controllers.rows import RowOperations
-        from assistant.ui.controllers.selection import Selection
-        from assistant.ui.controllers.stale import StaleChecker
-        from assistant.ui.controllers.uploads import UploadQueue
+        from assistant.ui.controllers import (
+            CleanupRunner,
+            FilesController,
+            RowOperations,
+            Selection,
+            StaleChecker,
+            UploadQueue,
+        )
+        from assistant.ui.dialogs import app_icon
         from assistant.ui.drops import FileDropFilter
         from assistant.ui.files_model import FilesModel
         from assistant.ui.files_panel import FilesPanel
         from assistant.ui.status import StatusBar
         from assistant.ui.upload_queue import UploadPanel
         from assistant.ui.window_actions import WindowActions
+        from assistant.ui.window_dialogs import WindowDialogs
         from assistant.ui.window_layout import WindowLayout
 
         self.ctx = ctx
         session = self.session = ctx.session
         self.chat_panel: ChatPanel = ctx.chat_panel
-        self.setWindowIcon(_app_icon())
-        self.actions = WindowActions(self, self._slots())
+        self.setWindowIcon(app_icon())
 
         # what happens
         self.files_model: FilesModel = FilesModel(self, clock=ctx.clock)
@@ -114,6 +117,7 @@ class MainWindow(QMainWindow):
         self.selection: Selection = Selection(self.files_model.records, self.files_model.source_state, self)
         self.rows: RowOperations = RowOperations(
             ctx.runner,
+            self.files,
             renew=session.renew,
             reupload=session.refresh_stale,
             connected=lambda: session.services is not None,
@@ -136,6 +140,10 @@ class MainWindow(QMainWindow):
         )
         self.setCentralWidget(layout.central)
         self.splitter, self.left_splitter, self.banner = layout.splitter, layout.left_splitter, layout.banner
+        self.dialogs = WindowDialogs(
+            self, ctx, self.files_model.records, lambda: self.selection.ids, self.cleanup.delete
+        )
+        self.commands = WindowActions(self, self._slots())
         self._adopt_chat_actions()
         self._connect()
         self.drop_filter = FileDropFilter(self.add_paths, self)
@@ -153,11 +161,12 @@ class MainWindow(QMainWindow):
         self.assembled = True
 
     def _slots(self) -> WindowSlots:
+        from assistant.ui.dialogs import choose_paths
         from assistant.ui.window_actions import WindowSlots
 
         return WindowSlots(
-            choose_files=self.choose_files,
-            choose_folder=self.choose_folder,
+            choose_files=lambda: choose_paths(self, self.add_paths, folder=False),
+            choose_folder=lambda: choose_paths(self, self.add_paths, folder=True),
             paste_files=self.paste_files,
             refresh=self.refresh,
             open_cleanup=self.open_cleanup,
@@ -167,7 +176,7 @@ class MainWindow(QMainWindow):
             new_conversation=self.chat_panel.new_conversation,
             open_settings=self.open_settings,
             open_key_dialog=self.open_key_dialog,
-            show_about=self.show_about,
+            show_about=self.dialogs.about,
             quit=self.close,
         )
 
@@ -177,7 +186,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence
 
-        chat, a = self.chat_panel, self.actions
+        chat, a = self.chat_panel, self.commands
         a.adopt_chat_actions(chat.new_conversation_action, (chat.stop_action, chat.export_action))
         a.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
         table = self.files_panel.table
@@ -191,6 +200,9 @@ class MainWindow(QMainWindow):
         s.key_status.connect(lambda status: self.status.set_key(status, offline=s.offline))
         s.needs_key.connect(lambda status: self.open_key_dialog(first_run=True, status=status))
         s.ready.connect(self._ready)
+        self.dialogs.key_saved.connect(self._key_saved)
+        self.dialogs.offline_requested.connect(self.offline_requested)
+        self.dialogs.settings_saved.connect(self._settings_saved)
         s.connection.connect(self.status.set_connection)
         s.refreshed.connect(lambda _report: self.reload_files())
         f.loaded.connect(self._files_read)
@@ -198,12 +210,10 @@ class MainWindow(QMainWindow):
         f.changed.connect(chat.refresh_files)  # chips and the gone-files notice follow the catalog
         f.changed.connect(self.selection.update)
         self.selection.actions_changed.connect(self._file_actions)
+        f.sources_checked.connect(self.selection.update)
         f.storage_changed.connect(self.status.set_storage)
-        self.stale.found.connect(self._stale_found)
-        rows.refused.connect(lambda text: self.status.showMessage(text, 6000))
-        rows.started.connect(self._row_started)
-        rows.succeeded.connect(self._row_succeeded)
-        rows.failed.connect(self._row_failed)
+        self.stale.found.connect(lambda states: f.set_source_states(states, skip=rows.busy))
+        rows.said.connect(self.status.showMessage)
         self.cleanup.deleted.connect(self._deleted)
         self.upload_queue.uploaded.connect(lambda result, _job: f.add_uploaded(result))
         panel.selection_changed.connect(self._selection_changed)
@@ -243,26 +253,6 @@ class MainWindow(QMainWindow):
         self.files_loaded.emit()
         self.stale.check()
 
-    def _stale_found(self, states: dict[int, str | None]) -> None:
-        self.files_model.set_source_states({k: v for k, v in states.items() if k not in self.rows.busy})
-        self.selection.update()
-
-    def _row_started(self, record: FileRecord, note: str, status: str) -> None:
-        self.status.showMessage(status)
-        if self.files_model.row_of(record.id) is not None:
-            self.files_model.set_note(record.id, note)
-
-    def _row_succeeded(self, record: FileRecord, note: str, status: str, current_source: bool) -> None:
-        if current_source:  # re-uploaded: what is sent is the local file as it is now
-            self.files_model.set_source_states({record.id: None})
-        self.files.replace(record, note)
-        self.status.showMessage(status, 8000)
-
-    def _row_failed(self, record: FileRecord, note: str, status: str) -> None:
-        if self.files_model.row_of(record.id) is not None:
-            self.files_model.set_note(record.id, note)
-        self.status.showMessage(status, 15000)
-
     def renew_selected(self) -> None:
         for record in self.selection.renewable():
             self.rows.renew(record)
@@ -273,10 +263,10 @@ class MainWindow(QMainWindow):
 
     def _file_actions(self, renewable: int, changed: bool) -> None:
         """Renew and Re-upload follow the selection (and what the stale check found)."""
-        renew = self.actions.renew_action
+        renew = self.commands.renew_action
         renew.setEnabled(renewable > 0)
         renew.setText(f"Re&new {renewable} files" if renewable > 1 else "Re&new")
-        self.actions.reupload_action.setEnabled(changed)
+        self.commands.reupload_action.setEnabled(changed)
 
     def add_paths(self, paths: list[Path]) -> None:
         """Dropped, pasted or chosen files and folders go to the upload queue."""
@@ -286,22 +276,10 @@ class MainWindow(QMainWindow):
             self.status.showMessage("Enter an API key (or try it offline) to upload.", 8000)
         self.upload_queue.add_paths(paths)
 
-    def choose_files(self) -> None:
-        from assistant.ui.dialogs import choose_paths
-
-        choose_paths(self, self.add_paths, folder=False)
-
-    def choose_folder(self) -> None:
-        from assistant.ui.dialogs import choose_paths
-
-        choose_paths(self, self.add_paths, folder=True)
-
     def paste_files(self) -> None:
-        from PySide6.QtGui import QGuiApplication
+        from assistant.ui.drops import clipboard_paths
 
-        from assistant.ui.drops import local_paths
-
-        paths = local_paths(QGuiApplication.clipboard().mimeData())
+        paths = clipboard_paths()
         if paths:
             self.add_paths(paths)
         else:
@@ -313,7 +291,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------- selection and chat
     def _selection_changed(self, records: list[FileRecord]) -> None:
-        self.selection.set(records)
+        self.selection.select(records)
         if not self._following_chat:  # not while the table shows the chat's attachments
             self.chat_panel.set_attached_files(records)
 
@@ -347,27 +325,9 @@ class MainWindow(QMainWindow):
         if path is not None:
             show_in_folder(path)
 
-    # ------------------------------------------------------------------------------------ cleanup
+    # ------------------------------------------------------------------------------------ dialogs
     def open_cleanup(self, *, only_selected: bool = False) -> CleanupDialog:
-        from PySide6.QtCore import Qt
-
-        from assistant.ui.cleanup import CleanupDialog, plan_cleanup
-
-        if self._cleanup is not None:
-            self._cleanup.close()
-        plan = plan_cleanup(
-            self.files_model.records(),
-            now=self.ctx.clock(),
-            unused_days=self.ctx.settings.unused_days,
-            selected_ids=list(self.selection.ids),
-            only_selected=only_selected,
-        )
-        dialog = CleanupDialog(plan, self, delete=self.cleanup.delete)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "_cleanup", None))
-        self._cleanup = dialog
-        dialog.open()
-        return dialog
+        return self.dialogs.cleanup(only_selected=only_selected)
 
     def delete_selected(self) -> None:
         if self.selection.records:
@@ -381,51 +341,19 @@ class MainWindow(QMainWindow):
         self.selection.drop(row_id)
         self.files.removed([row_id])
 
-    # --------------------------------------------------------------------------- dialogs: key etc.
     def open_key_dialog(self, first_run: bool = False, status: KeyStatus | None = None) -> KeyDialog:
-        from PySide6.QtCore import Qt
+        return self.dialogs.key(first_run, status)
 
-        from assistant.ui.key_dialog import KeyDialog
-
-        if self._key_dialog is not None and self._key_dialog.isVisible():
-            self._key_dialog.raise_()
-            return self._key_dialog
-        s = self.session
-        dialog = KeyDialog(
-            self.ctx.runner,
-            s.key_store,
-            s.base_url,
-            first_run=first_run,
-            offline=s.offline,
-            status=status or s.status,
-            parent=self,
-        )
-        dialog.key_saved.connect(self._key_saved)
-        dialog.offline_requested.connect(self.offline_requested)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "_key_dialog", None))
-        self._key_dialog = dialog
-        dialog.open()
-        return dialog
+    def open_settings(self) -> SettingsDialog:
+        return self.dialogs.settings()
 
     def _key_saved(self, status: KeyStatus) -> None:
         where = f"stored in {status.backend}" if status.remembered else status.reason
         self.status.showMessage(f"The key works; {where}", 10000)
         if self.session.offline:
             self.online_requested.emit()
-            return
-        self.session.key_saved(status)
-
-    def open_settings(self) -> SettingsDialog:
-        from PySide6.QtCore import Qt
-
-        from assistant.ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.ctx.settings, parent=self)
-        dialog.saved.connect(self._settings_saved)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        else:
+            self.session.key_saved(status)
 
     def _settings_saved(self, settings: Settings) -> None:
         old, self.ctx.settings = self.ctx.settings, settings
@@ -439,12 +367,6 @@ class MainWindow(QMainWindow):
         if reconnect and not self.session.offline:
             self.session.start()
         self.upload_queue.set_uploader(self.session.upload_one if self.session.services else None)
-
-    def show_about(self) -> None:
-        from assistant.ui.dialogs import show_about
-
-        if self.assembled:
-            show_about(self, self.ctx.paths)
 
     # -------------------------------------------------------------------------------------- close
     def shutdown(self) -> None:
@@ -467,10 +389,3 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.ActivationChange and self.assembled and self.isActiveWindow():
             self.stale.check_if_due()  # back from editing a file elsewhere: say which uploads are stale
         super().changeEvent(event)
-
-
-def _app_icon() -> QIcon:
-    from PySide6.QtGui import QIcon
-
-    icon_path = Path(__file__).resolve().parents[2] / "assets" / "icons" / "document-assistant.svg"
-    return QIcon(str(icon_path)) if icon_path.exists() else QIcon()

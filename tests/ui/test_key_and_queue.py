@@ -302,7 +302,7 @@ def test_upload_dialogs_for_files_and_a_folder(
     (folder / "inner" / "two.md").write_text("# Two\n", "utf-8")
     (tmp_path / "three.txt").write_text("Three.\n", "utf-8")
 
-    window.actions.upload_folder_action.trigger()
+    window.commands.upload_folder_action.trigger()
     dialog = window.findChild(QFileDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.fileMode() == QFileDialog.FileMode.Directory
@@ -310,7 +310,7 @@ def test_upload_dialogs_for_files_and_a_folder(
     dialog.close()
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
 
-    window.actions.upload_action.trigger()
+    window.commands.upload_action.trigger()
     files_dialog = next(d for d in window.findChildren(QFileDialog) if d.isVisible())
     assert files_dialog.fileMode() == QFileDialog.FileMode.ExistingFiles
     files_dialog.filesSelected.emit([str(tmp_path / "three.txt")])

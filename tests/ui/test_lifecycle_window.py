@@ -241,9 +241,9 @@ def test_renewal_through_the_window_keeps_the_conversation(
     assert cell(window, record, Col.STATE, Qt.ItemDataRole.DecorationRole) is not None
 
     window.files_panel.select_ids({record.id})
-    assert window.actions.renew_action.isEnabled()
+    assert window.commands.renew_action.isEnabled()
     assert window.findChild(QWidget, "renewButton") is not None
-    window.actions.renew_action.trigger()
+    window.commands.renew_action.trigger()
     qtbot.waitUntil(lambda: window.files_model.records()[0].file_id != record.file_id, timeout=WAIT)
     renewed = window.files_model.records()[0]
     assert renewed.id == record.id
@@ -273,7 +273,7 @@ def test_a_changed_local_file_is_said_and_swapped(
     doc.write_text("The garden plan now puts beans along the south wall, tomatoes by the shed.\n", "utf-8")
     gone.unlink()
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
-        window.actions.refresh_action.trigger()  # F5
+        window.commands.refresh_action.trigger()  # F5
     qtbot.waitUntil(lambda: window.files_model.source_state(record.id) == "changed", timeout=WAIT)
     assert "local file changed since upload" in cell(window, record, Col.STATE)
     assert str(doc) in cell(window, record, Col.STATE, Qt.ItemDataRole.ToolTipRole)
@@ -292,8 +292,8 @@ def test_a_changed_local_file_is_said_and_swapped(
     qtbot.wait(300)
     assert row(window, "plan.txt").file_id == record.file_id
     assert window.files_panel.selected() == [row(window, "plan.txt")]
-    assert window.actions.reupload_action.isEnabled()
-    window.actions.reupload_action.trigger()  # File ▸ Re-upload changed
+    assert window.commands.reupload_action.isEnabled()
+    window.commands.reupload_action.trigger()  # File ▸ Re-upload changed
     qtbot.waitUntil(lambda: row(window, "plan.txt").file_id != record.file_id, timeout=WAIT)
     swapped = row(window, "plan.txt")
     assert swapped.id == record.id and swapped.filename == record.filename
@@ -318,7 +318,7 @@ def test_files_found_remotely_are_cleaned_up_as_orphans(
     with anthropic.Anthropic(api_key=SANDBOX_KEY, base_url=sandbox.base_url) as client:
         stray = client.files.upload(file=("stray.txt", b"Uploaded by some other tool.\n", "text/plain"))
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
-        window.actions.refresh_action.trigger()
+        window.commands.refresh_action.trigger()
     qtbot.waitUntil(lambda: len(window.files_model.records()) == 2, timeout=WAIT)
     orphan = row(window, "stray.txt")
     assert orphan.origin is FileOrigin.ADOPTED and orphan.file_id == stray.id
@@ -350,7 +350,7 @@ def test_an_expired_file_in_a_conversation_is_renewed_from_the_chat_notice(
     ask(window, qtbot, [record], "When is the boiler serviced?")
 
     sandbox.clock.advance(31 * 86_400)  # gone on the server
-    window.actions.refresh_action.trigger()
+    window.commands.refresh_action.trigger()
     qtbot.waitUntil(lambda: window.files_model.records()[0].state is FileState.EXPIRED, timeout=WAIT)
     notice = window.findChild(QWidget, "goneFilesNotice")
     qtbot.waitUntil(notice.isVisible, timeout=WAIT)

@@ -95,10 +95,10 @@ def test_required_object_names_and_shortcuts(open_window: Callable[..., MainWind
         assert window.findChild(QWidget, name) is not None, name
     assert isinstance(window.findChild(QToolButton, "uploadButton"), QToolButton)
     shortcuts = {
-        window.actions.upload_action.shortcut().toString(),
-        window.actions.refresh_action.shortcut().toString(),
-        window.actions.delete_action.shortcut().toString(),
-        window.actions.new_chat_action.shortcut().toString(),
+        window.commands.upload_action.shortcut().toString(),
+        window.commands.refresh_action.shortcut().toString(),
+        window.commands.delete_action.shortcut().toString(),
+        window.commands.new_chat_action.shortcut().toString(),
     }
     assert shortcuts == {"Ctrl+O", "F5", "Del", "Ctrl+N"}
     for widget in window.findChildren(QToolButton):
@@ -155,7 +155,7 @@ def test_cleanup_expired_and_selected(
     drop(window, [docs / "sub" / "plan.txt"])  # uploaded "after" the expiry: fresh
     qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
-        window.actions.refresh_action.trigger()
+        window.commands.refresh_action.trigger()
     states = {r.filename: r.state for r in window.files_model.records()}
     assert states == {
         "notes.md": FileState.EXPIRED,
@@ -295,6 +295,6 @@ def test_keyboard_reachable_and_named(open_window: Callable[..., MainWindow], qt
     ]
     assert unnamed == [], f"controls without an accessible name: {unnamed}"
     # the shortcuts of the issue
-    assert window.actions.settings_action.shortcut().toString() == "Ctrl+,"
-    assert window.actions.quit_action.shortcut().toString() == "Ctrl+Q"
-    assert window.actions.key_action.shortcut().toString() == "Ctrl+K"
+    assert window.commands.settings_action.shortcut().toString() == "Ctrl+,"
+    assert window.commands.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.commands.key_action.shortcut().toString() == "Ctrl+K"

@@ -39,6 +39,7 @@ class FilesController(Controller):
     loaded = Signal()  # the table was (re)filled from the catalog
     rows_added = Signal()  # finished uploads reached the table
     changed = Signal()  # a row was renewed, re-uploaded or deleted
+    sources_checked = Signal()  # the stale check's findings are in the table
     storage_changed = Signal(int, int)  # bytes and count of active files
 
     def __init__(
@@ -99,12 +100,25 @@ class FilesController(Controller):
             self._storage()
         self.rows_added.emit()
 
-    def replace(self, record: FileRecord, note: str) -> None:
-        """A row's new state after a renewal or a re-upload (same row id, new file id)."""
+    def replace(self, record: FileRecord, note: str, *, current_source: bool = False) -> None:
+        """A row's new state after a renewal or a re-upload (same row id, new file id);
+        ``current_source``: what was sent is the local file as it is now (no longer "changed")."""
+        if current_source:
+            self.model.set_source_states({record.id: None})
         self.model.upsert(record)
         self.model.set_note(record.id, note)
         self._changed_since_read[record.id] = record
         self.changed.emit()
+
+    def note(self, row_id: int, note: str) -> None:
+        """What is happening to a row (renewing…, not renewed: why); nothing if it is not shown."""
+        if self.model.row_of(row_id) is not None:
+            self.model.set_note(row_id, note)
+
+    def set_source_states(self, states: dict[int, str | None], *, skip: set[int]) -> None:
+        """What the stale check found, but for the rows in ``skip`` (being renewed or re-uploaded)."""
+        self.model.set_source_states({k: v for k, v in states.items() if k not in skip})
+        self.sources_checked.emit()
 
     def removed(self, row_ids: Iterable[int]) -> None:
         ids = list(row_ids)

@@ -2,11 +2,11 @@
 re-upload (a changed local file's current version swapped in). Both keep the catalog row, so the
 conversations that use the file keep working.
 
-``RowOperations(runner, renew=, reupload=, connected=)``: ``renew(record)`` and ``reupload(record)``
-run at most one operation per row at a time, in a worker. They report in words: ``started(record,
-row_note, status)``, then ``succeeded(new_record, row_note, status, current_source)`` or
-``failed(record, row_note, status)``; ``refused(status)`` when there is no connection. ``busy`` is the
-set of rows being worked on (the stale check leaves them alone).
+``RowOperations(runner, files, renew=, reupload=, connected=)``: ``renew(record)`` and
+``reupload(record)`` run at most one operation per row at a time, in a worker. The row says what is
+happening and how it ended (``FilesController.note`` / ``replace``); ``said(text, ms)`` says it for the
+status bar, and says so when there is no connection. ``busy`` is the set of rows being worked on (the
+stale check leaves them alone).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from assistant.api.errors import ApiFailure, CancelToken
 from assistant.bridge import TaskRunner
 from assistant.catalog import FileRecord
 from assistant.ui.controllers.base import Controller
+from assistant.ui.controllers.files import FilesController
 
 __all__ = ["RowOperations"]
 
@@ -50,14 +51,12 @@ REUPLOAD = _Op(
 
 
 class RowOperations(Controller):
-    started = Signal(object, str, str)  # record, row note, status text
-    succeeded = Signal(object, str, str, bool)  # the row's new record, row note, status, current_source
-    failed = Signal(object, str, str)  # record, row note, status text
-    refused = Signal(str)  # status text: nothing was started
+    said = Signal(str, int)  # status text, how long to show it (ms; 0: until replaced)
 
     def __init__(
         self,
         runner: TaskRunner,
+        files: FilesController,
         *,
         renew: RowWork,
         reupload: RowWork,
@@ -65,6 +64,7 @@ class RowOperations(Controller):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(runner, parent)
+        self._files = files
         self._work = {RENEW.name: renew, REUPLOAD.name: reupload}
         self._connected = connected
         self.busy: set[int] = set()
@@ -79,21 +79,24 @@ class RowOperations(Controller):
         if self.closed:
             return
         if not self._connected():
-            self.refused.emit("Not connected: enter an API key first.")
+            self.said.emit("Not connected: enter an API key first.", 6000)
             return
         if record.id in self.busy:
             return
         self.busy.add(record.id)
         work = self._work[op.name]
         row_id, name = record.id, record.filename
-        self.started.emit(record, op.doing, op.status.format(name=name))
+        self._files.note(row_id, op.doing)
+        self.said.emit(op.status.format(name=name), 0)
 
         def done(new: FileRecord) -> None:
-            self.succeeded.emit(new, op.done, op.done_status.format(name=new.filename), op.current_source)
+            self._files.replace(new, op.done, current_source=op.current_source)
+            self.said.emit(op.done_status.format(name=new.filename), 8000)
 
         def failed(failure: ApiFailure) -> None:
             why = failure.message
-            self.failed.emit(record, f"not {op.not_done}: {why}", f"{name} was not {op.not_done}: {why}")
+            self._files.note(row_id, f"not {op.not_done}: {why}")
+            self.said.emit(f"{name} was not {op.not_done}: {why}", 15000)
 
         self.run(
             lambda token: work(row_id, token),

@@ -1,9 +1,9 @@
 """The files the person has selected in the table, and what they make possible.
 
-``Selection(records)``: ``set(records)`` when the table's selection changes, ``drop(row_id)`` when a
-file is deleted. ``current()`` is each selected file as the table has it now (a selection may hold an
-older copy of a row that was renewed since); ``renewable()`` and ``changed()`` are the ones Renew and
-Re-upload act on (``source_state(row_id)`` says what the stale check found). ``actions_changed(
+``Selection(records, source_state)``: ``select(records)`` when the table's selection changes,
+``drop(row_id)`` when a file is deleted. ``current()`` is each selected file as the table has it now
+(a selection may hold an older copy of a row that was renewed since); ``renewable()`` and ``changed()``
+are the ones Renew and Re-upload act on (``source_state(row_id)`` says what the stale check found). ``actions_changed(
 renewable count, any changed)`` is emitted by ``update()``, whenever either may have moved.
 """
 
@@ -33,7 +33,7 @@ class Selection(QObject):
         self._source_state = source_state
         self.records: list[FileRecord] = []
 
-    def set(self, records: Sequence[FileRecord]) -> None:
+    def select(self, records: Sequence[FileRecord]) -> None:
         self.records = list(records)
         self.update()
 
