@@ -3,8 +3,9 @@
 ``Selection(records, source_state)``: ``select(records)`` when the table's selection changes,
 ``drop(row_id)`` when a file is deleted. ``current()`` is each selected file as the table has it now
 (a selection may hold an older copy of a row that was renewed since); ``renewable()`` and ``changed()``
-are the ones Renew and Re-upload act on (``source_state(row_id)`` says what the stale check found). ``actions_changed(
-renewable count, any changed)`` is emitted by ``update()``, whenever either may have moved.
+are the ones Renew and Re-upload act on (``source_state(row_id)`` says what the stale check found).
+``actions_changed(renewable count, any changed)`` is emitted by ``update()``, whenever either may
+have moved.
 """
 
 from __future__ import annotations
