@@ -1,5 +1,10 @@
 """The chat pane: conversation list, streamed transcript with citations, composer.
 
+Holds the pane's widgets (``layout``, ``composer``, ``conversations``, ``transcript``, ``notice``), its
+parts (``controller`` with ``jobs`` and ``snapshot``: conversations and files, catalog work in a worker;
+``stream``: the answer; ``asking``: a question's way; ``context``; ``export``) and their text helpers.
+May import ``assistant.api``, ``assistant.catalog``, ``assistant.bridge`` and Qt; never the window.
+
 The main window builds one ``ChatPanel`` and wires it::
 
     services = ChatServices(store=store, runner=runner, chat=chat_service_or_None,
@@ -28,6 +33,12 @@ The main window builds one ``ChatPanel`` and wires it::
                                                # the catalog: refresh the file table
     panel.busy_changed(bool)                   # an answer is streaming
     panel.is_streaming, panel.is_rendering     # for tests: answer arriving / last burst still drawing
+    panel.is_settled                           # for tests: no catalog job of the pane is pending
+
+Catalog reads and writes run in a worker, so what they change shows a moment later: wait for
+``conversation_changed`` / ``attachments_changed`` (or ``is_settled``). ``export_markdown(path)``
+writes in a worker and reports ``panel.exporter.exported(Path)``; ``pick_replacement(record)`` opens
+its picker when ``panel.controller.replacements`` has the candidates.
 
     # QActions to put in menus / the toolbar as they are (the same objects, so no shortcut clash):
     panel.new_conversation_action   Ctrl+N (window-wide)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 __all__ = ["TextBatcher"]
 
@@ -19,6 +19,8 @@ DEFAULT_MAX_CHARS = 1500
 
 
 class TextBatcher(QObject):
+    flushed = Signal(int)  # characters handed to the sink in one go
+
     def __init__(
         self,
         sink: Callable[[str], None],
@@ -91,6 +93,7 @@ class TextBatcher(QObject):
         self._size -= len(text)
         self.flushes += 1
         self._sink(text)
+        self.flushed.emit(len(text))
 
     def flush_all(self) -> None:
         self._timer.stop()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from assistant.catalog import FileRecord, FileState
 from assistant.ui.chat.format import gone_message
+from assistant.ui.chat.state import WarningKind
 
 __all__ = ["ChatInput", "Chip", "Composer"]
 
@@ -211,6 +212,7 @@ class Composer(QWidget):
         self.model_picker.currentIndexChanged.connect(self._model_index_changed)
         self._chips: list[Chip] = []
         self._busy = False
+        self._warning_kind: WarningKind | None = None
         self._update_chip_area()
 
     # ------------------------------------------------------------------ state
@@ -306,6 +308,18 @@ class Composer(QWidget):
         self.status.setText(text)
         self._status_timer.start()
 
-    def show_warning(self, text: str | None) -> None:
+    def show_warning(self, text: str | None, kind: WarningKind = WarningKind.OTHER) -> None:
+        """Show ``text`` (None clears it); ``kind`` says what it is about, for ``clear_warning``."""
+        self._warning_kind = kind if text else None
         self.warning.setText(text or "")
         self.warning.setVisible(bool(text))
+
+    def clear_warning(self, kind: WarningKind) -> None:
+        """Clear the warning if it is of ``kind`` (never hides a warning about something else)."""
+        if self._warning_kind is kind:
+            self.show_warning(None)
+
+    @property
+    def warning_kind(self) -> WarningKind | None:
+        """What the warning shown is about (None when none is shown)."""
+        return self._warning_kind

@@ -1,8 +1,8 @@
 """The conversation list: search by title, new, rename (F2 or double-click), delete (Del).
 
-A thin view over ``Store``: each call is one short SQLite query, so it runs on the GUI thread. The list
-reports ``selected(conversation_id or 0)``, ``rename_requested(id, title)`` and
-``delete_requested(id)``, ``filter_changed(text)``; the panel does the store writes and then calls ``reload``.
+A view: it never touches the catalog. It reports ``selected(conversation_id or 0)``,
+``rename_requested(id, title)``, ``delete_requested(id)`` (after asking) and ``filter_changed(text)``;
+the controller does the catalog writes and the panel refills the list (``fill``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ class ConversationList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._message_box: QMessageBox | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -62,8 +64,7 @@ class ConversationList(QWidget):
         self.list.setAccessibleName("Conversations")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setUniformItemSizes(True)
@@ -154,9 +155,29 @@ class ConversationList(QWidget):
             self.rename_requested.emit(conv_id, title)
 
     def _delete_current(self) -> None:
+        """Ask first (non-blocking: ``deleteConversationBox``), then ``delete_requested(id)``."""
         item = self.list.currentItem()
         if item is not None:
-            self.delete_requested.emit(int(item.data(_ID) or 0))
+            self._confirm_delete(int(item.data(_ID) or 0), item.text())
+
+    def _confirm_delete(self, conversation_id: int, title: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete conversation",
+            f"Delete “{title}” and all its answers? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("deleteConversationBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def done(result: int) -> None:
+            if result == QMessageBox.StandardButton.Yes:
+                self.delete_requested.emit(conversation_id)
+
+        box.finished.connect(done)
+        self._message_box = box
+        box.open()
 
     def _current_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if self._filling:

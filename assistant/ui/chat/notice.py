@@ -32,7 +32,15 @@ from PySide6.QtWidgets import (
 from assistant.catalog import FileRecord, FileState
 from assistant.ui.chat.format import gone_message
 
-__all__ = ["GoneFilesNotice", "ReplacementPicker"]
+__all__ = ["GoneFilesNotice", "ReplacementPicker", "no_replacement_text"]
+
+
+def no_replacement_text(record: FileRecord) -> str:
+    return (
+        f"No other file is on the server to attach instead of “{record.filename}”: upload one "
+        "in the file list first, or remove it from this conversation."
+    )
+
 
 _ROWS = 3  # lines shown one by one; more gone files than that share a last line
 
@@ -116,20 +124,29 @@ class GoneFilesNotice(QFrame):
         grid.addWidget(self._message(gone_message(record), body), row, 0)
         if record.id in self._renewable:
             renew = self._button(
-                "Renew", "renewGoneButton", f"Upload {name} again from its local copy, for a new expiry",
-                f"Renew {name}", body,
+                "Renew",
+                "renewGoneButton",
+                f"Upload {name} again from its local copy, for a new expiry",
+                f"Renew {name}",
+                body,
             )
             renew.clicked.connect(lambda: self.renew.emit(record))
             grid.addWidget(renew, row, 1)
         attach = self._button(
-            "Attach another…", "attachAnotherButton", f"Attach another file in the place of {name}",
-            f"Attach another file instead of {name}", body,
+            "Attach another…",
+            "attachAnotherButton",
+            f"Attach another file in the place of {name}",
+            f"Attach another file instead of {name}",
+            body,
         )
         attach.clicked.connect(lambda: self.attach_another.emit(record))
         grid.addWidget(attach, row, 2)
         remove = self._button(
-            "Remove", "removeGoneButton", f"Remove {name} from this conversation (its earlier answers stay)",
-            f"Remove {name} from this conversation", body,
+            "Remove",
+            "removeGoneButton",
+            f"Remove {name} from this conversation (its earlier answers stay)",
+            f"Remove {name} from this conversation",
+            body,
         )
         remove.clicked.connect(lambda: self.remove.emit(record))
         grid.addWidget(remove, row, 3)
@@ -139,8 +156,11 @@ class GoneFilesNotice(QFrame):
         text = f"{len(rest)} more attached files can't be used any more either: {names}."
         grid.addWidget(self._message(text, body), row, 0, 1, 3)
         remove = self._button(
-            "Remove these", "removeGoneButton", "Remove these files from this conversation",
-            "Remove these files from this conversation", body,
+            "Remove these",
+            "removeGoneButton",
+            "Remove these files from this conversation",
+            "Remove these files from this conversation",
+            body,
         )
 
         def remove_all() -> None:

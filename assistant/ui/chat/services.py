@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.api.pricing import PriceList, format_usd, turn_cost
-from assistant.settings import DEFAULT_MODEL, Settings
 from assistant.catalog import FileRecord, Store, Turn
+from assistant.settings import DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
-    from assistant.api.chat import ChatService
+    from assistant.api.chat import ChatService, ModelInfo
     from assistant.bridge import TaskRunner
 
 __all__ = ["ChatServices"]
@@ -55,7 +55,7 @@ class ChatServices:
         cost = turn_cost(turn.usage, turn.model, self.prices)
         return 0.0 if cost is None else cost.saved  # negative while a cache write has not paid off
 
-    def list_models(self) -> list[Any]:
+    def list_models(self) -> list[ModelInfo]:
         if self.chat is None:
             return []
         return list(self.chat.models())

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from assistant.catalog import Citation, TurnState, Usage
 from assistant.ui.chat.format import citation_place, format_usage, marks_to_links, short
 from assistant.ui.chat.mdstream import MarkdownSplitter
+from assistant.ui.chat.state import TurnAction
 
 __all__ = ["StreamingAnswer", "Transcript", "TurnView"]
 
@@ -40,6 +41,9 @@ EMPTY_HINT = (
     "The answer streams in here, with numbered citations you can click to open the page they come from."
 )
 _DANGLING_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])?[ \t]*$")
+
+
+_ACTIONS = frozenset(a.value for a in TurnAction)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def _is_dark(widget: QWidget) -> bool:
 class Transcript(QTextBrowser):
     """Read-only rendered conversation. Emits ``action(kind, turn_id, number)`` for its links."""
 
-    action = Signal(str, int, int)
+    action = Signal(object, int, int)  # (TurnAction, turn id, citation number or 0)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,9 +97,7 @@ class Transcript(QTextBrowser):
         self._warn = QColor("#f0b35a" if dark else "#9a5b00")
         self._error = QColor("#ff8a80" if dark else "#b3261e")
         self._link = QColor("#8ab4f8" if dark else "#1a5fb4")
-        self.document().setDefaultStyleSheet(
-            f"a {{ color: {self._link.name()}; text-decoration: none; }}"
-        )
+        self.document().setDefaultStyleSheet(f"a {{ color: {self._link.name()}; text-decoration: none; }}")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -331,7 +333,8 @@ class Transcript(QTextBrowser):
             number = int(parts[1]) if len(parts) > 1 else 0
         except (ValueError, IndexError):
             return
-        self.action.emit(kind, turn_id, number)
+        if kind in _ACTIONS:
+            self.action.emit(TurnAction(kind), turn_id, number)
 
 
 class StreamingAnswer:
@@ -391,4 +394,3 @@ class StreamingAnswer:
         transcript.document_updates += 1
         if at_end:
             transcript.scroll_to_end()
-

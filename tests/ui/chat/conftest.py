@@ -96,6 +96,7 @@ def make_panel(
         panel.resize(900, 700)
         qtbot.addWidget(panel)
         panels.append(panel)
+        settle(qtbot, panel)  # the catalog is read in a worker: the list and first conversation
         return panel
 
     yield make
@@ -126,7 +127,12 @@ def env(
     return Env(make_panel, runner, store, report, sandbox)
 
 
+def settle(qtbot: QtBot, panel: ChatPanel, timeout: int = 10_000) -> None:
+    """Until the pane's catalog jobs (run in a worker) have delivered their results."""
+    qtbot.waitUntil(lambda: panel.is_settled, timeout=timeout)
+
+
 def wait_idle(qtbot: QtBot, panel: ChatPanel, runner: TaskRunner, timeout: int = 20_000) -> None:
     """Until the answer has ended and every background task has delivered its last signal."""
     qtbot.waitUntil(lambda: not panel.is_streaming and not panel.is_rendering, timeout=timeout)
-    qtbot.waitUntil(lambda: not runner.running, timeout=timeout)
+    qtbot.waitUntil(lambda: not runner.running and panel.is_settled, timeout=timeout)

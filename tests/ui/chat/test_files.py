@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 
 from assistant.api.files import FileService
 from assistant.api.lifecycle import renew, upload_document
-from assistant.documents import prepare
 from assistant.catalog import FileOrigin, FileRecord, FileState, TurnState
+from assistant.documents import prepare
 from assistant.ui.chat import ChatPanel
 from assistant.ui.chat.notice import ReplacementPicker
 
-from .conftest import REPORT_TEXT, Env, wait_idle
+from .conftest import REPORT_TEXT, Env, settle, wait_idle
 
 DAY = 86_400
 
@@ -102,7 +102,8 @@ def test_an_expired_file_is_said_flagged_before_sending_and_replaced(
     assert [t.id for t in store.list_turns(conv.id)] == [first.id]
 
     # Attach another…: the active files, a new upload of the same name first.
-    qtbot.mouseClick(_button(panel, "attachAnotherButton"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.controller.replacements):  # the active files are read in a worker
+        qtbot.mouseClick(_button(panel, "attachAnotherButton"), Qt.MouseButton.LeftButton)
     picker = panel.findChild(ReplacementPicker, "attachAnotherDialog")
     assert picker is not None and picker.isVisible()
     listed = [picker.list.item(i).text().split("  ·  ")[0] for i in range(picker.list.count())]
@@ -160,7 +161,9 @@ def test_gone_files_can_be_removed_and_another_conversation_says_nothing(
     assert panel.composer.chips[0].label.text() == "doomed.txt (deleted)"
 
     # nothing else on the server to attach instead: the pane says so rather than show an empty list
-    assert panel.pick_replacement(doomed) is None
+    with qtbot.waitSignal(panel.controller.replacements) as offered:
+        panel.pick_replacement(doomed)
+    assert offered.args == [doomed, []]
     assert "No other file is on the server" in panel.composer.warning.text()
 
     with qtbot.waitSignal(panel.attachments_changed) as changed:
@@ -246,6 +249,7 @@ def test_a_file_deleted_elsewhere_is_found_out_on_sending_and_said(
     gone = _upload(client, store, tmp_path / "pier.txt", "The pier was painted blue in 2020.\n", 30)
     panel = env.make_panel()
     panel.set_attached_files([gone, env.report])
+    settle(qtbot, panel)
     client.files.delete(gone.file_id)  # deleted in the Console: the catalog still thinks it active
     conv = panel.current_conversation()
     assert conv is not None and panel.gone_files() == []
@@ -282,7 +286,10 @@ def test_a_gone_file_that_can_be_renewed_is_renewed_from_the_notice(
     source.write_text(REPORT_TEXT + "\nHarbour copy.\n", encoding="utf-8")
     rec = upload_document(files, store, prepare(source, cache_dir=tmp_path / "converted")).record
     foreign = store.add_file(  # found remotely, not uploaded here: nothing to renew it from
-        file_id="file_foreign", filename="foreign.txt", mime_type="text/plain", size_bytes=10,
+        file_id="file_foreign",
+        filename="foreign.txt",
+        mime_type="text/plain",
+        size_bytes=10,
         origin=FileOrigin.ADOPTED,
     )
     conv = store.create_conversation("Harbour", "claude-sonnet-5-5", [rec.id, foreign.id])
@@ -340,7 +347,8 @@ def test_retrying_with_a_gone_file_is_refused_before_sending(qtbot: QtBot, env: 
     panel.composer.set_text("")
 
     store.set_file_state(env.report.id, FileState.EXPIRED)  # as a reconcile would
-    panel.transcript.anchorClicked.emit(QUrl(f"retry:{failed.id}"))
+    with qtbot.waitSignal(panel.controller.send_ready):  # the files' states are read again first
+        panel.transcript.anchorClicked.emit(QUrl(f"retry:{failed.id}"))
     assert not panel.is_streaming
     assert panel.composer.text() == "Who paid for the restoration?"  # kept for when a file is there
     assert panel.composer.warning.text().startswith("Not sent: “lighthouse-report.txt” expired on")
@@ -354,8 +362,20 @@ def test_many_gone_files_share_one_last_line(qtbot: QtBot) -> None:
 
     when = datetime(2026, 11, 12, 12, 0, tzinfo=UTC)
     records = [
-        FileRecord(i, f"file_{i}", f"part {i}.txt", "text/plain", 10, None, None, when, when, None,
-                   FileState.EXPIRED, FileOrigin.APP)
+        FileRecord(
+            i,
+            f"file_{i}",
+            f"part {i}.txt",
+            "text/plain",
+            10,
+            None,
+            None,
+            when,
+            when,
+            None,
+            FileState.EXPIRED,
+            FileOrigin.APP,
+        )
         for i in range(1, 6)
     ]
     notice = GoneFilesNotice()

@@ -17,7 +17,7 @@ from assistant.bridge import TaskRunner
 from assistant.catalog import FileRecord, Store, TurnState
 from assistant.ui.chat import ChatPanel
 
-from .conftest import REPORT_TEXT, Env, wait_idle
+from .conftest import REPORT_TEXT, Env, settle, wait_idle
 
 QUESTION = "How much did the restoration cost and who paid?"
 
@@ -42,6 +42,7 @@ def test_ask_streams_a_rendered_answer_with_a_citation_from_the_document(
     _type_and_send(qtbot, panel, QUESTION)
     assert panel.is_streaming
     assert panel.composer.text() == ""  # sent: the box is free for the next question
+    settle(qtbot, panel)
     conv = panel.current_conversation()
     assert conv is not None and conv.file_ids == (report.id,)
     wait_idle(qtbot, panel, runner)
@@ -139,7 +140,8 @@ def test_escape_stops_the_stream(qtbot: QtBot, env: Env) -> None:
 
     # Ctrl+N: a new, empty conversation, with the question box focused
     panel.conversations.list.setFocus()
-    qtbot.keyClick(panel.conversations.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(panel.conversation_changed):
+        qtbot.keyClick(panel.conversations.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     second = panel.current_conversation()
     assert second is not None and second.id != first.id and second.title == "New conversation"
     assert _text(panel) == ""
@@ -198,9 +200,11 @@ def test_conversations_new_rename_delete_search_persist(
     panel = make_panel()
     panel.set_attached_files([report])
     panel.new_conversation()
+    settle(qtbot, panel)
     first = panel.current_conversation()
     assert first is not None and first.title == "New conversation" and first.file_ids == (report.id,)
     panel.new_conversation()  # an empty new conversation is reused, not piled up
+    settle(qtbot, panel)
     assert len(store.list_conversations()) == 1
 
     # rename in place, as F2 / double-click editing does
@@ -208,10 +212,12 @@ def test_conversations_new_rename_delete_search_persist(
     assert item is not None
     item.setText("Budget questions")
     panel.new_conversation_action.trigger()  # Ctrl+N (the key itself: see the Esc test)
+    settle(qtbot, panel)
     second = panel.current_conversation()
     assert second is not None and second.id != first.id
     panel.rename_conversation(second.id, "The lamp")
     panel.new_conversation()  # reused: "The lamp" is named but empty -> a third one
+    settle(qtbot, panel)
     third = panel.current_conversation()
     assert third is not None and third.id not in (first.id, second.id)
     assert sorted(panel.conversations.titles()) == ["Budget questions", "New conversation", "The lamp"]
@@ -222,11 +228,14 @@ def test_conversations_new_rename_delete_search_persist(
     box = panel.findChild(QMessageBox, "deleteConversationBox")
     assert box is not None and box.isVisible()
     box.button(QMessageBox.StandardButton.Yes).click()
+    settle(qtbot, panel)
     assert sorted(panel.conversations.titles()) == ["Budget questions", "The lamp"]
 
     panel.conversations.search.setText("lamp")
+    settle(qtbot, panel)
     assert panel.conversations.titles() == ["The lamp"]
     panel.conversations.search.setText("")
+    settle(qtbot, panel)
     assert len(panel.conversations.titles()) == 2
 
     # a new panel on the same data dir (the catalog reopened) sees the same
@@ -235,6 +244,7 @@ def test_conversations_new_rename_delete_search_persist(
         again = make_panel(reopened)
         assert sorted(again.conversations.titles()) == ["Budget questions", "The lamp"]
         again.conversations.search.setText("BUDGET")
+        settle(qtbot, again)
         assert again.conversations.titles() == ["Budget questions"]
         listed = {c.title: c for c in reopened.list_conversations()}
         assert listed["Budget questions"].file_ids == (report.id,)
@@ -251,8 +261,10 @@ def test_export_markdown(qtbot: QtBot, env: Env, tmp_path: Path) -> None:
     assert conv is not None
     (turn,) = store.list_turns(conv.id)
 
-    target = panel.export_markdown(tmp_path / "export.md")
-    assert target is not None
+    with qtbot.waitSignal(panel.exporter.exported) as exported:  # written in a worker
+        panel.export_markdown(tmp_path / "export.md")
+    target = exported.args[0]
+    assert target == tmp_path / "export.md"
     text = target.read_text(encoding="utf-8")
     assert text.startswith(f"# {conv.title}\n")
     assert f"> {QUESTION}" in text
@@ -271,17 +283,16 @@ def test_many_small_text_events_make_few_document_updates(qtbot: QtBot, env: Env
     sandbox.tokens_per_second = 2  # the real answer barely moves while we feed the pane
     panel = make_panel()
     panel.set_attached_files([report])
-    panel.ask(QUESTION)
-    job = panel._job
-    assert job is not None
-    qtbot.waitUntil(lambda: job.turn_id != 0, timeout=20_000)
+    with qtbot.waitSignal(panel.answer.turn_known, timeout=20_000):
+        panel.ask(QUESTION)
     updates_before = panel.transcript.document_updates
     events = 0
+    batcher = panel.answer.batcher
     for group in range(8):
         for i in range(250):
-            panel._on_item(job, TextDelta(f"w{group}_{i} "))  # as the bridge delivers them
+            panel.answer.feed_current([TextDelta(f"w{group}_{i} ")])  # one event per bridge batch
             events += 1
-        qtbot.waitUntil(lambda: not panel._batcher.pending, timeout=5000)
+        qtbot.waitUntil(lambda: not batcher.pending, timeout=5000)
     updates = panel.transcript.document_updates - updates_before
     assert events == 2000
     # each group is ~2,000 characters: at most two ticks (a tick shows at most 1,500), never one per event
@@ -323,6 +334,7 @@ def test_removing_a_chip_detaches_the_file(qtbot: QtBot, env: Env) -> None:
     panel = env.make_panel()
     panel.new_conversation()
     panel.set_attached_files([env.report])
+    settle(qtbot, panel)
     conv = panel.current_conversation()
     assert conv is not None and conv.file_ids == (env.report.id,)
     (chip,) = panel.composer.chips
@@ -349,12 +361,14 @@ def test_files_larger_than_the_model_context_are_flagged_before_sending(
     assert panel.current_conversation() is None
     picker.setCurrentIndex(picker.findData("claude-haiku-5-5"))  # 200,000 tokens of context
     panel.set_attached_files([record])  # attaching starts a conversation: there is something to count
+    settle(qtbot, panel)
     conv = panel.current_conversation()
     assert conv is not None and conv.file_ids == (record.id,) and conv.model == "claude-haiku-5-5"
     warning = panel.composer.warning
     qtbot.waitUntil(lambda: warning.isVisibleTo(panel), timeout=20_000)
     assert "more than claude-haiku-5-5 can read" in warning.text()
-    assert panel.context_tokens is not None and panel.context_tokens > 200_000
+    tokens = panel.context_check.tokens
+    assert tokens is not None and tokens > 200_000
     # sending anyway is refused here, not by the API: no turn, the question is kept
     _type_and_send(qtbot, panel, "What did the keeper write?")
     assert not panel.is_streaming and panel.composer.text() == "What did the keeper write?"

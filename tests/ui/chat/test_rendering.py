@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -122,7 +121,8 @@ def test_a_burst_is_shown_over_several_bounded_ticks(qtbot: QtBot) -> None:
 def test_batcher_is_idle_without_input(qtbot: QtBot) -> None:
     seen: list[str] = []
     batcher = TextBatcher(seen.append, interval_ms=10)
-    qtbot.wait(50)
+    with qtbot.assertNotEmitted(batcher.flushed, wait=50):  # no tick without input
+        pass
     batcher.flush()
     assert seen == []
     batcher.push("a")
@@ -178,38 +178,6 @@ def test_places_and_plain_answers() -> None:
     assert plain_answer("A[^1] and B[^12].") == "A[1] and B[12]."
 
 
-def test_relay_sends_one_wake_up_per_burst_and_keeps_order() -> None:
-    from assistant.ui.chat.relay import WAKE, EventRelay
-
-    def events(n: int, closed: list[bool]) -> Iterator[int]:
-        try:
-            yield from range(n)
-        finally:
-            closed.append(True)
-
-    # a burst: ten events while the GUI has not drained yet -> one wake-up, then all ten in order
-    closed: list[bool] = []
-    relay = EventRelay()
-    out = relay.wrap(events(10, closed))
-    assert next(out) is WAKE
-    with pytest.raises(StopIteration):
-        next(out)  # the other nine gather without another wake-up
-    assert relay.wakes == 1 and closed == [True]
-    assert relay.drain(limit=4) == ([0, 1, 2, 3], True)  # bounded per call, more waiting
-    assert relay.drain(limit=100) == ([4, 5, 6, 7, 8, 9], False)
-
-    # drained between events -> each event wakes the GUI again; closing closes the service's stream
-    closed = []
-    relay = EventRelay()
-    out = relay.wrap(events(10, closed))
-    assert next(out) is WAKE
-    assert relay.drain() == ([0], False)
-    assert next(out) is WAKE
-    assert relay.drain() == ([1], False)
-    out.close()
-    assert closed == [True] and relay.wakes == 2
-
-
 def test_marks_of_a_stored_answer_land_where_they_did_while_streaming() -> None:
     from assistant.ui.chat.format import MarkPlacer, place_marks
 
@@ -229,10 +197,7 @@ def test_marks_of_a_stored_answer_land_where_they_did_while_streaming() -> None:
     streamed.append(placer.finish())
     answer = "".join(e for e in events if isinstance(e, str))
     shown = "".join(streamed)
-    assert shown == (
-        "Here is what *r.txt* says:\n\n"
-        f"- “{quotes[0]}”[^1]\n- “{quotes[1]}”[^2]"
-    )
+    assert shown == (f"Here is what *r.txt* says:\n\n- “{quotes[0]}”[^1]\n- “{quotes[1]}”[^2]")
     assert place_marks(answer, citations) == shown
     # a paraphrase (cited text not in the answer) keeps its mark, at the end
     assert place_marks("In short: it cost a lot.", citations[:1]) == "In short: it cost a lot.[^1]"

@@ -1,0 +1,149 @@
+"""The model list and the context check: do the attached files fit the model picked?
+
+Both run in the bridge's worker runner (the model list and the token count are requests). The check
+is debounced: ``schedule()`` asks for one ~300 ms later, so a burst of changes (a model picked, files
+attached) costs one count. The last result lives in fields (``tokens``, ``refusal``), never in a
+label's text: ``warning(text or None)`` says what the composer should show or clear.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from assistant.api.errors import ApiFailure, CancelToken
+from assistant.ui.chat.services import ChatServices
+
+if TYPE_CHECKING:
+    from assistant.api.chat import ModelInfo
+    from assistant.bridge import Task
+
+__all__ = ["CONTEXT_WARNING", "ContextCheck", "ContextQuery"]
+
+log = logging.getLogger(__name__)
+
+CONTEXT_WARNING = "The attached files are"
+
+
+@dataclass(frozen=True)
+class ContextQuery:
+    """What to count: the conversation (its files) for a model; None from the pane when it cannot be
+    counted now (no conversation, no files, an answer streaming, gone files)."""
+
+    conversation_id: int
+    model: str
+    file_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Over:
+    model: str
+    file_ids: tuple[int, ...]
+    text: str
+
+
+class ContextCheck(QObject):
+    models_loaded = Signal(list)  # [(model id, display name)], once the API has listed them
+    warning = Signal(object)  # the context warning's text, or None: clear it
+
+    def __init__(
+        self,
+        services: ChatServices,
+        query: Callable[[], ContextQuery | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._query = query
+        self.models: dict[str, ModelInfo] = {}
+        self.tokens: int | None = None  # the last token count of the attached files
+        self._over: _Over | None = None
+        self._task: Task[tuple[str, int]] | None = None
+        self._models_task: Task[list[ModelInfo]] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.check)
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        for task in (self._task, self._models_task):
+            if task is not None:
+                task.cancel()
+
+    def refusal(self, model: str, file_ids: tuple[int, ...]) -> str | None:
+        """The warning, when the last count said these files alone exceed this model's context."""
+        over = self._over
+        if over is not None and (over.model, over.file_ids) == (model, file_ids):
+            return over.text
+        return None
+
+    def load_models(self) -> None:
+        services = self._services
+        if services.chat is None:
+            return
+
+        def failed(failure: ApiFailure) -> None:
+            log.info("model list unavailable: %s", failure)
+
+        self._models_task = services.runner.run(
+            lambda token: services.list_models(),
+            on_result=self._models_arrived,
+            on_failed=failed,
+            name="list models",
+        )
+
+    def _models_arrived(self, models: list[ModelInfo]) -> None:
+        self.models = {m.id: m for m in models}
+        self.models_loaded.emit([(m.id, m.display_name or m.id) for m in models])
+        self.schedule()
+
+    def check(self) -> None:
+        """Flag, before sending, attached files that exceed the model's context (a token count)."""
+        chat = self._services.chat
+        query = self._query()
+        info = self.models.get(query.model) if query is not None else None
+        limit = info.max_input_tokens if info is not None else None
+        if chat is None or query is None or not limit:
+            self.warning.emit(None)
+            return
+        if self._task is not None:
+            self._task.cancel()
+        store = self._services.store
+
+        def count(token: CancelToken) -> tuple[str, int]:
+            conv = store.get_conversation(query.conversation_id)
+            if conv is not None and conv.model != query.model:
+                store.set_conversation_model(conv.id, query.model)
+            return query.model, chat.count_tokens(query.conversation_id, "?")
+
+        self._task = self._services.runner.run(
+            count,
+            on_result=lambda result: self._counted(result, query, limit),
+            on_failed=lambda failure: self.warning.emit(None),
+            name="count tokens",
+        )
+
+    def _counted(self, result: tuple[str, int], query: ContextQuery, limit: int) -> None:
+        model, tokens = result
+        self.tokens = tokens
+        now = self._query()
+        if now is None or now.model != model:
+            return
+        if tokens > limit:
+            text = (
+                f"{CONTEXT_WARNING} about {tokens:,} tokens, more than {model} can read "
+                f"({limit:,}). Remove some files or pick a model with a larger context."
+            )
+            self._over = _Over(model, query.file_ids, text)
+            self.warning.emit(text)
+        else:
+            self._over = None
+            self.warning.emit(None)

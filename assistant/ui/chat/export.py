@@ -1,0 +1,75 @@
+"""Export a conversation to Markdown: the file is read and written in a worker, never on the GUI thread.
+
+``Exporter.export(conversation)`` asks where (a non-blocking dialog); ``export(conversation, path)``
+writes at once. ``exported(Path)`` or ``failed(str)`` says how it went.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from assistant.api.errors import ApiFailure, CancelToken, FailureKind
+from assistant.catalog import Conversation
+from assistant.ui.chat.format import conversation_markdown
+from assistant.ui.chat.services import ChatServices
+
+__all__ = ["Exporter", "safe_name"]
+
+
+def safe_name(title: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
+    return keep[:80] or "conversation"
+
+
+def write_markdown(services: ChatServices, conversation_id: int, target: Path) -> Path:
+    """In a worker: the conversation as the catalog has it, written to ``target``."""
+    store = services.store
+    conv = store.get_conversation(conversation_id)
+    if conv is None:
+        raise ApiFailure(FailureKind.LOCAL, "the conversation is no longer in the catalog")
+    turns = store.list_turns(conv.id)
+    names = [r.filename for r in (store.get_file(i) for i in conv.file_ids) if r is not None]
+    costs = {t.id: services.format_usd(t.cost_usd) for t in turns if t.cost_usd is not None}
+    text = conversation_markdown(conv, turns, file_names=names, costs=costs, exported_at=datetime.now(UTC))
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ApiFailure(FailureKind.LOCAL, exc.strerror or str(exc)) from exc
+    return target
+
+
+class Exporter(QObject):
+    exported = Signal(object)  # the Path written
+    failed = Signal(str)  # why not
+
+    def __init__(self, services: ChatServices, dialog_parent: QWidget) -> None:
+        super().__init__(dialog_parent)
+        self._services = services
+        self._dialog_parent = dialog_parent
+        self._dialog: QFileDialog | None = None
+
+    def export(self, conversation: Conversation, path: Path | None = None) -> None:
+        if path is None:
+            dialog = QFileDialog(self._dialog_parent, "Export conversation", "", "Markdown (*.md)")
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("md")
+            dialog.selectFile(safe_name(conversation.title) + ".md")
+            dialog.fileSelected.connect(lambda chosen: self.export(conversation, Path(chosen)))
+            self._dialog = dialog
+            dialog.open()
+            return
+        services, conv_id = self._services, conversation.id
+
+        def work(token: CancelToken) -> Path:
+            return write_markdown(services, conv_id, path)
+
+        services.runner.run(
+            work, on_result=self.exported.emit, on_failed=self._failed, name="export conversation"
+        )
+
+    def _failed(self, failure: ApiFailure) -> None:
+        self.failed.emit(f"Export failed: {failure.message}")

@@ -1,0 +1,88 @@
+"""The chat pane's widgets and actions, laid out; no behaviour (``ChatPanel`` adds the parts)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
+
+from assistant.ui.chat.composer import Composer
+from assistant.ui.chat.conversations import ConversationList
+from assistant.ui.chat.label import ElidedLabel
+from assistant.ui.chat.notice import GoneFilesNotice
+from assistant.ui.chat.transcript import Transcript
+
+__all__ = ["ChatLayout"]
+
+
+class ChatLayout(QWidget):
+    """Left the conversation list; right the title and Export, the transcript, the notice about
+    gone files and the composer (with the conversation's totals next to the model)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatPanel")
+        self._build()
+        self._build_actions()
+
+    def _build(self) -> None:
+        self.conversations = ConversationList(self)
+        self.transcript = Transcript(self)
+        self.composer = Composer(self)
+        self.title_label = ElidedLabel(self)
+        self.title_label.setObjectName("conversationTitle")
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.totals_label = ElidedLabel(self)
+        self.totals_label.setObjectName("conversationTotals")
+        self.totals_label.setAccessibleName("Conversation cost")
+        self.export_button = QToolButton(self)
+        self.export_button.setObjectName("exportButton")
+        self.export_button.setText("Export…")
+        self.export_button.setToolTip("Export this conversation to Markdown")
+        self.export_button.setAccessibleName("Export conversation to Markdown")
+
+        chat = QWidget(self)
+        chat_layout = QVBoxLayout(chat)
+        chat_layout.setContentsMargins(0, 0, 0, 0)
+        chat_layout.setSpacing(4)
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.export_button)
+        chat_layout.addLayout(header)
+        chat_layout.addWidget(self.transcript, 1)
+        self.gone_notice = GoneFilesNotice(chat)
+        chat_layout.addWidget(self.gone_notice)
+        chat_layout.addWidget(self.composer)
+        self.composer.bottom_row.addWidget(self.totals_label, 1)  # next to the model: room to be read
+        self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("chatSplitter")
+        self.splitter.addWidget(self.conversations)
+        self.splitter.addWidget(chat)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 600])
+        self.splitter.setChildrenCollapsible(False)
+        self.conversations.setMinimumWidth(150)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    def _build_actions(self) -> None:
+        """Actions the window may also put in its menus and toolbar (same objects: no shortcut clash)."""
+        self.new_conversation_action = QAction("New Conversation", self)
+        self.new_conversation_action.setObjectName("newConversationAction")
+        self.new_conversation_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_conversation_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.stop_action = QAction("Stop Answer", self)
+        self.stop_action.setObjectName("stopAction")
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.stop_action.setEnabled(False)
+        self.export_action = QAction("Export Conversation…", self)
+        self.export_action.setObjectName("exportAction")
+        self.addAction(self.new_conversation_action)
+        self.addAction(self.stop_action)
