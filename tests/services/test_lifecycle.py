@@ -17,11 +17,7 @@ from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.files import FileService, UploadProgress
 from assistant.api.lifecycle import (
     SourceChanged,
-    can_renew,
     discard_kept_copy,
-    expiring_soon,
-    gone_files_for,
-    orphans,
     refresh_stale,
     renew,
     replace_attachment,
@@ -30,6 +26,7 @@ from assistant.api.lifecycle import (
     upload_document,
 )
 from assistant.catalog import FileOrigin, FileState, Store, TurnState
+from assistant.catalog.rules import can_renew, expiring_soon, gone_files_for, orphans
 from assistant.documents import SourceState, prepare
 from assistant.settings import Paths
 
