@@ -4,7 +4,8 @@ Imports only the standard library; everything above it (api, ui, app) may import
 connection guarded by a lock, so any worker may call any method (each call is short). WAL journal, foreign
 keys on, schema version in ``PRAGMA user_version`` with forward migrations.
 
-    records.py        FileState, FileOrigin, TurnState, IMAGE_TYPES; frozen dataclasses (UTC datetimes):
+    records.py        FileState, FileOrigin, SourceState, TurnState, IMAGE_TYPES; frozen dataclasses
+                      (UTC datetimes):
                       Citation (kind "page"|"char", cited_text, document_index, document_title, file_id,
                       start, end, answer_offset), Usage (token counts), FileRecord (id: the catalog row,
                       stable across renewals; file_id: the remote id; the source info of schema 2;
@@ -39,6 +40,7 @@ from assistant.catalog.records import (
     FileState,
     NewFile,
     RemoteUpdate,
+    SourceState,
     Turn,
     TurnState,
     Usage,
@@ -56,6 +58,7 @@ __all__ = [
     "FileState",
     "NewFile",
     "RemoteUpdate",
+    "SourceState",
     "Store",
     "StoreError",
     "Turn",

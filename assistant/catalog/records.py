@@ -19,6 +19,7 @@ __all__ = [
     "FileState",
     "NewFile",
     "RemoteUpdate",
+    "SourceState",
     "Turn",
     "TurnState",
     "Usage",
@@ -35,6 +36,14 @@ class FileState(StrEnum):
 class FileOrigin(StrEnum):
     APP = "app"
     ADOPTED = "adopted"
+
+
+class SourceState(StrEnum):
+    """How a file's local source compares with what was uploaded (``documents.source_state``)."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    MISSING = "missing"  # gone, unreadable, or no longer a regular file
 
 
 class TurnState(StrEnum):

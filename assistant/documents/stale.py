@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import stat
-from enum import StrEnum
 from pathlib import Path
+
+from assistant.catalog.records import SourceState
 
 from .hashing import sha256_file
 
-
-class SourceState(StrEnum):
-    UNCHANGED = "unchanged"
-    CHANGED = "changed"
-    MISSING = "missing"  # gone, unreadable, or no longer a regular file
+__all__ = ["SourceState", "source_state"]
 
 
 def source_state(path: Path, *, size: int, mtime: float, sha256: str) -> SourceState:

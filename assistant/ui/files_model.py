@@ -15,7 +15,7 @@ icon and the tooltip say the whole of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,24 +24,21 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QApplication, QStyle
 
-from assistant.catalog import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
 from assistant.catalog.rules import EXPIRY_WARNING
+from assistant.ui.files_text import expires_tooltip, name_tooltip, state_text, state_tooltip
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
-from assistant.ui.theme import level_color
+from assistant.ui.theme import level_color, warning_icon
 
-__all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "FilesProxy", "fill_role_span"]
+__all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "fill_role_span"]
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
-CHANGED = "changed"  # documents.SourceState values
-MISSING = "missing"
 _NEVER = 1e18  # sorts after every real expiry time
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -57,13 +54,6 @@ class Col:
 
 
 COLUMNS = ("Name", "Type", "Size", "Uploaded", "Expires in", "Last used", "State")
-
-_STATE_TEXT = {
-    FileState.ACTIVE: "uploaded",
-    FileState.EXPIRED: "expired",
-    FileState.MISSING: "gone remotely",
-    FileState.DELETED: "deleted",
-}
 
 
 def _utcnow() -> datetime:
@@ -95,7 +85,7 @@ class FilesModel(QAbstractTableModel):
         self._records: list[FileRecord] = []
         self._row_of: dict[int, int] = {}
         self._notes: dict[int, str] = {}
-        self._sources: dict[int, str] = {}  # row id -> "changed" | "missing" (unchanged: absent)
+        self._sources: dict[int, SourceState] = {}  # changed or missing (unchanged: absent)
         self._soon: set[int] = set()  # rows shown as expiring soon at the last check
         self._soon_checked: datetime | None = None
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
@@ -104,10 +94,6 @@ class FilesModel(QAbstractTableModel):
         self._timer.timeout.connect(self.tick)
 
     # -- the data --------------------------------------------------------------------------------
-    def set_clock(self, clock: Callable[[], datetime]) -> None:
-        self._clock = clock
-        self.tick()
-
     def set_records(self, records: Iterable[FileRecord]) -> None:
         """Replace every row (a full reload: start-up, after a refresh)."""
         self.beginResetModel()
@@ -175,12 +161,12 @@ class FilesModel(QAbstractTableModel):
     def note(self, row_id: int) -> str | None:
         return self._notes.get(row_id)
 
-    def set_source_states(self, states: dict[int, str | None]) -> None:
-        """What the stale check found for these rows ("changed", "missing", or None/"unchanged")."""
+    def set_source_states(self, states: dict[int, SourceState | None]) -> None:
+        """What the stale check found for these rows (changed, missing, or None/unchanged)."""
         for row_id, state in states.items():
             before = self._sources.get(row_id)
-            if state in (CHANGED, MISSING):
-                self._sources[row_id] = str(state)
+            if state in (SourceState.CHANGED, SourceState.MISSING):
+                self._sources[row_id] = SourceState(state)
             else:
                 self._sources.pop(row_id, None)
             row = self._row_of.get(row_id)
@@ -188,8 +174,8 @@ class FilesModel(QAbstractTableModel):
                 idx = self.index(row, Col.STATE)
                 self.dataChanged.emit(idx, idx)
 
-    def source_state(self, row_id: int) -> str | None:
-        """ "changed" or "missing" when the stale check said so, else None."""
+    def source_state(self, row_id: int) -> SourceState | None:
+        """Changed or missing when the stale check said so, else None."""
         return self._sources.get(row_id)
 
     def expiring_soon(self, rec: FileRecord) -> bool:
@@ -321,7 +307,9 @@ class FilesModel(QAbstractTableModel):
                 return level_color(self._level(rec))
             if col == Col.STATE and rec.state is not FileState.ACTIVE:
                 return level_color("expired")
-            if col == Col.STATE and (self.expiring_soon(rec) or self._sources.get(rec.id) == CHANGED):
+            if col == Col.STATE and (
+                self.expiring_soon(rec) or self._sources.get(rec.id) is SourceState.CHANGED
+            ):
                 return level_color("warning")
             return None
         if role == Qt.ItemDataRole.DecorationRole:
@@ -330,7 +318,7 @@ class FilesModel(QAbstractTableModel):
                 and rec.state is FileState.ACTIVE
                 and (rec.warnings or self.expiring_soon(rec) or rec.id in self._sources)
             ):
-                return _warning_icon()
+                return warning_icon()
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
@@ -367,26 +355,12 @@ class FilesModel(QAbstractTableModel):
         if col == Col.LAST_USED:
             return format_when(rec.last_used_at) if rec.last_used_at else "never"
         if col == Col.STATE:
-            text = _STATE_TEXT.get(rec.state, str(rec.state))
-            if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
-                text = "found remotely"
-            if rec.state is FileState.ACTIVE:
-                # what the row needs comes first (the column is narrow); plain "uploaded" only without
-                marks = []
-                if self._sources.get(rec.id) == CHANGED:
-                    marks.append("local file changed since upload — Re-upload and swap")
-                if self.expiring_soon(rec):
-                    marks.append("expires soon — Renew")
-                if self._sources.get(rec.id) == MISSING:
-                    marks.append("local file missing")
-                if marks:
-                    text = " · ".join(marks)
-            if rec.original_name and rec.original_name != rec.filename:
-                text += f" · {_origin_text(rec)}"
-            if rec.warnings:
-                text += " ⚠"
-            note = self._notes.get(rec.id)
-            return f"{text} · {note}" if note else text
+            return state_text(
+                rec,
+                source=self._sources.get(rec.id),
+                soon=self.expiring_soon(rec),
+                note=self._notes.get(rec.id),
+            )
         return ""
 
     def _sort_value(self, rec: FileRecord, col: int) -> Any:
@@ -408,89 +382,12 @@ class FilesModel(QAbstractTableModel):
 
     def _tooltip(self, rec: FileRecord, col: int) -> str | None:
         if col == Col.NAME:
-            names = [rec.filename, rec.file_id]
-            if rec.original_name:
-                names.insert(1, f"from {rec.original_name}")
-            if rec.local_path:
-                names.append(rec.local_path)
-            return "\n".join(names)
+            return name_tooltip(rec)
+        hint = self._renew_hint(rec) if self.expiring_soon(rec) else None
         if col == Col.EXPIRES:
-            if rec.expires_at is None:
-                return "Kept until deleted"
-            when = "Expires " + rec.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            if self.expiring_soon(rec):
-                return f"{when}\n{self._renew_hint(rec)}"
-            return when
+            return expires_tooltip(rec, hint)
         if col == Col.STATE:
-            lines: list[str] = []
-            if self.expiring_soon(rec):
-                lines.append(self._renew_hint(rec))
-            source = self._sources.get(rec.id)
-            if source == CHANGED and rec.state is FileState.ACTIVE:
-                lines.append(
-                    f"The local file {rec.local_path} has changed since it was uploaded: questions use "
-                    "the old version. Re-upload and swap (right-click, or File ▸ Re-upload changed) "
-                    "to send the current one."
-                )
-            elif source == MISSING and rec.state is FileState.ACTIVE:
-                lines.append(
-                    f"The local file {rec.local_path} is not there any more. The uploaded copy still "
-                    "works, and the copy kept by this app still allows Renew."
-                )
-            if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
-                lines.append("Found on the API but not uploaded by this app (an orphan): Clean up offers it.")
-            if rec.original_name and rec.original_name != rec.filename:
-                lines.append(f"{_origin_text(rec).capitalize()}; uploaded as “{rec.filename}”.")
-            lines += [f"⚠ {w}" for w in rec.warnings]
-            if rec.id in self._notes:
-                lines.append(self._notes[rec.id])
-            return "\n".join(lines) or None
+            return state_tooltip(
+                rec, source=self._sources.get(rec.id), renew_hint=hint, note=self._notes.get(rec.id)
+            )
         return None
-
-
-def _origin_text(rec: FileRecord) -> str:
-    """ "converted from a.docx" (text made from it) or "renamed from a:b.txt" (a name the API refused)."""
-    original = rec.original_name or ""
-    if rec.filename.startswith(original) and rec.mime_type == "text/plain":
-        return f"converted from {original}"
-    return f"from {original}" if " (pages " in rec.filename else f"renamed from {original}"
-
-
-_ICON: list[Any] = []
-
-
-def _warning_icon() -> Any:
-    if not _ICON:
-        _ICON.append(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
-    return _ICON[0]
-
-
-class FilesProxy(QSortFilterProxyModel):
-    """Filters on the name, case-insensitively; sorting is handed to the source model, which sorts by
-    ``SORT_ROLE`` (real values) in one Python ``list.sort`` — fast for 10,000 rows."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterKeyColumn(Col.NAME)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setDynamicSortFilter(False)  # the countdown ticks must not re-sort the table every second
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if isinstance(source, FilesModel):
-            source.sort(column, order)
-        else:
-            super().sort(column, order)
-
-    def record(self, index: _Index) -> FileRecord | None:
-        value = self.data(index, RECORD_ROLE)
-        return value if isinstance(value, FileRecord) else None
-
-    def records_for(self, indexes: Sequence[_Index]) -> list[FileRecord]:
-        seen: dict[int, FileRecord] = {}
-        for idx in indexes:
-            rec = self.record(idx)
-            if rec is not None:
-                seen.setdefault(rec.id, rec)
-        return list(seen.values())

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import (
     QItemSelection,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
+    QSortFilterProxyModel,
     Qt,
     Signal,
     SignalInstance,
@@ -32,10 +34,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.catalog import FileRecord
-from assistant.ui.files_model import Col, FilesModel, FilesProxy
+from assistant.catalog import FileRecord, SourceState
+from assistant.ui.files_model import RECORD_ROLE, SORT_ROLE, Col, FilesModel
+
+_Index = QModelIndex | QPersistentModelIndex
 
 __all__ = ["FilesPanel", "FilesTable"]
+
+
+class FilesProxy(QSortFilterProxyModel):
+    """Filters on the name, case-insensitively; sorting is handed to the source model, which sorts by
+    ``SORT_ROLE`` (real values) in one Python ``list.sort`` — fast for 10,000 rows."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(Col.NAME)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setDynamicSortFilter(False)  # the countdown ticks must not re-sort the table every second
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, FilesModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
+
+    def record(self, index: _Index) -> FileRecord | None:
+        value = self.data(index, RECORD_ROLE)
+        return value if isinstance(value, FileRecord) else None
+
+    def records_for(self, indexes: Sequence[_Index]) -> list[FileRecord]:
+        seen: dict[int, FileRecord] = {}
+        for idx in indexes:
+            rec = self.record(idx)
+            if rec is not None:
+                seen.setdefault(rec.id, rec)
+        return list(seen.values())
 
 
 class FilesTable(QTableView):
@@ -207,7 +242,7 @@ class FilesPanel(QWidget):
         renew.triggered.connect(lambda: self._emit_each(self.renew_requested, renewable))
         reupload = menu.addAction("Re-upload and swap (local file changed)")
         reupload.setObjectName("reuploadAction")
-        reupload.setEnabled(n == 1 and self.model.source_state(records[0].id) == "changed")
+        reupload.setEnabled(n == 1 and self.model.source_state(records[0].id) is SourceState.CHANGED)
         reupload.triggered.connect(lambda: self.reupload_requested.emit(records[0]))
         menu.addSeparator()
         delete = menu.addAction("Delete…")

@@ -8,8 +8,8 @@ picked from the palette in use, so they read on either.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
 
 from assistant.settings import Theme
 
@@ -102,3 +102,16 @@ def level_color(level: str, palette: QPalette | None = None) -> QColor | None:
 def banner_colors(palette: QPalette | None = None) -> tuple[str, str]:
     """(background, text) of an information banner, readable in light and dark."""
     return ("#3b3220", "#f6e7c1") if is_dark(palette) else ("#fff4d6", "#4a3b10")
+
+
+_WARNING_ICON: list[QIcon] = []
+
+
+def warning_icon() -> QIcon:
+    """The style's warning sign, beside rows that need attention (made once)."""
+    if not _WARNING_ICON:
+        style = QApplication.style()
+        _WARNING_ICON.append(
+            style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if style is not None else QIcon()
+        )
+    return _WARNING_ICON[0]

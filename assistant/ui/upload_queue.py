@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from assistant.ui.controllers.uploads import JobState, UploadJob, UploadQueue
 from assistant.ui.files_model import fill_role_span
+from assistant.ui.theme import warning_icon
 
 __all__ = ["UploadJobsModel", "UploadPanel"]
 
@@ -137,14 +138,10 @@ class UploadJobsModel(QAbstractTableModel):
                 JobState.REUSED,
             )
         ):
-            return _warning_icon()
+            return warning_icon()
         if role == Qt.ItemDataRole.ForegroundRole and col == self.ACTION and action_for(job):
             return QApplication.palette().link()
         return None
-
-
-def _warning_icon() -> Any:
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 def action_for(job: UploadJob) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from assistant.bridge import TaskRunner
-from assistant.catalog import FileRecord, FileState, Store
+from assistant.catalog import FileRecord, FileState, SourceState, Store
 from assistant.ui.controllers.base import Controller
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class FilesController(Controller):
         if self.model.row_of(row_id) is not None:
             self.model.set_note(row_id, note)
 
-    def set_source_states(self, states: dict[int, str | None], *, skip: set[int]) -> None:
+    def set_source_states(self, states: dict[int, SourceState | None], *, skip: set[int]) -> None:
         """What the stale check found, but for the rows in ``skip`` (being renewed or re-uploaded)."""
         self.model.set_source_states({k: v for k, v in states.items() if k not in skip})
         self.sources_checked.emit()

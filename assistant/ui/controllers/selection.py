@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant.catalog import FileRecord
+from assistant.catalog import FileRecord, SourceState
 from assistant.catalog.rules import can_renew
 
 __all__ = ["Selection"]
@@ -26,7 +26,7 @@ class Selection(QObject):
     def __init__(
         self,
         records: Callable[[], Sequence[FileRecord]],
-        source_state: Callable[[int], str | None],
+        source_state: Callable[[int], SourceState | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,7 +53,7 @@ class Selection(QObject):
         return [r for r in self.current() if can_renew(r)]
 
     def changed(self) -> list[FileRecord]:
-        return [r for r in self.current() if self._source_state(r.id) == "changed"]
+        return [r for r in self.current() if self._source_state(r.id) is SourceState.CHANGED]
 
     def update(self) -> None:
         self.actions_changed.emit(len(self.renewable()), bool(self.changed()))

@@ -2,8 +2,8 @@
 
 ``StaleChecker(runner, records)``: ``check()`` compares the local source of each active file that
 ``records()`` gives with what was uploaded (size and time; the hash only when the time moved) and emits
-``found({row id: state})``, the state being "changed", "missing" or None (unchanged, or nothing
-recorded). A check asked for while one runs follows when it ends. A file touched but not changed is
+``found({row id: state})``, the state being a ``SourceState`` (changed, missing) or None (unchanged,
+or nothing recorded). A check asked for while one runs follows when it ends. A file touched but not changed is
 hashed once, not on every check. ``check_if_due()`` is the same at most every ``throttle`` seconds (the
 window coming back to the front).
 """
@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from assistant.api.errors import CancelToken
 from assistant.bridge import Task, TaskRunner
-from assistant.catalog import FileOrigin, FileRecord, FileState
+from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
 from assistant.ui.controllers.base import Controller
 
 __all__ = ["STALE_CHECK_THROTTLE", "StaleChecker"]
@@ -30,7 +30,7 @@ _SeenKey = tuple[int, str | None, int, int]  # (row, recorded hash, size, mtime_
 
 
 class StaleChecker(Controller):
-    found = Signal(object)  # dict: {row id: "changed" | "missing" | None}
+    found = Signal(object)  # dict: {row id: SourceState | None}
 
     def __init__(
         self,
@@ -48,7 +48,7 @@ class StaleChecker(Controller):
         self._task: Task[Any] | None = None
         self._again = False
         self._checked_at = -throttle
-        self._seen: dict[_SeenKey, str | None] = {}  # touched only by the one check running at a time
+        self._seen: dict[_SeenKey, SourceState | None] = {}  # touched only by the one check running at a time
 
     def check_if_due(self) -> None:
         if self._clock() - self._checked_at >= self.throttle:
@@ -70,10 +70,10 @@ class StaleChecker(Controller):
             return
         seen = self._seen
 
-        def work(token: CancelToken) -> dict[int, str | None]:
+        def work(token: CancelToken) -> dict[int, SourceState | None]:
             from assistant.api.lifecycle import stale_state
 
-            states: dict[int, str | None] = {}
+            states: dict[int, SourceState | None] = {}
             for record in sources:
                 token.raise_if_cancelled()
                 try:
@@ -84,8 +84,7 @@ class StaleChecker(Controller):
                 if key is not None and key in seen:  # touched but not changed: hashed once
                     states[record.id] = seen[key]
                     continue
-                state = stale_state(record)
-                states[record.id] = None if state is None else str(state)
+                states[record.id] = stale_state(record)
                 if key is not None:
                     seen[key] = states[record.id]
             return states

@@ -1,0 +1,90 @@
+"""What the files table says of a row: the State column's text and the tooltips (pure functions).
+
+``state_text`` puts what the row needs first (the column is narrow): a changed local file, expiring
+soon, a missing local file; then where the upload came from, ⚠ for warnings, and the row's note.
+"""
+
+from __future__ import annotations
+
+from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
+
+__all__ = ["expires_tooltip", "name_tooltip", "origin_text", "state_text", "state_tooltip"]
+
+_STATE_TEXT = {
+    FileState.ACTIVE: "uploaded",
+    FileState.EXPIRED: "expired",
+    FileState.MISSING: "gone remotely",
+    FileState.DELETED: "deleted",
+}
+
+
+def origin_text(rec: FileRecord) -> str:
+    """ "converted from a.docx" (text made from it) or "renamed from a:b.txt" (a name the API refused)."""
+    original = rec.original_name or ""
+    if rec.filename.startswith(original) and rec.mime_type == "text/plain":
+        return f"converted from {original}"
+    return f"from {original}" if " (pages " in rec.filename else f"renamed from {original}"
+
+
+def state_text(rec: FileRecord, *, source: SourceState | None, soon: bool, note: str | None) -> str:
+    text = _STATE_TEXT.get(rec.state, str(rec.state))
+    if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
+        text = "found remotely"
+    if rec.state is FileState.ACTIVE:  # plain "uploaded" only when nothing is needed
+        marks = []
+        if source is SourceState.CHANGED:
+            marks.append("local file changed since upload — Re-upload and swap")
+        if soon:
+            marks.append("expires soon — Renew")
+        if source is SourceState.MISSING:
+            marks.append("local file missing")
+        if marks:
+            text = " · ".join(marks)
+    if rec.original_name and rec.original_name != rec.filename:
+        text += f" · {origin_text(rec)}"
+    if rec.warnings:
+        text += " ⚠"
+    return f"{text} · {note}" if note else text
+
+
+def name_tooltip(rec: FileRecord) -> str:
+    names = [rec.filename, rec.file_id]
+    if rec.original_name:
+        names.insert(1, f"from {rec.original_name}")
+    if rec.local_path:
+        names.append(rec.local_path)
+    return "\n".join(names)
+
+
+def expires_tooltip(rec: FileRecord, renew_hint: str | None) -> str:
+    if rec.expires_at is None:
+        return "Kept until deleted"
+    when = "Expires " + rec.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{when}\n{renew_hint}" if renew_hint else when
+
+
+def state_tooltip(
+    rec: FileRecord, *, source: SourceState | None, renew_hint: str | None, note: str | None
+) -> str | None:
+    lines: list[str] = []
+    if renew_hint:
+        lines.append(renew_hint)
+    if source is SourceState.CHANGED and rec.state is FileState.ACTIVE:
+        lines.append(
+            f"The local file {rec.local_path} has changed since it was uploaded: questions use "
+            "the old version. Re-upload and swap (right-click, or File ▸ Re-upload changed) "
+            "to send the current one."
+        )
+    elif source is SourceState.MISSING and rec.state is FileState.ACTIVE:
+        lines.append(
+            f"The local file {rec.local_path} is not there any more. The uploaded copy still "
+            "works, and the copy kept by this app still allows Renew."
+        )
+    if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
+        lines.append("Found on the API but not uploaded by this app (an orphan): Clean up offers it.")
+    if rec.original_name and rec.original_name != rec.filename:
+        lines.append(f"{origin_text(rec).capitalize()}; uploaded as “{rec.filename}”.")
+    lines += [f"⚠ {w}" for w in rec.warnings]
+    if note:
+        lines.append(note)
+    return "\n".join(lines) or None
