@@ -35,6 +35,7 @@ from assistant import APP_ID, APP_NAME, __version__
 from assistant.resources import assets_dir
 from assistant.settings import Paths, SettingError, Settings, validate_base_url
 from assistant.ui.first_paint import wait_for_first_paint
+from assistant.ui.geometry import window_ini
 from assistant.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ def _base_url(args: argparse.Namespace) -> str | None:
 
 
 def _mode_file(paths: Paths) -> QSettings:
-    return QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat)
+    return window_ini(paths.config)
 
 
 def _remember_mode(paths: Paths, offline: bool) -> None:

@@ -15,12 +15,19 @@ from PySide6.QtCore import QSettings
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
-__all__ = ["WindowState"]
+__all__ = ["WindowState", "window_ini"]
+
+WINDOW_INI = "window.ini"
+
+
+def window_ini(config_dir: Path) -> QSettings:
+    """The one file for the window's state and the mode of the last run."""
+    return QSettings(str(config_dir / WINDOW_INI), QSettings.Format.IniFormat)
 
 
 class WindowState:
     def __init__(self, config_dir: Path) -> None:
-        self._settings = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
+        self._settings = window_ini(config_dir)
         self._window: QMainWindow | None = None
         self._splitters: dict[str, QSplitter] = {}
         self._headers: dict[str, QHeaderView] = {}
