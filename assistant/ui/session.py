@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
@@ -28,10 +28,16 @@ from PySide6.QtCore import QObject, Signal
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
 from assistant.api.files import FileService, UploadResult
 from assistant.bridge import Task, TaskRunner
+from assistant.catalog import FileRecord, Store
 from assistant.logs import register_secret
 from assistant.secrets import KeyStatus, KeyStore
 from assistant.settings import Paths, Settings
-from assistant.catalog import Store
+
+if TYPE_CHECKING:  # importing anthropic costs about a second: only in workers, after the first paint
+    from anthropic import Anthropic
+
+    from assistant.api.chat import ChatService
+    from assistant.api.files_reconcile import ReconcileReport
 
 __all__ = ["ApiSession", "Endpoint", "NeedsSplit", "Services"]
 
@@ -66,9 +72,9 @@ class NeedsSplit:
 
 @dataclass(frozen=True)
 class Services:
-    client: Any  # anthropic.Anthropic, imported lazily
+    client: Anthropic
     files: FileService
-    chat: Any  # assistant.api.chat.ChatService
+    chat: ChatService
     endpoint: Endpoint
 
 
@@ -227,7 +233,7 @@ class ApiSession(QObject):
         )
         return self._refreshing
 
-    def _refreshed(self, report: Any) -> None:
+    def _refreshed(self, report: ReconcileReport) -> None:
         if self._closed:
             return
         where = "Offline: local sandbox" if self.offline else f"Connected to {self.host_label()}"
@@ -296,7 +302,7 @@ class ApiSession(QObject):
             )
         return upload_document(services.files, self._store, doc, progress=report, cancel=token)
 
-    def refresh_stale(self, record_id: int, token: CancelToken) -> Any:
+    def refresh_stale(self, record_id: int, token: CancelToken) -> FileRecord:
         """Upload the changed source's current version into the same row (a new file id) and delete the
         old remote file. Runs in a worker."""
         services = self.services
@@ -314,7 +320,7 @@ class ApiSession(QObject):
             cancel=token,
         )
 
-    def renew(self, record_id: int, token: CancelToken) -> Any:
+    def renew(self, record_id: int, token: CancelToken) -> FileRecord:
         """Upload the file's kept copy again with a fresh expiry, into the same row. Runs in a worker."""
         services = self.services
         if services is None:
@@ -334,7 +340,7 @@ class ApiSession(QObject):
             self._endpoint = None
 
 
-def _close(client: Any) -> None:
+def _close(client: Anthropic) -> None:
     try:
         client.close()
     except Exception:  # pragma: no cover - closing is best effort

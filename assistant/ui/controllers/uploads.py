@@ -16,16 +16,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant.api.errors import ApiFailure
+from assistant.api.errors import ApiFailure, CancelToken
+from assistant.api.files import UploadProgress, UploadResult
 from assistant.bridge import Task, TaskRunner
+from assistant.ui.session import NeedsSplit
 
 __all__ = ["FINISHED", "JobState", "UploadFn", "UploadJob", "UploadQueue", "walk_paths"]
 
-UploadFn = Callable[..., Any]  # (path, token, report) -> result; also called with split=True
+Outcome = UploadResult | list[UploadResult] | NeedsSplit  # one file; a split PDF's parts; too many pages
+
+
+class UploadFn(Protocol):
+    """``ApiSession.upload_one``: prepare and upload one file, in a worker."""
+
+    def __call__(
+        self, path: Path, token: CancelToken, report: Callable[[object], None], *, split: bool = False
+    ) -> Outcome: ...
 
 
 class JobState(StrEnum):
@@ -52,7 +62,7 @@ class UploadJob:
     sent: int = 0
     total: int = 0
     message: str = ""
-    result: Any = None
+    result: Outcome | None = None
     task: Task[Any] | None = field(default=None, repr=False)
     split: bool = False  # the person chose "Split into N parts"
     split_parts: int = 0  # NEEDS_SPLIT: how many parts
@@ -257,35 +267,29 @@ class UploadQueue(QObject):
         self._set(job, JobState.PREPARING)
         task.start()
 
-    def _progress(self, job: UploadJob, progress: Any) -> None:
+    def _progress(self, job: UploadJob, progress: UploadProgress) -> None:
         if job.finished:
             return
-        job.sent = int(getattr(progress, "sent", 0))
-        job.total = int(getattr(progress, "total", 0))
+        job.sent, job.total = progress.sent, progress.total
         was_preparing = job.state is JobState.PREPARING
         self._set(job, JobState.UPLOADING)
         if was_preparing:
             self._pump()  # its CPU part is done: the next one may start preparing
 
-    def _done(self, job: UploadJob, result: Any) -> None:
+    def _done(self, job: UploadJob, result: Outcome) -> None:
         job.result = result
-        parts = getattr(result, "parts", None)
-        if isinstance(parts, int) and not isinstance(result, list):  # session.NeedsSplit: nothing sent
-            job.split_parts = parts
-            self._set(job, JobState.NEEDS_SPLIT, message=str(getattr(result, "message", "")))
+        if isinstance(result, NeedsSplit):  # nothing sent
+            job.split_parts = result.parts
+            self._set(job, JobState.NEEDS_SPLIT, message=result.message)
             return
         results = result if isinstance(result, list) else [result]  # a split PDF: one per part
-        reused = bool(results) and all(getattr(r, "reused", False) for r in results)
-        records = [getattr(r, "record", None) for r in results]
-        warnings: dict[str, None] = {}
-        for record in records:
-            for warning in getattr(record, "warnings", ()) or ():
-                warnings[str(warning)] = None
-        job.warnings = tuple(warnings)
+        reused = bool(results) and all(r.reused for r in results)
+        records = [r.record for r in results]
+        job.warnings = tuple(dict.fromkeys(w for record in records for w in record.warnings))
         if isinstance(result, list):
-            job.parts = tuple(str(r.filename) for r in records if r is not None)
-        elif records and records[0] is not None and str(records[0].filename) != job.path.name:
-            job.uploaded_as = str(records[0].filename)
+            job.parts = tuple(r.filename for r in records)
+        elif records and records[0].filename != job.path.name:
+            job.uploaded_as = records[0].filename
         self._set(job, JobState.REUSED if reused else JobState.DONE, message="")
         self.uploaded.emit(result, job)
 
