@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.catalog import Citation, Usage
+from assistant.catalog import Citation, CitationKind, Usage
 
 __all__ = ["citation_from_api", "usage_from_api"]
 
 # The API's citation types the app shows, with the fields that hold their start and end.
 _LOCATIONS = {
-    "page_location": ("page", "start_page_number", "end_page_number"),
-    "char_location": ("char", "start_char_index", "end_char_index"),
+    "page_location": (CitationKind.PAGE, "start_page_number", "end_page_number"),
+    "char_location": (CitationKind.CHAR, "start_char_index", "end_char_index"),
 }
 
 

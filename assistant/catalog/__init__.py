@@ -4,8 +4,8 @@ Imports only the standard library; everything above it (api, ui, app) may import
 connection guarded by a lock, so any worker may call any method (each call is short). WAL journal, foreign
 keys on, schema version in ``PRAGMA user_version`` with forward migrations.
 
-    records.py        FileState, FileOrigin, SourceState, TurnState, IMAGE_TYPES; frozen dataclasses
-                      (UTC datetimes):
+    records.py        FileState, FileOrigin, SourceState, TurnState, CitationKind, IMAGE_TYPES;
+                      frozen dataclasses (UTC datetimes):
                       Citation (kind "page"|"char", cited_text, document_index, document_title, file_id,
                       start, end, answer_offset), Usage (token counts), FileRecord (id: the catalog row,
                       stable across renewals; file_id: the remote id; the source info of schema 2;
@@ -34,6 +34,7 @@ Reading SDK objects (citations, usage) is the API layer's: ``assistant.api.parse
 from assistant.catalog.records import (
     IMAGE_TYPES,
     Citation,
+    CitationKind,
     Conversation,
     FileOrigin,
     FileRecord,
@@ -52,6 +53,7 @@ from assistant.catalog.writer import TurnWriter
 __all__ = [
     "IMAGE_TYPES",
     "Citation",
+    "CitationKind",
     "Conversation",
     "FileOrigin",
     "FileRecord",

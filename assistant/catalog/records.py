@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "IMAGE_TYPES",
     "Citation",
+    "CitationKind",
     "Conversation",
     "FileOrigin",
     "FileRecord",
@@ -36,6 +37,11 @@ class FileState(StrEnum):
 class FileOrigin(StrEnum):
     APP = "app"
     ADOPTED = "adopted"
+
+
+class CitationKind(StrEnum):
+    PAGE = "page"  # a PDF's pages: 1-indexed, end exclusive
+    CHAR = "char"  # a text's characters: 0-indexed, end exclusive
 
 
 class SourceState(StrEnum):
@@ -69,7 +75,7 @@ class Citation:
     searching for the cited text) and for citations not from a stream.
     """
 
-    kind: str  # "page" (PDF, 1-indexed pages, end exclusive) or "char" (text, 0-indexed chars)
+    kind: CitationKind
     cited_text: str
     document_index: int
     document_title: str | None
@@ -93,7 +99,7 @@ class Citation:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Citation:
         return cls(
-            str(data["kind"]),
+            CitationKind(data["kind"]),
             str(data["cited_text"]),
             int(data["document_index"]),
             data.get("document_title"),

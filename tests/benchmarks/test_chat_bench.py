@@ -28,7 +28,7 @@ from pytestqt.qtbot import QtBot
 from assistant.api.chat import ChatEvent, CitationEvent, Done, Started, TextDelta
 from assistant.api.errors import CancelToken
 from assistant.bridge import TaskRunner
-from assistant.catalog import Citation, Store, TurnState, Usage
+from assistant.catalog import Citation, CitationKind, Store, TurnState, Usage
 from assistant.ui.chat import ChatPanel, ChatServices
 from assistant.ui.chat.transcript import Transcript
 
@@ -103,7 +103,7 @@ def _stream_through_the_pane(qtbot: QtBot, tmp_path: Path, tokens_per_second: fl
         def events(token: CancelToken) -> Iterator[ChatEvent]:
             turn = store.start_turn(conv.id, "Tell me everything.", "claude-sonnet-5-5")
             yield Started(turn)
-            yield CitationEvent(Citation("char", "the lighthouse keeper", 0, "report.txt", None, 0, 21))
+            yield CitationEvent(Citation(CitationKind.CHAR, "the lighthouse keeper", 0, "report.txt", None, 0, 21))
             start = time.perf_counter()
             for i, piece in enumerate(pieces):
                 if tokens_per_second:

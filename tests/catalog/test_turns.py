@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Citation, Store, TurnState, TurnWriter, Usage
+from assistant.catalog import Citation, CitationKind, Store, TurnState, TurnWriter, Usage
 
 
 def test_turn_written_before_send_and_interrupted_reads_incomplete(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_turn_written_before_send_and_interrupted_reads_incomplete(tmp_path: Pat
         assert store.get_turn(turn.id).answer == "Hello"  # type: ignore[union-attr]
         clock[0] = 1.2
         writer.append("ld")
-        c = Citation("page", "text", 0, "a.pdf", "file_x", 1, 2)
+        c = Citation(CitationKind.PAGE, "text", 0, "a.pdf", "file_x", 1, 2)
         writer.add_citation(c)
         saved = store.get_turn(turn.id)
         assert saved is not None and saved.answer == "Hello, world"
@@ -41,7 +41,7 @@ def test_turn_complete_keeps_usage_citations_and_cost(store: Store) -> None:
     turn = store.start_turn(conv.id, "q", "m")
     writer = TurnWriter(store, turn.id)
     writer.append("answer")
-    cit = Citation("char", "abc", 1, "notes.txt", "file_1", 3, 6)
+    cit = Citation(CitationKind.CHAR, "abc", 1, "notes.txt", "file_1", 3, 6)
     writer.add_citation(cit)
     usage = Usage(10, 20, 30, 40, 30, 0)
     done = writer.complete(usage, 0.0123)

@@ -16,7 +16,16 @@ from PySide6.QtCore import QObject, Signal
 
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.lifecycle import replace_attachment
-from assistant.catalog import Citation, Conversation, FileRecord, FileState, Store, Turn, TurnState
+from assistant.catalog import (
+    Citation,
+    CitationKind,
+    Conversation,
+    FileRecord,
+    FileState,
+    Store,
+    Turn,
+    TurnState,
+)
 from assistant.ui.chat.jobs import CatalogJobs
 from assistant.ui.chat.snapshot import (
     DEFAULT_TITLE,
@@ -382,7 +391,7 @@ class ConversationController(QObject):
     def find_citation(self, citation: Citation) -> None:
         """The local file a citation points to: ``citation_found(record, page)``."""
         documents = [r for r in self._state.attached if not r.is_image]
-        page = citation.start if citation.kind == "page" else None
+        page = citation.start if citation.kind is CitationKind.PAGE else None
 
         def work(store: Store) -> FileRecord | None:
             record = store.file_by_file_id(citation.file_id) if citation.file_id else None

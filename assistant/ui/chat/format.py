@@ -17,7 +17,16 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from assistant.catalog import Citation, Conversation, FileRecord, FileState, Turn, TurnState, Usage
+from assistant.catalog import (
+    Citation,
+    CitationKind,
+    Conversation,
+    FileRecord,
+    FileState,
+    Turn,
+    TurnState,
+    Usage,
+)
 
 __all__ = [
     "MARK",
@@ -139,7 +148,7 @@ def short(text: str, limit: int) -> str:
 def citation_place(citation: Citation) -> str:
     """Where a citation points: "report.pdf, p. 3", "p. 3–4", "notes.txt, chars 120–480"."""
     title = citation.document_title or f"document {citation.document_index + 1}"
-    if citation.kind == "page":
+    if citation.kind is CitationKind.PAGE:
         last = max(citation.start, citation.end - 1)  # end is exclusive
         pages = f"p. {citation.start}" if last <= citation.start else f"pp. {citation.start}–{last}"
         return f"{title}, {pages}"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from assistant.catalog import Citation, Conversation, Turn, TurnState, Usage
+from assistant.catalog import Citation, CitationKind, Conversation, Turn, TurnState, Usage
 from assistant.ui.chat.batcher import TextBatcher
 from assistant.ui.chat.format import citation_place, conversation_markdown, plain_answer
 from assistant.ui.chat.mdstream import MarkdownSplitter, finished_prefix_length
@@ -138,7 +138,7 @@ def _turn(**kw: object) -> Turn:
         "conversation_id": 1,
         "question": "What grew?",
         "answer": "Revenue grew.",  # stored as it came: no marks
-        "citations": (Citation("page", "Revenue grew by 12%", 0, "report.pdf", "file_1", 3, 4, 0),),
+        "citations": (Citation(CitationKind.PAGE, "Revenue grew by 12%", 0, "report.pdf", "file_1", 3, 4, 0),),
         "usage": Usage(input_tokens=1200, output_tokens=40, cache_read_input_tokens=1000),
         "cost_usd": 0.0123,
         "state": TurnState.COMPLETE,
@@ -171,8 +171,8 @@ def test_markdown_export_has_questions_answers_footnotes_and_states() -> None:
 
 
 def test_places_and_plain_answers() -> None:
-    page = Citation("page", "x", 0, "a.pdf", None, 2, 4)
-    chars = Citation("char", "x", 1, None, None, 10, 50)
+    page = Citation(CitationKind.PAGE, "x", 0, "a.pdf", None, 2, 4)
+    chars = Citation(CitationKind.CHAR, "x", 1, None, None, 10, 50)
     assert citation_place(page) == "a.pdf, pp. 2–3"
     assert citation_place(chars) == "document 2, chars 10–50"
     assert plain_answer("A[^1] and B[^12].") == "A[1] and B[12]."
@@ -182,7 +182,7 @@ def test_marks_of_a_stored_answer_land_where_they_did_while_streaming() -> None:
     from assistant.ui.chat.format import MarkPlacer, place_marks
 
     quotes = ["Budget. The restoration cost 2.4 million euros.", "The lamp flashes white every six seconds."]
-    citations = tuple(Citation("char", q, 0, "r.txt", None, 0, len(q)) for q in quotes)
+    citations = tuple(Citation(CitationKind.CHAR, q, 0, "r.txt", None, 0, len(q)) for q in quotes)
     # the API's order: intro text, then per cited block its citation, then its text
     events: list[object] = ["Here is what *r.txt* says:\n\n", "- "]
     for number, quote in enumerate(quotes, start=1):
@@ -217,7 +217,7 @@ def test_marks_of_a_paraphrased_answer_are_replayed_from_their_offsets() -> None
     for event in events:
         if isinstance(event, int):
             q = quotes[event]
-            citations.append(Citation("char", q, 0, "r.txt", None, 0, len(q), answer_offset=length))
+            citations.append(Citation(CitationKind.CHAR, q, 0, "r.txt", None, 0, len(q), answer_offset=length))
             streamed.append(placer.citation(len(citations)))
         else:
             assert isinstance(event, str)
