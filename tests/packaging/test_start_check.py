@@ -36,7 +36,12 @@ def _start(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     cwd.mkdir()
     return subprocess.run(
         [sys.executable, "-m", "assistant", "--sandbox", "--data-dir", str(tmp_path / "data")],
-        check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=90,
+        check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
 
 
