@@ -319,8 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = build_main_window(list(sys.argv[1:] if argv is None else argv))
     root = cast("AppRoot", window.composition)
     install_crash_hook(root.paths.log_file, lambda: root.window)
-    if os.environ.get("ASSISTANT_SELF_TEST"):  # installers' start check: assistant/selftest.py
-        from assistant.selftest import watch
+    if os.environ.get("ASSISTANT_SELF_TEST"):  # installers' start check: assistant/ui/selftest.py
+        from assistant.ui.selftest import watch
 
         watch(root.qapp, lambda: root.window)
     QTimer.singleShot(0, lambda: None)

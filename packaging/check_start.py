@@ -5,7 +5,7 @@
 
 Runs ``COMMAND --version`` (it must print "Document Assistant <version>"), then ``COMMAND --sandbox
 --data-dir <fresh temp dir>`` from a fresh temporary folder, offscreen (``QT_QPA_PLATFORM=offscreen``),
-with ``ASSISTANT_SELF_TEST=1`` (``assistant/selftest.py``): the app itself reports the names its files
+with ``ASSISTANT_SELF_TEST=1`` (``assistant/ui/selftest.py``): the app itself reports the names its files
 table lists once both sample documents are there, and quits. The check passes only if both samples
 (remote-work-policy.md, solar-maintenance-guide.pdf) were listed. Each run is timed from process start
 to that report (start-up, the in-process sandbox, the samples uploaded and listed). ``--record`` appends

@@ -16,10 +16,9 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 __all__ = ["DEFAULT_EXPECTED", "ENV", "enabled", "listed_names", "watch"]
 
@@ -32,7 +31,7 @@ def enabled() -> bool:
     return bool(os.environ.get(ENV))
 
 
-def listed_names(window: Any) -> list[str]:
+def listed_names(window: QWidget | None) -> list[str]:
     """The Name column of the files table, top to bottom, as the window shows it."""
     table = window.findChild(QTableView, "fileTable") if window is not None else None
     if table is None or table.model() is None:
@@ -41,7 +40,7 @@ def listed_names(window: Any) -> list[str]:
     return [str(model.index(row, 0).data() or "") for row in range(model.rowCount())]
 
 
-def watch(app: QApplication, current_window: Callable[[], Any]) -> None:
+def watch(app: QApplication, current_window: Callable[[], QWidget | None]) -> None:
     """Poll the current window's files table; report and quit once the expected names are listed."""
     started = time.monotonic()
     expected = [n.strip() for n in os.environ.get(f"{ENV}_EXPECT", "").split(",") if n.strip()]
