@@ -213,9 +213,7 @@ class KeyStore:
         with self._lock:
             state, _, name, reason = self._read()
             if state in (KeyState.NO_BACKEND, KeyState.LOCKED):
-                return self.use_for_session(
-                    key, f"{reason} The key is kept in memory for this session only."
-                )
+                return self.use_for_session(key, f"{reason} The key is kept in memory for this session only.")
             from keyring.errors import KeyringLocked, NoKeyringError
 
             try:

@@ -186,9 +186,7 @@ def to_failure(exc: BaseException) -> ApiFailure:
                 **kw,
             )
         if status == 403:
-            return ApiFailure(
-                FailureKind.PERMISSION, f"This key is not allowed to do that.{said}", **kw
-            )
+            return ApiFailure(FailureKind.PERMISSION, f"This key is not allowed to do that.{said}", **kw)
         if status == 402:
             return ApiFailure(
                 FailureKind.BILLING,
@@ -255,9 +253,7 @@ def to_failure(exc: BaseException) -> ApiFailure:
         )
 
     if anthropic is not None and isinstance(exc, anthropic.APITimeoutError):
-        return ApiFailure(
-            FailureKind.TIMEOUT, "The request timed out. Check the connection and try again."
-        )
+        return ApiFailure(FailureKind.TIMEOUT, "The request timed out. Check the connection and try again.")
     if anthropic is not None and isinstance(exc, anthropic.APIConnectionError):
         cause = exc.__cause__
         if isinstance(cause, Cancelled):
@@ -272,9 +268,7 @@ def to_failure(exc: BaseException) -> ApiFailure:
     except ImportError:  # pragma: no cover - a dependency of the SDK
         httpx2 = None  # type: ignore[assignment]
     if httpx2 is not None and isinstance(exc, httpx2.TimeoutException):
-        return ApiFailure(
-            FailureKind.TIMEOUT, "The request timed out. Check the connection and try again."
-        )
+        return ApiFailure(FailureKind.TIMEOUT, "The request timed out. Check the connection and try again.")
     if httpx2 is not None and isinstance(exc, httpx2.TransportError):
         # A stream cut in the middle surfaces as the transport's own error, not the SDK's.
         return ApiFailure(
