@@ -76,6 +76,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN original_name TEXT;
     ALTER TABLE files ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: why an answer ended as the API said it (end_turn, max_tokens, ...); None for older turns
+    """
+    ALTER TABLE turns ADD COLUMN stop_reason TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
