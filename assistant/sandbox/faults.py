@@ -16,6 +16,10 @@ A fault spec is a comma-separated list of items::
            | "error-stream" ["=" EVENTS]      after EVENTS events, send an `error` event
                                               (overloaded_error) and end the stream, as the API
                                               does when it is overloaded mid-answer (default 3)
+           | "end-stream" ["=" EVENTS]        after EVENTS events, end the stream cleanly, without
+                                              `message_stop` (default 3)
+           | "json-stream"                    answer a streamed request with the whole Message as
+                                              plain JSON, as a server that ignores `stream` does
     ROUTE := "*" (default, any API request) | "messages" (POST /v1/messages, streamed or not)
            | "stream" (streamed messages only) | "count_tokens" | "files" (any /v1/files request)
            | "upload" (POST /v1/files) | "models" | "batches"
@@ -23,7 +27,7 @@ A fault spec is a comma-separated list of items::
 Without a suffix a rule hits every matching request; ``xN`` hits the next N matching requests and is
 then used up; ``@P`` hits each matching request with probability P, drawn from a random generator
 seeded by ``seed``, so a run is reproducible. Rules are tried in order; the first that hits wins.
-``drop-upload`` only matches uploads; ``drop-stream`` and ``error-stream`` only streamed messages.
+``drop-upload`` only matches uploads; the ``-stream`` faults only streamed messages.
 
 Examples: ``messages:529x2`` (the next two message requests get 529), ``429@0.3,seed=7``,
 ``stream:drop-stream=5x1`` (the next stream is cut after five events), ``upload:drop-upload``,
@@ -38,13 +42,22 @@ import threading
 from dataclasses import dataclass
 
 ROUTES = frozenset({"*", "messages", "stream", "count_tokens", "files", "upload", "models", "batches"})
-KINDS = ("429", "500", "529", "slow", "drop-upload", "drop-stream", "error-stream")
+KINDS = (
+    "429", "500", "529", "slow", "drop-upload", "drop-stream", "error-stream", "end-stream", "json-stream"
+)  # fmt: skip
 
 _ITEM = re.compile(
-    r"^(?:(?P<route>[a-z_*]+):)?(?P<kind>429|500|529|slow|drop-upload|drop-stream|error-stream)"
+    r"^(?:(?P<route>[a-z_*]+):)?"
+    r"(?P<kind>429|500|529|slow|drop-upload|drop-stream|error-stream|end-stream|json-stream)"
     r"(?:=(?P<arg>\d+(?:\.\d*)?))?(?:x(?P<count>\d+)|@(?P<prob>\d*(?:\.\d*)?))?$"
 )
-_DEFAULT_ARG = {"slow": 2.0, "drop-upload": 65536.0, "drop-stream": 3.0, "error-stream": 3.0}
+_DEFAULT_ARG = {
+    "slow": 2.0,
+    "drop-upload": 65536.0,
+    "drop-stream": 3.0,
+    "error-stream": 3.0,
+    "end-stream": 3.0,
+}
 
 
 class FaultSpecError(ValueError):
@@ -53,7 +66,7 @@ class FaultSpecError(ValueError):
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected fault: `kind` is "429", "500", "529", "slow", "drop-upload" or "drop-stream"."""
+    """One injected fault: `kind` is one of `KINDS`; `arg` its number (seconds, bytes, events)."""
 
     kind: str
     arg: float = 0.0
@@ -170,7 +183,7 @@ class FaultPlan:
                     continue
                 if rule.kind == "drop-upload" and "upload" not in tags:
                     continue
-                if rule.kind in ("drop-stream", "error-stream") and "stream" not in tags:
+                if rule.kind.endswith("-stream") and "stream" not in tags:
                     continue
                 if rule.remaining is not None:
                     if rule.remaining <= 0:

@@ -199,7 +199,10 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, "invalid x-api-key")
 
     def apply_fault(self, fault: Fault, reader: BodyReader) -> None:
-        """Error and slow faults act here; drops are set up for the body reader or the stream."""
+        """Error and slow faults act here; drops are set up for the body reader; the ``-stream``
+        faults act in the stream (``sse.write_stream``)."""
+        if fault.kind.endswith("-stream"):
+            return
         if fault.kind == "slow":
             self.server.sandbox.stopping.wait(fault.arg)  # cut short by stop()
         elif fault.kind == "drop-upload":
