@@ -4,7 +4,9 @@ Public API::
 
     setup_logging(paths, debug=False) -> Path       # installs the file (and stderr) handlers once
     RedactingFilter()                               # replaces sk-ant-... and registered secrets
-    register_secret(value)                          # also redact this exact string (e.g. a key in use)
+    register_secret(value)                          # also redact this exact string (every key the app
+                                                    # holds: assistant.secrets registers each one)
+    scrub(text) -> str                              # the same redaction, for text shown to people
     shutdown_logging()                              # removes and closes the handlers setup_logging added
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from assistant.api.errors import redact
 from assistant.settings import Paths
 
-__all__ = ["RedactingFilter", "register_secret", "setup_logging", "shutdown_logging"]
+__all__ = ["RedactingFilter", "register_secret", "scrub", "setup_logging", "shutdown_logging"]
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -30,10 +32,11 @@ def register_secret(value: str) -> None:
             _secrets.add(value)
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
+    """`text` without any key: the sk-ant-… shapes and every registered secret, longest first."""
     text = redact(text)
     with _secrets_lock:
-        known = list(_secrets)
+        known = sorted(_secrets, key=len, reverse=True)
     for secret in known:
         if secret in text:
             text = text.replace(secret, "…(redacted)")
@@ -45,13 +48,13 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = _scrub(message)
+        clean = scrub(message)
         if clean != message or record.args:
             record.msg = clean
             record.args = None
         if record.exc_info and record.exc_info[1] is not None:
             formatted = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = _scrub(formatted)
+            record.exc_text = scrub(formatted)
         return True
 
 

@@ -4,7 +4,9 @@ Every function here may block (D-Bus, a keyring unlock prompt, the network): cal
 (``bridge.TaskRunner``), never on the GUI thread. There is no plaintext fallback, ever: without a
 usable keyring the key lives in this process's memory for the session, and ``KeyStatus.reason`` says
 why it will not be remembered. ``ANTHROPIC_API_KEY``, when set, is used for the session and never
-stored. The key never appears in a repr, a log line or an exception message.
+stored. The key never appears in a repr, a log line or an exception message: every key this module
+reads, is given or checks is registered with ``assistant.logs.register_secret``, so it is redacted
+whatever its shape.
 
 Public API::
 
@@ -36,6 +38,7 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.api.errors import ApiFailure, FailureKind, to_failure
+from assistant.logs import register_secret
 
 __all__ = [
     "SERVICE",
@@ -109,10 +112,20 @@ def _is_no_backend(backend: Any) -> bool:
 
 def _validated(key: str) -> str:
     key = key.strip()
+    register_secret(key)  # before anything can fail: a rejected key is still a secret
     if not key:
         raise ValueError("The API key is empty.")
     if any(ch.isspace() for ch in key):
+        for part in key.split():
+            register_secret(part)
         raise ValueError("The API key contains spaces; paste it again.")
+    return key
+
+
+def _held(key: str | None) -> str | None:
+    """`key`, registered for redaction (every key this store hands out passes here)."""
+    if key:
+        register_secret(key)
     return key
 
 
@@ -196,10 +209,10 @@ class KeyStore:
         with self._lock:
             env = self._environ.get(ENV_KEY)
             if env:
-                return env.strip()
+                return _held(env.strip())
             if self._session_key:
-                return self._session_key
-            return self._read()[1]
+                return _held(self._session_key)
+            return _held(self._read()[1])
 
     def use_for_session(self, key: str, reason: str = "Kept for this session only.") -> KeyStatus:
         with self._lock:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant import APP_NAME, __version__
-from assistant.api.errors import redact
+from assistant.logs import scrub
 
 __all__ = ["CrashDialog", "format_crash", "install_crash_hook"]
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 def format_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
     text = "".join(traceback.format_exception(exc_type, exc, tb))
-    return redact(f"{APP_NAME} {__version__}, Python {sys.version.split()[0]}\n\n{text}")
+    return scrub(f"{APP_NAME} {__version__}, Python {sys.version.split()[0]}\n\n{text}")
 
 
 class CrashDialog(QDialog):
