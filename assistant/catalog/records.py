@@ -200,6 +200,7 @@ class Turn:
     model: str
     created_at: datetime
     updated_at: datetime
+    stop_reason: str | None = None  # why the API ended the answer (end_turn, max_tokens, ...)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ __all__ = ["Turns"]
 
 _COLUMNS = (
     "id, conversation_id, question, answer, citations, usage, cost_usd, state, error, model, "
-    "created_at, updated_at"
+    "created_at, updated_at, stop_reason"
 )
 
 
@@ -33,6 +33,7 @@ def _turn(row: sqlite3.Row) -> Turn:
         model=row["model"],
         created_at=req_ts(row["created_at"]),
         updated_at=req_ts(row["updated_at"]),
+        stop_reason=row["stop_reason"],
     )
 
 
@@ -76,11 +77,13 @@ class Turns(Database):
         usage: Usage | None = None,
         cost_usd: float | None = None,
         error: str | None = None,
+        stop_reason: str | None = None,
     ) -> Turn:
+        """The turn's final state; ``stop_reason`` is the API's reason the answer ended."""
         with self._tx() as db:
             db.execute(
                 "UPDATE turns SET state = ?, answer = ?, citations = ?, usage = ?, cost_usd = ?, error = ?, "
-                "updated_at = ? WHERE id = ?",
+                "stop_reason = ?, updated_at = ? WHERE id = ?",
                 (
                     str(state),
                     answer,
@@ -88,6 +91,7 @@ class Turns(Database):
                     None if usage is None else json.dumps(usage.to_json()),
                     cost_usd,
                     error,
+                    stop_reason,
                     to_ts(now()),
                     turn_id,
                 ),

@@ -55,8 +55,9 @@ class TurnWriter:
             self._dirty = False
         self._last_save = self.clock()
 
-    def complete(self, usage: Usage | None, cost_usd: float | None) -> Turn:
-        return self._finish(TurnState.COMPLETE, usage, cost_usd)
+    def complete(self, usage: Usage | None, cost_usd: float | None, stop_reason: str | None = None) -> Turn:
+        """Complete as the API said; ``stop_reason`` "max_tokens" is an answer cut at the length limit."""
+        return self._finish(TurnState.COMPLETE, usage, cost_usd, stop_reason=stop_reason)
 
     def interrupt(self, usage: Usage | None = None, cost_usd: float | None = None) -> Turn:
         return self._finish(TurnState.INCOMPLETE, usage, cost_usd)
@@ -65,7 +66,12 @@ class TurnWriter:
         return self._finish(TurnState.FAILED, None, None, error=message)
 
     def _finish(
-        self, state: TurnState, usage: Usage | None, cost_usd: float | None, error: str | None = None
+        self,
+        state: TurnState,
+        usage: Usage | None,
+        cost_usd: float | None,
+        error: str | None = None,
+        stop_reason: str | None = None,
     ) -> Turn:
         return self.store.finish_turn(
             self.turn_id,
@@ -75,4 +81,5 @@ class TurnWriter:
             usage=usage,
             cost_usd=cost_usd,
             error=error,
+            stop_reason=stop_reason,
         )

@@ -71,3 +71,19 @@ def test_concurrent_writers_from_threads(store: Store) -> None:
         t.join()
     assert errors == []
     assert len(store.list_turns(conv.id)) == 200
+
+
+def test_stop_reason_is_kept_and_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    with Store.open(path) as store:
+        conv = store.create_conversation("t", "m")
+        cut = store.start_turn(conv.id, "Tell me everything.", "m")
+        assert cut.stop_reason is None
+        writer = TurnWriter(store, cut.id)
+        writer.append("It began in")
+        done = writer.complete(Usage(10, 5), 0.001, stop_reason="max_tokens")
+        assert done.state is TurnState.COMPLETE and done.stop_reason == "max_tokens"
+        failed = TurnWriter(store, store.start_turn(conv.id, "And?", "m").id).fail("It failed.")
+        assert failed.stop_reason is None
+    with Store.open(path) as store:
+        assert [t.stop_reason for t in store.list_turns(conv.id)] == ["max_tokens", None]
