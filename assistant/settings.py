@@ -25,7 +25,7 @@ Public API::
         .retention_seconds -> int | None     # for ``expires_in_seconds``
         .replace(**changes) -> Settings      # validated
     Settings.load(path) -> Settings          # missing/corrupt file or bad values -> defaults (logged)
-    settings.save(path)                      # atomic write (tmp + rename), JSON
+    settings.save(path)                      # atomic, durable write (tmp, fsync, rename, fsync dir)
     SETTING_DOCS: dict[str, str]             # a human description of each setting
     int_range(name) -> IntRange              # .low, .high of a whole-number setting
     choices(name) -> tuple[StrEnum, ...]     # the values a choice setting takes, in order
@@ -330,10 +330,23 @@ class Settings:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(self.to_json(), fh, indent=2, sort_keys=True)
                 fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())  # the new content is on disk before it takes the old one's name
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _fsync_dir(path.parent)  # and the rename itself survives a power cut
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder for fsync; MoveFileEx is its own flush
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 SETTING_DOCS: dict[str, str] = {f.name: f.metadata["doc"] for f in fields(Settings)}
