@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from assistant.catalog.db import Database
 from assistant.catalog.records import Citation, Turn, TurnState, Usage
@@ -12,21 +14,45 @@ from assistant.catalog.schema import now, req_ts, to_ts
 
 __all__ = ["Turns"]
 
+log = logging.getLogger(__name__)
+
 _COLUMNS = (
     "id, conversation_id, question, answer, citations, usage, cost_usd, state, error, model, "
     "created_at, updated_at, stop_reason"
 )
 
 
+def _value(row: sqlite3.Row, column: str, parse: Any) -> Any:
+    """``parse(json.loads(value))``, or None (logged) when the stored value cannot be read: one bad
+    value costs only itself, never the conversation or the start."""
+    try:
+        return parse(json.loads(row[column]))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning(
+            "turn %s: its %s could not be read (%s); the turn is read without it", row["id"], column, exc
+        )
+        return None
+
+
+def _readable(row: sqlite3.Row) -> Turn | None:
+    """The turn of ``row``, or None (logged, skipped) when the row itself cannot be read."""
+    try:
+        return _turn(row)
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        log.warning("turn %s cannot be read and is skipped: %s", row["id"], exc)
+        return None
+
+
 def _turn(row: sqlite3.Row) -> Turn:
     usage = row["usage"]
+    citations = _value(row, "citations", lambda items: tuple(Citation.from_json(c) for c in items))
     return Turn(
         id=row["id"],
         conversation_id=row["conversation_id"],
         question=row["question"],
         answer=row["answer"],
-        citations=tuple(Citation.from_json(c) for c in json.loads(row["citations"])),
-        usage=None if usage is None else Usage.from_json(json.loads(usage)),
+        citations=citations or (),
+        usage=None if usage is None else _value(row, "usage", Usage.from_json),
         cost_usd=row["cost_usd"],
         state=TurnState(row["state"]),
         error=row["error"],
@@ -103,14 +129,14 @@ class Turns(Database):
 
     def get_turn(self, turn_id: int) -> Turn | None:
         rows = self._query(f"SELECT {_COLUMNS} FROM turns WHERE id = ?", (turn_id,))
-        return _turn(rows[0]) if rows else None
+        return _readable(rows[0]) if rows else None
 
     def list_turns(self, conversation_id: int) -> list[Turn]:
         """Oldest first."""
         rows = self._query(
             f"SELECT {_COLUMNS} FROM turns WHERE conversation_id = ? ORDER BY id", (conversation_id,)
         )
-        return [_turn(r) for r in rows]
+        return [turn for turn in map(_readable, rows) if turn is not None]
 
     def delete_turn(self, turn_id: int) -> None:
         with self._tx() as db:
