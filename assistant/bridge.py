@@ -42,7 +42,7 @@ GUI thread in the order the work produced it; items are coalesced (see ``TaskSig
 item after a pause arrives at once and a fast stream arrives in batches every ~10 ms.
 
 PySide6 6.12.0's ``emit()`` drops a reference to ``True`` per call and aborts Python 3.11 after a few
-hundred emits; pyproject.toml keeps PySide6 below 6.12 and ``tests/services/test_bridge.py`` checks it.
+hundred emits; pyproject.toml keeps PySide6 below 6.12 and ``tests/core/test_bridge.py`` checks it.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.files_model import FilesModel
 from assistant.ui.files_panel import FilesPanel
-from tests.conftest import SANDBOX_KEY
+from tests.support import SANDBOX_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -214,7 +214,7 @@ def test_gui_thread_never_stalls_while_20_files_upload_and_an_answer_streams(
 ) -> None:
     from assistant.app import build_main_window
     from assistant.secrets import KeyStore
-    from tests.ui.helpers import MemoryKeyring, drop
+    from tests.support import MemoryKeyring, drop
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -373,7 +373,7 @@ def test_gui_thread_never_stalls_while_a_50_page_docx_and_a_10000_row_xlsx_conve
     from assistant.secrets import KeyStore
     from assistant.ui.controllers.uploads import JobState
     from tests.benchmarks.test_documents_bench import make_docx, make_xlsx  # the conversion bench's files
-    from tests.ui.helpers import MemoryKeyring, drop
+    from tests.support import MemoryKeyring, drop
 
     folder = tmp_path / "office"
     folder.mkdir()

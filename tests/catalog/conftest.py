@@ -1,19 +1,8 @@
-"""Fixtures of the catalog tests: a fresh catalog in the test's folder, and files added to it."""
+"""Helpers of the catalog tests: files added to a catalog (the ``store`` fixture is tests/conftest.py's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from assistant.catalog import Store
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "catalog.sqlite3") as s:
-        yield s
 
 
 def add_files(store: Store, n: int = 1) -> list[int]:

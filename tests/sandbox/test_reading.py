@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import Any
 
-import pytest
 from helpers_pdf import write_pdf
 
 from assistant.sandbox.reading import documents
@@ -34,26 +32,16 @@ def test_long_paragraphs_are_split_into_exact_passages() -> None:
     assert covered.replace(" ", "") == "".join(text.split())
 
 
-def test_pdf_text_is_extracted_once_per_file_version(
-    files: Files, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
-) -> None:
+def test_pdf_text_is_extracted_once_per_file_version(files: Files, tmp_path: pathlib.Path) -> None:
     documents.clear_document_cache()
-    calls: list[int] = []
-    original = documents._extract
-
-    def counting(stream: Any) -> tuple[str, ...]:
-        calls.append(1)
-        return original(stream)
-
-    monkeypatch.setattr(documents, "_extract", counting)
     path = write_pdf(tmp_path / "a.pdf", PDF_PAGES)
     first = documents.pdf_of_file(path)
-    assert documents.pdf_of_file(path) == first
-    assert len(calls) == 1
+    assert documents.pdf_of_file(path) is first, "the same version is read from the cache, not again"
     write_pdf(path, [["A different first page with more words than before."]])
     os.utime(path, ns=(1, 1))
-    assert documents.pdf_of_file(path).parts[0].startswith("A different")
-    assert len(calls) == 2
+    second = documents.pdf_of_file(path)
+    assert second is not first and second.parts[0].startswith("A different")
+    assert documents.pdf_of_file(path) is second
 
 
 def test_tokenizer_is_about_four_characters_a_token() -> None:

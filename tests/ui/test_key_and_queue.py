@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,33 +12,22 @@ from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from assistant.app import build_main_window
 from assistant.secrets import KeyStore
 from assistant.settings import Settings
 from assistant.ui.controllers.uploads import JobState
 from assistant.ui.main_window import MainWindow
-from tests.conftest import SANDBOX_KEY
-from tests.ui.helpers import MemoryKeyring
+from tests.support import SANDBOX_KEY, MemoryKeyring, Windows, sandbox_keys
 
 WAIT = 20_000
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture
-def start(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
-    roots: list[Any] = []
-
+def start(tmp_path: Path, sandbox: Any, windows: Windows) -> Callable[..., MainWindow]:
     def make(store: KeyStore) -> MainWindow:
-        argv = ["--data-dir", str(tmp_path / "app"), "--base-url", sandbox.base_url]
-        window = build_main_window(argv, key_store=store)
-        roots.append(window.composition)
-        return window
+        return windows.build(store, tmp_path / "app", sandbox=sandbox)
 
-    yield make
-    for root in roots:
-        if root.window is not None:  # the window in use (after a switch, the new one)
-            root.window.close()
-        root.shutdown()
+    return make
 
 
 def _key_dialog(window: MainWindow, qtbot: Any) -> Any:
@@ -91,7 +80,7 @@ def test_without_a_keyring_the_key_is_kept_for_the_session_only(
 def test_a_failed_upload_says_why_and_retries_and_a_waiting_one_cancels(
     start: Callable[..., MainWindow], qtbot: Any, sandbox: Any, tmp_path: Path
 ) -> None:
-    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    window = start(sandbox_keys())
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     window.composition.settings = window.ctx.settings = Settings(concurrent_uploads=1)
     first, second = tmp_path / "first.txt", tmp_path / "second.txt"
@@ -122,7 +111,7 @@ def test_a_failed_upload_says_why_and_retries_and_a_waiting_one_cancels(
 def test_paste_files_and_the_context_menu(
     start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path, sandbox: Any
 ) -> None:
-    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    window = start(sandbox_keys())
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     doc = tmp_path / "pasted.md"
     doc.write_text("# Pasted\n\nPasted from a file manager.\n", "utf-8")
@@ -169,7 +158,7 @@ def test_paste_files_and_the_context_menu(
 def test_settings_are_validated_saved_and_used(
     start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
 ) -> None:
-    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    window = start(sandbox_keys())
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     dialog = window.open_settings()
     dialog.base_url.setText("http://example.com")
@@ -198,34 +187,32 @@ def test_try_it_offline_from_the_key_dialog(start: Callable[..., MainWindow], qt
     assert offline.status.key_label.text() == "Key: sandbox (offline)"
 
 
-def test_a_key_saved_while_offline_switches_to_the_api(qtbot: Any, tmp_path: Path, sandbox: Any) -> None:
+def test_a_key_saved_while_offline_switches_to_the_api(
+    qtbot: Any, tmp_path: Path, sandbox: Any, windows: Windows
+) -> None:
     keyring = MemoryKeyring()
-    argv = ["--data-dir", str(tmp_path / "app"), "--sandbox", "--base-url", sandbox.base_url]
-    window = build_main_window(argv, key_store=KeyStore(environ={}, backend=keyring))
+    window = windows.build(
+        KeyStore(environ={}, backend=keyring), tmp_path / "app", "--sandbox", sandbox=sandbox
+    )
     root = window.composition
-    try:
-        assert window.session.offline
-        qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
-        dialog = window.open_key_dialog()
-        assert dialog.offline_button.text() == "Stay offline"
-        qtbot.keyClicks(dialog.key_edit, SANDBOX_KEY)
-        dialog.save_button.click()
-        qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
-        online = root.window
-        assert not online.session.offline and not online.banner.isVisible()
-        assert list(keyring.items.values()) == [SANDBOX_KEY]
-        qtbot.waitUntil(lambda: online.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
-        assert online.files_model.rowCount() == 0, "the sandbox samples stay in the offline catalog"
-    finally:
-        if root.window is not None:
-            root.window.close()
-        root.shutdown()
+    assert window.session.offline
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
+    dialog = window.open_key_dialog()
+    assert dialog.offline_button.text() == "Stay offline"
+    qtbot.keyClicks(dialog.key_edit, SANDBOX_KEY)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
+    online = root.window
+    assert not online.session.offline and not online.banner.isVisible()
+    assert list(keyring.items.values()) == [SANDBOX_KEY]
+    qtbot.waitUntil(lambda: online.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
+    assert online.files_model.rowCount() == 0, "the sandbox samples stay in the offline catalog"
 
 
 def test_delete_key_asks_before_deleting_the_selected_files(
     start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path, sandbox: Any
 ) -> None:
-    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    window = start(sandbox_keys())
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     doc = tmp_path / "gone-soon.txt"
     doc.write_text("To be deleted with the Delete key.\n", "utf-8")
@@ -246,33 +233,26 @@ def test_delete_key_asks_before_deleting_the_selected_files(
 
 
 def test_first_run_with_a_key_already_in_the_keyring_goes_online(
-    qtbot: Any, tmp_path: Path, sandbox: Any
+    qtbot: Any, tmp_path: Path, sandbox: Any, windows: Windows
 ) -> None:
     keyring = MemoryKeyring()
     keyring.set_password("document-assistant", "api-key", SANDBOX_KEY)
     # the API address from the settings file (not --base-url, which would mean "online" by itself)
     Settings(base_url=sandbox.base_url).save(tmp_path / "app" / "config" / "settings.json")
-    window = build_main_window(
-        ["--data-dir", str(tmp_path / "app")], key_store=KeyStore(environ={}, backend=keyring)
-    )
+    window = windows.build(KeyStore(environ={}, backend=keyring), tmp_path / "app")
     root = window.composition
-    try:
-        assert window.session.offline, "a first run starts on the sandbox"
-        qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
-        online = root.window
-        assert not online.session.offline
-        qtbot.waitUntil(lambda: online.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
-        assert "stored in" in online.status.key_label.text()
-    finally:
-        if root.window is not None:
-            root.window.close()
-        root.shutdown()
+    assert window.session.offline, "a first run starts on the sandbox"
+    qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
+    online = root.window
+    assert not online.session.offline
+    qtbot.waitUntil(lambda: online.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
+    assert "stored in" in online.status.key_label.text()
 
 
 def test_the_table_follows_the_chats_attachments_without_detaching_hidden_ones(
     start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
 ) -> None:
-    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    window = start(sandbox_keys())
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     for name in ("alpha.txt", "beta.txt"):
         (tmp_path / name).write_text(f"{name} has its own words.\n", "utf-8")
@@ -294,7 +274,7 @@ def test_upload_dialogs_for_files_and_a_folder(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    window = start(KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring()))
+    window = start(sandbox_keys())
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     folder = tmp_path / "picked"
     (folder / "inner").mkdir(parents=True)

@@ -7,8 +7,6 @@ since upload re-uploaded and swapped in, and files found remotely cleaned up as 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,48 +14,26 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from assistant.app import build_main_window
 from assistant.catalog import FileOrigin, FileRecord, FileState
-from assistant.secrets import KeyStore
 from assistant.ui.controllers.uploads import JobState, UploadJob
 from assistant.ui.files_model import Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.upload_queue import UploadJobsModel
-from tests.conftest import SANDBOX_KEY
 from tests.documents.corpus import docx_bytes, write_encrypted_pdf, xlsx_bytes
 from tests.helpers_pdf import make_pdf
-from tests.ui.helpers import MemoryKeyring, drop
+from tests.support import SANDBOX_KEY, SandboxClock, Windows, drop, sandbox_keys
 
 WAIT = 30_000
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
-class Clock:
-    """The app's clock, moved together with the sandbox's."""
-
-    def __init__(self, sandbox: Any) -> None:
-        self.sandbox = sandbox
-
-    def __call__(self) -> datetime:
-        return datetime.fromtimestamp(self.sandbox.clock.now(), UTC)
-
-
 @pytest.fixture
-def window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[MainWindow]:
-    store = KeyStore(environ={"ANTHROPIC_API_KEY": SANDBOX_KEY}, backend=MemoryKeyring())
-    built = build_main_window(
-        ["--data-dir", str(tmp_path / "app"), "--base-url", sandbox.base_url],
-        key_store=store,
-        clock=Clock(sandbox),
-    )
+def window(qtbot: Any, tmp_path: Path, sandbox: Any, windows: Windows) -> MainWindow:
+    built = windows.build(sandbox_keys(), tmp_path / "app", sandbox=sandbox, clock=SandboxClock(sandbox))
     qtbot.waitUntil(lambda: built.session.services is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: built.status.connection_label.text().startswith("● Connected"), timeout=WAIT)
-    yield built
-    root = built.composition
-    if root.window is not None:
-        root.window.close()
-    root.shutdown()
+    return built
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -288,8 +264,13 @@ def test_a_changed_local_file_is_said_and_swapped(
     menu = window.files_panel.build_menu([record])
     assert next(a for a in menu.actions() if a.text().startswith("Re-upload")).isEnabled()
 
-    click_state_cell(window, qtbot, record)  # a click only selects: nothing is sent by accident
-    qtbot.wait(300)
+    panel = window.files_panel
+    with (  # a click only selects: nothing is asked for, nothing is sent by accident
+        qtbot.assertNotEmitted(panel.reupload_requested),
+        qtbot.assertNotEmitted(panel.renew_requested),
+        qtbot.assertNotEmitted(window.rows.said, wait=300),
+    ):
+        click_state_cell(window, qtbot, record)
     assert row(window, "plan.txt").file_id == record.file_id
     assert window.files_panel.selected() == [row(window, "plan.txt")]
     assert window.commands.reupload_action.isEnabled()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,31 +10,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
 
-from assistant.app import build_main_window
 from assistant.catalog import FileState
-from assistant.secrets import KeyStore
 from assistant.ui.controllers.uploads import JobState
 from assistant.ui.files_model import SORT_ROLE, Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.theme import level_color
-from tests.conftest import SANDBOX_KEY
 from tests.helpers_pdf import make_pdf
-from tests.ui.helpers import MemoryKeyring, drop
+from tests.support import SandboxClock, Windows, drop, sandbox_keys
 
 WAIT = 20_000
 
 # The offscreen platform cannot pass a top-level window's size hints on; that is not the app's fault.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
-
-
-class Clock:
-    """The app's clock, moved together with the sandbox's."""
-
-    def __init__(self, sandbox: Any) -> None:
-        self.sandbox = sandbox
-
-    def __call__(self) -> datetime:
-        return datetime.fromtimestamp(self.sandbox.clock.now(), UTC)
 
 
 @pytest.fixture
@@ -50,20 +36,17 @@ def docs(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[..., MainWindow]]:
-    roots: list[Any] = []
-
+def open_window(qtbot: Any, tmp_path: Path, sandbox: Any, windows: Windows) -> Callable[..., MainWindow]:
     def make(
         *extra: str, data_dir: Path | None = None, online: bool = True, keyring: Any = None
     ) -> MainWindow:
-        argv = ["--data-dir", str(data_dir or tmp_path / "app")]
-        environ = {}
-        if online:
-            argv += ["--base-url", sandbox.base_url]
-            environ["ANTHROPIC_API_KEY"] = SANDBOX_KEY
-        store = KeyStore(environ=environ, backend=keyring or MemoryKeyring())
-        window = build_main_window([*argv, *extra], key_store=store, clock=Clock(sandbox))
-        roots.append(window.composition)
+        window = windows.build(
+            sandbox_keys(keyring, with_key=online),
+            data_dir or tmp_path / "app",
+            *extra,
+            sandbox=sandbox if online else None,
+            clock=SandboxClock(sandbox),
+        )
         qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
         qtbot.waitUntil(
             lambda: window.status.connection_label.text().startswith(("● Connected", "● Offline")),
@@ -71,11 +54,7 @@ def open_window(qtbot: Any, tmp_path: Path, sandbox: Any) -> Iterator[Callable[.
         )
         return window
 
-    yield make
-    for root in roots:
-        if root.window is not None:  # the window in use (after a switch, the new one)
-            root.window.close()
-        root.shutdown()
+    return make
 
 
 def names(window: MainWindow) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.api.parse import citation_from_api, usage_from_api
-from assistant.catalog import Citation, Usage
+from assistant.catalog import Citation, CitationKind, Usage
 
 
 def test_usage_from_api_dict_without_breakdown() -> None:
@@ -38,7 +38,7 @@ def test_citation_from_api() -> None:
             "end_page_number": 3,
         }
     )
-    assert c == Citation("page", "x", 1, "a.pdf", "f", 2, 3)
+    assert c == Citation(CitationKind.PAGE, "x", 1, "a.pdf", "f", 2, 3)
     text = {"type": "char_location", "cited_text": "y", "start_char_index": 4, "end_char_index": 9}
-    assert citation_from_api(text) == Citation("char", "y", 0, None, None, 4, 9)
+    assert citation_from_api(text) == Citation(CitationKind.CHAR, "y", 0, None, None, 4, 9)
     assert citation_from_api({"type": "web_search_result_location"}) is None

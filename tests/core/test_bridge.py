@@ -77,9 +77,7 @@ def test_generator_failure_after_items(qtbot: QtBot, runner: TaskRunner) -> None
     failures: list[ApiFailure] = []
     task.signals.failed.connect(failures.append)
     task.signals.finished.connect(lambda: pytest.fail("must not finish"))
-    with qtbot.waitSignals(
-        [task.signals.item, task.signals.failed, task.signals.ended], order="strict"
-    ):
+    with qtbot.waitSignals([task.signals.item, task.signals.failed, task.signals.ended], order="strict"):
         task.start()
     assert [f.kind for f in failures] == [FailureKind.OVERLOADED]
 

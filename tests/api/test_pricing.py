@@ -14,15 +14,24 @@ def test_price_list_has_source_date_and_every_model_part() -> None:
     sonnet = prices.price_for("claude-sonnet-5-5")
     assert sonnet is not None
     assert (sonnet.input, sonnet.cache_write_5m, sonnet.cache_write_1h, sonnet.cache_read, sonnet.output) == (
-        2.0, 2.5, 4.0, 0.2, 10.0,
+        2.0,
+        2.5,
+        4.0,
+        0.2,
+        10.0,
     )
     assert prices.price_for("claude-sonnet-4-5-20250929") == prices.price_for("claude-sonnet-4-5")
     assert prices.price_for("gpt-4") is None
 
 
 def test_turn_cost_parts() -> None:
-    usage = Usage(input_tokens=1_000, output_tokens=2_000, cache_creation_input_tokens=100_000,
-                  cache_read_input_tokens=0, cache_write_5m_tokens=100_000)
+    usage = Usage(
+        input_tokens=1_000,
+        output_tokens=2_000,
+        cache_creation_input_tokens=100_000,
+        cache_read_input_tokens=0,
+        cache_write_5m_tokens=100_000,
+    )
     cost = turn_cost(usage, "claude-sonnet-5-5")
     assert cost is not None
     assert cost.input == pytest.approx(0.002)

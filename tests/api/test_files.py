@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind
 from assistant.api.files import FileService, UploadProgress, guess_mime_type
 from assistant.catalog import FileOrigin, FileState, Store
+from tests.support import sandbox_now
 
 
 def _write(path: Path, size: int, seed: int = 0) -> Path:
@@ -21,10 +22,6 @@ def _write(path: Path, size: int, seed: int = 0) -> Path:
 def _text(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _sandbox_now(sandbox: Any) -> datetime:
-    return datetime.fromtimestamp(sandbox.clock.now(), UTC)
 
 
 def test_upload_streams_with_progress_and_sets_expiry(
@@ -39,7 +36,7 @@ def test_upload_streams_with_progress_and_sets_expiry(
     assert rec.size_bytes == src.stat().st_size and rec.origin is FileOrigin.APP
     assert rec.local_path == str(src.resolve()) and rec.sha256
     assert rec.expires_at is not None
-    assert abs(rec.expires_at - (_sandbox_now(sandbox) + timedelta(days=30))) < timedelta(minutes=5)
+    assert abs(rec.expires_at - (sandbox_now(sandbox) + timedelta(days=30))) < timedelta(minutes=5)
     # progress: increasing, several steps, ends at the total
     sent = [p.sent for p in seen]
     assert sent == sorted(sent) and len(sent) >= 3
@@ -110,7 +107,7 @@ def test_reconcile_adopts_marks_missing_and_expired(
     client.files.delete(gone.file_id)
     sandbox.clock.advance(2 * 3600)
 
-    report = files.reconcile(now=_sandbox_now(sandbox))
+    report = files.reconcile(now=sandbox_now(sandbox))
     assert report.expired == (soon.id,)
     assert report.missing == (gone.id,)
     assert [r.file_id for r in report.adopted] == [foreign.id]
@@ -124,7 +121,7 @@ def test_reconcile_adopts_marks_missing_and_expired(
         foreign.id: FileState.ACTIVE,
     }
     # a second reconcile changes nothing
-    again = files.reconcile(now=_sandbox_now(sandbox))
+    again = files.reconcile(now=sandbox_now(sandbox))
     assert (again.adopted, again.missing, again.expired, again.reactivated) == ((), (), (), ())
 
 

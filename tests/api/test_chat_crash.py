@@ -36,7 +36,9 @@ def test_killed_mid_answer_reads_incomplete_after_restart(
     sandbox.tokens_per_second = 30  # slow enough to be killed in the middle
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, sandbox.base_url, sandbox.api_key, str(paths.catalog), str(conv)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     received: list[str] = []
     try:

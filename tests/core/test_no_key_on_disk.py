@@ -11,10 +11,10 @@ from assistant.api.chat import ChatService, Done
 from assistant.api.client import ClientConfig, make_client
 from assistant.api.errors import ApiFailure
 from assistant.api.files import FileService
+from assistant.catalog import Store
 from assistant.logs import register_secret, setup_logging, shutdown_logging
 from assistant.secrets import KeySource, KeyStore, save_checked
 from assistant.settings import Paths, Settings
-from assistant.catalog import Store
 
 
 def test_key_is_in_no_file_under_the_data_dir(

@@ -13,8 +13,8 @@ from assistant.api.chat import ChatService, Done, Failed
 from assistant.api.client import ClientConfig, make_client
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.files import FileService
-from assistant.secrets import check_key
 from assistant.catalog import Store, TurnState
+from assistant.secrets import check_key
 
 MODEL = "claude-sonnet-5-5"
 WRONG_KEY = "sk-ant-wrong-key-000000000"
@@ -37,16 +37,18 @@ def _fail(events: list[Any]) -> ApiFailure:
     return events[-1].failure
 
 
-def test_sdk_retries_a_single_429(chat: ChatService, files: FileService, store: Store, report: Path,
-                                  sandbox: Any) -> None:
+def test_sdk_retries_a_single_429(
+    chat: ChatService, files: FileService, store: Store, report: Path, sandbox: Any
+) -> None:
     conv = _conv(store, files, report)
     sandbox.faults.set("messages:429x1,retry-after=0.01")
     assert isinstance(list(chat.ask(conv, "Who was the keeper?"))[-1], Done)
     assert len(sandbox.faults.hits) == 1
 
 
-def test_rate_limited_with_wait(chat: ChatService, files: FileService, store: Store, report: Path,
-                                sandbox: Any) -> None:
+def test_rate_limited_with_wait(
+    chat: ChatService, files: FileService, store: Store, report: Path, sandbox: Any
+) -> None:
     conv = _conv(store, files, report)
     sandbox.faults.set("messages:429,retry-after=0.02")
     failure = _fail(list(chat.ask(conv, "Who was the keeper?")))
@@ -113,9 +115,10 @@ def test_timeout(sandbox: Any, store: Store) -> None:
 
 
 def test_bad_key(sandbox: Any, store: Store) -> None:
-    with make_client(ClientConfig(api_key=WRONG_KEY, base_url=sandbox.base_url)) as c, pytest.raises(
-        ApiFailure
-    ) as info:
+    with (
+        make_client(ClientConfig(api_key=WRONG_KEY, base_url=sandbox.base_url)) as c,
+        pytest.raises(ApiFailure) as info,
+    ):
         FileService(c, store).list_remote()
     failure = info.value
     assert failure.kind is FailureKind.BAD_KEY and failure.status == 401 and failure.request_id
@@ -138,16 +141,18 @@ def test_storage_quota(files: FileService, sandbox: Any, report: Path) -> None:
     assert info.value.kind is FailureKind.STORAGE_QUOTA and "Clean up" in info.value.message
 
 
-def test_file_deleted_remotely(chat: ChatService, files: FileService, store: Store, report: Path,
-                               client: Any) -> None:
+def test_file_deleted_remotely(
+    chat: ChatService, files: FileService, store: Store, report: Path, client: Any
+) -> None:
     conv = _conv(store, files, report)
     client.files.delete(store.list_files()[0].file_id)
     failure = _fail(list(chat.ask(conv, "Who was the keeper?")))
     assert failure.kind is FailureKind.FILE_NOT_FOUND and failure.status == 404 and failure.request_id
 
 
-def test_file_expired_remotely(chat: ChatService, files: FileService, store: Store, report: Path,
-                               sandbox: Any) -> None:
+def test_file_expired_remotely(
+    chat: ChatService, files: FileService, store: Store, report: Path, sandbox: Any
+) -> None:
     conv = _conv(store, files, report)
     sandbox.clock.advance(31 * 86_400)  # past the 30-day retention; the catalog has not noticed yet
     failure = _fail(list(chat.ask(conv, "Who was the keeper?")))

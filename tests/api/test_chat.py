@@ -21,9 +21,8 @@ from assistant.api.chat import (
 )
 from assistant.api.errors import CancelToken, FailureKind
 from assistant.api.files import FileService
-from assistant.catalog import Citation, FileState, Store, TurnState
-
-from .conftest import REPORT_TEXT
+from assistant.catalog import Citation, CitationKind, FileState, Store, TurnState
+from tests.support import REPORT_TEXT
 
 MODEL = "claude-sonnet-5-5"
 
@@ -52,7 +51,9 @@ def test_request_layout_documents_images_and_cache_breakpoints(
     assert image["type"] == "image" and image["source"]["file_id"] == request.files[1].file_id
     assert "cache_control" not in doc and image["cache_control"] == {"type": "ephemeral"}
     assert question == {
-        "type": "text", "text": "How much did it cost?", "cache_control": {"type": "ephemeral"}
+        "type": "text",
+        "text": "How much did it cost?",
+        "cache_control": {"type": "ephemeral"},
     }
     assert request.params["model"] == MODEL and request.params["max_tokens"] == 1024
 
@@ -234,11 +235,13 @@ def test_citations_carry_where_in_the_answer_they_arrived(
     for c in done.turn.citations:
         # the sandbox quotes each cited passage in its own block: the block starts at the offset
         assert c.answer_offset is not None
-        assert answer[c.answer_offset :].lstrip("“\"").startswith(c.cited_text.strip()[:30])
+        assert answer[c.answer_offset :].lstrip('“"').startswith(c.cited_text.strip()[:30])
     # kept in the catalog as they streamed
     (turn,) = store.list_turns(conv)
-    assert turn.citations == done.turn.citations == tuple(
-        e.citation for e in events if isinstance(e, CitationEvent)
+    assert (
+        turn.citations
+        == done.turn.citations
+        == tuple(e.citation for e in events if isinstance(e, CitationEvent))
     )
 
 
@@ -246,13 +249,18 @@ def test_citations_saved_before_offsets_still_read(store: Store) -> None:
     conv = store.create_conversation("old", MODEL).id
     turn = store.start_turn(conv, "Old question?", MODEL)
     old_json = {  # a row written before answer_offset existed
-        "kind": "char", "cited_text": "abc", "document_index": 0, "document_title": "a.txt",
-        "file_id": "file_a", "start": 3, "end": 6,
+        "kind": "char",
+        "cited_text": "abc",
+        "document_index": 0,
+        "document_title": "a.txt",
+        "file_id": "file_a",
+        "start": 3,
+        "end": 6,
     }
     cit = Citation.from_json(old_json)
     assert cit.answer_offset is None and cit.to_json() == old_json  # old shape written back unchanged
     store.finish_turn(turn.id, state=TurnState.COMPLETE, answer="Old answer.", citations=[cit])
     (again,) = store.get_turn(turn.id).citations  # type: ignore[union-attr]
     assert again == cit
-    placed = Citation("char", "abc", 0, "a.txt", "file_a", 3, 6, answer_offset=7)
+    placed = Citation(CitationKind.CHAR, "abc", 0, "a.txt", "file_a", 3, 6, answer_offset=7)
     assert Citation.from_json(placed.to_json()) == placed

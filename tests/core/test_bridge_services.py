@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,6 @@ from assistant.bridge import TaskRunner
 from assistant.catalog import Store, TurnState
 
 MODEL = "claude-sonnet-5-5"
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    r = TaskRunner(max_threads=4)
-    yield r
-    assert r.shutdown(10_000)
 
 
 def test_upload_task_reports_progress_then_result(
