@@ -2,10 +2,10 @@
 
 ``StaleChecker(runner, records)``: ``check()`` compares the local source of each active file that
 ``records()`` gives with what was uploaded (size and time; the hash only when the time moved) and emits
-``found({row id: state})``, the state being a ``SourceState`` (changed, missing) or None (unchanged,
-or nothing recorded). A check asked for while one runs follows when it ends. A file touched but not changed is
-hashed once, not on every check. ``check_if_due()`` is the same at most every ``throttle`` seconds (the
-window coming back to the front).
+``found({row id: state})``, the state being a ``SourceState`` (changed, missing, unchanged) or None
+(nothing recorded to compare with). A check asked for while one runs follows when it ends. A file
+touched but not changed is hashed once, not on every check. ``check_if_due()`` is the same at most
+every ``throttle`` seconds (the window coming back to the front).
 """
 
 from __future__ import annotations

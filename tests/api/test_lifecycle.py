@@ -29,8 +29,7 @@ from assistant.catalog import FileOrigin, FileState, Store, TurnState
 from assistant.catalog.rules import can_renew, expiring_soon, gone_files_for, orphans
 from assistant.documents import SourceState, prepare
 from assistant.settings import Paths
-
-from .conftest import REPORT_TEXT
+from tests.support import REPORT_TEXT
 
 MODEL = "claude-sonnet-5-5"
 DAY = 86_400
