@@ -246,11 +246,15 @@ def test_gui_thread_never_stalls_while_20_files_upload_and_an_answer_streams(
         chat = window.chat_panel
         store = window.ctx.store
         conversation = store.create_conversation("Bench", "claude-sonnet-5-5")
-        chat._show_conversation(conversation.id)  # the pane's own streaming path, fed paced events
+        with qtbot.waitSignal(chat.controller.shown, timeout=20_000):
+            chat.controller.open(conversation.id)  # the pane's own streaming path, fed paced events
         probe.start()
         started = time.perf_counter()
-        chat._start(
-            conversation.id, "Tell me everything.", _long_answer(store, conversation.id, 10_000, 2000.0)
+        chat.answer.start(
+            conversation.id,
+            "Tell me everything.",
+            "claude-sonnet-5-5",
+            _long_answer(store, conversation.id, 10_000, 2000.0),
         )
         drop(window.files_panel.table.viewport(), [folder])
         qtbot.waitUntil(lambda: window.files_model.rowCount() == 40, timeout=60_000)
