@@ -35,23 +35,27 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.api.errors import ApiFailure, CancelToken, to_failure
+from assistant.api.files_pending import duplicate_failure, find_pending, retire, send_checked
 from assistant.api.files_reconcile import ReconcileReport, apply_remote_list
 from assistant.api.files_remote import RemoteFile
 from assistant.api.files_upload import (
     UploadProgress,
     UploadResult,
     check_size,
+    file_stamp,
     guess_mime_type,
-    send_file,
     sha256_file,
 )
 from assistant.catalog import FileRecord, FileState, Store
+from assistant.catalog.file_sync import DuplicateFileId
+from assistant.catalog.records import PendingUpload
 
 if TYPE_CHECKING:
     import anthropic
@@ -100,6 +104,11 @@ class FileService:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._inflight_lock = threading.Lock()
         self._inflight: dict[str, threading.Event] = {}
+        # who may change a row when: per-row locks, the rows at work, the pending uploads being sent
+        self._sync_lock = threading.Lock()
+        self._row_locks: dict[int, threading.Lock] = {}
+        self._busy: dict[int, int] = {}
+        self._inflight_pending: set[int] = set()
 
     def _retention_seconds(self) -> int | None:
         value = self._retention() if callable(self._retention) else self._retention
@@ -120,10 +129,11 @@ class FileService:
     ) -> UploadResult:
         path = Path(path)
         size = check_size(path)
+        stamp = file_stamp(path)
         digest = sha256_file(path, cancel)
+        args = (path, digest, stamp[0], filename, mime_type, local_path, progress, cancel, stamp)
         if not dedupe:
-            record = self._upload_new(path, digest, size, filename, mime_type, local_path, progress, cancel)
-            return UploadResult(record, reused=False)
+            return UploadResult(self._upload_new(*args), reused=False)
         # One upload per content at a time: a second upload of the same bytes (the same file dropped
         # twice, or a copy) waits for the first and then reuses its result.
         while True:
@@ -143,7 +153,7 @@ class FileService:
                 if cancel is not None:
                     cancel.raise_if_cancelled()
         try:
-            record = self._upload_new(path, digest, size, filename, mime_type, local_path, progress, cancel)
+            record = self._upload_new(*args)
         finally:
             with self._inflight_lock:
                 del self._inflight[digest]
@@ -157,6 +167,47 @@ class FileService:
         left = existing.expires_in(self._clock())
         return existing if left is None or left > REUSE_MARGIN else None
 
+    # --------------------------------------------------------------- who may change a row when
+
+    @contextmanager
+    def _operating(self, row_id: int) -> Iterator[None]:
+        """One operation on a row at a time (renew, replace, delete), and none judged by a reconcile
+        while it runs: the row is busy from before its first request until after its last write."""
+        with self._sync_lock:
+            lock = self._row_locks.setdefault(row_id, threading.Lock())
+        with lock:
+            with self._sync_lock:
+                self._busy[row_id] = self._busy.get(row_id, 0) + 1
+            try:
+                yield
+            finally:
+                with self._sync_lock:
+                    self._busy[row_id] -= 1
+                    if not self._busy[row_id]:
+                        del self._busy[row_id]
+
+    @contextmanager
+    def _pending(
+        self, name: str, size: int, digest: str, *, mime: str, local: str | None, row_id: int | None
+    ) -> Iterator[PendingUpload]:
+        """The upload recorded as pending (and in flight here) while it is sent and recorded."""
+        with self._sync_lock:
+            pending = self._store.begin_upload(
+                filename=name,
+                size_bytes=size,
+                sha256=digest,
+                mime_type=mime,
+                local_path=local,
+                started_at=self._clock(),
+                row_id=row_id,
+            )
+            self._inflight_pending.add(pending.id)
+        try:
+            yield pending
+        finally:
+            with self._sync_lock:
+                self._inflight_pending.discard(pending.id)
+
     def _upload_new(  # noqa: PLR0917
         self,
         path: Path,
@@ -167,47 +218,27 @@ class FileService:
         local_path: str | None,
         progress: Callable[[UploadProgress], object] | None,
         cancel: CancelToken | None,
+        stamp: tuple[int, int],
     ) -> FileRecord:
-        remote = self._send(
-            path,
-            filename or path.name,
-            mime_type or guess_mime_type(path),
-            size=size,
-            progress=progress,
-            cancel=cancel,
-        )
-        return self._store.add_file(
-            file_id=remote.file_id,
-            filename=remote.filename or filename or path.name,
-            mime_type=remote.mime_type,
-            size_bytes=remote.size_bytes or size,
-            sha256=digest,
-            local_path=local_path if local_path is not None else str(path.resolve()),
-            uploaded_at=remote.created_at,
-            expires_at=remote.expires_at,
-        )
-
-    def _send(
-        self,
-        path: Path,
-        filename: str,
-        mime_type: str,
-        *,
-        size: int,
-        progress: Callable[[UploadProgress], object] | None,
-        cancel: CancelToken | None,
-    ) -> RemoteFile:
-        retention = self._retention_seconds()
-        return send_file(
-            self._client,
-            path,
-            filename,
-            mime_type,
-            size=size,
-            retention=retention,
-            progress=progress,
-            cancel=cancel,
-        )
+        name = filename or path.name
+        local = local_path if local_path is not None else str(path.resolve())
+        mime = mime_type or guess_mime_type(path)
+        with self._pending(name, size, digest, mime=mime, local=local, row_id=None) as pending:
+            remote = send_checked(
+                self._client, self._store, pending, path, stamp, self._retention_seconds(), progress, cancel
+            )
+            try:
+                return self._store.record_upload(
+                    pending,
+                    file_id=remote.file_id,
+                    filename=remote.filename or name,
+                    mime_type=remote.mime_type,
+                    size_bytes=remote.size_bytes or size,
+                    uploaded_at=remote.created_at,
+                    expires_at=remote.expires_at,
+                )
+            except DuplicateFileId as dup:
+                raise duplicate_failure(name, dup) from None
 
     def replace(
         self,
@@ -219,36 +250,48 @@ class FileService:
         progress: Callable[[UploadProgress], object] | None = None,
         cancel: CancelToken | None = None,
     ) -> FileRecord:
-        """Upload ``path`` afresh for an existing row (renewal, stale copy); delete the old remote file."""
-        old = self._store.get_file(record_id)
-        if old is None:
-            raise KeyError(record_id)
-        path = Path(path)
-        size = path.stat().st_size
-        digest = sha256_file(path, cancel)
-        remote = self._send(
-            path,
-            filename or old.filename,
-            mime_type or old.mime_type,
-            size=size,
-            progress=progress,
-            cancel=cancel,
-        )
-        record = self._store.replace_file_id(
-            record_id,
-            file_id=remote.file_id,
-            uploaded_at=remote.created_at,
-            expires_at=remote.expires_at,
-            size_bytes=remote.size_bytes or size,
-            sha256=digest,
-        )
-        try:
-            self._client.files.delete(old.file_id)
-        except Exception as exc:
-            failure = to_failure(exc)
-            if failure.status != 404:
-                log.warning("renewal: the old file %s was not deleted: %s", old.file_id, failure)
-        return record
+        """Upload ``path`` afresh for an existing row (renewal, stale copy); delete the old remote file.
+
+        When that delete fails, the old file is recorded as this app's leftover (Clean up offers it)
+        and the record returned carries a warning that says so (the catalog's row does not keep it)."""
+        with self._operating(record_id):
+            old = self._store.get_file(record_id)
+            if old is None:
+                raise KeyError(record_id)
+            path = Path(path)
+            stamp = file_stamp(path)
+            digest = sha256_file(path, cancel)
+            name = filename or old.filename
+            mime = mime_type or old.mime_type
+            with self._pending(
+                name, stamp[0], digest, mime=mime, local=old.local_path, row_id=record_id
+            ) as pending:
+                remote = send_checked(
+                    self._client,
+                    self._store,
+                    pending,
+                    path,
+                    stamp,
+                    self._retention_seconds(),
+                    progress,
+                    cancel,
+                )
+                try:
+                    record = self._store.replace_file_id(
+                        record_id,
+                        file_id=remote.file_id,
+                        uploaded_at=remote.created_at,
+                        expires_at=remote.expires_at,
+                        size_bytes=remote.size_bytes or stamp[0],
+                        sha256=digest,
+                        pending=pending,
+                    )
+                except DuplicateFileId as dup:
+                    raise duplicate_failure(name, dup) from None
+            if old.file_id == record.file_id:
+                return record
+            note = retire(self._client, self._store, old)
+            return record if note is None else replace(record, warnings=(*record.warnings, note))
 
     # --------------------------------------------------------------- list
 
@@ -266,31 +309,52 @@ class FileService:
     # --------------------------------------------------------------- reconcile
 
     def reconcile(self, now: datetime | None = None) -> ReconcileReport:
+        since = self._store.files_clock()  # rows written after this are not judged by this listing
         remote = {f.file_id: f for f in self.iter_remote()}
-        return self.apply_remote_list(remote, now)
+        return self.apply_remote_list(remote, now, since=since)
 
     def apply_remote_list(
-        self, remote: dict[str, RemoteFile], now: datetime | None = None
+        self, remote: dict[str, RemoteFile], now: datetime | None = None, *, since: int | None = None
     ) -> ReconcileReport:
-        """The catalog half of ``reconcile`` (pure database work, no network)."""
-        return apply_remote_list(self._store, remote, now or self._clock())
+        """The catalog half of ``reconcile`` (pure database work, no network). Rows an operation is at
+        work on are not judged, nor (with ``since``) rows written after the listing began."""
+        with self._sync_lock:  # no operation starts or ends in the middle of it
+            return apply_remote_list(
+                self._store,
+                remote,
+                now or self._clock(),
+                since=since,
+                busy=set(self._busy),
+                inflight=set(self._inflight_pending),
+            )
+
+    def recover_pending(self) -> ReconcileReport:
+        """At start: uploads a crash left pending are looked for on the server; found, they are this
+        app's own (``recovered``), else they end. Raises ApiFailure when the server cannot be listed."""
+        found = find_pending(self._client, self._store)
+        with self._sync_lock:
+            applied = self._store.apply_reconcile(
+                [], [f.as_new_file(self._clock()) for f in found], inflight=set(self._inflight_pending)
+            )
+        return ReconcileReport(applied.adopted, (), (), (), len(found), applied.recovered)
 
     # --------------------------------------------------------------- delete
 
     def delete(self, record_id: int) -> DeleteOutcome:
-        record = self._store.get_file(record_id)
-        if record is None:
-            raise KeyError(record_id)
-        already_gone = False
-        try:
-            self._client.files.delete(record.file_id)
-        except Exception as exc:
-            failure = to_failure(exc)
-            if failure.status != 404:
-                raise failure from None
-            already_gone = True
-        self._store.set_file_state(record_id, FileState.DELETED)
-        return DeleteOutcome(record_id, record.file_id, already_gone=already_gone)
+        with self._operating(record_id):  # after a renewal of the row: its new file is the one deleted
+            record = self._store.get_file(record_id)
+            if record is None:
+                raise KeyError(record_id)
+            already_gone = False
+            try:
+                self._client.files.delete(record.file_id)
+            except Exception as exc:
+                failure = to_failure(exc)
+                if failure.status != 404:
+                    raise failure from None
+                already_gone = True
+            self._store.set_file_state(record_id, FileState.DELETED)
+            return DeleteOutcome(record_id, record.file_id, already_gone=already_gone)
 
     def delete_many(
         self, record_ids: Iterable[int], cancel: CancelToken | None = None

@@ -1,16 +1,21 @@
 """The catalog half of reconciling with the Files API: the remote list against the catalog rows.
 
-Pure database work, no network: ``apply_remote_list(store, remote, now)`` marks rows missing, expired or
-active again and adopts remote files the catalog does not know (origin=adopted).
+Pure database work, no network: ``apply_remote_list(store, remote, now, since=, busy=, inflight=)`` marks
+rows missing, expired or active again and adopts remote files the catalog does not know (origin=adopted),
+in one transaction (``Store.apply_reconcile``). ``since`` is the catalog's change clock read before the
+listing began: rows written after it are not judged, nor rows in ``busy`` (an operation is at work on
+them); remote files that match a pending upload are this app's own (``inflight``: still being sent, left
+to their uploader; the others were cut by a lost answer or a crash: recorded as this app's, ``recovered``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.api.files_remote import RemoteFile
-from assistant.catalog import FileOrigin, FileRecord, FileState, NewFile, RemoteUpdate, Store
+from assistant.catalog import FileRecord, FileState, RemoteUpdate, Store
 
 __all__ = ["ReconcileReport", "apply_remote_list"]
 
@@ -22,9 +27,18 @@ class ReconcileReport:
     expired: tuple[int, ...]
     reactivated: tuple[int, ...]
     remote_count: int
+    recovered: tuple[FileRecord, ...] = ()  # this app's uploads whose answer was lost, found again
 
 
-def apply_remote_list(store: Store, remote: dict[str, RemoteFile], now: datetime) -> ReconcileReport:
+def apply_remote_list(
+    store: Store,
+    remote: dict[str, RemoteFile],
+    now: datetime,
+    *,
+    since: int | None = None,
+    busy: Collection[int] = (),
+    inflight: Collection[int] = (),
+) -> ReconcileReport:
     remote_count = len(remote)
     remaining = dict(remote)
     updates: list[RemoteUpdate] = []
@@ -48,21 +62,13 @@ def apply_remote_list(store: Store, remote: dict[str, RemoteFile], now: datetime
                     state
                 ].append(rec.id)
 
-    def state_of(f: RemoteFile) -> FileState:
-        return FileState.EXPIRED if f.expires_at is not None and f.expires_at <= now else FileState.ACTIVE
+    applied = store.apply_reconcile(
+        updates, [f.as_new_file(now) for f in remaining.values()], since=since, busy=busy, inflight=inflight
+    )
 
-    new = [
-        NewFile(
-            file_id=f.file_id,
-            filename=f.filename,
-            mime_type=f.mime_type,
-            size_bytes=f.size_bytes,
-            uploaded_at=f.created_at,
-            expires_at=f.expires_at,
-            state=state_of(f),
-            origin=FileOrigin.ADOPTED,
-        )
-        for f in remaining.values()
-    ]
-    adopted = store.apply_remote(updates, new)
-    return ReconcileReport(tuple(adopted), tuple(missing), tuple(expired), tuple(reactivated), remote_count)
+    def done(ids: list[int]) -> tuple[int, ...]:
+        return tuple(i for i in ids if i in applied.updated)
+
+    return ReconcileReport(
+        applied.adopted, done(missing), done(expired), done(reactivated), remote_count, applied.recovered
+    )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from assistant.catalog import FileState, NewFile
+
 __all__ = ["RemoteFile"]
 
 
@@ -42,4 +44,18 @@ class RemoteFile:
             created_at=_parse_time(get("created_at")) or datetime.now(UTC),
             expires_at=_parse_time(get("expires_at")),
             downloadable=bool(get("downloadable", False)),
+        )
+
+    def as_new_file(self, now: datetime | None = None) -> NewFile:
+        """This file as a catalog row to add (found remotely: adopted unless a pending upload claims it)."""
+        at = now or datetime.now(UTC)
+        expired = self.expires_at is not None and self.expires_at <= at
+        return NewFile(
+            file_id=self.file_id,
+            filename=self.filename,
+            mime_type=self.mime_type,
+            size_bytes=self.size_bytes,
+            uploaded_at=self.created_at,
+            expires_at=self.expires_at,
+            state=FileState.EXPIRED if expired else FileState.ACTIVE,
         )

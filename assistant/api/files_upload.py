@@ -1,7 +1,9 @@
 """Uploading one file's bytes: streamed from disk in chunks, with progress and cancel; its hash and type.
 
-``send_file(client, path, filename, mime_type, size=, retention=, progress=, cancel=) -> RemoteFile``
-does the multipart request; ``FileService`` (``files.py``) decides what to send and records it.
+``send_file(client, path, filename, mime_type, size=, retention=, progress=, cancel=) -> Sent`` does
+the multipart request (the remote file and the SHA-256 of the bytes actually sent, hashed as they went
+out); a source that shrinks mid-send stops it (``ApiFailure`` LOCAL, ``changed_while_sending``).
+``FileService`` (``files.py``) decides what to send and records it.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "Sent",
     "UploadProgress",
     "UploadResult",
+    "changed_while_sending",
     "check_size",
+    "file_stamp",
     "guess_mime_type",
     "send_file",
     "sha256_file",
@@ -88,6 +93,38 @@ class UploadResult:
     reused: bool
 
 
+@dataclass(frozen=True)
+class Sent:
+    remote: RemoteFile
+    sha256: str  # of the bytes that went out in the last attempt
+    size: int
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Size and modification time (ns): compared before and after an upload."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def changed_while_sending(name: str) -> ApiFailure:
+    return ApiFailure(
+        FailureKind.LOCAL,
+        f"“{name}” changed while it was being sent, so what reached the server is not the file as it is "
+        "now; nothing was kept. Try again once it has stopped changing.",
+    )
+
+
+@cache
+def _source_changed_type() -> type[Exception]:
+    import anthropic
+
+    class SourceShrank(anthropic.AnthropicError):
+        """Raised from inside the request body when the source ends early: an SDK error type, so the
+        SDK neither wraps nor retries it."""
+
+    return SourceShrank
+
+
 @cache
 def _upload_cancelled_type() -> type[Exception]:
     import anthropic
@@ -119,6 +156,7 @@ class _ProgressReader(io.RawIOBase):
         self._cancel = cancel
         self._sent = 0
         self._reported = -1
+        self.digest = hashlib.sha256()
 
     def readable(self) -> bool:
         return True
@@ -136,22 +174,32 @@ class _ProgressReader(io.RawIOBase):
         position = self._fh.seek(offset, whence)
         if whence == os.SEEK_SET:
             self._sent = position
+            if position == 0:
+                self.digest = hashlib.sha256()
         return position
 
     def readinto(self, buffer: Any) -> int:
         if self._cancel is not None and self._cancel.is_cancelled():
             raise _upload_cancelled_type()("upload cancelled")
-        count = self._fh.readinto(buffer)
-        self._sent += count
-        self._report(final=count == 0)
+        view = memoryview(buffer).cast("B")[: max(0, self._total - self._sent)]
+        count = self._fh.readinto(view) or 0
+        self._took(bytes(view[:count]))
         return count
+
+    def _took(self, data: bytes) -> None:
+        """Count and hash what goes out; never more than the size announced, never less."""
+        if not data and self._sent < self._total:
+            raise _source_changed_type()("the file ended before its announced size")
+        self.digest.update(data)
+        self._sent += len(data)
+        self._report(final=not data)
 
     def read(self, size: int = -1) -> bytes:
         if self._cancel is not None and self._cancel.is_cancelled():
             raise _upload_cancelled_type()("upload cancelled")
-        data = self._fh.read(size)
-        self._sent += len(data)
-        self._report(final=not data)
+        left = max(0, self._total - self._sent)
+        data = self._fh.read(left if size is None or size < 0 else min(size, left))
+        self._took(data)
         return data
 
     def _report(self, *, final: bool) -> None:
@@ -185,7 +233,7 @@ def send_file(
     retention: int | None,
     progress: Callable[[UploadProgress], object] | None,
     cancel: CancelToken | None,
-) -> RemoteFile:
+) -> Sent:
     """Upload the file at ``path`` (read from disk as the body is sent); raises Cancelled or ApiFailure."""
     from anthropic import omit
 
@@ -197,13 +245,16 @@ def send_file(
                 file=(filename, cast(IO[bytes], body), mime_type),
                 expires_in_seconds=retention if retention is not None else omit,
             )
+            digest = body.digest.hexdigest()
     except Cancelled:
         raise
     except ApiFailure:
         raise
     except Exception as exc:
+        if isinstance(exc, _source_changed_type()) or isinstance(exc.__cause__, _source_changed_type()):
+            raise changed_while_sending(filename) from None
         failure = to_failure(exc)
         if failure.kind is FailureKind.CANCELLED:
             raise Cancelled("upload cancelled") from None
         raise failure from None
-    return RemoteFile.from_api(meta)
+    return Sent(RemoteFile.from_api(meta), digest, size)

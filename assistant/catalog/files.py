@@ -3,61 +3,21 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from assistant.catalog.db import Database
-from assistant.catalog.records import FileOrigin, FileRecord, FileState, NewFile, RemoteUpdate
-from assistant.catalog.schema import from_ts, now, req_ts, to_ts
+from assistant.catalog.file_rows import COLUMNS as _COLUMNS
+from assistant.catalog.file_rows import INSERT as _INSERT
+from assistant.catalog.file_rows import file_record as _file
+from assistant.catalog.file_sync import DuplicateFileId, FileSync
+from assistant.catalog.records import FileOrigin, FileRecord, FileState, PendingUpload
+from assistant.catalog.schema import now, to_ts
 
 __all__ = ["Files"]
 
-_COLUMNS = (
-    "id, file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, expires_at, "
-    "last_used_at, state, origin, source_sha256, source_size, source_mtime, kept_path, original_name, "
-    "warnings"
-)
 
-_INSERT = (
-    "INSERT INTO files (file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, "
-    "expires_at, state, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def _file(row: sqlite3.Row) -> FileRecord:
-    return FileRecord(
-        id=row["id"],
-        file_id=row["file_id"],
-        filename=row["filename"],
-        mime_type=row["mime_type"],
-        size_bytes=row["size_bytes"],
-        sha256=row["sha256"],
-        local_path=row["local_path"],
-        uploaded_at=req_ts(row["uploaded_at"]),
-        expires_at=from_ts(row["expires_at"]),
-        last_used_at=from_ts(row["last_used_at"]),
-        state=FileState(row["state"]),
-        origin=FileOrigin(row["origin"]),
-        source_sha256=row["source_sha256"],
-        source_size=row["source_size"],
-        source_mtime=row["source_mtime"],
-        kept_path=row["kept_path"],
-        original_name=row["original_name"],
-        warnings=_warnings(row["warnings"]),
-    )
-
-
-def _warnings(text: str | None) -> tuple[str, ...]:
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return ()
-    return tuple(str(w) for w in value) if isinstance(value, list) else ()
-
-
-class Files(Database):
-    """The file methods of ``Store``."""
+class Files(FileSync):
+    """The file methods of ``Store`` (the reconcile and upload bookkeeping are ``FileSync``'s)."""
 
     def add_file(
         self,
@@ -138,9 +98,26 @@ class Files(Database):
         expires_at: datetime | None,
         size_bytes: int | None = None,
         sha256: str | None = None,
+        pending: PendingUpload | None = None,
     ) -> FileRecord:
-        """Renewal: the same catalog row (so every conversation keeps it) points at a new remote file."""
+        """Renewal: the same catalog row (so every conversation keeps it) points at a new remote file.
+
+        The old remote id is remembered (a listing that still shows it never adopts it); ``pending``
+        (the renewal's pending upload) ends in the same transaction. DuplicateFileId when another row
+        holds ``file_id``."""
         with self._tx() as db:
+            other = db.execute(
+                f"SELECT {_COLUMNS} FROM files WHERE file_id = ? AND id != ?", (file_id, row_id)
+            ).fetchall()
+            if other:
+                raise DuplicateFileId(file_id, _file(other[0]))
+            db.execute(
+                "INSERT OR IGNORE INTO retired_file_ids (file_id, row_id, retired_at) "
+                "SELECT file_id, id, ? FROM files WHERE id = ? AND file_id != ?",
+                (to_ts(now()), row_id, file_id),
+            )
+            if pending is not None:
+                db.execute("DELETE FROM pending_uploads WHERE id = ?", (pending.id,))
             db.execute(
                 "UPDATE files SET file_id = ?, uploaded_at = ?, expires_at = ?, state = 'active', "
                 "size_bytes = COALESCE(?, size_bytes), sha256 = COALESCE(?, sha256) WHERE id = ?",
@@ -193,38 +170,3 @@ class Files(Database):
     def set_kept_path(self, row_id: int, kept_path: str | None) -> None:
         with self._tx() as db:
             db.execute("UPDATE files SET kept_path = ? WHERE id = ?", (kept_path, row_id))
-
-    def apply_remote(self, updates: Iterable[RemoteUpdate], adopted: Iterable[NewFile]) -> list[FileRecord]:
-        """Apply a reconcile in one transaction; returns the adopted rows."""
-        new = list(adopted)
-        with self._tx() as db:
-            db.executemany(
-                "UPDATE files SET state = ?, expires_at = ? WHERE id = ?",
-                [(str(u.state), to_ts(u.expires_at), u.id) for u in updates],
-            )
-            db.executemany(
-                f"{_INSERT} ON CONFLICT(file_id) DO NOTHING",
-                [
-                    (
-                        n.file_id,
-                        n.filename,
-                        n.mime_type,
-                        n.size_bytes,
-                        n.sha256,
-                        n.local_path,
-                        to_ts(n.uploaded_at),
-                        to_ts(n.expires_at),
-                        str(n.state),
-                        str(n.origin),
-                    )
-                    for n in new
-                ],
-            )
-        ids = [n.file_id for n in new]
-        out: list[FileRecord] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._query(f"SELECT {_COLUMNS} FROM files WHERE file_id IN ({marks})", chunk)
-            out += [_file(r) for r in rows]
-        return out

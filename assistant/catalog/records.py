@@ -19,6 +19,7 @@ __all__ = [
     "FileRecord",
     "FileState",
     "NewFile",
+    "PendingUpload",
     "RemoteUpdate",
     "SourceState",
     "Turn",
@@ -160,6 +161,8 @@ class FileRecord:
     kept_path: str | None = None
     original_name: str | None = None
     warnings: tuple[str, ...] = ()
+    revision: int = 0  # the catalog's change stamp of this row (schema 4): every write moves it on
+    leftover_of: int | None = None  # a file this app left on the server (the row it was renewed from)
 
     def expires_in(self, now: datetime | None = None) -> timedelta | None:
         """Time left before expiry (negative once past); None when the file never expires."""
@@ -226,3 +229,18 @@ class NewFile:
     origin: FileOrigin = FileOrigin.ADOPTED
     sha256: str | None = None
     local_path: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """An upload recorded before it is sent (schema 4): found again on the server after a lost answer
+    or a crash. ``row_id``: the row a renewal uploads into; None for a new file."""
+
+    id: int
+    filename: str
+    size_bytes: int
+    sha256: str
+    mime_type: str
+    local_path: str | None
+    started_at: datetime
+    row_id: int | None = None

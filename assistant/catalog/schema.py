@@ -80,12 +80,49 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE turns ADD COLUMN stop_reason TEXT;
     """,
+    # 4: who may change a file's row when. Every write to a row stamps it with the next value of one
+    # counter (``file_clock``, by trigger), so a reconcile judges only rows not changed since its listing
+    # began; uploads are recorded as pending before they are sent (found again on the server after a
+    # lost answer or a crash); the remote ids a row held before a renewal are remembered (never adopted
+    # as someone else's); ``leftover_of``: a file this app left on the server (its delete failed).
+    """
+    ALTER TABLE files ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE files ADD COLUMN leftover_of INTEGER;
+    CREATE TABLE file_clock (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+    INSERT INTO file_clock (id, value) VALUES (1, 0);
+    CREATE TRIGGER files_stamp_insert AFTER INSERT ON files BEGIN
+        UPDATE file_clock SET value = value + 1 WHERE id = 1;
+        UPDATE files SET revision = (SELECT value FROM file_clock WHERE id = 1) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER files_stamp_update AFTER UPDATE ON files WHEN NEW.revision = OLD.revision BEGIN
+        UPDATE file_clock SET value = value + 1 WHERE id = 1;
+        UPDATE files SET revision = (SELECT value FROM file_clock WHERE id = 1) WHERE id = NEW.id;
+    END;
+    CREATE TABLE pending_uploads (
+        id INTEGER PRIMARY KEY,
+        filename TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        local_path TEXT,
+        started_at REAL NOT NULL,
+        row_id INTEGER REFERENCES files(id) ON DELETE CASCADE
+    );
+    CREATE TABLE retired_file_ids (
+        file_id TEXT PRIMARY KEY,
+        row_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        retired_at REAL NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another program's lock on the catalog
+
+
+def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Connection:
     """A connection to the catalog at ``path`` (":memory:" too), migrated to ``SCHEMA_VERSION``, with
     the turns left "streaming" by a crash marked incomplete.
 
@@ -95,7 +132,7 @@ def connect(path: Path) -> sqlite3.Connection:
     """
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=busy_timeout)
     try:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys = ON")
@@ -110,14 +147,36 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("UPDATE turns SET state = 'incomplete' WHERE state = 'streaming'")
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise StoreError(
-            f"The catalog {path} cannot be opened ({exc}). Move it aside to start a new one; "
-            "files on the server are found again by Refresh."
-        ) from exc
+        raise StoreError(_cannot_open(path, exc, busy_timeout)) from exc
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _cannot_open(path: Path, exc: sqlite3.DatabaseError, waited: float) -> str:
+    """What went wrong opening the catalog, and the advice that fits: only a damaged file is moved aside."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"The catalog {path} is in use by another program (most likely another Document Assistant "
+            f"on the same data folder), which did not let go of it within {waited:g} seconds. The file is "
+            "fine: close the other program and start again, or start this one with --data-dir DIR for a "
+            "catalog of its own."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "access permission" in text:
+        return (
+            f"The catalog {path} cannot be written ({exc}): the file or its folder is read-only. Fix "
+            "its permissions, or start with --data-dir DIR pointing at a folder you can write to."
+        )
+    if "disk is full" in text:
+        return f"The catalog {path} cannot be written ({exc}). Free some space on its disk and start again."
+    if "disk i/o" in text:
+        return f"The catalog {path} could not be read or written ({exc}). Check its disk, then start again."
+    return (
+        f"The catalog {path} cannot be opened ({exc}): the file is damaged. Move it aside to start a new "
+        "one; files on the server are found again by Refresh."
+    )
 
 
 def schema_version(db: sqlite3.Connection) -> int:
