@@ -11,6 +11,10 @@ A fault spec is a comma-separated list of items::
            | "slow" ["=" SECONDS]             answer after a delay (default 2 s)
            | "drop-upload" ["=" BYTES]        close the connection after reading BYTES of an upload
                                               body (default 65536)
+           | "lose-upload"                    store the upload, then close the connection without
+                                              answering (the answer is lost; the file is there)
+           | "reuse-id-upload"                store the upload, but answer with the id of the newest
+                                              other file (a server that mixes up its ids)
            | "drop-stream" ["=" EVENTS]       close the connection after EVENTS server-sent events
                                               of a streamed message (default 3)
            | "error-stream" ["=" EVENTS]      after EVENTS events, send an `error` event
@@ -27,7 +31,7 @@ A fault spec is a comma-separated list of items::
 Without a suffix a rule hits every matching request; ``xN`` hits the next N matching requests and is
 then used up; ``@P`` hits each matching request with probability P, drawn from a random generator
 seeded by ``seed``, so a run is reproducible. Rules are tried in order; the first that hits wins.
-``drop-upload`` only matches uploads; the ``-stream`` faults only streamed messages.
+The ``-upload`` faults only match uploads; the ``-stream`` faults only streamed messages.
 
 Examples: ``messages:529x2`` (the next two message requests get 529), ``429@0.3,seed=7``,
 ``stream:drop-stream=5x1`` (the next stream is cut after five events), ``upload:drop-upload``,
@@ -43,12 +47,14 @@ from dataclasses import dataclass
 
 ROUTES = frozenset({"*", "messages", "stream", "count_tokens", "files", "upload", "models", "batches"})
 KINDS = (
-    "429", "500", "529", "slow", "drop-upload", "drop-stream", "error-stream", "end-stream", "json-stream"
+    "429", "500", "529", "slow", "drop-upload", "drop-stream", "error-stream", "end-stream", "json-stream",
+    "lose-upload", "reuse-id-upload",
 )  # fmt: skip
 
 _ITEM = re.compile(
     r"^(?:(?P<route>[a-z_*]+):)?"
-    r"(?P<kind>429|500|529|slow|drop-upload|drop-stream|error-stream|end-stream|json-stream)"
+    r"(?P<kind>429|500|529|slow|drop-upload|lose-upload|reuse-id-upload|drop-stream|error-stream|end-stream"
+    r"|json-stream)"
     r"(?:=(?P<arg>\d+(?:\.\d*)?))?(?:x(?P<count>\d+)|@(?P<prob>\d*(?:\.\d*)?))?$"
 )
 _DEFAULT_ARG = {
@@ -141,6 +147,7 @@ class FaultPlan:
         self._rng = random.Random(0)
         self._retry_after: float | None = None
         self.hits: list[tuple[str, str]] = []  # (route tag that matched, kind), in order, for tests
+        self._drawn = threading.local()  # the fault drawn for the request this thread handles
         if spec:
             self.set(spec)
 
@@ -175,13 +182,23 @@ class FaultPlan:
         with self._lock:
             return any(r.remaining is None or r.remaining > 0 for r in self._rules)
 
+    def drawn(self) -> Fault | None:
+        """The fault ``draw`` gave the request this thread is handling (for faults that act late,
+        after an upload is stored), or None."""
+        fault: Fault | None = getattr(self._drawn, "fault", None)
+        return fault
+
     def draw(self, tags: frozenset[str]) -> Fault | None:
         """The fault for a request with these route tags, or None. Consumes counted rules."""
+        self._drawn.fault = fault = self._draw(tags)
+        return fault
+
+    def _draw(self, tags: frozenset[str]) -> Fault | None:
         with self._lock:
             for rule in self._rules:
                 if rule.route != "*" and rule.route not in tags:
                     continue
-                if rule.kind == "drop-upload" and "upload" not in tags:
+                if rule.kind.endswith("-upload") and "upload" not in tags:
                     continue
                 if rule.kind.endswith("-stream") and "stream" not in tags:
                     continue

@@ -238,6 +238,12 @@ class FileStore:
             raise ApiError(404, f"File not found: {file_id}")
         return record
 
+    def newest_other(self, file_id: str) -> StoredFile | None:
+        """The most recently stored file but ``file_id`` (for the ``reuse-id-upload`` fault)."""
+        with self._lock:
+            others = [r for r in self._files.values() if r.id != file_id]
+        return max(others, key=lambda r: r.seq, default=None)
+
     def expired(self, record: StoredFile) -> bool:
         return record.expires_at is not None and self.clock.now() >= record.expires_at
 

@@ -7,7 +7,14 @@ import pathlib
 from typing import TYPE_CHECKING, Any, cast
 
 from assistant.sandbox.errors import ApiError
-from assistant.sandbox.http.wire import BodyReader, Sink, boundary_of, content_disposition, parse_multipart
+from assistant.sandbox.http.wire import (
+    BodyReader,
+    ConnectionDropped,
+    Sink,
+    boundary_of,
+    content_disposition,
+    parse_multipart,
+)
 from assistant.sandbox.storage import MAX_EXPIRY, MIN_EXPIRY
 
 if TYPE_CHECKING:
@@ -110,4 +117,12 @@ def upload(h: Handler, reader: BodyReader, request_id: str) -> None:
         tmp_left = cast("pathlib.Path | None", state.get("tmp"))
         if tmp_left is not None:
             tmp_left.unlink(missing_ok=True)
-    h.reply_json(200, record.to_api(), request_id)
+    answer = record.to_api()
+    fault = sandbox.faults.drawn()
+    if fault is not None and fault.kind == "lose-upload":
+        raise ConnectionDropped("fault: lose-upload")  # stored, and the answer never leaves
+    if fault is not None and fault.kind == "reuse-id-upload":
+        other = files.newest_other(record.id)
+        if other is not None:
+            answer["id"] = other.id
+    h.reply_json(200, answer, request_id)
