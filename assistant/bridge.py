@@ -52,6 +52,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from assistant.api.errors import ApiFailure, Cancelled, CancelToken, FailureKind, to_failure
@@ -96,16 +97,30 @@ class TaskSignals(QObject):
         self._lock = threading.Lock()
         self._pending: list[tuple[str, object]] = []
         self._scheduled = False
+        self._gone = False  # the object was deleted under the worker (the app quit): nothing to tell
         self._wake.connect(self._drain)  # emitted by the worker: queued to this object's thread
 
     def _post(self, kind: str, value: object = None) -> None:
-        """From the worker thread: queue one report; wake the GUI thread unless a drain is due anyway."""
+        """From the worker thread: queue one report; wake the GUI thread unless a drain is due anyway.
+
+        A worker still running when the app quits outlives this object (PySide deletes the QObjects
+        Python owns as the application goes): its reports are then dropped, as no one is left to
+        read them, instead of raising into the worker."""
         with self._lock:
+            if self._gone:
+                return
             self._pending.append((kind, value))
             if self._scheduled and kind not in _TERMINAL:
                 return
             self._scheduled = True
-        self._wake.emit()
+        try:
+            self._wake.emit()
+        except RuntimeError:
+            if shiboken6.isValid(self):
+                raise
+            with self._lock:
+                self._gone = True
+            log.debug("task signals deleted (the app quit): %s dropped", kind)
 
     def _drain(self) -> None:
         """On the GUI thread: deliver what is pending, in order."""
