@@ -10,7 +10,9 @@ file fails with a clear message and the next file gets a fresh pool.
     shutdown_pool()        # at exit (also registered by concurrent.futures itself)
 
 Same arguments, result and errors as `prepare()`. Cancelling stops the child too: it polls a flag file
-that the caller creates when `should_stop()` turns true.
+that the caller creates when `should_stop()` turns true. A child never outlives the app: each one
+watches its parent and exits when it is gone (killed with -9, say), and with the children gone the
+pool's resource tracker sees its pipe close and exits too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -34,6 +37,7 @@ __all__ = ["prepare_isolated", "shutdown_pool"]
 
 WORKERS = 2
 POLL_SECONDS = 0.05
+PARENT_CHECK_SECONDS = 0.5  # how often a conversion process checks that the app is still there
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -44,7 +48,12 @@ def _get_pool() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             # spawn, never fork: the app's process has Qt and worker threads that a fork would copy
-            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=WORKERS,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
         return _pool
 
 
@@ -63,6 +72,23 @@ def shutdown_pool() -> None:
         pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _watch_parent(parent: int) -> None:
+    """In each conversion process: exit as soon as the app that started it is gone.
+
+    A polled parent id, not Linux's PR_SET_PDEATHSIG: that signal follows the *thread* that spawned the
+    process (any worker thread that happened to submit first, and those come and go), not the app."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:  # re-parented: the app died without shutting the pool down
+                os._exit(0)
+            time.sleep(PARENT_CHECK_SECONDS)
+
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _prepare_in_child(
