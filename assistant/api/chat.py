@@ -18,10 +18,14 @@ Public API::
       CitationEvent(citation)        a citation (store.Citation) with ``answer_offset`` = the length of the
                                      answer text when it arrived (where its cited block starts)
       UsageEvent(usage)              tokens so far (at the start: input and cache; at the end: final)
-      Done(turn, usage, cost, stop_reason)     complete; cost is pricing.TurnCost or None
+      Done(turn, usage, cost, stop_reason)     complete; cost is pricing.TurnCost or None; stop_reason
+                                     as the API said ("max_tokens": cut at the length limit), also
+                                     saved as turn.stop_reason
       Failed(failure, turn)          typed ApiFailure; the turn is saved as failed with its partial text
     A cancelled stream (token, or the generator closed) ends without Done/Failed; the turn is saved as
-    incomplete with what arrived, and the connection is closed.
+    incomplete with what arrived, and the connection is closed. Only a cancel is "incomplete": a stream
+    that ends without ``message_stop`` fails (retryable), and a whole Message sent where a stream was
+    asked for is read as the answer (anything else not a stream fails).
 
     ModelInfo(id, display_name, created_at, max_input_tokens, max_tokens)
     ChatRequest(params, files)       params: the kwargs of messages.create/stream; files: FileRecords
@@ -29,9 +33,12 @@ Public API::
     chat = ChatService(client, store, max_tokens=4096, cache_ttl="5m", prices=None, save_interval=1.0)
     chat.build_request(conversation_id, question, *, before_turn=None) -> ChatRequest   # raises ApiFailure
     chat.count_tokens(conversation_id, question) -> int                                  # raises ApiFailure
-    chat.ask(conversation_id, question, cancel=None) -> Iterator[ChatEvent]
-    chat.retry(turn_id, cancel=None) -> Iterator[ChatEvent]   # asks a failed/incomplete turn's question
-                                                              # again (the old turn is replaced)
+    chat.ask(conversation_id, question, cancel=None) -> Iterator[ChatEvent]   # start, then answer
+    chat.start(conversation_id, question) -> Turn             # saves the question (a "streaming" turn)
+    chat.replace_turn(turn_id) -> Turn                        # saves the question again as a new turn,
+                                                              # then deletes the old one
+    chat.answer(turn, cancel=None) -> Iterator[ChatEvent]     # streams the answer of a saved turn
+    chat.retry(turn_id, cancel=None) -> Iterator[ChatEvent]   # replace_turn, then answer
     chat.models() -> list[ModelInfo]                          # GET /v1/models, every page
     conversation_total(store, conversation_id) -> TurnCost    # sum of the turns' costs (from usage)
 """
@@ -40,16 +47,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from assistant.api.chat_stream import (
+    ChatEvent,
+    CitationEvent,
+    Done,
+    Failed,
+    Progress,
+    Started,
+    TextDelta,
+    UsageEvent,
+    read_message,
+    read_stream,
+)
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind, to_failure
-from assistant.api.parse import citation_from_api, usage_from_api
 from assistant.api.pricing import PriceList, TurnCost, conversation_cost, turn_cost
 from assistant.catalog import (
     IMAGE_TYPES,
-    Citation,
     FileRecord,
     FileState,
     Store,
@@ -83,43 +100,6 @@ SYSTEM_PROMPT = (
     "documents, cite the passages you rely on, and say so when the documents do not answer the question."
 )
 DOCUMENT_TYPES = frozenset({"application/pdf", "text/plain"})
-
-
-@dataclass(frozen=True)
-class Started:
-    turn: Turn
-
-
-@dataclass(frozen=True)
-class TextDelta:
-    text: str
-
-
-@dataclass(frozen=True)
-class CitationEvent:
-    citation: Citation
-
-
-@dataclass(frozen=True)
-class UsageEvent:
-    usage: Usage
-
-
-@dataclass(frozen=True)
-class Done:
-    turn: Turn
-    usage: Usage
-    cost: TurnCost | None
-    stop_reason: str | None
-
-
-@dataclass(frozen=True)
-class Failed:
-    failure: ApiFailure
-    turn: Turn
-
-
-ChatEvent = Started | TextDelta | CitationEvent | UsageEvent | Done | Failed
 
 
 @dataclass(frozen=True)
@@ -275,10 +255,30 @@ class ChatService:
     def ask(
         self, conversation_id: int, question: str, cancel: CancelToken | None = None
     ) -> Iterator[ChatEvent]:
+        yield from self.answer(self.start(conversation_id, question), cancel)
+
+    def start(self, conversation_id: int, question: str) -> Turn:
+        """Save the question as a new "streaming" turn (before anything is queued or sent)."""
         conversation = self._store.get_conversation(conversation_id)
         if conversation is None:
             raise ApiFailure(FailureKind.LOCAL, "This conversation no longer exists.")
-        turn = self._store.start_turn(conversation_id, question, conversation.model)
+        return self._store.start_turn(conversation_id, question, conversation.model)
+
+    def replace_turn(self, turn_id: int) -> Turn:
+        """A failed or stopped turn's question saved again as a new turn; the old one is deleted only
+        once the new one is saved (a failure in between leaves the old one)."""
+        old = self._store.get_turn(turn_id)
+        if old is None:
+            raise ApiFailure(FailureKind.LOCAL, "That question no longer exists.")
+        turn = self.start(old.conversation_id, old.question)
+        self._store.delete_turn(turn_id)
+        return turn
+
+    def retry(self, turn_id: int, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
+        yield from self.answer(self.replace_turn(turn_id), cancel)
+
+    def answer(self, turn: Turn, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
+        """The answer to a saved turn (``start``), streamed and saved as it grows."""
         try:
             yield Started(turn)
         except GeneratorExit:  # stopped before the request went out
@@ -289,17 +289,9 @@ class ChatService:
             return
         yield from self._stream(turn, cancel)
 
-    def retry(self, turn_id: int, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
-        old = self._store.get_turn(turn_id)
-        if old is None:
-            raise ApiFailure(FailureKind.LOCAL, "That question no longer exists.")
-        self._store.delete_turn(turn_id)
-        yield from self.ask(old.conversation_id, old.question, cancel)
-
     def _stream(self, turn: Turn, cancel: CancelToken | None) -> Iterator[ChatEvent]:
         writer = TurnWriter(self._store, turn.id, interval=self._save_interval)
-        usage: Usage | None = None
-        length = 0  # characters of answer text so far: where the next citation is placed
+        progress = Progress()
         try:
             try:
                 request = self.build_request(turn.conversation_id, turn.question, before_turn=turn.id)
@@ -307,54 +299,37 @@ class ChatService:
                 yield Failed(refused, writer.fail(refused.message))
                 return
             self._store.touch_files(r.id for r in request.files)
-            completed = False
-            stop_reason: str | None = None
             with self._client.messages.stream(**request.params) as stream:
-                for event in stream:
-                    if event.type == "text":
-                        writer.append(event.text)
-                        length += len(event.text)
-                        yield TextDelta(event.text)
-                    elif event.type == "citation":
-                        citation = citation_from_api(event.citation)
-                        if citation is not None:
-                            citation = replace(citation, answer_offset=length)
-                            writer.add_citation(citation)
-                            yield CitationEvent(citation)
-                    elif event.type == "message_start":
-                        usage = usage_from_api(event.message.usage)
-                        yield UsageEvent(usage)
-                    elif event.type == "message_delta" and usage is not None:
-                        usage = Usage(
-                            usage.input_tokens,
-                            int(event.usage.output_tokens or 0),
-                            usage.cache_creation_input_tokens,
-                            usage.cache_read_input_tokens,
-                            usage.cache_write_5m_tokens,
-                            usage.cache_write_1h_tokens,
-                        )
-                    elif event.type == "message_stop":
-                        final = event.message
-                        usage = usage_from_api(final.usage)
-                        stop_reason = final.stop_reason
-                        completed = True
-                    if cancel is not None and cancel.is_cancelled():
-                        break
-            if completed and usage is not None:
-                cost = turn_cost(usage, turn.model, self._prices)
-                done = writer.complete(usage, None if cost is None else cost.total)
-                yield UsageEvent(usage)
-                yield Done(done, usage, cost, stop_reason)
+                content_type = stream.response.headers.get("content-type", "")
+                if content_type.startswith("application/json"):
+                    events: Iterator[ChatEvent] = read_message(stream.response, writer, progress)
+                else:
+                    events = read_stream(stream, writer, progress, cancel)
+                yield from events
+            if progress.completed and progress.usage is not None:
+                cost = turn_cost(progress.usage, turn.model, self._prices)
+                total = None if cost is None else cost.total
+                done = writer.complete(progress.usage, total, progress.stop_reason)
+                yield UsageEvent(progress.usage)
+                yield Done(done, progress.usage, cost, progress.stop_reason)
+            elif cancel is not None and cancel.is_cancelled():
+                self._interrupt(writer, turn, progress.usage)
             else:
-                self._interrupt(writer, turn, usage)
+                failure = ApiFailure(
+                    FailureKind.NETWORK,
+                    "The answer stream ended before the answer was complete (the API never said it "
+                    "had finished). What arrived is kept; try again.",
+                )
+                log.info("turn %s failed: %s", turn.id, failure)
+                yield Failed(failure, writer.fail(failure.message))
         except GeneratorExit:
             # Closed by the consumer (Stop): the ``with`` above has closed the connection.
-            self._interrupt(writer, turn, usage)
+            self._interrupt(writer, turn, progress.usage)
             raise
         except Exception as exc:
             failure = to_failure(exc)
             if failure.kind is FailureKind.CANCELLED:
-                self._interrupt(writer, turn, usage)
+                self._interrupt(writer, turn, progress.usage)
                 return
             log.info("turn %s failed: %s", turn.id, failure)
             yield Failed(failure, writer.fail(failure.message))

@@ -139,6 +139,31 @@ def _error_code(body: Any) -> str | None:
     return None
 
 
+# The API's error types and the HTTP status each comes with: an error inside a stream arrives after
+# "200 OK" (an SSE ``error`` event), so its type is all that says what it is.
+_TYPE_STATUS = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "billing_error": 402,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "conflict_error": 409,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "timeout_error": 504,
+    "overloaded_error": 529,
+}
+
+
+def _error_type(body: Any) -> str | None:
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and isinstance(error.get("type"), str):
+            return str(error["type"])
+    return None
+
+
 def _api_message(exc: Any) -> str | None:
     message = getattr(exc, "api_message", None)
     if isinstance(message, str) and message:
@@ -173,11 +198,18 @@ def to_failure(exc: BaseException) -> ApiFailure:
 
     if anthropic is not None and isinstance(exc, anthropic.APIStatusError):
         status = exc.status_code
+        in_stream = status < 400  # an error event inside a stream that had begun with 200
+        if in_stream:
+            status = _TYPE_STATUS.get(_error_type(exc.body) or "", 500)
         request_id = exc.request_id
         api_message = _api_message(exc)
         code = _error_code(exc.body)
         said = f" The API said: {api_message}" if api_message else ""
-        kw: dict[str, Any] = {"request_id": request_id, "status": status, "api_message": api_message}
+        kw: dict[str, Any] = {
+            "request_id": request_id,
+            "status": None if in_stream else status,
+            "api_message": api_message,
+        }
         if status == 401:
             return ApiFailure(
                 FailureKind.BAD_KEY,
@@ -236,16 +268,17 @@ def to_failure(exc: BaseException) -> ApiFailure:
         if status == 529:
             return ApiFailure(
                 FailureKind.OVERLOADED,
-                "The API is overloaded right now. Try again in a little while.",
+                "The API became overloaded while answering. Try again in a little while."
+                if in_stream
+                else "The API is overloaded right now. Try again in a little while.",
                 retry_after=_retry_after(exc.response.headers),
                 **kw,
             )
         if status in (408, 504):
             return ApiFailure(FailureKind.TIMEOUT, "The request timed out. Try again.", **kw)
         if status >= 500:
-            return ApiFailure(
-                FailureKind.SERVER, f"The API had an internal error ({status}). Try again.", **kw
-            )
+            where = "while answering" if in_stream else f"({status})"
+            return ApiFailure(FailureKind.SERVER, f"The API had an internal error {where}. Try again.", **kw)
         return ApiFailure(
             FailureKind.BAD_REQUEST,
             f"The API refused the request: {api_message}" if api_message else "The API refused the request.",
