@@ -159,6 +159,7 @@ class ApiSession(QObject):
         register_secret(key)
         token.raise_if_cancelled()
         services = self._build(key, endpoint, settings)
+        _recover_pending(services)
         if endpoint.offline and self._samples:
             self._upload_samples(services, token)
         return status, services
@@ -338,6 +339,17 @@ class ApiSession(QObject):
         if self._endpoint is not None and self._endpoint.stop is not None:
             self._endpoint.stop()
             self._endpoint = None
+
+
+def _recover_pending(services: Services) -> None:
+    """Uploads a crash cut short are looked for on the server: found, they are this app's own."""
+    try:
+        report = services.files.recover_pending()
+    except ApiFailure as failure:  # Refresh looks again (a pending upload found then is the app's too)
+        log.warning("uploads left pending by the last run not looked for yet: %s", failure)
+        return
+    if report.recovered:
+        log.info("found %d upload(s) the last run did not finish recording", len(report.recovered))
 
 
 def _close(client: Anthropic) -> None:
