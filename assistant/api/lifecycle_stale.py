@@ -8,6 +8,7 @@ contract. Blocking (hashing, converting, uploading): run in a worker. No Qt.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from pathlib import Path
 
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
@@ -117,7 +118,7 @@ def refresh_stale(
         )
     if cancel is not None:
         cancel.raise_if_cancelled()
-    files.replace(
+    swapped = files.replace(
         record_id,
         doc.upload_path,
         filename=doc.upload_name,
@@ -125,6 +126,8 @@ def refresh_stale(
         progress=progress,
         cancel=cancel,
     )
+    # what replace had to say (its old file could not be deleted): in the result, not in the row
+    notes = swapped.warnings[len(get_record(store, record_id).warnings) :]
     refreshed = record_source(
         store,
         record_id,
@@ -135,4 +138,4 @@ def refresh_stale(
         identity=True,
     )
     _forget_kept(store, record, doc.upload_path)
-    return refreshed
+    return dataclasses.replace(refreshed, warnings=(*refreshed.warnings, *notes)) if notes else refreshed

@@ -5,7 +5,7 @@ Standard library only, no SQL: the UI and the API layer build and read these wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -161,7 +161,8 @@ class FileRecord:
     kept_path: str | None = None
     original_name: str | None = None
     warnings: tuple[str, ...] = ()
-    revision: int = 0  # the catalog's change stamp of this row (schema 4): every write moves it on
+    # the catalog's change stamp of this row (schema 4): every write moves it on; not compared
+    revision: int = field(default=0, compare=False)
     leftover_of: int | None = None  # a file this app left on the server (the row it was renewed from)
 
     def expires_in(self, now: datetime | None = None) -> timedelta | None:

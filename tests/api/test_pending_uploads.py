@@ -178,3 +178,24 @@ def test_a_renewal_whose_old_file_cannot_be_deleted_says_so_and_clean_up_offers_
     assert files.reconcile().adopted == ()  # known: not adopted a second time
     outcome = files.delete(leftover.id)  # what Clean up does with it
     assert outcome.ok and {f.file_id for f in files.list_remote()} == {renewed.file_id}
+
+
+def test_a_re_upload_and_swap_whose_old_file_cannot_be_deleted_says_so(
+    files: FileService, store: Store, sandbox: Any, paths: Any, tmp_path: Path
+) -> None:
+    from assistant.api.lifecycle import refresh_stale, upload_document
+    from assistant.documents import prepare
+
+    src = tmp_path / "changing.txt"
+    src.write_text("The first version.\n", encoding="utf-8")
+    old = upload_document(files, store, prepare(src, cache_dir=paths.converted)).record
+    src.write_text("The second, longer version.\n", encoding="utf-8")
+
+    def fail_the_delete(p: UploadProgress) -> None:
+        if p.sent == p.total:
+            sandbox.faults.set("files:500x3")
+
+    fresh = refresh_stale(files, store, old.id, paths.converted, progress=fail_the_delete)
+    assert fresh.file_id != old.file_id
+    assert any(old.file_id in w and "could not be deleted" in w for w in fresh.warnings)
+    assert [r.file_id for r in orphans(store)] == [old.file_id]
