@@ -23,7 +23,9 @@ from assistant.ui.chat.stream import AnswerStream, Ended
 if TYPE_CHECKING:
     from assistant.api.chat import ChatEvent
 
-__all__ = ["Questions"]
+__all__ = ["CONTINUE_QUESTION", "Questions"]
+
+CONTINUE_QUESTION = "Continue your previous answer from exactly where it stopped."
 
 
 class Questions(QObject):
@@ -97,6 +99,11 @@ class Questions(QObject):
             self._composer.set_text("")
         self._send(turn.question, turn_id)
 
+    def go_on(self, turn_id: int) -> None:
+        """An answer cut at the length limit: ask the model to continue it (a new question)."""
+        if self._controller.turn(turn_id) is not None:
+            self.ask(CONTINUE_QUESTION)
+
     def take_recheck(self, turn: Turn | None) -> bool:
         """After a stop, the turns were read again: whether the transcript must show them (the
         worker saved more than was shown)."""
@@ -124,10 +131,12 @@ class Questions(QObject):
         self._controller.prepare_send(question, model, retry_of=retry_of, ticket=self._sending)
 
     def _on_send_ready(self, prepared: Prepared) -> None:
-        chat, conv = self._services.chat, prepared.conversation
+        chat, conv, turn = self._services.chat, prepared.conversation, prepared.turn
         if prepared.ticket != self._sending or self._answer.phase is not Phase.PREPARING:
-            return  # stopped while it was being saved
-        if prepared.refused or chat is None or conv is None:
+            self._controller.unsend(prepared)  # stopped while it was being saved
+            return
+        if prepared.refused or chat is None or conv is None or turn is None:
+            self._controller.unsend(prepared)
             self._answer.abandon()
             if not self._composer.text().strip():
                 self._composer.set_text(prepared.question)
@@ -136,14 +145,11 @@ class Questions(QObject):
             return
         self.sending.emit(conv)
         self._composer.show_warning(None)
-        conv_id, question, turn_id = conv.id, prepared.question, prepared.retry_of
 
         def work(token: CancelToken) -> Iterator[ChatEvent]:
-            if turn_id:
-                return chat.retry(turn_id, cancel=token)
-            return chat.ask(conv_id, question, cancel=token)
+            return chat.answer(turn, cancel=token)  # the question is in the catalog already
 
-        self._answer.start(conv_id, question, self._composer.current_model(), work)
+        self._answer.start(conv.id, prepared.question, self._composer.current_model(), work)
 
     def _on_answer_ended(self, ended: Ended) -> None:
         failure = ended.failure

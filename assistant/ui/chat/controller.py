@@ -27,6 +27,7 @@ from assistant.catalog import (
     TurnState,
 )
 from assistant.ui.chat.jobs import CatalogJobs
+from assistant.ui.chat.saving import Asked, mark_gone, save_question
 from assistant.ui.chat.snapshot import (
     DEFAULT_TITLE,
     Cursor,
@@ -37,7 +38,6 @@ from assistant.ui.chat.snapshot import (
     files_of,
     read_files,
     read_shown,
-    title_from,
 )
 
 __all__ = ["ConversationController"]
@@ -310,44 +310,44 @@ class ConversationController(QObject):
     # ------------------------------------------------------------------ asking
 
     def prepare_send(self, question: str, model: str, retry_of: int = 0, ticket: int = 0) -> None:
-        """Check the attached files and save the question's conversation: ``send_ready(Prepared)``.
+        """Check the attached files and save the question as a new turn: ``send_ready(Prepared)``.
 
         A new question renames an unnamed conversation after itself and saves the model and files
-        (a conversation is made if there is none); a retry changes nothing. Gone files refuse it."""
+        (a conversation is made if there is none); a retry saves its question as a new turn, then
+        deletes the old one. Gone files refuse it (nothing is saved)."""
         cursor, search = self._cursor, self.filter_text or None
         ids = tuple(r.id for r in self._state.attached)
 
         def work(store: Store) -> tuple[Prepared, tuple[Conversation, ...]]:
-            fresh = read_files(store, ids)
-            gone = tuple(r for r in fresh if not r.is_active)
-            conv = store.get_conversation(cursor.conversation_id) if cursor.conversation_id else None
-            if gone or retry_of:
-                return Prepared(question, conv, files_of(store, cursor, fresh), gone, retry_of, ticket), ()
-            if conv is None:
-                conv = store.create_conversation(title_from(question), model, list(ids))
-                cursor.conversation_id = conv.id
-            else:
-                if conv.title == DEFAULT_TITLE:
-                    store.rename_conversation(conv.id, title_from(question))
-                if conv.model != model:
-                    store.set_conversation_model(conv.id, model)
-                if ids != conv.file_ids:
-                    store.set_conversation_files(conv.id, list(ids))
-            cursor.file_ids = ids
-            conv = store.get_conversation(conv.id) or conv
-            prepared = Prepared(question, conv, files_of(store, cursor, fresh), (), 0, ticket)
-            return prepared, tuple(store.list_conversations(search))
+            return save_question(store, cursor, Asked(question, model, ids, retry_of, ticket), search)
 
         def done(result: tuple[Prepared, tuple[Conversation, ...]]) -> None:
             prepared, convs = result
             if prepared.conversation is not None:
                 self._state.conversation = prepared.conversation
+            if prepared.retry_of and prepared.turn is not None:
+                self._state.turns.pop(prepared.retry_of, None)  # deleted: its question is saved again
             if convs:
                 self._apply_listed(Listed(convs))
             self._apply_files(prepared.files)
             self.send_ready.emit(prepared)
 
         self._jobs.submit("prepare question", work, done)
+
+    def unsend(self, prepared: Prepared) -> None:
+        """A saved question that was not sent after all (stopped while it was being saved): a new
+        question is deleted (it is back in the box), a retry's is kept as stopped; turns read again."""
+        turn = prepared.turn
+        if turn is None:
+            return
+
+        def work(store: Store) -> None:
+            if prepared.retry_of:
+                store.finish_turn(turn.id, state=TurnState.INCOMPLETE, answer="")
+            else:
+                store.delete_turn(turn.id)
+
+        self._jobs.submit("drop unsent question", work, lambda _: self.reload_turns())
 
     def failed_on_gone_files(self, question: str, turn_id: int, failure: ApiFailure) -> None:
         """The API said an attached file is gone although the catalog thought it active: mark it as
@@ -357,22 +357,7 @@ class ConversationController(QObject):
         state = FileState.EXPIRED if failure.kind is FailureKind.FILE_EXPIRED else FileState.MISSING
 
         def work(store: Store) -> tuple[list[FileRecord], Files | None, bool]:
-            conv = store.get_conversation(cursor.conversation_id) if cursor.conversation_id else None
-            if conv is None:
-                return [], None, False
-            marked = []
-            for record in read_files(store, conv.file_ids):
-                if record.is_active and record.file_id and record.file_id in said:
-                    store.set_file_state(record.id, state)
-                    marked.append(store.get_file(record.id) or record)
-            files = files_of(store, cursor, read_files(store, conv.file_ids))
-            if not files.gone:
-                return marked, None, False  # not one of the attached files: the failure stays shown
-            turn = store.get_turn(turn_id) if turn_id else None
-            dropped = turn is not None and turn.state is TurnState.FAILED and not turn.answer
-            if turn is not None and dropped:
-                store.delete_turn(turn.id)
-            return marked, files, dropped
+            return mark_gone(store, cursor, said, state, turn_id)
 
         def done(result: tuple[list[FileRecord], Files | None, bool]) -> None:
             marked, files, dropped = result

@@ -37,6 +37,7 @@ def turn_view(turn: Turn, services: ChatServices, marked: str | None = None) -> 
         usage=turn.usage,
         cost_text=cost_text,
         model=turn.model,
+        stop_reason=turn.stop_reason,
     )
 
 

@@ -1,4 +1,8 @@
-"""The chat pane's catalog work: one job at a time on the bridge's worker runner, never the GUI thread.
+"""The chat pane's catalog work: one job at a time on a worker thread of its own, never the GUI thread.
+
+The thread is the jobs' own (a one-thread ``TaskRunner``), not one of the shared pool's: uploads and
+answers that fill every shared thread never hold up a catalog job, so a question sent then is saved
+at once (nothing sent lives only in memory).
 
 A job is plain Python that takes the ``Store`` and returns a result; its callback runs on the GUI
 thread with that result. Jobs run in the order they were submitted and one after another, so a job
@@ -17,10 +21,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from assistant.api.errors import ApiFailure, CancelToken
+from assistant.bridge import TaskRunner
 from assistant.catalog import Store
 
 if TYPE_CHECKING:
-    from assistant.bridge import Task, TaskRunner
+    from assistant.bridge import Task
 
 __all__ = ["CatalogJobs"]
 
@@ -38,13 +43,14 @@ class _Job(Generic[R]):
 
 
 class CatalogJobs(QObject):
-    """A queue of catalog jobs run one at a time on ``runner``. ``settled`` when none is left."""
+    """A queue of catalog jobs run one at a time on a thread of their own. ``settled`` when none is
+    left."""
 
     settled = Signal()
 
-    def __init__(self, runner: TaskRunner, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._runner = runner
+        self._runner = TaskRunner(max_threads=1, parent=self)
         self._store = store
         self._queue: deque[_Job[Any]] = deque()
         self._task: Task[Any] | None = None
@@ -67,10 +73,10 @@ class CatalogJobs(QObject):
         self._next()
 
     def shutdown(self) -> None:
+        """Drop what is queued, cancel the running job and wait for it (a catalog call: short)."""
         self._closed = True
         self._queue.clear()
-        if self._task is not None:
-            self._task.cancel()
+        self._runner.shutdown()
 
     def _next(self) -> None:
         if self._task is not None:

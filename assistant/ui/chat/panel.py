@@ -54,7 +54,7 @@ class ChatPanel(ChatLayout):
         self._services = services
         self._picker: ReplacementPicker | None = None
 
-        self.jobs = CatalogJobs(services.runner, services.store, self)
+        self.jobs = CatalogJobs(services.store, self)
         self.controller = ConversationController(self.jobs, self)
         self.answer = AnswerStream(
             services.runner, self.transcript, lambda t, shown: turn_view(t, services, shown), self
@@ -321,6 +321,8 @@ class ChatPanel(ChatLayout):
             self.retry(turn_id)
         elif kind is TurnAction.COPY:
             self.copy_answer(turn_id)
+        elif kind is TurnAction.CONTINUE:
+            self.questions.go_on(turn_id)
 
     def _on_conversation_selected(self, conversation_id: int) -> None:
         conv = self.controller.conversation

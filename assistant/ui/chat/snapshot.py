@@ -57,6 +57,7 @@ class Prepared:
     refused: tuple[FileRecord, ...]  # attached files that are gone: not sent
     retry_of: int = 0  # the turn asked again (0: a new question)
     ticket: int = 0  # the pane's number for this question (a stopped one's result is dropped)
+    turn: Turn | None = None  # the question saved as a new turn (a retry's old turn is then deleted)
 
 
 @dataclass

@@ -31,3 +31,4 @@ class TurnAction(StrEnum):
     CITE = "cite"
     RETRY = "retry"
     COPY = "copy"
+    CONTINUE = "continue"  # an answer cut at the length limit: ask the model to go on

@@ -6,13 +6,12 @@ the document: finished Markdown blocks are inserted once and only the still-grow
 re-rendered on each tick (see ``mdstream``), so a tick near the end of a long answer costs what a tick
 at its start did. Undo is off, so the document keeps no history of these edits.
 
-Links in the document are actions, not URLs: ``cite:<turn>:<n>``, ``retry:<turn>``, ``copy:<turn>``;
-``Transcript.action`` reports them as ``(kind, turn_id, number)``.
+Links in the document are actions, not URLs: ``cite:<turn>:<n>``, ``retry:<turn>``, ``copy:<turn>``,
+``continue:<turn>``; ``Transcript.action`` reports them as ``(kind, turn_id, number)``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from assistant.catalog import Citation, TurnState, Usage
 from assistant.ui.chat.format import citation_place, format_usage, marks_to_links, short
-from assistant.ui.chat.mdstream import MarkdownSplitter
+from assistant.ui.chat.live import StreamingAnswer
 from assistant.ui.chat.state import TurnAction
 
 __all__ = ["StreamingAnswer", "Transcript", "TurnView"]
@@ -40,7 +39,6 @@ EMPTY_HINT = (
     "Select files on the left (they appear as chips below), then ask a question.\n"
     "The answer streams in here, with numbered citations you can click to open the page they come from."
 )
-_DANGLING_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])?[ \t]*$")
 
 
 _ACTIONS = frozenset(a.value for a in TurnAction)
@@ -59,6 +57,7 @@ class TurnView:
     usage: Usage | None = None
     cost_text: str | None = None  # "$0.0123", or None when the model has no price
     model: str = ""
+    stop_reason: str | None = None  # the API's: "max_tokens" is an answer cut at the length limit
 
 
 def _is_dark(widget: QWidget) -> bool:
@@ -255,6 +254,15 @@ class Transcript(QTextBrowser):
                 cursor.insertText(
                     "↻ Retry", self._link_fmt(f"retry:{view.turn_id}", self._small(bold=True), "Ask again")
                 )
+        elif view.state is TurnState.COMPLETE and view.stop_reason == "max_tokens":
+            block = QTextBlockFormat()
+            block.setTopMargin(6)
+            self._block(cursor, block)
+            cursor.insertText("⚠ The answer reached the length limit — ", self._small(self._warn, bold=True))
+            tip = "Ask the model to go on from where the answer stopped"
+            cursor.insertText(
+                "Continue", self._link_fmt(f"continue:{view.turn_id}", self._small(bold=True), tip)
+            )
         meta = QTextBlockFormat()
         meta.setTopMargin(4)
         meta.setBottomMargin(8)
@@ -335,62 +343,3 @@ class Transcript(QTextBrowser):
             return
         if kind in _ACTIONS:
             self.action.emit(TurnAction(kind), turn_id, number)
-
-
-class StreamingAnswer:
-    """The end of the transcript while an answer streams. ``append`` renders; call it per batch."""
-
-    def __init__(self, transcript: Transcript, turn_id: int, start: int) -> None:
-        self._transcript = transcript
-        self.turn_id = turn_id
-        self._tail_start = start
-        self._splitter = MarkdownSplitter()
-        self._open = True
-        self.rendered_chars = 0
-
-    @property
-    def text(self) -> str:
-        return self._splitter.text
-
-    def close(self) -> None:
-        """The answer ended: drop a list marker left dangling by a cut-off stream, then stop."""
-        if self._open:
-            tail = self._splitter.tail
-            trimmed = _DANGLING_MARKER.sub("", tail)
-            if trimmed != tail:
-                self._render("", trimmed)
-        self._open = False
-
-    def append(self, markdown: str) -> None:
-        """Render ``markdown`` (the text that arrived since the last call) at the end of the answer."""
-        if not self._open or not markdown or self._transcript._stream is not self:
-            return  # ended, or the document was cleared meanwhile
-        finished, tail = self._splitter.feed(markdown)
-        self._render(finished, tail)
-        self.rendered_chars += len(markdown)
-
-    def _render(self, finished: str, tail: str) -> None:
-        """Replace the rendered tail by ``finished`` (rendered for good) and the new ``tail``."""
-        transcript = self._transcript
-        bar = transcript.verticalScrollBar()
-        at_end = bar.value() >= bar.maximum() - 4
-        cursor = QTextCursor(transcript.document())
-        cursor.beginEditBlock()
-        cursor.setPosition(self._tail_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        cursor.setBlockFormat(QTextBlockFormat())
-        cursor.setCharFormat(QTextCharFormat())
-        current = cursor.currentList()
-        if current is not None:
-            current.remove(cursor.block())
-        if finished.strip():
-            transcript._insert_markdown(cursor, marks_to_links(finished, self.turn_id))
-            transcript._block(cursor)
-        self._tail_start = cursor.position()
-        if tail.strip():
-            transcript._insert_markdown(cursor, marks_to_links(tail, self.turn_id))
-        cursor.endEditBlock()
-        transcript.document_updates += 1
-        if at_end:
-            transcript.scroll_to_end()

@@ -42,14 +42,14 @@ class ThreadNotingStore:
         return call
 
 
-def _controller(runner: TaskRunner, store: Any) -> ConversationController:
-    return ConversationController(CatalogJobs(runner, cast(Store, store)))
+def _controller(store: Any) -> ConversationController:
+    return ConversationController(CatalogJobs(cast(Store, store)))  # the jobs' own worker thread
 
 
 def test_attach_then_ask_run_in_order_in_a_worker(qtbot: QtBot, runner: TaskRunner, store: Store) -> None:
     report = store.add_file(file_id="file_a", filename="a.txt", mime_type="text/plain", size_bytes=3)
     noting = ThreadNotingStore(store)
-    controller = _controller(runner, noting)
+    controller = _controller(noting)
     with qtbot.waitSignal(controller.shown) as opened:
         controller.load()
     assert cast(Shown, opened.args[0]).conversation is None  # an empty catalog
@@ -68,6 +68,10 @@ def test_attach_then_ask_run_in_order_in_a_worker(qtbot: QtBot, runner: TaskRunn
     assert prepared.conversation is not None and prepared.conversation.title == "How much did it cost?"
     assert prepared.conversation.file_ids == (report.id,)
     assert [c.id for c in store.list_conversations()] == [prepared.conversation.id]
+    # the question is saved before the answer is queued
+    assert prepared.turn is not None and prepared.turn.state is TurnState.STREAMING
+    (saved,) = store.list_turns(prepared.conversation.id)
+    assert (saved.id, saved.question) == (prepared.turn.id, "How much did it cost?")
     assert threading.main_thread().name not in noting.threads and noting.threads
 
 
@@ -76,7 +80,7 @@ def test_a_gone_file_refuses_the_question_before_anything_is_written(
 ) -> None:
     record = store.add_file(file_id="file_b", filename="b.txt", mime_type="text/plain", size_bytes=3)
     conv = store.create_conversation("Keep", MODEL, [record.id])
-    controller = _controller(runner, store)
+    controller = _controller(store)
     with qtbot.waitSignal(controller.shown):
         controller.load()
     store.set_file_state(record.id, FileState.EXPIRED)  # as a reconcile would; the controller is not told
