@@ -7,10 +7,11 @@ Public API::
 
     RemoteFile       file_id, filename, mime_type, size_bytes, created_at, expires_at (None = never),
                      downloadable; RemoteFile.from_api(obj)
-    UploadProgress   sent, total  (bytes of the file body sent so far; restarts at 0 if the SDK retries)
+    UploadProgress   sent, total  (bytes of the file body sent so far; restarts at 0 if it is sent again)
     UploadResult     record (FileRecord), reused (True: same content already active, nothing sent)
     ReconcileReport  adopted (FileRecord rows found remotely, origin=adopted), missing, expired,
-                     reactivated (catalog row ids), remote_count
+                     reactivated (catalog row ids), remote_count, recovered (this app's own uploads
+                     whose answer was lost, found again)
     DeleteOutcome    record_id, file_id, already_gone (404 counts as deleted), failure (ApiFailure|None)
 
     files = FileService(client, store, retention_seconds=30 * 86400)  # or a callable returning it
@@ -21,10 +22,21 @@ Public API::
         # reused); else a multipart upload read from disk in 64 KiB chunks with
         # expires_in_seconds from the retention; progress(UploadProgress) at most every 1 MiB and at
         # the end; cancel (CancelToken) aborts mid-body and closes the connection -> raises Cancelled
+        # the upload is recorded as pending first and sent without the SDK's retry: after an unclear
+        # failure the server's list is searched for it before it is sent again (files_pending); a
+        # source that changes while it is sent (size, time, the hash of the bytes that went out)
+        # fails with "changed while it was being sent" and nothing is kept; an answer with a file id
+        # another row holds fails (FailureKind.SERVER), never a raw sqlite3 error
     files.replace(record_id, path, ...) -> FileRecord   # renewal / stale copy: new upload, same row,
-                                                        # conversations keep it; the old file deleted
+                                                        # conversations keep it; the old file deleted;
+        # when that delete fails, the old file is recorded as left over by this app (leftover_of,
+        # Clean up offers it) and the returned record's warnings end with a note that says so
     files.iter_remote(page_size=1000) -> Iterator[RemoteFile]   # every page
     files.reconcile(now=None) -> ReconcileReport
+        # judges only rows not written since its listing began and not at work (replace and delete
+        # of one row run one at a time, and the row is busy meanwhile); pending uploads found are
+        # this app's own (report.recovered)
+    files.recover_pending() -> ReconcileReport          # at start: uploads a crash cut short
     files.delete(record_id) -> DeleteOutcome            # raises ApiFailure on other errors
     files.delete_many(record_ids, cancel=None) -> Iterator[DeleteOutcome]   # never raises per file
     sha256_file(path, cancel=None) -> str;  guess_mime_type(path) -> str
