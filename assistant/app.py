@@ -3,7 +3,9 @@
     document-assistant [--data-dir DIR] [--base-url URL] [--sandbox] [--debug] [--version]
 
 ``build_main_window(argv)`` returns the shown main window without entering the event loop (tests and
-automation); ``main()`` adds the crash dialog and runs the loop.
+automation); ``main()`` adds the crash dialog, the start-up problem dialog, quitting on SIGTERM, and runs
+the loop. One instance per data folder: a second start on the same folder brings the first one's window
+to the front and exits (``ui/single_instance.py``).
 
 First paint comes first: this module imports only Qt and the settings at load; the window's shell
 (menus, toolbar, status bar) is shown and painted, and only then are the catalog, the logs, the parts
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from assistant.secrets import KeyStore
     from assistant.ui.chat import ChatPanel
     from assistant.ui.session import ApiSession, Endpoint
+    from assistant.ui.single_instance import InstanceClaim
 
 __all__ = ["AppRoot", "build_main_window", "main", "parse_args"]
 
@@ -115,6 +118,7 @@ class AppRoot:
         self._stores: dict[bool, Store] = {}
         self._sessions: list[ApiSession] = []
         self.window: MainWindow | None = None
+        self.instance: InstanceClaim | None = None  # this process serves the data folder (set by the builder)
         self._closed = False
         self.qapp.aboutToQuit.connect(self.shutdown)
 
@@ -132,10 +136,12 @@ class AppRoot:
         """Runs in a worker: the sandbox, in-process, on a free loopback port."""
         import secrets
 
+        from assistant.logs import register_secret
         from assistant.sandbox.server import SandboxServer
         from assistant.ui.session import Endpoint
 
         key = f"sk-ant-sandbox-{secrets.token_hex(12)}"
+        register_secret(key)
         server = SandboxServer(
             data_dir=self.paths.data / "offline" / "sandbox",
             api_key=key,
@@ -252,8 +258,14 @@ class AppRoot:
         self.runner.shutdown()
         for session in self._sessions:
             session.close()
+        isolated = sys.modules.get("assistant.documents.isolated")
+        if isolated is not None:  # the conversion processes go with the app, not at interpreter exit
+            isolated.shutdown_pool()
         for store in self._stores.values():
             store.close()
+        if self.instance is not None:
+            self.instance.release()
+            self.instance = None
         sys.setswitchinterval(self._switch_interval)
         shutdown_logging()
 
@@ -302,23 +314,54 @@ def build_main_window(
     when done (``main`` does it on quit). ``key_store`` replaces the system keyring (tests pass one with
     a private backend); ``clock`` (aware UTC ``datetime``) replaces the wall clock for countdowns,
     expiry and clean-up."""
+    from assistant.ui.single_instance import claim_instance
+
     args = parse_args(argv if argv is not None else [])
     _qapp()
-    paths = Paths.resolve(args.data_dir)
-    offline, first_run = initial_mode(args, paths)
-    window = MainWindow(paths, offline=offline)
-    window.show()
-    wait_for_first_paint(window)
-    root = AppRoot(args, key_store=key_store, clock=clock)
-    return root.assemble(window, offline, first_run=first_run)
+    paths = Paths.resolve(args.data_dir).ensure()  # DataDirError (which folder, why) before any window
+    instance = claim_instance(paths.data, list(argv or []))  # AlreadyRunning: the first has the request
+    root: AppRoot | None = None
+    window: MainWindow | None = None
+    try:
+        offline, first_run = initial_mode(args, paths)
+        window = MainWindow(paths, offline=offline)
+        window.show()
+        wait_for_first_paint(window)
+        root = AppRoot(args, key_store=key_store, clock=clock)
+        root.instance = instance
+        instance.serve(lambda: root.window if root is not None else None)
+        return root.assemble(window, offline, first_run=first_run)
+    except BaseException:
+        if window is not None:
+            window.close()
+        if root is not None:
+            root.shutdown()  # releases the instance too
+        else:
+            instance.release()
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from assistant.ui.crash import install_crash_hook
+    from assistant.ui.quit_signals import quit_on_signals
+    from assistant.ui.single_instance import AlreadyRunning
+    from assistant.ui.startup import problem_for, show_startup_problem
 
-    window = build_main_window(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    install_crash_hook(None)  # before anything is built: an error in a slot while starting is shown too
+    try:
+        window = build_main_window(arguments)
+    except AlreadyRunning as handed_over:
+        print(handed_over.message, flush=True)
+        return 0
+    except Exception as exc:
+        log_file = None
+        with contextlib.suppress(Exception):
+            log_file = Paths.resolve(parse_args(arguments).data_dir).log_file
+        return show_startup_problem(problem_for(exc, log_file))
     root = cast("AppRoot", window.composition)
     install_crash_hook(root.paths.log_file, lambda: root.window)
+    quit_on_signals(root.qapp, lambda: root.window)
     if os.environ.get("ASSISTANT_SELF_TEST"):  # installers' start check: assistant/ui/selftest.py
         from assistant.ui.selftest import watch
 

@@ -8,7 +8,8 @@ Public API::
         # --data-dir DIR (the argument) > ASSISTANT_DATA_DIR > platformdirs
     paths = Paths.for_data_dir(dir)   # every folder under one folder: data/, config/, cache/, logs/
     paths = Paths.default()           # platformdirs user folders (data, config, cache, logs)
-    paths.ensure() -> Paths           # creates the folders (user-only permissions)
+    paths.ensure() -> Paths           # creates the folders (user-only permissions) and checks that each
+                                      # can be written; DataDirError (which folder, and why) otherwise
     paths.catalog  paths.settings_file  paths.log_file  paths.converted (cache/converted)
 
     Theme            system | light | dark
@@ -31,6 +32,7 @@ Public API::
     choices(name) -> tuple[StrEnum, ...]     # the values a choice setting takes, in order
     validate_base_url(url) -> str            # raises SettingError with a readable message
     SettingError(ValueError)
+    DataDirError(Exception)                  # a folder of the app cannot be created or written
 """
 
 from __future__ import annotations
@@ -48,12 +50,18 @@ from pathlib import Path
 from typing import Any, Protocol, Self
 from urllib.parse import urlsplit
 
+from assistant.paths import APP_AUTHOR, APP_DIR_NAME, DATA_DIR_ENV, DataDirError, Paths
+
 __all__ = [
+    "APP_AUTHOR",
+    "APP_DIR_NAME",
+    "DATA_DIR_ENV",
     "DEFAULT_BASE_URL",
     "DEFAULT_MODEL",
     "DEFAULT_RETENTION_DAYS",
     "SETTING_DOCS",
     "Choices",
+    "DataDirError",
     "IntRange",
     "Paths",
     "SettingError",
@@ -66,9 +74,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-APP_DIR_NAME = "document-assistant"
-APP_AUTHOR = "DocumentAssistant"
-DATA_DIR_ENV = "ASSISTANT_DATA_DIR"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MODEL = "claude-sonnet-5-5"
 MIN_RETENTION_DAYS = 1
@@ -78,58 +83,6 @@ DEFAULT_RETENTION_DAYS = 30
 
 class SettingError(ValueError):
     """A setting value that cannot be used; the message says why."""
-
-
-@dataclass(frozen=True)
-class Paths:
-    data: Path
-    config: Path
-    cache: Path
-    logs: Path
-
-    @classmethod
-    def default(cls) -> Paths:
-        import platformdirs
-
-        dirs = platformdirs.PlatformDirs(APP_DIR_NAME, APP_AUTHOR)
-        return cls(
-            data=Path(dirs.user_data_dir),
-            config=Path(dirs.user_config_dir),
-            cache=Path(dirs.user_cache_dir),
-            logs=Path(dirs.user_log_dir),
-        )
-
-    @classmethod
-    def for_data_dir(cls, root: Path | str) -> Paths:
-        root = Path(root).expanduser().absolute()
-        return cls(data=root / "data", config=root / "config", cache=root / "cache", logs=root / "logs")
-
-    @classmethod
-    def resolve(cls, data_dir: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Paths:
-        env = os.environ if environ is None else environ
-        chosen = data_dir or env.get(DATA_DIR_ENV) or None
-        return cls.for_data_dir(chosen) if chosen else cls.default()
-
-    def ensure(self) -> Paths:
-        for folder in (self.data, self.config, self.cache, self.logs):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return self
-
-    @property
-    def catalog(self) -> Path:
-        return self.data / "catalog.sqlite3"
-
-    @property
-    def settings_file(self) -> Path:
-        return self.config / "settings.json"
-
-    @property
-    def log_file(self) -> Path:
-        return self.logs / "document-assistant.log"
-
-    @property
-    def converted(self) -> Path:
-        return self.cache / "converted"
 
 
 class Theme(StrEnum):
