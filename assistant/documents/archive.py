@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from typing import IO, BinaryIO, Protocol, cast
 
 from .archive_guard import ArchiveReport, Budget, unsafe_reason
+from .compressed import COMPRESSED_DETAILS, decompress
 from .errors import DocumentError, DocumentErrorKind
 from .model import TEXT_KINDS, ArchiveLimits, DocumentKind
 from .office import convert_office, heading
@@ -57,16 +58,19 @@ def _convert_any(
     stream: BinaryIO, sink: TextSink, budget: Budget, *, detail: str, prefix: str, depth: int
 ) -> None:
     if depth > budget.limits.max_depth:
-        raise DocumentError(
-            DocumentErrorKind.ARCHIVE_TOO_DEEP,
-            f"“{budget.archive_name}” has archives nested more than {budget.limits.max_depth} deep "
-            f"(at “{prefix.rstrip('/')}”), more than can be read safely. "
-            "Unpack it and add the files you need.",
-        )
+        raise _too_deep(budget, prefix.rstrip("/"))
     if detail == "zip":
         _convert_zip(stream, sink, budget, prefix=prefix, depth=depth)
     else:
         _convert_tar(stream, sink, budget, prefix=prefix, depth=depth)
+
+
+def _too_deep(budget: Budget, at: str) -> DocumentError:
+    return DocumentError(
+        DocumentErrorKind.ARCHIVE_TOO_DEEP,
+        f"“{budget.archive_name}” has archives nested more than {budget.limits.max_depth} deep "
+        f"(at “{at}”), more than can be read safely. Unpack it and add the files you need.",
+    )
 
 
 def _member_heading(sink: TextSink, depth: int, path: str) -> None:
@@ -322,10 +326,15 @@ def _convert_seekable(
     level = 1 + depth
     kind = sniffed.kind
     try:
+        if kind is None and sniffed.detail in COMPRESSED_DETAILS:  # one member, compressed: read inside
+            _convert_compressed(stream, sink, budget, detail=sniffed.detail, path=path, depth=depth)
+            return
         if kind is DocumentKind.ARCHIVE:
             _convert_any(stream, sink, budget, detail=sniffed.detail, prefix=path + "/", depth=depth + 1)
         elif kind in TEXT_KINDS:
-            write_text(stream, sink)
+            report = write_text(stream, sink)
+            if report.replaced:
+                budget.report.replaced.append(f"{path} ({report.replaced:,})")
         elif kind is DocumentKind.PDF:
             pdf_text(stream, sink, name=path, level=level)
         elif kind in (DocumentKind.DOCX, DocumentKind.XLSX, DocumentKind.PPTX):
@@ -342,3 +351,17 @@ def _convert_seekable(
         _skip(sink, budget, path, exc.message)
         return
     budget.report.converted.append(path)
+
+
+def _convert_compressed(
+    stream: BinaryIO, sink: TextSink, budget: Budget, *, detail: str, path: str, depth: int
+) -> None:
+    """A gzip, bzip2 or xz member that is not a tar: decompressed (one more level of nesting, within the
+    budget) and converted by what it holds."""
+    if depth + 1 > budget.limits.max_depth:
+        raise _too_deep(budget, path)
+    with decompress(stream, detail=detail, name=path, budget=budget) as out:
+        head = out.stream.read(HEAD_BYTES)
+        out.stream.seek(0)
+        _convert_seekable(out.stream, head, sink, budget, path=path, depth=depth + 1)
+    budget.total_bytes += out.size

@@ -19,6 +19,7 @@ class ArchiveReport:
     converted: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "path (reason)"
     unsafe: list[str] = field(default_factory=list)  # "path (reason)"
+    replaced: list[str] = field(default_factory=list)  # "path (count)": bytes that did not decode, in text
 
 
 @dataclass

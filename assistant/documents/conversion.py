@@ -1,8 +1,10 @@
-"""Converted uploads: text re-encoded to UTF-8, Office files and archives converted to text, written
-atomically into the cache folder under the source's SHA-256 and reused when already there."""
+"""Converted uploads: text re-encoded to UTF-8, compressed text decompressed, Office files and archives
+converted to text, written atomically into the cache folder under the source's SHA-256 and reused when
+already there."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -12,26 +14,53 @@ from pathlib import Path
 
 from .archive import convert_archive
 from .archive_guard import ArchiveReport
+from .compressed import decompressed, inner_name
+from .encoding import TextEncoding
 from .errors import DocumentError, DocumentErrorKind
-from .messages import IN_ARCHIVES, listing, no_text
-from .model import CONVERTER_VERSION, ArchiveLimits, DocumentKind
+from .messages import IN_ARCHIVES, compressed_not_text, listing, no_text, unsupported
+from .model import CONVERTER_VERSION, TEXT_KINDS, ArchiveLimits, DocumentKind
 from .office import convert_office
 from .sink import TextSink, is_disk_problem, write_failed
-from .sniff import Sniffed
-from .text import write_text
+from .sniff import HEAD_BYTES, Sniffed, kind_from_name, sniff
+from .text import text_warnings, write_text
 
 Converter = Callable[[TextSink], tuple[str, ...]]  # writes the text, returns warnings
 
 
-def reencode(path: Path, sink: TextSink, encoding: str) -> tuple[str, ...]:
+def reencode(path: Path, sink: TextSink, encoding: TextEncoding) -> tuple[str, ...]:
     with path.open("rb") as stream:
-        write_text(stream, sink)
+        report = write_text(stream, sink, encoding)
     if not sink.has_content:
         raise no_text(path.name)
-    label = {"utf-8-sig": "UTF-8 with a byte-order mark", "utf-16": "UTF-16", "cp1252": "Windows-1252"}.get(
-        encoding, encoding
-    )
-    return (f"The text was encoded as {label}; it is uploaded converted to UTF-8.",)
+    return text_warnings(report)
+
+
+def compressed_converter(path: Path, name: str, detail: str, limits: ArchiveLimits) -> Converter:
+    """A single compressed file, decompressed (within `limits`) and read by the kind of what is inside."""
+    inner = inner_name(name)
+
+    def convert(sink: TextSink) -> tuple[str, ...]:
+        with decompressed(path, name=name, detail=detail, limits=limits, stop_check=sink.check) as out:
+            head = out.stream.read(HEAD_BYTES)
+            out.stream.seek(0)
+            sniffed = sniff(head, lambda: contextlib.nullcontext(out.stream))
+            out.stream.seek(0)
+            if sniffed.kind is DocumentKind.ARCHIVE:  # a tar the head alone did not show
+                report = convert_archive(out.stream, sink, name=name, detail=sniffed.detail, limits=limits)
+                if not report.converted:
+                    raise no_text(name)
+                return _archive_warnings(report)
+            if sniffed.kind is not None and sniffed.kind not in TEXT_KINDS:
+                raise compressed_not_text(name, inner, sniffed.kind)
+            utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            if sniffed.kind is None or (out.has_nul and not utf16):
+                raise unsupported(name, sniffed, kind_from_name(inner))
+            report_text = write_text(out.stream, sink)
+        if not sink.has_content:
+            raise no_text(name)
+        return text_warnings(report_text)
+
+    return convert
 
 
 def office_converter(path: Path, name: str, kind: DocumentKind, limits: ArchiveLimits) -> Converter:
@@ -75,6 +104,11 @@ def _archive_warnings(report: ArchiveReport) -> tuple[str, ...]:
     if report.skipped:
         warnings.append(
             f"{len(report.skipped)} archive member(s) were listed but not read: {listing(report.skipped)}."
+        )
+    if report.replaced:
+        warnings.append(
+            f"{len(report.replaced)} archive member(s) had bytes that are not valid text, each replaced with "
+            f"“\ufffd” (bytes per member): {listing(report.replaced)}."
         )
     return tuple(warnings)
 

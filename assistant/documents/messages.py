@@ -9,8 +9,9 @@ from .names import is_acceptable_name
 from .sniff import Sniffed
 
 SUPPORTED_KINDS_TEXT = (
-    "PDF; plain text, Markdown, CSV, JSON, XML, YAML, logs and source code; Word (.docx), Excel (.xlsx) "
-    "and PowerPoint (.pptx); JPEG, PNG, GIF and WebP images; ZIP and tar archives (.zip, .tar, .tar.gz, .tgz)"
+    "PDF; plain text, Markdown, CSV, JSON, XML, YAML, logs and source code, also compressed on their own "
+    "(.gz, .bz2, .xz); Word (.docx), Excel (.xlsx) and PowerPoint (.pptx); JPEG, PNG, GIF and WebP images; "
+    "ZIP and tar archives (.zip, .tar, .tar.gz, .tgz)"
 )
 
 IN_ARCHIVES = SUPPORTED_KINDS_TEXT.replace("; JPEG, PNG, GIF and WebP images", "")
@@ -35,9 +36,10 @@ _UNSUPPORTED_DETAIL = {
     "epub": "an e-book (EPUB). Convert it to PDF or text first",
     "image": "an image in a format the API does not take (it takes JPEG, PNG, GIF and WebP). Save or "
     "export it as PNG or JPEG and add that",
-    "gzip": "a compressed file that is not a tar archive. Decompress it and add the file inside",
-    "bzip2": "a compressed file that is not a tar archive. Decompress it and add the file inside",
-    "xz": "a compressed file that is not a tar archive. Decompress it and add the file inside",
+    # Only a compressed file inside a compressed file gets this far (one layer is decompressed).
+    "gzip": "compressed more than once. Decompress it and add the file inside",
+    "bzip2": "compressed more than once. Decompress it and add the file inside",
+    "xz": "compressed more than once. Decompress it and add the file inside",
 }
 
 
@@ -65,7 +67,9 @@ def no_text(name: str) -> DocumentError:
 def unsupported(name: str, sniffed: Sniffed, claimed: DocumentKind | None) -> DocumentError:
     if sniffed.detail.startswith("broken "):
         what = (
-            kind_label(claimed)
+            "a compressed file"
+            if sniffed.detail in ("broken gzip", "broken bzip2", "broken xz")
+            else kind_label(claimed)
             if claimed is not None and claimed not in TEXT_KINDS
             else "a ZIP archive"
             if sniffed.detail == "broken zip"
@@ -94,3 +98,13 @@ def unsupported(name: str, sniffed: Sniffed, claimed: DocumentKind | None) -> Do
 def listing(items: list[str], most: int = 5) -> str:
     shown = "; ".join(items[:most])
     return shown + (f"; and {len(items) - most} more" if len(items) > most else "")
+
+
+def compressed_not_text(name: str, inner: str, kind: DocumentKind) -> DocumentError:
+    """A compressed file that holds a document of a kind read only on its own (a PDF, an image...)."""
+    noun = kind_label(kind).split(" ", 1)[1]
+    return DocumentError(
+        DocumentErrorKind.UNSUPPORTED,
+        f"“{name}” is a compressed {noun}. Decompress it and add “{inner}” on its own; compressed, only "
+        f"text files and tar archives are read. Kinds that work: {SUPPORTED_KINDS_TEXT}.",
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 # Bumped whenever the converted text of any kind changes, so old cached conversions are not reused.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: text encodings by charset-normalizer, UTF-8 kept despite a stray byte
 
 MIB = 1024 * 1024
 

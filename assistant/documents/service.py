@@ -6,7 +6,9 @@ import codecs
 from collections.abc import Callable
 from pathlib import Path
 
-from .conversion import archive_converter, convert_cached, office_converter, reencode
+from .compressed import COMPRESSED_DETAILS, inner_name
+from .conversion import archive_converter, compressed_converter, convert_cached, office_converter, reencode
+from .encoding import choose_encoding
 from .errors import DocumentError, DocumentErrorKind
 from .messages import SUPPORTED_KINDS_TEXT, family, is_derived_name, kind_label, no_text, unsupported
 from .model import MIB, TEXT_KINDS, ArchiveLimits, Block, DocumentKind, PreparedDocument
@@ -18,7 +20,6 @@ from .sniff import (
     EXTENSION_KINDS,
     HEAD_BYTES,
     IMAGE_SUFFIX,
-    choose_encoding,
     kind_from_name,
     sniff,
     text_kind_from_name,
@@ -42,6 +43,9 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(
             ".tar.gz",
             ".tar.bz2",
             ".tar.xz",
+            ".gz",  # a single compressed text file: man-db-manual.txt.gz
+            ".bz2",
+            ".xz",
         }
     )
 )
@@ -109,9 +113,12 @@ def prepare(
         converted: bool = False,
         page_count: int | None = None,
         extra: tuple[str, ...] = (),
+        base_name: str = name,  # what upload_name is made from: the name, or what a compressed file holds
     ) -> PreparedDocument:
         all_warnings = [*warnings, *extra]
-        if not is_acceptable_name(name) or (upload_name != name and not is_derived_name(upload_name, name)):
+        if not is_acceptable_name(base_name) or (
+            upload_name != base_name and not is_derived_name(upload_name, base_name)
+        ):
             all_warnings.append(
                 f"The name “{name}” is not one the API accepts; it is uploaded as “{upload_name}”."
             )
@@ -176,7 +183,7 @@ def prepare(
         )
         with path.open("rb") as stream:
             encoding = choose_encoding(stream)
-        if encoding == "utf-8":
+        if encoding.as_is:
             if info.st_size <= HEAD_BYTES and not head.strip():
                 raise no_text(name)
             return result(upload_path=path, upload_name=upload_name, mime_type="text/plain", kind=kind)
@@ -213,5 +220,29 @@ def prepare(
             kind=actual,
             converted=True,
             extra=extra,
+        )
+    if actual is None and sniffed.detail in COMPRESSED_DETAILS:  # one file, compressed (not a tar)
+        inner = inner_name(name)
+        inner_claimed = kind_from_name(inner)
+        target, extra = convert_cached(
+            sha256,
+            cache_dir,
+            compressed_converter(path, name, sniffed.detail, limits),
+            limit=max_file_bytes,
+            name=name,
+            should_stop=should_stop,
+        )
+        return result(
+            upload_path=target,
+            upload_name=(
+                safe_upload_name(inner)
+                if inner_claimed in (None, *TEXT_KINDS)
+                else with_suffix_for(inner, ".txt")
+            ),
+            mime_type="text/plain",
+            kind=text_kind_from_name(inner),
+            converted=True,
+            extra=extra,
+            base_name=inner,
         )
     raise unsupported(name, sniffed, claimed)

@@ -1,4 +1,4 @@
-"""What a file is, from its first bytes (and, for zips, its member names), and how its text is encoded."""
+"""What a file is, from its first bytes (and, for zips, its member names)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from .encoding import looks_like_text, mostly_utf8, sample_utf8_counts
 from .model import TEXT_KINDS, DocumentKind
 
 HEAD_BYTES = 8192
@@ -288,7 +289,8 @@ def _sniff_zip(open_stream: Opener) -> Sniffed:
 
 
 def is_probably_text(head: bytes) -> bool:
-    """No NULs (unless a UTF-16/32 BOM says so), few control characters, and it decodes."""
+    """No NULs (unless a UTF-16/32 BOM says so), few control characters, and it reads as text: UTF-8
+    (a stray byte or two allowed), or an encoding the detector finds in which it is mostly printable."""
     if not head:
         return True
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -298,47 +300,7 @@ def is_probably_text(head: bytes) -> bool:
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     if controls > max(2, len(head) // 100):
         return False
-    try:
-        # The head may end inside a multi-byte character: decode incrementally, not final.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return _decodes_single_byte(head)
-    return True
-
-
-def _decodes_single_byte(head: bytes) -> bool:
-    # cp1252 leaves five bytes undefined; latin-1 takes every byte. Most bytes should be printable.
-    try:
-        text = head.decode("cp1252")
-    except UnicodeDecodeError:
-        text = head.decode("latin-1")
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n\f")
-    return printable >= 0.9 * len(text)
-
-
-def choose_encoding(stream: BinaryIO) -> str:
-    """The encoding of a seekable text stream: a BOM, else UTF-8 if all of it decodes, else cp1252 if
-    all of it decodes, else latin-1. Reads from the current position (to the end, at worst twice).
-    Returns a Python codec name; "utf-8-sig" for a UTF-8 BOM."""
-    start = stream.tell()
-    head = stream.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if _decodes_to_end(stream, "utf-8", head):
-        return "utf-8"
-    stream.seek(start)
-    return "cp1252" if _decodes_to_end(stream, "cp1252", b"") else "latin-1"
-
-
-def _decodes_to_end(stream: BinaryIO, encoding: str, first: bytes) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        decoder.decode(first)
-        while chunk := stream.read(1 << 20):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    complete = len(head) < HEAD_BYTES  # else the head may end inside a character
+    return mostly_utf8(*sample_utf8_counts(head, complete=complete)) or looks_like_text(
+        head, complete=complete
+    )

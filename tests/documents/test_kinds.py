@@ -18,6 +18,7 @@ from assistant.documents import (
     prepare,
     split_pdf,
 )
+from assistant.documents.model import CONVERTER_VERSION
 
 from . import corpus
 
@@ -278,7 +279,7 @@ def test_converted_text_is_reused_and_outlives_its_source(
     path = src / "report.docx"
     path.write_bytes(corpus.docx_bytes())
     first = prepare(path, cache_dir=cache_dir)
-    assert first.upload_path.name == f"{first.source_sha256}-v1.txt"
+    assert first.upload_path.name == f"{first.source_sha256}-v{CONVERTER_VERSION}.txt"
 
     def no_conversion(*args: object, **kwargs: object) -> None:
         raise AssertionError("converted again")
@@ -302,8 +303,8 @@ def test_cached_paths_lists_what_the_cache_keeps_for_a_source(src: Path, cache_d
     book = prepare(xlsx, cache_dir=cache_dir)
     assert cached_paths(cache_dir, doc.source_sha256) == [parts[0].parent]
     assert [p.name for p in cached_paths(cache_dir, book.source_sha256)] == [
-        f"{book.source_sha256}-v1.json",
-        f"{book.source_sha256}-v1.txt",
+        f"{book.source_sha256}-v{CONVERTER_VERSION}.json",
+        f"{book.source_sha256}-v{CONVERTER_VERSION}.txt",
     ]
     with pytest.raises(ValueError):
         cached_paths(cache_dir, "*")
@@ -327,7 +328,7 @@ def test_supported_suffixes_for_file_dialogs() -> None:
         ".tgz",
     ):
         assert suffix in SUPPORTED_SUFFIXES
-    assert ".doc" not in SUPPORTED_SUFFIXES and ".gz" not in SUPPORTED_SUFFIXES
+    assert ".doc" not in SUPPORTED_SUFFIXES
 
 
 def test_docx_content_controls_text_boxes_and_merged_cells(src: Path, cache_dir: Path) -> None:

@@ -3,6 +3,7 @@ type, and a question about them gets an answer cited from the uploaded text (or 
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,13 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
         lambda: corpus.tar_bytes({"logs/app.log": b"2026-01-01 ERROR disk quota exceeded on volume seven\n"}),
         "Which volume exceeded its disk quota?",
         "volume seven",
+    ),
+    "man-db-manual.txt.gz": (
+        lambda: gzip.compress(
+            b"man-db manual\n\nThe mandb program maintains the index caches of the manual pages.\n"
+        ),
+        "Which program maintains the index caches?",
+        "mandb program maintains",
     ),
     'plan: "v2"?.md': (
         lambda: b"# Plan\n\nThe launch moves to Thursday.\n",
