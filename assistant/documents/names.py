@@ -1,11 +1,48 @@
-"""File names the Files API accepts: 1-255 characters, none of < > : " | ? * \\ / or U+0000-001F."""
+"""File names the Files API accepts: 1-255 characters, none of < > : " | ? * \\ / or U+0000-001F.
+
+The API also accepts characters that hide what a name really says: a right-to-left override (U+202E)
+between "invoice" and "fdp.exe" makes it read as "invoiceexe.pdf", and zero-width characters make two names
+that look the same differ. ``hidden_characters(name)`` finds them, ``hidden_name_warning(name)`` is the
+warning a row shows, and ``shown_name(name)`` spells each one out ("invoice⟨U+202E⟩fdp.exe") wherever
+a name is displayed. The name sent is left as it is: it is the user's file's real name.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_NAME_CHARS = 255
 _FORBIDDEN = re.compile(r'[<>:"|?*\\/\x00-\x1f\x7f]')
+# bidirectional controls (embeddings, overrides, isolates, marks) and zero-width or invisible characters
+_HIDDEN = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u180e\ufeff\u00ad\u034f]"
+)
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def hidden_characters(name: str) -> tuple[str, ...]:
+    """The characters of ``name`` that change how it reads without showing (each once, in order)."""
+    return tuple(dict.fromkeys(_HIDDEN.findall(name)))
+
+
+def shown_name(name: str) -> str:
+    """``name`` as it should be displayed: each hidden character spelled out as ⟨U+XXXX⟩."""
+    return _HIDDEN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", name)
+
+
+def hidden_name_warning(name: str) -> str | None:
+    """The warning for a name with hidden characters (None when it has none)."""
+    found = hidden_characters(name)
+    if not found:
+        return None
+    what = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')}" for ch in found)
+    why = "change the direction of the text" if any(ch in _BIDI for ch in found) else "do not show"
+    return (
+        f"The name “{shown_name(name)}” contains characters that {why} ({what}), so it may not read as "
+        "what it really is; it is shown with them spelled out."
+    )
 
 
 def is_acceptable_name(name: str) -> bool:
