@@ -29,4 +29,3 @@ def test_log_file_never_holds_a_key(tmp_path: Path) -> None:
         assert "intraceback" not in text
     finally:
         shutdown_logging()
-
