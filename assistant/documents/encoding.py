@@ -156,18 +156,21 @@ def detect(sample: bytes, *, complete: bool) -> str:
 
     sample = _trimmed(sample, complete)
     fallback = "cp1252" if _decodes(sample, "cp1252") else "latin-1"
-    matches = from_bytes(sample, cp_isolation=_CANDIDATES)
-    western = 0.0  # how well the sample reads as Windows-1252, by the detector's language measure
-    for match in matches:
-        if "cp1252" in match.could_be_from_charset:
-            western = max(western, match.coherence)
+    matches = list(from_bytes(sample, cp_isolation=_CANDIDATES))
+    # Whether Windows-1252 reads it plausibly at all (the detector drops readings it finds a mess), and
+    # how well, by the detector's language measure.
+    western = [m.coherence for m in matches if "cp1252" in m.could_be_from_charset]
     for match in matches:
         codec = match.encoding
         if "cp1252" in match.could_be_from_charset:
             return "cp1252"  # reads the same as Windows-1252, or is it
         if codec in _MULTI_BYTE and _pairs_of_high_bytes(sample, codec):
             return codec
-        if codec in _SINGLE_BYTE and match.coherence > western + 0.1:
+        if codec in _SINGLE_BYTE and (
+            match.coherence > max(western) + 0.1
+            if western
+            else match.coherence > 0.1 or fallback != "cp1252" or _mostly_high_letters(sample)
+        ):
             return codec
     return fallback
 
@@ -185,6 +188,13 @@ def _decodes(sample: bytes, codec: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _mostly_high_letters(sample: bytes) -> bool:
+    """Most letters of the Windows-1252 reading are not ASCII ("Ïðèâåò" for "Привет"): unlike any
+    Western text, where even a short Portuguese "Ação, coração" has fewer than half."""
+    letters = [ch for ch in sample.decode("cp1252", "replace") if ch.isalpha()]
+    return sum(1 for ch in letters if ord(ch) >= 0x80) >= 0.5 * max(len(letters), 1)
 
 
 def _pairs_of_high_bytes(sample: bytes, codec: str) -> bool:

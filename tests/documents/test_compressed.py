@@ -162,3 +162,10 @@ def test_a_gzip_bomb_inside_an_archive_is_refused(src: Path, cache_dir: Path) ->
     path.write_bytes(corpus.zip_bytes({"readme.txt": b"hello\n", "data.txt.gz": bomb}))
     message = refused(path, cache_dir, DocumentErrorKind.ARCHIVE_COMPRESSION_RATIO)
     assert "archive bombs" in message
+
+
+def test_stopping_while_decompressing_leaves_nothing(src: Path, cache_dir: Path) -> None:
+    path = src / "notes.txt.gz"
+    path.write_bytes(gzip.compress(MANUAL.encode()))
+    refused(path, cache_dir, DocumentErrorKind.CANCELLED, should_stop=lambda: True)
+    assert list(cache_dir.iterdir()) == []

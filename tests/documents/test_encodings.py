@@ -56,10 +56,15 @@ def test_utf8_with_stray_bytes_far_past_the_head_is_still_utf8(src: Path, cache_
         ),
         ("shift_jis", "def load():\n    # 設定ファイルを読み込む\n    return 1\n", "Shift-JIS"),
         ("cp1251", "Привет, как дела? Встреча в пятницу в полдень.\n", "Windows-1251"),
+        ("cp1251", "Привет, как дела?\n", "Windows-1251"),
+        ("cp1253", "Καλημέρα σας, η συνάντηση είναι την Παρασκευή.\n", "Windows-1253"),
+        ("cp1250", "Zażółć gęślą jaźń. Wczoraj padał deszcz, a dziś świeci słońce.\n", "Windows-1250"),
+        ("koi8_r", "Привет, как дела? Встреча в пятницу в полдень.\n", "KOI8-R"),
         ("gb18030", "今天天气很好，我们去公园散步吧。会议在下午三点开始。\n", "GB18030"),
         ("cp1252", GREETING, "Windows-1252"),
         ("cp1252", "Temperature today: 21°C in the shade, 30°C in the sun.\n", "Windows-1252"),
         ("cp1252", "Café “quoted” — 10 € déjà vu\n", "Windows-1252"),
+        ("cp1252", "Ação, coração, não.\n", "Windows-1252"),
     ],
 )
 def test_text_in_other_encodings_is_read_as_written(
