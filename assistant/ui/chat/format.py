@@ -228,6 +228,8 @@ def conversation_markdown(
             lines += [f"*(Failed: {turn.error or 'the request failed'})*", ""]
         elif turn.state is TurnState.STREAMING:
             lines += ["*(Still streaming when exported.)*", ""]
+        elif turn.stop_reason == "max_tokens":
+            lines += ["*(The answer reached the length limit: it is cut short.)*", ""]
         for n, citation in enumerate(turn.citations, start=1):
             lines.append(f"[^{number}-{n}]: “{short(citation.cited_text, 500)}” — {citation_place(citation)}")
         if turn.citations:

@@ -19,6 +19,7 @@ from assistant.api.errors import CancelToken
 from assistant.catalog import Store, TurnState
 from assistant.ui.chat import ChatPanel
 from assistant.ui.chat.asking import CONTINUE_QUESTION
+from assistant.ui.chat.format import conversation_markdown
 from assistant.ui.chat.saving import Asked, save_question
 from assistant.ui.chat.snapshot import Cursor
 
@@ -58,6 +59,9 @@ def test_an_answer_cut_at_the_length_limit_says_so_and_continue_goes_on(
     assert "The answer reached the length limit — Continue" in shown and STOPPED not in shown
     assert f"continue:{cut.id}" in panel.transcript.document().toHtml()
     assert "reached the length limit" in _text(env.make_panel())  # read again from the catalog
+    conv = panel.current_conversation()
+    assert conv is not None
+    assert "reached the length limit" in conversation_markdown(conv, [cut])  # and exported so
 
     panel.set_chat_service(ChatService(client, env.store, max_tokens=1024, save_interval=0.2))
     panel.transcript.anchorClicked.emit(QUrl(f"continue:{cut.id}"))

@@ -138,7 +138,9 @@ def _turn(**kw: object) -> Turn:
         "conversation_id": 1,
         "question": "What grew?",
         "answer": "Revenue grew.",  # stored as it came: no marks
-        "citations": (Citation(CitationKind.PAGE, "Revenue grew by 12%", 0, "report.pdf", "file_1", 3, 4, 0),),
+        "citations": (
+            Citation(CitationKind.PAGE, "Revenue grew by 12%", 0, "report.pdf", "file_1", 3, 4, 0),
+        ),
         "usage": Usage(input_tokens=1200, output_tokens=40, cache_read_input_tokens=1000),
         "cost_usd": 0.0123,
         "state": TurnState.COMPLETE,
@@ -217,7 +219,9 @@ def test_marks_of_a_paraphrased_answer_are_replayed_from_their_offsets() -> None
     for event in events:
         if isinstance(event, int):
             q = quotes[event]
-            citations.append(Citation(CitationKind.CHAR, q, 0, "r.txt", None, 0, len(q), answer_offset=length))
+            citations.append(
+                Citation(CitationKind.CHAR, q, 0, "r.txt", None, 0, len(q), answer_offset=length)
+            )
             streamed.append(placer.citation(len(citations)))
         else:
             assert isinstance(event, str)
