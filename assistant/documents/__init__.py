@@ -15,8 +15,10 @@ a worker thread, never on the GUI thread.
         if doc.needs_split: split_pdf(path, cache, doc.needs_split.pages_per_part)
 
 - Kinds: PDF and images as they are; UTF-8 text (Markdown, CSV, JSON, code, logs...) as it is, other
-  encodings converted to UTF-8; Word, Excel, PowerPoint and ZIP/tar archives converted to Markdown-like
-  text in `cache_dir` (named from the source's SHA-256, reused, kept for renewal without the source).
+  encodings (found by charset-normalizer) and UTF-8 with a few bad bytes converted to UTF-8, with a
+  warning; a single gzip/bzip2/xz compressed text decompressed (within the archive limits); Word, Excel,
+  PowerPoint and ZIP/tar archives converted to Markdown-like text in `cache_dir` (named from the
+  source's SHA-256, reused, kept for renewal without the source).
 - `prepare_isolated(...)`: the same in a conversion process, so a long conversion never holds the app's
   interpreter lock (the GUI thread stays responsive); `shutdown_pool()` at exit.
 - `source_state(path, size=, mtime=, sha256=)` tells a stale upload; `cached_paths(cache_dir, sha256)`
