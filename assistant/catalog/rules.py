@@ -7,13 +7,23 @@ source changed?) is not here: it reads and hashes the source, see ``assistant.ap
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from assistant.catalog.records import FileOrigin, FileRecord
 from assistant.catalog.store import Store
 
-__all__ = ["EXPIRY_WARNING", "can_renew", "expiring_soon", "gone_files_for", "orphans"]
+__all__ = [
+    "EXPIRY_WARNING",
+    "HIDDEN_CHARACTERS",
+    "can_renew",
+    "expiring_soon",
+    "gone_files_for",
+    "hidden_characters",
+    "orphans",
+    "shown_name",
+]
 
 EXPIRY_WARNING = timedelta(days=3)
 """A file that expires within this is "expiring soon"."""
@@ -49,3 +59,19 @@ def gone_files_for(store: Store, conversation_id: int) -> list[FileRecord]:
         if record is not None and not record.is_active:
             gone.append(record)
     return gone
+
+
+# bidirectional controls (embeddings, overrides, isolates, marks) and zero-width or invisible characters
+HIDDEN_CHARACTERS = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u180e\ufeff\u00ad\u034f]"
+)
+
+
+def hidden_characters(name: str) -> tuple[str, ...]:
+    """The characters of ``name`` that change how it reads without showing (each once, in order)."""
+    return tuple(dict.fromkeys(HIDDEN_CHARACTERS.findall(name)))
+
+
+def shown_name(name: str) -> str:
+    """``name`` as it should be displayed: each hidden character spelled out as ⟨U+XXXX⟩."""
+    return HIDDEN_CHARACTERS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", name)

@@ -12,24 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from assistant.catalog.rules import hidden_characters, shown_name
+
 MAX_NAME_CHARS = 255
 _FORBIDDEN = re.compile(r'[<>:"|?*\\/\x00-\x1f\x7f]')
-# bidirectional controls (embeddings, overrides, isolates, marks) and zero-width or invisible characters
-_HIDDEN = re.compile(
-    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\u180e\ufeff\u00ad\u034f]"
-)
-
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def hidden_characters(name: str) -> tuple[str, ...]:
-    """The characters of ``name`` that change how it reads without showing (each once, in order)."""
-    return tuple(dict.fromkeys(_HIDDEN.findall(name)))
-
-
-def shown_name(name: str) -> str:
-    """``name`` as it should be displayed: each hidden character spelled out as ⟨U+XXXX⟩."""
-    return _HIDDEN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", name)
 
 
 def hidden_name_warning(name: str) -> str | None:

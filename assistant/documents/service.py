@@ -12,7 +12,7 @@ from .encoding import choose_encoding
 from .errors import DocumentError, DocumentErrorKind
 from .messages import SUPPORTED_KINDS_TEXT, family, is_derived_name, kind_label, no_text, unsupported
 from .model import MIB, TEXT_KINDS, ArchiveLimits, Block, DocumentKind, PreparedDocument
-from .names import is_acceptable_name, safe_upload_name, with_suffix_for
+from .names import hidden_name_warning, is_acceptable_name, safe_upload_name, with_suffix_for
 from .pdf import inspect_pdf, split_plan
 from .sink import human_size, write_failed
 from .sniff import (
@@ -96,6 +96,9 @@ def prepare(
         raise write_failed(name, exc) from exc
     claimed = kind_from_name(name)
     warnings: list[str] = []
+    hidden = hidden_name_warning(name)
+    if hidden is not None:
+        warnings.append(hidden)
     actual = sniffed.kind
     if actual is not None and claimed is not None and family(claimed) != family(actual):
         warnings.append(

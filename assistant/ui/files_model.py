@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
-from assistant.catalog.rules import EXPIRY_WARNING
+from assistant.catalog.rules import EXPIRY_WARNING, shown_name
 from assistant.ui.files_text import expires_tooltip, name_tooltip, state_text, state_tooltip
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
 from assistant.ui.theme import level_color, warning_icon
@@ -339,7 +339,7 @@ class FilesModel(QAbstractTableModel):
 
     def _display(self, rec: FileRecord, col: int) -> str:
         if col == Col.NAME:
-            return rec.filename
+            return shown_name(rec.filename)
         if col == Col.TYPE:
             return kind_label(rec.mime_type, rec.filename)
         if col == Col.SIZE:

@@ -7,6 +7,7 @@ soon, a missing local file; then where the upload came from, ⚠ for warnings, a
 from __future__ import annotations
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
+from assistant.catalog.rules import shown_name
 
 __all__ = ["expires_tooltip", "name_tooltip", "origin_text", "state_text", "state_tooltip"]
 
@@ -48,7 +49,7 @@ def state_text(rec: FileRecord, *, source: SourceState | None, soon: bool, note:
 
 
 def name_tooltip(rec: FileRecord) -> str:
-    names = [rec.filename, rec.file_id]
+    names = [shown_name(rec.filename), rec.file_id]
     if rec.original_name:
         names.insert(1, f"from {rec.original_name}")
     if rec.local_path:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.catalog.rules import shown_name
 from assistant.ui.controllers.uploads import JobState, UploadJob, UploadQueue
 from assistant.ui.files_model import fill_role_span
 from assistant.ui.theme import warning_icon
@@ -112,7 +113,7 @@ class UploadJobsModel(QAbstractTableModel):
             return job
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.FILE:
-                return job.path.name
+                return shown_name(job.path.name)
             if col == self.PROGRESS:
                 return f"{round(job.fraction * 100)} %"
             if col == self.STATE:
@@ -121,7 +122,7 @@ class UploadJobsModel(QAbstractTableModel):
                 return action_for(job)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.FILE:
-                return str(job.path)
+                return shown_name(str(job.path))
             if col == self.STATE:
                 return job.tooltip
             if col == self.ACTION and action_for(job):

@@ -3,6 +3,9 @@ found, warned about and shown spelled out; the name itself is kept, and ordinary
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from assistant.documents import prepare
 from assistant.documents.names import (
     hidden_characters,
     hidden_name_warning,
@@ -36,3 +39,14 @@ def test_the_name_sent_stays_the_real_one_and_ordinary_names_say_nothing() -> No
     for plain in ("report.pdf", "Grüße aus Köln.txt", "報告書.docx", "تقرير.pdf", "a b-c_d (2).md"):
         assert hidden_characters(plain) == () and hidden_name_warning(plain) is None
         assert shown_name(plain) == plain
+
+
+def test_a_prepared_file_with_a_hidden_character_in_its_name_carries_the_warning(tmp_path: Path) -> None:
+    source = tmp_path / "notes\u202etxt.md"
+    source.write_text("# Notes\n\nThe meeting moved to Thursday.\n", "utf-8")
+    doc = prepare(source, cache_dir=tmp_path / "cache")
+    assert doc.upload_name == source.name  # the real name is sent
+    assert any("⟨U+202E⟩" in w and "RIGHT-TO-LEFT OVERRIDE" in w for w in doc.warnings)
+    plain = tmp_path / "notes.md"
+    plain.write_text("# Notes\n", "utf-8")
+    assert not any("U+" in w for w in prepare(plain, cache_dir=tmp_path / "cache").warnings)

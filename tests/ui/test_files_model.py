@@ -230,3 +230,12 @@ class DataChanges:
 
     def __exit__(self, *_: object) -> None:
         self.model.dataChanged.disconnect(self._on)
+
+
+def test_a_name_with_hidden_characters_is_shown_spelled_out(qtbot: object) -> None:
+    model = FilesModel(clock=lambda: NOW)
+    model.set_records([rec(1, "invoice\u202efdp.exe"), rec(2, "plain.pdf")])
+    shown = [model.index(r, Col.NAME).data() for r in range(2)]
+    assert sorted(shown) == ["invoice⟨U+202E⟩fdp.exe", "plain.pdf"]
+    tip = model.index(model.row_of(1) or 0, Col.NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[0] == "invoice⟨U+202E⟩fdp.exe"
