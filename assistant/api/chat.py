@@ -300,8 +300,8 @@ class ChatService:
                 return
             self._store.touch_files(r.id for r in request.files)
             with self._client.messages.stream(**request.params) as stream:
-                content_type = stream.response.headers.get("content-type", "")
-                if content_type.startswith("application/json"):
+                content_type = stream.response.headers.get("content-type", "").lower()
+                if content_type and not content_type.startswith("text/event-stream"):  # not a stream
                     events: Iterator[ChatEvent] = read_message(stream.response, writer, progress)
                 else:
                     events = read_stream(stream, writer, progress, cancel)
