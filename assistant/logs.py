@@ -14,33 +14,14 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import threading
 from pathlib import Path
 
-from assistant.api.errors import redact
+from assistant.redaction import redact, register_secret
 from assistant.settings import Paths
 
 __all__ = ["RedactingFilter", "register_secret", "scrub", "setup_logging", "shutdown_logging"]
 
-_secrets: set[str] = set()
-_secrets_lock = threading.Lock()
-
-
-def register_secret(value: str) -> None:
-    if value and len(value) >= 8:
-        with _secrets_lock:
-            _secrets.add(value)
-
-
-def scrub(text: str) -> str:
-    """`text` without any key: the sk-ant-… shapes and every registered secret, longest first."""
-    text = redact(text)
-    with _secrets_lock:
-        known = sorted(_secrets, key=len, reverse=True)
-    for secret in known:
-        if secret in text:
-            text = text.replace(secret, "…(redacted)")
-    return text
+scrub = redact  # the log's name for it: keys by shape and every registered value
 
 
 class RedactingFilter(logging.Filter):

@@ -17,20 +17,14 @@ Public API::
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from assistant.redaction import redact
+
 __all__ = ["ApiFailure", "CancelToken", "Cancelled", "FailureKind", "redact", "to_failure"]
-
-_KEY_PATTERN = re.compile(r"sk-ant-[A-Za-z0-9_\-]{4,}")
-
-
-def redact(text: str) -> str:
-    """Replace anything shaped like an Anthropic key with a placeholder."""
-    return _KEY_PATTERN.sub("sk-ant-…(redacted)", text)
 
 
 class Cancelled(Exception):

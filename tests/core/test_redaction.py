@@ -57,3 +57,23 @@ def test_the_crash_dialog_redacts_registered_keys_too() -> None:
     except RuntimeError as exc:
         details = format_crash(type(exc), exc, exc.__traceback__)
     assert "RuntimeError" in details and "crash-time-key-31415926535" not in details
+
+
+def test_a_failure_message_shown_to_the_user_never_holds_a_registered_key(sandbox: Any) -> None:
+    """A key of another shape, held by the app, is redacted from the failure the window would show, not
+    only from the log (the API may echo a header or a URL back in its error)."""
+    import anthropic
+
+    from assistant.api.errors import ApiFailure, to_failure
+
+    key = "corp-gateway-token-8f3a9c1d2e"
+    register_secret(key)
+    failure = to_failure(RuntimeError(f"proxy refused Authorization: Bearer {key}"))
+    assert key not in failure.message and "…(redacted)" in failure.message
+    typed = ApiFailure(failure.kind, f"The key {key} was refused.")
+    assert key not in typed.message
+    client = anthropic.Anthropic(api_key=key, base_url=sandbox.base_url, max_retries=0)
+    with pytest.raises(anthropic.AuthenticationError) as refused:
+        client.models.list()
+    client.close()
+    assert key not in to_failure(refused.value).message
