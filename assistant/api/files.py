@@ -321,15 +321,29 @@ class FileService:
     # --------------------------------------------------------------- reconcile
 
     def reconcile(self, now: datetime | None = None) -> ReconcileReport:
-        since = self._store.files_clock()  # rows written after this are not judged by this listing
+        since, stale = self._before_listing()
         remote = {f.file_id: f for f in self.iter_remote()}
-        return self.apply_remote_list(remote, now, since=since)
+        return self.apply_remote_list(remote, now, since=since, stale=stale)
+
+    def _before_listing(self) -> tuple[int, set[int]]:
+        """The change clock (rows written after it are not judged by the listing about to begin) and
+        the pending uploads no longer being sent (a file they stored is in that listing)."""
+        with self._sync_lock:
+            since = self._store.files_clock()
+            stale = {p.id for p in self._store.pending_uploads()} - self._inflight_pending
+        return since, stale
 
     def apply_remote_list(
-        self, remote: dict[str, RemoteFile], now: datetime | None = None, *, since: int | None = None
+        self,
+        remote: dict[str, RemoteFile],
+        now: datetime | None = None,
+        *,
+        since: int | None = None,
+        stale: set[int] | None = None,
     ) -> ReconcileReport:
         """The catalog half of ``reconcile`` (pure database work, no network). Rows an operation is at
-        work on are not judged, nor (with ``since``) rows written after the listing began."""
+        work on are not judged, nor (with ``since``) rows written after the listing began; pending
+        uploads in ``stale`` that the listing does not hold end."""
         with self._sync_lock:  # no operation starts or ends in the middle of it
             return apply_remote_list(
                 self._store,
@@ -338,15 +352,20 @@ class FileService:
                 since=since,
                 busy=set(self._busy),
                 inflight=set(self._inflight_pending),
+                stale=stale or set(),
             )
 
     def recover_pending(self) -> ReconcileReport:
         """At start: uploads a crash left pending are looked for on the server; found, they are this
         app's own (``recovered``), else they end. Raises ApiFailure when the server cannot be listed."""
+        _, stale = self._before_listing()
         found = find_pending(self._client, self._store)
         with self._sync_lock:
             applied = self._store.apply_reconcile(
-                [], [f.as_new_file(self._clock()) for f in found], inflight=set(self._inflight_pending)
+                [],
+                [f.as_new_file(self._clock()) for f in found],
+                inflight=set(self._inflight_pending),
+                stale=stale,
             )
         return ReconcileReport(applied.adopted, (), (), (), len(found), applied.recovered)
 

@@ -5,7 +5,8 @@ rows missing, expired or active again and adopts remote files the catalog does n
 in one transaction (``Store.apply_reconcile``). ``since`` is the catalog's change clock read before the
 listing began: rows written after it are not judged, nor rows in ``busy`` (an operation is at work on
 them); remote files that match a pending upload are this app's own (``inflight``: still being sent, left
-to their uploader; the others were cut by a lost answer or a crash: recorded as this app's, ``recovered``).
+to their uploader; the others were cut by a lost answer or a crash: recorded as this app's, ``recovered``);
+pending uploads in ``stale`` (not being sent when the listing began) that it does not hold end.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def apply_remote_list(
     since: int | None = None,
     busy: Collection[int] = (),
     inflight: Collection[int] = (),
+    stale: Collection[int] = (),
 ) -> ReconcileReport:
     remote_count = len(remote)
     remaining = dict(remote)
@@ -63,7 +65,12 @@ def apply_remote_list(
                 ].append(rec.id)
 
     applied = store.apply_reconcile(
-        updates, [f.as_new_file(now) for f in remaining.values()], since=since, busy=busy, inflight=inflight
+        updates,
+        [f.as_new_file(now) for f in remaining.values()],
+        since=since,
+        busy=busy,
+        inflight=inflight,
+        stale=stale,
     )
 
     def done(ids: list[int]) -> tuple[int, ...]:

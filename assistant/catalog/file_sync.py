@@ -221,6 +221,7 @@ class FileSync(Database):
         since: int | None = None,
         busy: Collection[int] = (),
         inflight: Collection[int] = (),
+        stale: Collection[int] = (),
     ) -> SyncApplied:
         """Apply a reconcile in one transaction.
 
@@ -229,7 +230,8 @@ class FileSync(Database):
         hold when read; one whose id a row holds now, or held before a renewal, is skipped; one that
         matches a pending upload in ``inflight`` is left to its uploader; one that matches another
         pending upload is this app's own (its answer was lost, or a crash cut it): recorded as such.
-        Pending uploads not in ``inflight`` that match nothing were never stored: they end here.
+        Pending uploads in ``stale`` (no longer being sent before the listing began, so a file they
+        stored would be in it) that match nothing were never stored: they end here.
         """
         updated: set[int] = set()
         adopted: list[int] = []
@@ -292,7 +294,9 @@ class FileSync(Database):
                         (mine.row_id, _UNFINISHED_RENEWAL, row_id),
                     )
                 recovered.append(row_id)
-            db.executemany("DELETE FROM pending_uploads WHERE id = ?", [(p.id,) for p in unclaimed])
+            db.executemany(
+                "DELETE FROM pending_uploads WHERE id = ?", [(p.id,) for p in unclaimed if p.id in stale]
+            )
         return SyncApplied(frozenset(updated), self._rows(adopted), self._rows(recovered))
 
     def _rows(self, row_ids: list[int]) -> tuple[FileRecord, ...]:

@@ -99,7 +99,7 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE files SET revision = (SELECT value FROM file_clock WHERE id = 1) WHERE id = NEW.id;
     END;
     CREATE TABLE pending_uploads (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the service tracks uploads in flight by id
         filename TEXT NOT NULL,
         size_bytes INTEGER NOT NULL,
         sha256 TEXT NOT NULL,

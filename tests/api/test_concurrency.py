@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from assistant.api.files import FileService, UploadProgress
+from assistant.api.errors import ApiFailure
+from assistant.api.files import FileService, UploadProgress, sha256_file
 from assistant.catalog import FileOrigin, FileState, Store
 
 
@@ -76,42 +77,64 @@ def test_200_uploads_beside_back_to_back_refreshes_keep_every_row_right(
     assert store.list_files() == rows
 
 
+class _Watched(Store):
+    """A real catalog that lets the race the issue found happen every time: the delete's last write
+    (the row marked deleted) waits until the renewal has moved its new file id into the row."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.swapped = threading.Event()
+        self.delete_read = threading.Event()
+        self.deleting: threading.Thread | None = None
+
+    def get_file(self, row_id: int) -> Any:
+        record = super().get_file(row_id)
+        if threading.current_thread() is self.deleting:
+            self.delete_read.set()
+        return record
+
+    def replace_file_id(self, row_id: int, **kwargs: Any) -> Any:
+        record = super().replace_file_id(row_id, **kwargs)
+        self.swapped.set()
+        return record
+
+    def set_file_state(self, row_id: int, state: FileState) -> None:
+        self.swapped.wait(10)
+        super().set_file_state(row_id, state)
+
+
 def test_a_delete_beside_a_renewal_leaves_no_deleted_row_whose_file_stays(
-    files: FileService, store: Store, sandbox: Any, tmp_path: Path
+    client: Any, tmp_path: Path
 ) -> None:
     src = tmp_path / "renewed.txt"
     src.write_text("renew me while someone deletes me\n" * 50, encoding="utf-8")
-    row = files.upload(src).record
-    deleting: list[threading.Thread] = []
-    outcomes: list[Any] = []
+    opened = _Watched.open(tmp_path / "watched.sqlite3")
+    assert isinstance(opened, _Watched)
+    with opened as store:
+        files = FileService(client, store)
+        row = files.upload(src).record
+        outcomes: list[Any] = []
 
-    def delete_now(p: UploadProgress) -> None:
-        # the renewal's body is all sent: the delete starts now, and its own request is slow, so the
-        # renewal's answer comes back in the middle of it (the race the issue found)
-        if p.sent < p.total or deleting:
-            return
-        before = len(sandbox.faults.hits)
-        sandbox.faults.add("files:slow=0.5x1")
-        thread = threading.Thread(target=lambda: outcomes.append(files.delete(row.id)))
-        deleting.append(thread)
-        thread.start()
-        # give the delete time to read the row and send its request (it may instead wait its turn)
-        for _ in range(100):
-            if len(sandbox.faults.hits) > before:
-                break
-            threading.Event().wait(0.01)
+        def delete_now(p: UploadProgress) -> None:
+            # the renewal's body is all sent: the delete starts now (it may instead wait its turn)
+            if p.sent < p.total or store.deleting is not None:
+                return
+            store.deleting = threading.Thread(target=lambda: outcomes.append(files.delete(row.id)))
+            store.deleting.start()
+            store.delete_read.wait(1)
 
-    renewed = files.replace(row.id, src, progress=delete_now)
-    deleting[0].join(10)
-    assert not deleting[0].is_alive() and outcomes
-    final = store.get_file(row.id)
-    assert final is not None
-    remote = {f.file_id for f in files.iter_remote()}
-    if final.state is FileState.DELETED:
-        assert final.file_id not in remote and renewed.file_id not in remote
-    else:
-        assert final.file_id in remote
-    assert remote <= {r.file_id for r in store.list_files() if r.state is FileState.ACTIVE}
+        renewed = files.replace(row.id, src, progress=delete_now)
+        assert store.deleting is not None
+        store.deleting.join(10)
+        assert not store.deleting.is_alive() and outcomes
+        final = store.get_file(row.id)
+        assert final is not None
+        remote = {f.file_id for f in files.iter_remote()}
+        if final.state is FileState.DELETED:
+            assert final.file_id not in remote and renewed.file_id not in remote
+        else:
+            assert final.file_id in remote
+        assert remote <= {r.file_id for r in store.list_files() if r.state is FileState.ACTIVE}
 
 
 def test_renewals_and_deletes_beside_refreshes_leave_catalog_and_server_agreeing(
@@ -151,3 +174,55 @@ def test_renewals_and_deletes_beside_refreshes_leave_catalog_and_server_agreeing
         else:
             assert record.state is FileState.DELETED and record.file_id not in remote
     assert remote == {r.file_id for r in final if r.state is FileState.ACTIVE}
+
+
+def test_uploads_renewals_deletes_and_refreshes_under_faults_leave_nothing_wrong(
+    files: FileService, store: Store, sandbox: Any, tmp_path: Path
+) -> None:
+    sources = []
+    for i in range(40):
+        path = tmp_path / f"faulty-{i:02}.txt"
+        path.write_text(f"document {i}\n" * (50 + i), encoding="utf-8")
+        sources.append(path)
+    sandbox.faults.set(
+        "upload:lose-upload@0.1,upload:drop-upload=2048@0.05,files:500@0.05,files:529@0.05,"
+        "retry-after=0.01,seed=3"
+    )
+    raw: list[BaseException] = []
+    said: list[ApiFailure] = []
+
+    def attempt(work: Callable[[], object]) -> None:
+        try:
+            work()
+        except ApiFailure as failure:  # a failure said as such is allowed; anything else is not
+            said.append(failure)
+        except BaseException as exc:
+            raw.append(exc)
+
+    def work() -> None:
+        def life(path: Path) -> None:
+            attempt(lambda: files.upload(path))
+            record = store.find_active_by_sha256(sha256_file(path))
+            if record is None:
+                return
+            attempt(lambda: files.replace(record.id, path))
+            if record.id % 3 == 0:
+                attempt(lambda: files.delete(record.id))
+
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(life, sources))
+
+    rounds, refresh_errors = _side_by_side(files, work)
+    assert raw == [] and all(isinstance(e, ApiFailure) for e in refresh_errors)
+    assert sandbox.faults.hits and rounds >= 2
+    sandbox.faults.clear()
+    files.reconcile()
+    remote = {f.file_id: f for f in files.iter_remote()}
+    rows = store.list_files()
+    active = {r.file_id: r for r in rows if r.state is FileState.ACTIVE}
+    assert set(remote) == set(active)  # nothing on the server the catalog does not list as there
+    assert [r for r in rows if r.origin is FileOrigin.ADOPTED and r.leftover_of is None] == []  # no orphans
+    own = [r for r in active.values() if r.leftover_of is None]
+    assert len({r.sha256 for r in own}) == len(own)  # no duplicate upload of one content
+    assert all(r.sha256 is not None for r in rows)
+    assert store.pending_uploads() == []

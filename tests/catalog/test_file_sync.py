@@ -64,10 +64,10 @@ def test_a_pending_upload_in_flight_is_left_to_its_uploader_then_recorded_once(s
 
 
 def test_a_pending_upload_not_in_flight_found_remotely_is_this_apps_own(store: Store) -> None:
-    store.begin_upload(
+    cut = store.begin_upload(
         filename="cut.txt", size_bytes=7, sha256="h7", mime_type="text/plain", local_path="/c", started_at=NOW
     )
-    store.begin_upload(
+    never = store.begin_upload(
         filename="never.txt",
         size_bytes=1,
         sha256="h1",
@@ -76,9 +76,8 @@ def test_a_pending_upload_not_in_flight_found_remotely_is_this_apps_own(store: S
         started_at=NOW,
     )
     older = _remote("file_older", "cut.txt", 7, NOW - timedelta(hours=1))  # same name, long before
-    applied = store.apply_reconcile(
-        [], [older, _remote("file_cut", "cut.txt", 7, NOW + timedelta(seconds=2))]
-    )
+    cut_remote = _remote("file_cut", "cut.txt", 7, NOW + timedelta(seconds=2))
+    applied = store.apply_reconcile([], [older, cut_remote], stale={cut.id, never.id})
     (mine,) = applied.recovered
     assert (mine.file_id, mine.origin, mine.sha256, mine.local_path) == (
         "file_cut",
@@ -88,6 +87,19 @@ def test_a_pending_upload_not_in_flight_found_remotely_is_this_apps_own(store: S
     )
     assert [r.file_id for r in applied.adopted] == ["file_older"]
     assert store.pending_uploads() == []  # the one never stored ends
+
+
+def test_a_pending_upload_that_was_still_being_sent_when_the_listing_began_is_kept(store: Store) -> None:
+    late = store.begin_upload(
+        filename="late.txt",
+        size_bytes=2,
+        sha256="h2",
+        mime_type="text/plain",
+        local_path=None,
+        started_at=NOW,
+    )
+    store.apply_reconcile([], [], stale=set())  # its answer was lost after this listing began
+    assert store.pending_uploads() == [late]  # kept: the next listing holds the file it stored
 
 
 def test_an_adopted_row_of_this_very_upload_becomes_the_apps(store: Store) -> None:
@@ -126,3 +138,14 @@ def test_a_renewed_rows_old_id_is_never_adopted(store: Store) -> None:
     assert store.is_retired_file_id(old.file_id)
     applied = store.apply_reconcile([], [_remote(old.file_id)])
     assert applied.adopted == () and len(store.list_files()) == 1
+
+
+def test_a_pending_uploads_id_is_never_reused(store: Store) -> None:
+    first = store.begin_upload(
+        filename="a", size_bytes=1, sha256="h", mime_type="text/plain", local_path=None
+    )
+    store.end_upload(first.id)
+    second = store.begin_upload(
+        filename="b", size_bytes=1, sha256="h", mime_type="text/plain", local_path=None
+    )
+    assert second.id != first.id  # the service tells uploads in flight apart by this id
