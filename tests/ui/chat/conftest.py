@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.bridge import TaskRunner
 from assistant.catalog import FileRecord, Store
+from assistant.paths import Paths
 from assistant.ui.chat import ChatPanel, ChatServices
 
 MODEL = "claude-sonnet-5-5"
@@ -39,37 +40,17 @@ REPORT_TEXT = "\n\n".join(
 
 
 @pytest.fixture
-def catalog_path(tmp_path: Path) -> Path:
-    return tmp_path / "app" / "catalog.sqlite3"
-
-
-@pytest.fixture
-def store(catalog_path: Path) -> Iterator[Store]:
-    catalog_path.parent.mkdir(parents=True, exist_ok=True)
-    with Store.open(catalog_path) as s:
-        yield s
-
-
-@pytest.fixture
-def client(sandbox: Any) -> Iterator[Any]:
-    from assistant.api.client import ClientConfig, make_client
-
-    with make_client(ClientConfig(api_key=sandbox.api_key, base_url=sandbox.base_url, max_retries=2)) as c:
-        yield c
+def catalog_path(paths: Paths) -> Path:
+    """Where the shared ``store`` fixture (tests/conftest.py) keeps the catalog."""
+    return paths.catalog
 
 
 @pytest.fixture
 def chat(client: Any, store: Store) -> Any:
+    """The chat service, saving a streamed answer every 0.2 s (the tests read partial answers)."""
     from assistant.api.chat import ChatService
 
     return ChatService(client, store, max_tokens=1024, save_interval=0.2)
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    r = TaskRunner(max_threads=4)
-    yield r
-    assert r.shutdown(10_000)
 
 
 @pytest.fixture
