@@ -48,7 +48,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 from assistant.api.errors import ApiFailure, CancelToken, to_failure
 from assistant.api.files_pending import duplicate_failure, find_pending, retire, send_checked
 from assistant.api.files_reconcile import ReconcileReport, apply_remote_list
-from assistant.api.files_remote import RemoteFile
+from assistant.api.files_remote import DeleteOutcome, RemoteFile
 from assistant.api.files_upload import (
     UploadProgress,
     UploadResult,
@@ -87,18 +87,6 @@ log = logging.getLogger(__name__)
 
 # An active upload this close to expiry is not reused: upload afresh instead.
 REUSE_MARGIN = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class DeleteOutcome:
-    record_id: int
-    file_id: str
-    already_gone: bool = False
-    failure: ApiFailure | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
 
 
 class FileService:

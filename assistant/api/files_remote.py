@@ -1,4 +1,5 @@
-"""What the Files API says about one file (``RemoteFile``), read from an SDK object or a dict."""
+"""What the Files API says about one file (``RemoteFile``, read from an SDK object or a dict) and about
+one delete (``DeleteOutcome``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from assistant.api.errors import ApiFailure
 from assistant.catalog import FileState, NewFile
 
-__all__ = ["RemoteFile"]
+__all__ = ["DeleteOutcome", "RemoteFile"]
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -59,3 +61,15 @@ class RemoteFile:
             expires_at=self.expires_at,
             state=FileState.EXPIRED if expired else FileState.ACTIVE,
         )
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    record_id: int
+    file_id: str
+    already_gone: bool = False
+    failure: ApiFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
