@@ -4,6 +4,7 @@ cannot be deleted. Through the real sandbox and its faults."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +200,53 @@ def test_a_re_upload_and_swap_whose_old_file_cannot_be_deleted_says_so(
     assert fresh.file_id != old.file_id
     assert any(old.file_id in w and "could not be deleted" in w for w in fresh.warnings)
     assert [r.file_id for r in orphans(store)] == [old.file_id]
+
+
+_CHILD = """
+import sys
+from assistant.api.client import ClientConfig, make_client
+from assistant.api.files import FileService
+from assistant.catalog import Store
+
+base_url, key, catalog, source = sys.argv[1:]
+with make_client(ClientConfig(api_key=key, base_url=base_url)) as client, Store.open(catalog) as store:
+    FileService(client, store).upload(source)
+"""
+
+
+def test_kill_9_after_the_server_stored_the_upload_and_the_next_start_knows_it_as_its_own(
+    sandbox: Any, client: Any, paths: Any, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    src = _source(tmp_path, "killed.txt")
+    # the answer is lost, and the look for it on the server hangs: the process is killed meanwhile
+    sandbox.faults.set("upload:lose-uploadx1,files:slow=60x1")
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, sandbox.base_url, sandbox.api_key, str(paths.catalog), str(src)]
+    )
+    try:
+        for _ in range(3000):  # until the server holds the file and the child is waiting on its look
+            if len(sandbox.faults.hits) == 2 or child.poll() is not None:
+                break
+            threading.Event().wait(0.01)
+        assert sandbox.faults.hits == [("upload", "lose-upload"), ("files", "slow")]
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    sandbox.faults.clear()
+    stored, _ = sandbox.files.page(100, None, None)
+    assert [f.filename for f in stored] == [src.name]
+    with Store.open(paths.catalog) as store:  # the next start
+        assert [p.filename for p in store.pending_uploads()] == [src.name]
+        files = FileService(client, store)
+        assert [r.file_id for r in files.recover_pending().recovered] == [stored[0].id]
+        (row,) = store.list_files()
+        assert (row.origin, row.sha256) == (FileOrigin.APP, sha256_file(src))
+        assert files.upload(src).reused and len(files.list_remote()) == 1  # not sent twice
+        assert files.reconcile().adopted == () and orphans(store) == []
