@@ -107,6 +107,7 @@ class FileService:
         # who may change a row when: per-row locks, the rows at work, the pending uploads being sent
         self._sync_lock = threading.Lock()
         self._row_locks: dict[int, threading.Lock] = {}
+        self._name_locks: dict[tuple[str, int], threading.Lock] = {}
         self._busy: dict[int, int] = {}
         self._inflight_pending: set[int] = set()
 
@@ -190,23 +191,27 @@ class FileService:
     def _pending(
         self, name: str, size: int, digest: str, *, mime: str, local: str | None, row_id: int | None
     ) -> Iterator[PendingUpload]:
-        """The upload recorded as pending (and in flight here) while it is sent and recorded."""
+        """The upload recorded as pending (and in flight here) while it is sent and recorded. Uploads
+        of one name and size go one at a time, so a look for a lost answer cannot take another's file."""
         with self._sync_lock:
-            pending = self._store.begin_upload(
-                filename=name,
-                size_bytes=size,
-                sha256=digest,
-                mime_type=mime,
-                local_path=local,
-                started_at=self._clock(),
-                row_id=row_id,
-            )
-            self._inflight_pending.add(pending.id)
-        try:
-            yield pending
-        finally:
+            same = self._name_locks.setdefault((name, size), threading.Lock())
+        with same:
             with self._sync_lock:
-                self._inflight_pending.discard(pending.id)
+                pending = self._store.begin_upload(
+                    filename=name,
+                    size_bytes=size,
+                    sha256=digest,
+                    mime_type=mime,
+                    local_path=local,
+                    started_at=self._clock(),
+                    row_id=row_id,
+                )
+                self._inflight_pending.add(pending.id)
+            try:
+                yield pending
+            finally:
+                with self._sync_lock:
+                    self._inflight_pending.discard(pending.id)
 
     def _upload_new(  # noqa: PLR0917
         self,

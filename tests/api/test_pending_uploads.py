@@ -250,3 +250,20 @@ def test_kill_9_after_the_server_stored_the_upload_and_the_next_start_knows_it_a
         assert (row.origin, row.sha256) == (FileOrigin.APP, sha256_file(src))
         assert files.upload(src).reused and len(files.list_remote()) == 1  # not sent twice
         assert files.reconcile().adopted == () and orphans(store) == []
+
+
+def test_two_files_of_one_name_and_size_each_keep_their_own_bytes_after_a_lost_answer(
+    files: FileService, store: Store, sandbox: Any, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    sources = [_source(tmp_path / "a", "report.txt", seed=1), _source(tmp_path / "b", "report.txt", seed=2)]
+    sandbox.faults.set("upload:lose-uploadx1")
+    with ThreadPoolExecutor(2) as pool:
+        records = [r.record for r in pool.map(files.upload, sources)]
+    assert len({r.file_id for r in records}) == 2 and len(files.list_remote()) == 2
+    for record, source in zip(records, sources, strict=True):  # the server's bytes are the row's
+        assert sandbox.files.blob(record.file_id).read_bytes() == source.read_bytes()
+        assert record.sha256 == sha256_file(source)
