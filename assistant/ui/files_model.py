@@ -10,7 +10,8 @@ A per-row note (e.g. "already uploaded — not sent again") is shown in the Stat
 what the row needs: "expires soon — Renew" (active, uploaded by this app, under 3 days left), "local
 file changed since upload" or "local file missing" (``set_source_states``, from ``lifecycle.stale_state``
 run in a worker), "found remotely" (not uploaded by this app), and ⚠ for the file's warnings; a warning
-icon and the tooltip say the whole of it.
+icon and the tooltip say the whole of it. The files the current conversation uses are marked in the
+Name column (``set_in_conversation``; ``files_marks``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from PySide6.QtCore import (
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
 from assistant.catalog.rules import EXPIRY_WARNING, shown_name
-from assistant.ui.files_text import expires_tooltip, name_tooltip, state_text, state_tooltip
+from assistant.ui.files_marks import NAME_LEGEND, NAME_MARK_ROLES, fill_role_span, name_mark
+from assistant.ui.files_text import expires_tooltip, state_text, state_tooltip
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
 from assistant.ui.theme import level_color, warning_icon
 
@@ -40,6 +42,7 @@ SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
 _NEVER = 1e18  # sorts after every real expiry time
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -54,20 +57,11 @@ class Col:
 
 
 COLUMNS = ("Name", "Type", "Size", "Uploaded", "Expires in", "Last used", "State")
+_HEADER_TIPS = {Col.NAME: NAME_LEGEND, Col.EXPIRES: "Time until the API deletes the file (its retention)"}
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def fill_role_span(span: Any, value_of: Callable[[int], Any]) -> None:
-    """Fill a ``QModelRoleDataSpan`` (``multiData``) from ``value_of(role)``."""
-    for role_data in span:
-        value = value_of(role_data.role())
-        if value is None:
-            role_data.clearData()  # the span is reused from cell to cell: never leave a stale value
-        else:
-            role_data.setData(value)
 
 
 class FilesModel(QAbstractTableModel):
@@ -86,6 +80,7 @@ class FilesModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self._notes: dict[int, str] = {}
         self._sources: dict[int, SourceState] = {}  # changed or missing (unchanged: absent)
+        self._in_chat: frozenset[int] = frozenset()  # the files the current conversation uses
         self._soon: set[int] = set()  # rows shown as expiring soon at the last check
         self._soon_checked: datetime | None = None
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
@@ -173,6 +168,12 @@ class FilesModel(QAbstractTableModel):
             if row is not None and before != self._sources.get(row_id):
                 idx = self.index(row, Col.STATE)
                 self.dataChanged.emit(idx, idx)
+
+    def set_in_conversation(self, row_ids: Iterable[int]) -> None:
+        """Mark the files the current conversation uses (the Name column: a dot, bold, a tooltip)."""
+        self._in_chat, before = frozenset(row_ids), self._in_chat
+        for row in (r for i in self._in_chat ^ before if (r := self._row_of.get(i)) is not None):
+            self.dataChanged.emit(idx := self.index(row, Col.NAME), idx)
 
     def source_state(self, row_id: int) -> SourceState | None:
         """Changed or missing when the stale check said so, else None."""
@@ -272,8 +273,8 @@ class FilesModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section == Col.EXPIRES:
-                return "Time until the API deletes the file (its retention)"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _HEADER_TIPS.get(section)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -287,8 +288,7 @@ class FilesModel(QAbstractTableModel):
         return self._value(self._records[index.row()], index.column(), int(role))
 
     def multiData(self, index: _Index, roleDataSpan: Any) -> None:
-        """Every role a delegate asks for, in one call per cell instead of one per role (painting a
-        cell asks for about eight; each call into Python may wait for the GIL while workers run)."""
+        """Every role a delegate asks for in one call per cell (painting a cell asks for about eight)."""
         if not index.isValid() or not 0 <= index.row() < len(self._records):
             return
         rec = self._records[index.row()]
@@ -302,6 +302,8 @@ class FilesModel(QAbstractTableModel):
             return self._sort_value(rec, col)
         if role == RECORD_ROLE:
             return rec
+        if col == Col.NAME and role in NAME_MARK_ROLES:
+            return name_mark(rec, role, rec.id in self._in_chat)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == Col.EXPIRES:
                 return level_color(self._level(rec))
@@ -323,7 +325,7 @@ class FilesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[col]}: {self._display(rec, col)}"
         return None
@@ -381,8 +383,6 @@ class FilesModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, rec: FileRecord, col: int) -> str | None:
-        if col == Col.NAME:
-            return name_tooltip(rec)
         hint = self._renew_hint(rec) if self.expiring_soon(rec) else None
         if col == Col.EXPIRES:
             return expires_tooltip(rec, hint)

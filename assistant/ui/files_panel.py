@@ -1,7 +1,9 @@
 """The left pane: a search box over the files table, and the table's context menu.
 
-Reports what the person asks for and does nothing itself: ``selection_changed(records)``,
-``ask_requested(records)``, ``delete_requested(records)``, ``show_local_requested(record)``,
+Reports what the person asks for and does nothing itself: ``selection_changed(records)`` (selecting
+only selects: it never attaches), ``ask_requested(records)`` (the explicit attach: the "Ask about
+these" button beside the search, Ctrl+Shift+A or Ctrl+Enter on the table, a double-click, the
+menu), ``delete_requested(records)``, ``show_local_requested(record)``,
 ``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed, from the
 context menu; a click on a cell only selects, so nothing is sent by accident). Copy file id goes
 straight to the clipboard.
@@ -26,9 +28,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMenu,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -131,14 +135,22 @@ class FilesPanel(QWidget):
         self.search.setAccessibleName("Search files by name")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
-        layout.addWidget(self.search)
+        self.ask_button = QPushButton("Ask about these")
+        self.ask_button.setObjectName("askAboutButton")
+        self.ask_button.setToolTip("Attach the selected files to the conversation (Ctrl+Shift+A)")
+        self.ask_button.setEnabled(False)
+        self.ask_button.clicked.connect(self.ask_selected)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.ask_button)
+        layout.addLayout(top)
 
         self.table = FilesTable()
         self.table.setObjectName("fileTable")
         self.table.setAccessibleName("Files")
         self.table.setAccessibleDescription(
-            "Uploaded files with the time left until they expire. Selected files are attached to the "
-            "conversation."
+            "Uploaded files with the time left until they expire. Files in the current conversation are "
+            "marked with a dot and bold names; Ctrl+Shift+A attaches the selected files."
         )
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -178,6 +190,13 @@ class FilesPanel(QWidget):
         self.copy_id_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_id_action.triggered.connect(self.copy_ids)
         self.table.addAction(self.copy_id_action)
+        self.ask_action = QAction("&Ask about the selected files", self)
+        self.ask_action.setObjectName("askAboutAction")
+        self.ask_action.setShortcuts([QKeySequence(k) for k in ("Ctrl+Shift+A", "Ctrl+Return", "Ctrl+Enter")])
+        self.ask_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # Ctrl+Enter sends elsewhere
+        self.ask_action.setEnabled(False)
+        self.ask_action.triggered.connect(self.ask_selected)
+        self.table.addAction(self.ask_action)
 
     # -- selection -----------------------------------------------------------------------------------
     def selected(self) -> list[FileRecord]:
@@ -196,7 +215,15 @@ class FilesPanel(QWidget):
         sm = self.table.selectionModel()
         sm.select(selection, sm.SelectionFlag.ClearAndSelect)
 
+    def ask_selected(self) -> None:
+        records = self.selected()
+        if records:
+            self.ask_requested.emit(records)
+
     def _selection(self, *_: object) -> None:
+        any_selected = self.table.selectionModel().hasSelection()
+        self.ask_button.setEnabled(any_selected)
+        self.ask_action.setEnabled(any_selected)
         if not self._filtering:
             self.selection_changed.emit(self.selected())
 

@@ -78,7 +78,6 @@ class MainWindow(QMainWindow):
         self.composition: object = None  # the composition root (``app.AppRoot``), set by it
         self.assembled = False
         self.closed = False  # shut down: the parts take no new work
-        self._following_chat = False
         self.setStatusBar(QStatusBar(self))
         self.statusBar().showMessage("Starting…")
         self.window_state = WindowState(paths.config) if paths is not None else None
@@ -187,7 +186,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QKeySequence
 
         chat, a = self.chat_panel, self.commands
-        a.adopt_chat_actions(chat.new_conversation_action, (chat.stop_action, chat.export_action))
+        a.adopt_chat_actions(
+            chat.new_conversation_action, (self.files_panel.ask_action, chat.stop_action, chat.export_action)
+        )
         a.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
         table = self.files_panel.table
         for action in (a.delete_action, a.paste_action):
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
         panel.show_local_requested.connect(self.show_local_copy)
         panel.renew_requested.connect(rows.renew)
         panel.reupload_requested.connect(rows.reupload)
-        chat.attachments_changed.connect(self._attachments_changed)
+        chat.files_shown.connect(lambda records: self.files_model.set_in_conversation(r.id for r in records))
         chat.open_citation.connect(self.open_citation)
         chat.file_states_changed.connect(lambda _records: self.reload_files())
         chat.busy_changed.connect(lambda busy: None if busy else self.reload_files())  # "Last used" moved
@@ -291,24 +292,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------- selection and chat
     def _selection_changed(self, records: list[FileRecord]) -> None:
+        """Selecting only selects: what the conversation asks about changes only through ``ask_about``
+        (and the chat pane's own chips), and the chat's attachments never move the selection."""
         self.selection.select(records)
-        if not self._following_chat:  # not while the table shows the chat's attachments
-            self.chat_panel.set_attached_files(records)
-
-    def _attachments_changed(self, records: list[FileRecord]) -> None:
-        """The chat pane changed its attachments (a chip removed, another conversation opened): the
-        table shows them as the selection. Files the table cannot show (filtered out, gone) stay
-        attached: selecting here never detaches them."""
-        wanted = {r.id for r in records}
-        if wanted != self.selection.ids:
-            self._following_chat = True
-            try:
-                self.files_panel.select_ids(wanted)
-            finally:
-                self._following_chat = False
 
     def ask_about(self, records: list[FileRecord]) -> None:
-        self.files_panel.select_ids({r.id for r in records})
+        """The explicit attach ("Ask about these", Ctrl+Shift+A, the menu): these files join the
+        conversation's files (the table marks them), and the composer takes the focus."""
+        attached = self.chat_panel.attached_files()
+        have = {r.id for r in attached}
+        added = [r for r in records if r.id not in have]
+        if added:
+            self.chat_panel.set_attached_files(attached + added)
+        n = len(added)
+        self.status.showMessage(
+            f"Attached {n} file{'s' if n != 1 else ''} to the conversation" if n else "Already attached",
+            5000,
+        )
         self.chat_panel.focus_composer()
 
     def open_citation(self, record: FileRecord | None, page: int | None) -> None:

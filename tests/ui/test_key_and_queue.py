@@ -123,6 +123,12 @@ def test_paste_files_and_the_context_menu(
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 1, timeout=WAIT)
     record = window.files_model.records()[0]
     window.files_panel.select_ids({record.id})
+    assert window.chat_panel.attached_files() == [], "selecting only selects"
+    table = window.files_panel.table
+    table.setFocus()
+    qtbot.keyClick(
+        table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert [r.id for r in window.chat_panel.attached_files()] == [record.id]
 
     menu = window.files_panel.build_menu([record])
@@ -249,7 +255,7 @@ def test_first_run_with_a_key_already_in_the_keyring_goes_online(
     assert "stored in" in online.status.key_label.text()
 
 
-def test_the_table_follows_the_chats_attachments_without_detaching_hidden_ones(
+def test_the_chats_attachments_never_move_the_selection_nor_detach_hidden_ones(
     start: Callable[..., MainWindow], qtbot: Any, tmp_path: Path
 ) -> None:
     window = start(sandbox_keys())
@@ -260,12 +266,18 @@ def test_the_table_follows_the_chats_attachments_without_detaching_hidden_ones(
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
     alpha, beta = sorted(window.files_model.records(), key=lambda r: r.filename)
     chat = window.chat_panel
-    window.files_panel.select_ids({alpha.id, beta.id})  # the person picks both: both attached
+    window.files_panel.select_ids({alpha.id, beta.id})  # the person picks both and asks: both attached
+    table = window.files_panel.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert {r.id for r in chat.attached_files()} == {alpha.id, beta.id}
 
     window.files_panel.search.setText("alpha")  # beta is filtered out of view
+    window.files_panel.select_ids(set())
     chat.attachments_changed.emit([alpha, beta])  # e.g. the conversation was opened again
-    assert [r.id for r in window.files_panel.selected()] == [alpha.id]
+    assert window.files_panel.selected() == [], "the chat's attachments never hijack the selection"
+    assert {r.id for r in chat.attached_files()} == {alpha.id, beta.id}, "nothing detached"
+    window.files_panel.select_ids({alpha.id})  # selecting the visible one detaches nothing either
     assert {r.id for r in chat.attached_files()} == {alpha.id, beta.id}, "nothing detached"
 
 

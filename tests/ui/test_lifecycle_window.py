@@ -67,8 +67,14 @@ def all_finished(window: MainWindow, count: int) -> bool:
 
 
 def ask(window: MainWindow, qtbot: Any, records: list[FileRecord], question: str) -> None:
-    """Attach ``records`` (select them in the table), ask, and wait for the answer to end."""
+    """Attach ``records`` (select them in the table, then Ask about these: Ctrl+Shift+A), ask, and
+    wait for the answer to end."""
     window.files_panel.select_ids({r.id for r in records})
+    table = window.files_panel.table
+    table.setFocus()
+    qtbot.keyClick(
+        table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     chat = window.chat_panel
     assert {r.id for r in chat.attached_files()} == {r.id for r in records}
     box = window.findChild(QWidget, "chatInput")

@@ -222,7 +222,9 @@ def test_offline_question_gets_a_cited_answer_and_a_restart_restores_it(
     pdf = next(r for r in window.files_model.records() if r.filename.endswith(".pdf"))
     window.files_panel.select_ids({pdf.id})
     chat = window.chat_panel
-    assert [r.id for r in chat.attached_files()] == [pdf.id], "selecting a file attaches it"
+    assert chat.attached_files() == [], "selecting a file only selects it"
+    qtbot.mouseClick(window.files_panel.ask_button, Qt.MouseButton.LeftButton)
+    assert [r.id for r in chat.attached_files()] == [pdf.id], "Ask about these attaches it"
 
     box = window.findChild(QWidget, "chatInput")
     qtbot.keyClicks(box, "How often should the panels be cleaned?")

@@ -14,8 +14,8 @@ The main window builds one ``ChatPanel`` and wires it::
                                          # the gone-files notice then offers "Renew"
     panel = ChatPanel(services, parent)
     panel.set_chat_service(chat)        # later, once there is a client (key given / sandbox started)
-    panel.set_attached_files(records)   # the files selected in the file table (chips; saved with the
-                                        # current conversation)
+    panel.set_attached_files(records)   # the files the person attached ("Ask about these"; chips,
+                                        # saved with the current conversation); never the selection
     panel.refresh_files()               # after a reconcile, renewal or clean-up: chips and the notice
                                         # about gone files follow the catalog
     panel.new_conversation()            # Ctrl+N
@@ -25,6 +25,8 @@ The main window builds one ``ChatPanel`` and wires it::
 
     panel.attachments_changed(list)            # a chip was removed, or another conversation (with its
                                                # own files) was opened: the new list of FileRecords
+    panel.files_shown(list)                    # the conversation's files as the chips show them, after
+                                               # any change (the file table marks them)
     panel.open_citation(record_or_None, page)  # a citation mark was clicked: open the local copy of
                                                # that FileRecord (a PDF at ``page``, else page None)
     panel.conversation_changed(int)            # the conversation shown (0 = none yet)

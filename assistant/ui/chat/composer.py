@@ -149,7 +149,9 @@ class Composer(QWidget):
         self._chips_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._chips_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._chips_scroll.setFixedHeight(34)
-        self._no_files = QLabel("No files attached — select files on the left to ask about them.", self)
+        self._no_files = QLabel(
+            "No files attached — select files on the left, then Ask about these (Ctrl+Shift+A).", self
+        )
         self._no_files.setObjectName("noFilesHint")
         self._no_files.setEnabled(False)
         outer.addWidget(self._chips_scroll)

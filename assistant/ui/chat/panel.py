@@ -44,6 +44,7 @@ class ChatPanel(ChatLayout):
     """The chat pane. See ``assistant.ui.chat`` for the interface the main window uses."""
 
     attachments_changed = Signal(list)
+    files_shown = Signal(list)  # the conversation's files as the chips show them (after any change)
     open_citation = Signal(object, object)
     conversation_changed = Signal(int)  # the shown conversation's id (0 = none yet)
     busy_changed = Signal(bool)
@@ -281,6 +282,7 @@ class ChatPanel(ChatLayout):
 
     def _on_files(self, files: Files, changed: bool) -> None:
         self.composer.set_files(files.attached)
+        self.files_shown.emit(list(files.attached))
         renewable = set() if self._services.renew is None else {r.id for r in files.gone if can_renew(r)}
         self.gone_notice.set_files(files.gone, renewable)
         if not files.gone:
