@@ -1,11 +1,13 @@
 """Clean up: what would go (pure), the dialog that lists it, and nothing deleted without confirmation.
 
 ``plan_cleanup`` groups the catalog's files: expired, gone remotely, unused for more than N days, found
-remotely (not uploaded by this app: orphans), and the selected ones. A file may be in several groups;
-it is deleted once. ``CleanupDialog`` lists each group with its count and size, each tickable (and
-each file, for a finer choice); "Delete" emits ``confirmed(records)``. The deletions run in the
-background (``FileService.delete_many`` as a generator task; 404 counts as already gone); the
-dialog shows progress and then a summary of what went and what failed.
+remotely (not uploaded by this app: orphans), and the selected ones. Expired and gone are ticked at
+first; the selected ones only when the person chose "Delete selected" (``only_selected``: then only
+they are). A file may be in several groups; it is deleted once. ``CleanupDialog`` lists each group
+with its count and size, each tickable (and each file, for a finer choice); "Delete" emits
+``confirmed(records)``. The deletions run in the background (``FileService.delete_many`` as a
+generator task; 404 counts as already gone); the dialog shows progress and then a summary of what
+went and what failed.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def plan_cleanup(
             tuple(r for r in live if r.origin is FileOrigin.ADOPTED and r.state is FileState.ACTIVE),
             ticked=False,
         ),
-        CleanupGroup("selected", "Selected", tuple(r for r in live if r.id in selected)),
+        # the selection is offered, never pre-ticked: only "Delete selected" means "delete these"
+        CleanupGroup("selected", "Selected", tuple(r for r in live if r.id in selected), only_selected),
     ]
     if only_selected:
         groups = [

@@ -131,3 +131,40 @@ def test_selecting_a_file_to_delete_it_does_not_attach_it(window: MainWindow, qt
     settle(window, qtbot)
     assert chat.attached_files() == [] and window.ctx.store.list_conversations() == []
     assert marked(window) == []
+
+
+def test_clean_up_offers_the_selected_files_unticked_and_delete_selected_ticks_them(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QToolButton, QTreeWidget
+
+    click_row(window, 0)
+    click_row(window, 1, Qt.KeyboardModifier.ShiftModifier)
+    assert [r.filename for r in window.files_panel.selected()] == ["alpha.txt", "beta.txt"]
+    QTest.mouseClick(window.findChild(QToolButton, "cleanupButton"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QWidget, "cleanupDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert sorted(r.filename for r in dialog.plan.group("selected").records) == ["alpha.txt", "beta.txt"]
+    assert not dialog.group_ticked("selected"), "the selection is offered, never pre-ticked"
+    assert dialog.chosen() == [] and not dialog.delete_button.isEnabled()
+    assert dialog.total_label.text() == "Nothing ticked."
+
+    tree = dialog.findChild(QTreeWidget, "cleanupTree")
+    tree.setFocus()
+    tree.setCurrentItem(dialog._group_items["selected"])
+    qtbot.keyClick(tree, Qt.Key.Key_Space)  # the person ticks the group
+    assert dialog.group_ticked("selected")
+    assert dialog.delete_button.isEnabled() and dialog.delete_button.text() == "Delete 2 files"
+    dialog.close()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "cleanupDialog") is None, timeout=WAIT)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+
+    table = window.files_panel.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # "Delete selected": these are the ones to go
+    dialog = window.findChild(QWidget, "cleanupDialog")
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    assert dialog.group_ticked("selected")
+    assert sorted(r.filename for r in dialog.chosen()) == ["alpha.txt", "beta.txt"]
+    assert dialog.delete_button.text() == "Delete 2 files"

@@ -30,11 +30,14 @@ def test_groups_counts_sizes_and_each_file_once(qtbot) -> None:
         "selected": ["fresh.pdf", "old-expired.pdf"],
     }
     assert plan.group("expired").size == 300
-    # by default expired, gone and selected are ticked; unused and orphans are offered, not ticked
-    assert sorted(r.id for r in plan.records()) == [1, 2, 3, 8]
+    # by default expired and gone are ticked; unused, orphans and the selection are offered, not ticked
+    assert sorted(r.id for r in plan.records()) == [1, 2, 3]
+    assert not plan.group("selected").ticked
 
     dialog = CleanupDialog(plan)
     qtbot.addWidget(dialog)
+    assert sorted(r.id for r in dialog.chosen()) == [1, 2, 3]
+    dialog.set_group_ticked("selected", True)
     assert sorted(r.id for r in dialog.chosen()) == [1, 2, 3, 8]
     dialog.set_group_ticked("selected", False)  # old-expired.pdf stays: it is also in "expired"
     assert sorted(r.id for r in dialog.chosen()) == [1, 2, 3]
@@ -43,5 +46,5 @@ def test_groups_counts_sizes_and_each_file_once(qtbot) -> None:
     assert "4 files" in dialog.total_label.text()
 
     only = plan_cleanup(records, now=NOW, unused_days=30, selected_ids=[8], only_selected=True)
-    assert [r.id for r in only.records()] == [8]
+    assert [r.id for r in only.records()] == [8] and only.group("selected").ticked
     assert plan_cleanup([rec(9, "fresh.pdf")], now=NOW, unused_days=30).empty

@@ -148,6 +148,9 @@ def test_cleanup_expired_and_selected(
     plan = dialog.plan
     assert sorted(r.filename for r in plan.group("expired").records) == ["notes.md", "report.pdf"]
     assert [r.filename for r in plan.group("selected").records] == ["plan.txt"]
+    assert "2 files" in dialog.total_label.text(), "the selection is offered, not pre-ticked"
+    assert not dialog.group_ticked("selected")
+    dialog.set_group_ticked("selected", True)
     assert "3 files" in dialog.total_label.text()
     dialog.set_group_ticked("selected", False)
     assert "2 files" in dialog.total_label.text()
