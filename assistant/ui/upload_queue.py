@@ -214,6 +214,7 @@ class UploadPanel(QWidget):
         self.view.setAccessibleName("Uploads")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.view.verticalHeader().hide()
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)

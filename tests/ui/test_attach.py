@@ -1,4 +1,4 @@
-"""Selecting only selects; attaching is explicit (issue 10, item 1): through the real window, with
+"""Selecting only selects; attaching is explicit (issue 10, items 1, 4, 5): through the real window, with
 real clicks and keys, against the sandbox."""
 
 from __future__ import annotations
@@ -72,9 +72,7 @@ def settle(window: MainWindow, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: window.chat_panel.is_settled, timeout=WAIT)
 
 
-def test_clicks_arrows_and_tab_only_select_and_ask_about_these_attaches(
-    window: MainWindow, qtbot: Any
-) -> None:
+def test_clicks_and_arrows_only_select_and_ask_about_these_attaches(window: MainWindow, qtbot: Any) -> None:
     chat, table, store = window.chat_panel, window.files_panel.table, window.ctx.store
     alpha, beta, gamma = (window.files_panel.proxy.index(r, 0).data(RECORD_ROLE) for r in range(3))
     assert [alpha.filename, beta.filename, gamma.filename] == ["alpha.txt", "beta.txt", "gamma.txt"]
@@ -168,3 +166,34 @@ def test_clean_up_offers_the_selected_files_unticked_and_delete_selected_ticks_t
     assert dialog.group_ticked("selected")
     assert sorted(r.filename for r in dialog.chosen()) == ["alpha.txt", "beta.txt"]
     assert dialog.delete_button.text() == "Delete 2 files"
+
+
+def test_tab_leaves_the_tables_and_arrows_move_inside(window: MainWindow, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    chat, table = window.chat_panel, window.files_panel.table
+    click_row(window, 0)
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # arrows move inside the table
+    assert [r.filename for r in window.files_panel.selected()] == ["beta.txt"]
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused is not table, "Tab leaves the files table"
+    assert [r.filename for r in window.files_panel.selected()] == ["beta.txt"], "Tab moved no row"
+    settle(window, qtbot)
+    assert chat.attached_files() == [] and marked(window) == []
+
+    uploads = window.upload_panel.view
+    assert uploads.model().rowCount() == 3
+    QTest.mouseClick(
+        uploads.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        uploads.visualRect(uploads.model().index(0, 0)).center(),
+    )
+    assert uploads.hasFocus()
+    qtbot.keyClick(uploads, Qt.Key.Key_Down)
+    assert uploads.currentIndex().row() == 1
+    qtbot.keyClick(uploads, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not uploads, "Tab leaves the upload table"
+    assert uploads.currentIndex().row() == 1
