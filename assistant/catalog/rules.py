@@ -44,8 +44,15 @@ def can_renew(record: FileRecord) -> bool:
 
 
 def orphans(store: Store) -> list[FileRecord]:
-    """Files found remotely that this app did not upload and that are still there (for Clean up)."""
+    """Files still on the server that no row of this app uses (for Clean up): found remotely, not
+    uploaded here, and those this app left behind (``is_leftover``)."""
     return [r for r in store.list_files() if r.origin is FileOrigin.ADOPTED and r.is_active]
+
+
+def is_leftover(record: FileRecord) -> bool:
+    """A file this app left on the server (a renewal's old file whose delete failed, or the new file of
+    a renewal a crash cut short): an orphan of this app's own, not one "not uploaded by this app"."""
+    return record.leftover_of is not None
 
 
 def gone_files_for(store: Store, conversation_id: int) -> list[FileRecord]:

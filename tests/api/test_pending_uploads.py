@@ -13,7 +13,7 @@ import pytest
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.files import FileService, UploadProgress, sha256_file
 from assistant.catalog import FileOrigin, FileState, Store
-from assistant.catalog.rules import orphans
+from assistant.catalog.rules import is_leftover, orphans
 
 
 def _source(tmp_path: Path, name: str, size: int = 300_000, seed: int = 1) -> Path:
@@ -174,6 +174,7 @@ def test_a_renewal_whose_old_file_cannot_be_deleted_says_so_and_clean_up_offers_
     (leftover,) = [r for r in store.list_files() if r.id != old.id]
     assert (leftover.file_id, leftover.leftover_of, leftover.state) == (old.file_id, old.id, FileState.ACTIVE)
     assert leftover.sha256 == old.sha256 and leftover in orphans(store)
+    assert is_leftover(leftover) and not is_leftover(renewed)  # this app's own, not "not uploaded here"
     assert {f.file_id for f in files.list_remote()} == {old.file_id, renewed.file_id}
     sandbox.faults.clear()
     assert files.reconcile().adopted == ()  # known: not adopted a second time
