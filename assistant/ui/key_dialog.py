@@ -2,14 +2,15 @@
 
 The check and the keyring write run in a worker (D-Bus can block, the check is a network call). The
 dialog then says which keyring holds the key, or that it is kept for this session only and why.
-"Try it offline" asks for the built-in sandbox instead. The dialog is window-modal but opened with
-``open()``, never ``exec()``: the event loop keeps running.
+"Try it offline" asks for the built-in sandbox instead; when already offline, "Keep using the sandbox"
+is the one way to close it. The key field has the focus when it opens, and Enter checks and saves.
+The dialog is window-modal but opened with ``open()``, never ``exec()``: the event loop keeps running.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -87,6 +88,7 @@ class KeyDialog(QDialog):
         )
         self.key_edit.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
         self.key_edit.textChanged.connect(self._text_changed)
+        self.key_edit.returnPressed.connect(self._check_and_save)  # Enter saves once a key is typed
         layout.addWidget(self.key_edit)
 
         self.message = QLabel()
@@ -106,18 +108,29 @@ class KeyDialog(QDialog):
         self.save_button.clicked.connect(self._check_and_save)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self._is_offline = offline
-        self.offline_button = QPushButton("Stay offline" if offline else "Try it offline")
+        if offline:  # one way to close: it says what happens (nothing changes, the sandbox answers)
+            self.offline_button = QPushButton("Keep using the sandbox")
+            self.offline_button.setToolTip("Close this and keep the built-in local sandbox (no key needed)")
+            buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.RejectRole)
+        else:
+            self.offline_button = QPushButton("Try it offline")
+            self.offline_button.setToolTip(
+                "Use the built-in local sandbox with two sample documents. Its answers are passages "
+                "from your documents, not Claude's."
+            )
+            buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.ActionRole)
+            cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+            cancel.clicked.connect(self.reject)
         self.offline_button.setObjectName("offlineButton")
-        self.offline_button.setToolTip(
-            "Use the built-in local sandbox with two sample documents. Its answers are passages from "
-            "your documents, not Claude's."
-        )
+        self.offline_button.setAutoDefault(False)
         self.offline_button.clicked.connect(self._offline)
-        buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.ActionRole)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Typing or pasting goes into the key field at once (not into the intro's link)."""
+        super().showEvent(event)
+        self.key_edit.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def _text_changed(self, text: str) -> None:
         self.save_button.setEnabled(bool(text.strip()) and self._task is None)

@@ -204,7 +204,7 @@ def test_a_key_saved_while_offline_switches_to_the_api(
     assert window.session.offline
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
     dialog = window.open_key_dialog()
-    assert dialog.offline_button.text() == "Stay offline"
+    assert dialog.offline_button.text() == "Keep using the sandbox"
     qtbot.keyClicks(dialog.key_edit, SANDBOX_KEY)
     dialog.save_button.click()
     qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
@@ -309,3 +309,45 @@ def test_upload_dialogs_for_files_and_a_folder(
     files_dialog.close()
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 3, timeout=WAIT)
     assert sorted(r.filename for r in window.files_model.records()) == ["one.txt", "three.txt", "two.md"]
+
+
+def test_the_key_dialog_takes_typing_pasting_and_enter_and_its_buttons_differ(
+    qtbot: Any, tmp_path: Path, sandbox: Any, windows: Windows
+) -> None:
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    window = windows.build(
+        KeyStore(environ={}, backend=MemoryKeyring()), tmp_path / "app", "--sandbox", sandbox=sandbox
+    )
+    root = window.composition
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 2, timeout=WAIT)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # API key…
+    dialog = _key_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.key_edit, timeout=WAIT)
+    texts = [b.text() for b in dialog.findChildren(QPushButton) if b.isVisible()]
+    assert sorted(texts) == ["Check and save", "Keep using the sandbox"], "one way to close, named"
+
+    QGuiApplication.clipboard().setText(SANDBOX_KEY[:10])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), SANDBOX_KEY[10:])
+    assert dialog.key_edit.text() == SANDBOX_KEY, "pasting and typing reach the key field"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter checks and saves
+    qtbot.waitUntil(lambda: root.window is not window, timeout=WAIT)
+    assert not root.window.session.offline
+
+
+def test_the_key_dialog_online_offers_three_different_actions(
+    start: Callable[..., MainWindow], qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    window = start(KeyStore(environ={}, backend=MemoryKeyring()))
+    dialog = _key_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.key_edit, timeout=WAIT)
+    qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)  # nothing typed: Enter does nothing
+    assert dialog.isVisible() and dialog.message.text() != "Checking the key…"
+    texts = sorted(b.text().replace("&", "") for b in dialog.findChildren(QPushButton) if b.isVisible())
+    assert texts == ["Cancel", "Check and save", "Try it offline"]
