@@ -103,7 +103,9 @@ def _stream_through_the_pane(qtbot: QtBot, tmp_path: Path, tokens_per_second: fl
         def events(token: CancelToken) -> Iterator[ChatEvent]:
             turn = store.start_turn(conv.id, "Tell me everything.", "claude-sonnet-5-5")
             yield Started(turn)
-            yield CitationEvent(Citation(CitationKind.CHAR, "the lighthouse keeper", 0, "report.txt", None, 0, 21))
+            yield CitationEvent(
+                Citation(CitationKind.CHAR, "the lighthouse keeper", 0, "report.txt", None, 0, 21)
+            )
             start = time.perf_counter()
             for i, piece in enumerate(pieces):
                 if tokens_per_second:

@@ -81,8 +81,10 @@ def _raw_loopback_seconds(path: pathlib.Path) -> float:
 
 def _upload_seconds(server: SandboxServer, path: pathlib.Path) -> tuple[float, dict[str, object]]:
     """A lean client: http.client with a Content-Length multipart body, the file part sent by sendfile."""
-    head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{path.name}\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{BOUNDARY}--\r\n".encode()
     size = path.stat().st_size
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
@@ -119,8 +121,10 @@ def test_upload_throughput_against_raw_loopback(server: SandboxServer, blob: pat
     raw, upload = min(raws), min(uploads)
     mb = UPLOAD_BYTES / 1e6
     ratio = raw / upload
-    print(f"\n[bench] 200 MB upload: raw loopback {mb / raw:,.0f} MB/s, sandbox upload "
-          f"{mb / upload:,.0f} MB/s -> {ratio:.2f} of raw (target >= 0.33)")
+    print(
+        f"\n[bench] 200 MB upload: raw loopback {mb / raw:,.0f} MB/s, sandbox upload "
+        f"{mb / upload:,.0f} MB/s -> {ratio:.2f} of raw (target >= 0.33)"
+    )
     assert ratio >= 1 / 3
 
 
@@ -135,8 +139,10 @@ def test_upload_memory_stays_bounded(server: SandboxServer, blob: pathlib.Path) 
     assert stored.stat().st_size == UPLOAD_BYTES
     server.files.delete(str(record["id"]))
     ratio = peak / UPLOAD_BYTES
-    print(f"\n[bench] 200 MB upload: peak Python memory {peak / 1e6:.1f} MB = {ratio:.3f} of the upload "
-          f"(target < 0.05)")
+    print(
+        f"\n[bench] 200 MB upload: peak Python memory {peak / 1e6:.1f} MB = {ratio:.3f} of the upload "
+        f"(target < 0.05)"
+    )
     assert ratio < 0.05
 
 
@@ -158,7 +164,8 @@ def _stream_rate(client: anthropic.Anthropic, messages: list[MessageParam]) -> t
 def test_streaming_faster_than_2000_tokens_per_second(server: SandboxServer) -> None:
     text = "\n\n".join(
         f"Paragraph {i}. The survey of river {i} records depth, current, temperature and the fish "
-        f"counted at station {i % 17}; it notes flooding risk near bridge {i % 23}." for i in range(3000)
+        f"counted at station {i % 17}; it notes flooding risk near bridge {i % 23}."
+        for i in range(3000)
     )
     with anthropic.Anthropic(api_key=KEY, base_url=server.base_url, max_retries=0) as client:
         f = client.files.upload(file=("survey.txt", text.encode(), "text/plain"))
@@ -171,8 +178,10 @@ def test_streaming_faster_than_2000_tokens_per_second(server: SandboxServer) -> 
         throttled, tokens = _stream_rate(client, messages)
         server.tokens_per_second = None
         free = max(_stream_rate(client, messages)[0] for _ in range(3))
-    print(f"\n[bench] streaming {tokens} output tokens: throttled to 2,000/s ran at {throttled:,.0f}/s; "
-          f"unthrottled {free:,.0f}/s -> {free / throttled:.1f}x the 2,000/s baseline (target > 1)")
+    print(
+        f"\n[bench] streaming {tokens} output tokens: throttled to 2,000/s ran at {throttled:,.0f}/s; "
+        f"unthrottled {free:,.0f}/s -> {free / throttled:.1f}x the 2,000/s baseline (target > 1)"
+    )
     assert tokens >= 100, "the answer must be long enough to measure"
     assert throttled <= 2000 * 1.02  # the baseline is honest
     assert free / throttled > 1
@@ -227,7 +236,9 @@ def test_sixteen_concurrent_clients(server: SandboxServer) -> None:
     for t in threads:
         t.join(100)
     together = clients * rounds / (time.perf_counter() - start)
-    print(f"\n[bench] {clients} concurrent SDK clients: {sum(completed)} of {clients * rounds} rounds, "
-          f"{len(errors)} errors; throughput {together / alone:.2f}x one client alone")
+    print(
+        f"\n[bench] {clients} concurrent SDK clients: {sum(completed)} of {clients * rounds} rounds, "
+        f"{len(errors)} errors; throughput {together / alone:.2f}x one client alone"
+    )
     assert not errors, errors[:3]
     assert sum(completed) == clients * rounds

@@ -78,9 +78,21 @@ def test_upload_500_mb_peak_memory(sandbox: Any, tmp_path: Path) -> None:
     Path(str(small) + ".2").write_bytes(b"t" * MB)
     try:
         out = subprocess.run(
-            [sys.executable, "-c", _UPLOAD_CHILD, sandbox.base_url, sandbox.api_key, str(small), str(big),
-             str(tmp_path / "catalog.sqlite3")],
-            cwd=ROOT, capture_output=True, text=True, timeout=600, check=True,
+            [
+                sys.executable,
+                "-c",
+                _UPLOAD_CHILD,
+                sandbox.base_url,
+                sandbox.api_key,
+                str(small),
+                str(big),
+                str(tmp_path / "catalog.sqlite3"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
         )
     finally:
         big.unlink()
@@ -100,6 +112,7 @@ def test_upload_500_mb_peak_memory(sandbox: Any, tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ reconcile 10,000
+
 
 def test_reconcile_10000_remote_files(sandbox: Any, tmp_path: Path) -> None:
     count = 10_000
@@ -163,7 +176,9 @@ def sandbox_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
     key = "sk-ant-bench-0000"
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.sandbox", "--data-dir", str(tmp_path / "sb"), "--api-key", key],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -198,10 +213,17 @@ def streaming(sandbox_process: tuple[str, str], tmp_path: Path) -> Iterator[tupl
                 {
                     "role": "user",
                     "content": [
-                        {"type": "document", "source": {"type": "file", "file_id": file_id},
-                         "title": "doc.txt", "citations": {"enabled": True}},
-                        {"type": "text", "text": "What did the keepers inspect, and what did the weather "
-                                                 "station log about wind, rain and paint on each floor?"},
+                        {
+                            "type": "document",
+                            "source": {"type": "file", "file_id": file_id},
+                            "title": "doc.txt",
+                            "citations": {"enabled": True},
+                        },
+                        {
+                            "type": "text",
+                            "text": "What did the keepers inspect, and what did the weather "
+                            "station log about wind, rain and paint on each floor?",
+                        },
                     ],
                 }
             ],
