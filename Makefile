@@ -29,7 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest tests/benchmarks -p no:cacheprovider -s -o addopts="-ra --strict-markers" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests
+	$(BIN)/ruff check assistant tests packaging
+	$(BIN)/ruff format --check assistant tests packaging
 	$(BIN)/mypy
 
 clean:
