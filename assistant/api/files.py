@@ -17,13 +17,16 @@ Public API::
     files = FileService(client, store, retention_seconds=30 * 86400)  # or a callable returning it
     files.upload(path, *, filename=None, mime_type=None, local_path=None,
                  progress=None, cancel=None) -> UploadResult
-        # sha256 first (streamed, cancellable); an active catalog row with the same hash is returned
+        # sha256 first (streamed, cancellable); an active row this app uploaded (not adopted, not a
+        # leftover) with the same hash is returned
         # instead of uploading again (a concurrent upload of the same bytes is waited for, then
         # reused); else a multipart upload read from disk in 64 KiB chunks with
         # expires_in_seconds from the retention; progress(UploadProgress) at most every 1 MiB and at
         # the end; cancel (CancelToken) aborts mid-body and closes the connection -> raises Cancelled
         # the upload is recorded as pending first and sent without the SDK's retry: after an unclear
-        # failure the server's list is searched for it before it is sent again (files_pending); a
+        # failure the server's list is searched for it before it is sent again (files_pending); tried
+        # again while an earlier attempt is still pending (its file could not be looked for), that
+        # attempt's file is looked for first and taken (or, unlistable, fails and sends nothing); a
         # source that changes while it is sent (size, time, the hash of the bytes that went out)
         # fails with "changed while it was being sent" and nothing is kept; an answer with a file id
         # another row holds fails (FailureKind.SERVER), never a raw sqlite3 error
@@ -47,14 +50,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.api.errors import ApiFailure, CancelToken, to_failure
-from assistant.api.files_pending import duplicate_failure, find_pending, retire, send_checked
+from assistant.api.files_guards import RowGuards
+from assistant.api.files_pending import (
+    duplicate_failure,
+    find_pending,
+    retire,
+    send_checked,
+)
 from assistant.api.files_reconcile import ReconcileReport, apply_remote_list
 from assistant.api.files_remote import DeleteOutcome, RemoteFile
 from assistant.api.files_upload import (
@@ -89,7 +97,7 @@ log = logging.getLogger(__name__)
 REUSE_MARGIN = timedelta(hours=1)
 
 
-class FileService:
+class FileService(RowGuards):
     def __init__(
         self,
         client: anthropic.Anthropic,
@@ -98,18 +106,10 @@ class FileService:
         retention_seconds: int | Callable[[], int | None] | None = 30 * 86_400,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self._client = client
-        self._store = store
+        super().__init__(client, store, clock or (lambda: datetime.now(UTC)))
         self._retention = retention_seconds
-        self._clock = clock or (lambda: datetime.now(UTC))
         self._inflight_lock = threading.Lock()
         self._inflight: dict[str, threading.Event] = {}
-        # who may change a row when: per-row locks, the rows at work, the pending uploads being sent
-        self._sync_lock = threading.Lock()
-        self._row_locks: dict[int, threading.Lock] = {}
-        self._name_locks: dict[tuple[str, int], threading.Lock] = {}
-        self._busy: dict[int, int] = {}
-        self._inflight_pending: set[int] = set()
 
     def _retention_seconds(self) -> int | None:
         value = self._retention() if callable(self._retention) else self._retention
@@ -168,51 +168,6 @@ class FileService:
         left = existing.expires_in(self._clock())
         return existing if left is None or left > REUSE_MARGIN else None
 
-    # --------------------------------------------------------------- who may change a row when
-
-    @contextmanager
-    def _operating(self, row_id: int) -> Iterator[None]:
-        """One operation on a row at a time (renew, replace, delete), and none judged by a reconcile
-        while it runs: the row is busy from before its first request until after its last write."""
-        with self._sync_lock:
-            lock = self._row_locks.setdefault(row_id, threading.Lock())
-        with lock:
-            with self._sync_lock:
-                self._busy[row_id] = self._busy.get(row_id, 0) + 1
-            try:
-                yield
-            finally:
-                with self._sync_lock:
-                    self._busy[row_id] -= 1
-                    if not self._busy[row_id]:
-                        del self._busy[row_id]
-
-    @contextmanager
-    def _pending(
-        self, name: str, size: int, digest: str, *, mime: str, local: str | None, row_id: int | None
-    ) -> Iterator[PendingUpload]:
-        """The upload recorded as pending (and in flight here) while it is sent and recorded. Uploads
-        of one name and size go one at a time, so a look for a lost answer cannot take another's file."""
-        with self._sync_lock:
-            same = self._name_locks.setdefault((name, size), threading.Lock())
-        with same:
-            with self._sync_lock:
-                pending = self._store.begin_upload(
-                    filename=name,
-                    size_bytes=size,
-                    sha256=digest,
-                    mime_type=mime,
-                    local_path=local,
-                    started_at=self._clock(),
-                    row_id=row_id,
-                )
-                self._inflight_pending.add(pending.id)
-            try:
-                yield pending
-            finally:
-                with self._sync_lock:
-                    self._inflight_pending.discard(pending.id)
-
     def _upload_new(  # noqa: PLR0917
         self,
         path: Path,
@@ -228,22 +183,41 @@ class FileService:
         name = filename or path.name
         local = local_path if local_path is not None else str(path.resolve())
         mime = mime_type or guess_mime_type(path)
-        with self._pending(name, size, digest, mime=mime, local=local, row_id=None) as pending:
-            remote = send_checked(
-                self._client, self._store, pending, path, stamp, self._retention_seconds(), progress, cancel
-            )
-            try:
-                return self._store.record_upload(
+        with self._same_name(name, size):
+            with self._earlier(name, size, digest, None, progress) as earlier:
+                if earlier is not None:  # stored before its answer was lost: taken, not sent again
+                    return self._record_new(*earlier, name, size)
+            recorded = self._reusable(digest)  # a refresh took the earlier attempt's file meanwhile
+            if recorded is not None:
+                if progress is not None:
+                    progress(UploadProgress(size, size))
+                return recorded
+            with self._pending(name, size, digest, mime=mime, local=local, row_id=None) as pending:
+                remote = send_checked(
+                    self._client,
+                    self._store,
                     pending,
-                    file_id=remote.file_id,
-                    filename=remote.filename or name,
-                    mime_type=remote.mime_type,
-                    size_bytes=remote.size_bytes or size,
-                    uploaded_at=remote.created_at,
-                    expires_at=remote.expires_at,
+                    path,
+                    stamp,
+                    self._retention_seconds(),
+                    progress,
+                    cancel,
                 )
-            except DuplicateFileId as dup:
-                raise duplicate_failure(name, dup) from None
+                return self._record_new(pending, remote, name, size)
+
+    def _record_new(self, pending: PendingUpload, remote: RemoteFile, name: str, size: int) -> FileRecord:
+        try:
+            return self._store.record_upload(
+                pending,
+                file_id=remote.file_id,
+                filename=remote.filename or name,
+                mime_type=remote.mime_type,
+                size_bytes=remote.size_bytes or size,
+                uploaded_at=remote.created_at,
+                expires_at=remote.expires_at,
+            )
+        except DuplicateFileId as dup:
+            raise duplicate_failure(name, dup) from None
 
     def replace(
         self,
@@ -268,35 +242,39 @@ class FileService:
             digest = sha256_file(path, cancel)
             name = filename or old.filename
             mime = mime_type or old.mime_type
-            with self._pending(
-                name, stamp[0], digest, mime=mime, local=old.local_path, row_id=record_id
-            ) as pending:
-                remote = send_checked(
-                    self._client,
-                    self._store,
-                    pending,
-                    path,
-                    stamp,
-                    self._retention_seconds(),
-                    progress,
-                    cancel,
-                )
-                try:
-                    record = self._store.replace_file_id(
-                        record_id,
-                        file_id=remote.file_id,
-                        uploaded_at=remote.created_at,
-                        expires_at=remote.expires_at,
-                        size_bytes=remote.size_bytes or stamp[0],
-                        sha256=digest,
-                        pending=pending,
-                    )
-                except DuplicateFileId as dup:
-                    raise duplicate_failure(name, dup) from None
+            with self._same_name(name, stamp[0]):
+                with self._earlier(name, stamp[0], digest, record_id, progress) as earlier:
+                    if earlier is not None:  # an earlier renewal's file, stored before its answer was lost
+                        record = self._swap_in(record_id, *earlier, name, stamp[0], digest)
+                if earlier is None:
+                    with self._pending(
+                        name, stamp[0], digest, mime=mime, local=old.local_path, row_id=record_id
+                    ) as pending:
+                        retention = self._retention_seconds()
+                        remote = send_checked(
+                            self._client, self._store, pending, path, stamp, retention, progress, cancel
+                        )
+                        record = self._swap_in(record_id, pending, remote, name, stamp[0], digest)
             if old.file_id == record.file_id:
                 return record
             note = retire(self._client, self._store, old)
             return record if note is None else replace(record, warnings=(*record.warnings, note))
+
+    def _swap_in(  # noqa: PLR0917
+        self, record_id: int, pending: PendingUpload, remote: RemoteFile, name: str, size: int, digest: str
+    ) -> FileRecord:
+        try:
+            return self._store.replace_file_id(
+                record_id,
+                file_id=remote.file_id,
+                uploaded_at=remote.created_at,
+                expires_at=remote.expires_at,
+                size_bytes=remote.size_bytes or size,
+                sha256=digest,
+                pending=pending,
+            )
+        except DuplicateFileId as dup:
+            raise duplicate_failure(name, dup) from None
 
     # --------------------------------------------------------------- list
 

@@ -5,14 +5,16 @@ does not retry it: after an unclear failure (the connection dropped, a timeout, 
 have stored the file before its answer was lost) the server's list is searched for it first
 (``find_on_server``: same name and size, created after the upload began, not a file the catalog knows),
 and only when it is not there is it sent again. ``find_pending`` does the same at start for uploads a
-crash cut short. Blocking: run in a worker. No Qt.
+crash cut short, and ``find_earlier`` before an upload is sent again while an earlier attempt of it is
+still pending (its file is taken instead; when it cannot be looked for, nothing is sent). Blocking: run
+in a worker. No Qt.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTEMPTS",
     "duplicate_failure",
+    "find_earlier",
     "find_on_server",
     "find_pending",
     "is_unclear",
@@ -126,6 +129,36 @@ def send_pending(
             wait = failure.retry_after if failure.retry_after is not None else _BACKOFF * 2**attempt
             _wait(min(wait, _BACKOFF_CAP), cancel)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def find_earlier(
+    client: anthropic.Anthropic, store: Store, earlier: Sequence[PendingUpload]
+) -> tuple[PendingUpload, RemoteFile] | None:
+    """Before an upload is sent again: its earlier attempts still pending (same bytes, name and size;
+    their answer was lost and their file could not be looked for) are looked for first. The first found
+    is returned (the caller records it instead of sending a second copy); those the server does not hold
+    end. When the server cannot be listed, fails (retryable) and sends nothing: one source, one file."""
+    for pending in earlier:
+        try:
+            found = find_on_server(client, store, pending)
+        except ApiFailure as lookup:
+            log.warning("upload of %s: could not look for its earlier upload: %s", pending.filename, lookup)
+            raise ApiFailure(
+                lookup.kind if lookup.retryable else FailureKind.NETWORK,
+                f"An earlier upload of “{pending.filename}” may have reached the server, and the server's "
+                f"list of files could not be read to check ({lookup.message}). Nothing was sent, so that "
+                "it is not stored twice. Try again in a moment.",
+                request_id=lookup.request_id,
+                status=lookup.status,
+                retry_after=lookup.retry_after,
+            ) from None
+        if found is not None:
+            log.info(
+                "upload of %s: its earlier upload is on the server; taken, not sent again", found.filename
+            )
+            return pending, found
+        store.end_upload(pending.id)
+    return None
 
 
 def find_pending(client: anthropic.Anthropic, store: Store) -> list[RemoteFile]:

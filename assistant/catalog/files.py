@@ -61,7 +61,13 @@ class Files(FileSync):
         return self._one_file("file_id = ?", (file_id,))
 
     def find_active_by_sha256(self, sha256: str) -> FileRecord | None:
-        return self._one_file("sha256 = ? AND state = 'active' ORDER BY uploaded_at DESC LIMIT 1", (sha256,))
+        """The newest active row this app uploaded as its own with these bytes (what dedupe may reuse):
+        never an adopted row nor a leftover (a renewal's old file), which are not the user's upload."""
+        return self._one_file(
+            "sha256 = ? AND state = 'active' AND origin = 'app' AND leftover_of IS NULL "
+            "ORDER BY uploaded_at DESC LIMIT 1",
+            (sha256,),
+        )
 
     def _one_file(self, where: str, params: Sequence[object]) -> FileRecord | None:
         rows = self._query(f"SELECT {_COLUMNS} FROM files WHERE {where}", params)

@@ -40,3 +40,22 @@ def test_apply_remote_is_one_transaction_and_adopts(store: Store) -> None:
     )
     assert [r.origin for r in adopted] == [FileOrigin.ADOPTED]
     assert store.get_file(a).state is FileState.MISSING  # type: ignore[union-attr]
+
+
+def test_dedupe_lookup_finds_only_this_apps_own_rows_never_adopted_or_leftover(store: Store) -> None:
+    def add(file_id: str, origin: FileOrigin) -> int:
+        return store.add_file(
+            file_id=file_id, filename="a.txt", mime_type="text/plain", size_bytes=3, sha256="same",
+            origin=origin,
+        ).id  # fmt: skip
+
+    own = add("file_own", FileOrigin.APP)
+    store.add_leftover(
+        file_id="file_left", filename="a.txt", mime_type="text/plain", size_bytes=3, sha256="same",
+        uploaded_at=datetime.now(UTC) + timedelta(hours=1), expires_at=None, leftover_of=own, warning="left",
+    )  # fmt: skip
+    add("file_adopted", FileOrigin.ADOPTED)
+    found = store.find_active_by_sha256("same")
+    assert found is not None and found.id == own
+    store.set_file_state(own, FileState.DELETED)
+    assert store.find_active_by_sha256("same") is None  # the leftover and the adopted row are not reused
