@@ -8,13 +8,8 @@ import pathlib
 from helpers_pdf import write_pdf
 
 from assistant.sandbox.reading import documents
-from assistant.sandbox.reading.text import (
-    MAX_PASSAGE_CHARS,
-    count_tokens,
-    split_passages,
-    token_ends,
-    truncate_to_tokens,
-)
+from assistant.sandbox.reading.passages import MAX_PASSAGE_CHARS, split_passages
+from assistant.sandbox.reading.text import count_tokens, token_ends, truncate_to_tokens
 
 from .planning import PDF_PAGES, REFUND_TEXT, Files
 
@@ -22,8 +17,8 @@ from .planning import PDF_PAGES, REFUND_TEXT, Files
 def test_long_paragraphs_are_split_into_exact_passages() -> None:
     sentence = "The quick brown fox jumps over the lazy dog number {n}. "
     text = "Intro.\n\n" + "".join(sentence.format(n=n) for n in range(60)) + "\n\n" + "x" * 2000 + "\n\nEnd."
-    spans = split_passages(text)
-    assert spans[0] == type(spans[0])(0, 6)
+    spans = split_passages((text,))
+    assert (spans[0].start, spans[0].end) == (0, 6)
     for span in spans:
         piece = text[span.start : span.end]
         assert piece == piece.strip() and piece

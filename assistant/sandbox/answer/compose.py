@@ -1,13 +1,15 @@
 """The answer's text: which passages are quoted, the blocks around them, and their citation objects.
 
 How an answer is made: the question is the text of the last user message; every document is split into
-passages (paragraphs, long ones into sentence groups; within one PDF page), scored with BM25 over
-lower-cased, lightly stemmed words without stopwords, and the best few (at most MAX_PASSAGES, each at least
-RELATIVE_THRESHOLD of the best) are quoted, each in its own text block whose citation's `cited_text` is
-exactly the source text at its location (`page_location` for PDFs, `char_location` for text,
-`content_block_location` for `content` documents). No match: an honest "found nothing" naming the
-documents (or, for an empty question or a request for a summary, the documents' opening passages).
-Without citations on the documents the answer is one plain block. Deterministic.
+the passages a reader would quote (`reading.passages`: sentences, table rows and list items, never bare
+headings; within one PDF page), scored by the question's content words with the headings above each
+passage as context (`reading.scoring`), and the best few (at most MAX_PASSAGES, each at least
+RELATIVE_THRESHOLD of the best) are quoted after a lead that says these are the closest passages, each in
+its own text block whose citation's `cited_text` is exactly the source text at its location
+(`page_location` for PDFs, `char_location` for text, `content_block_location` for `content` documents).
+No match: an honest "found nothing" naming the documents (or, for an empty question or a request for a
+summary, the documents' opening passages). Without citations on the documents the answer is one plain
+block. Deterministic.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.sandbox.reading.text import bm25_scores, collapse, terms
+from assistant.sandbox.reading.scoring import query_weights, score
+from assistant.sandbox.reading.text import collapse
 from assistant.sandbox.request.records import Document, Request
 
 
@@ -116,12 +119,12 @@ def _quote(text: str) -> str:
 
 
 def _select(request: Request, passages: list[_Passage]) -> list[_Passage]:
-    query = terms(request.question)
+    query = query_weights(request.question)
     if not query or not passages:
         return []
     counters = [c for d in request.documents for c in d.text.passage_terms]
-    lengths = [n for d in request.documents for n in d.text.passage_lengths]
-    scores = bm25_scores(query, counters, lengths)
+    contexts = [c for d in request.documents for c in d.text.passage_context]
+    scores = score(query, counters, contexts)
     ranked = sorted(
         (i for i, score in enumerate(scores) if score > 0), key=lambda i: (-scores[i], passages[i].order)
     )
@@ -175,7 +178,10 @@ def compose(request: Request) -> list[PlannedBlock]:
             )
     elif chosen:
         quoted = sorted({p.document.label for p in chosen}, key=labels.index)
-        lead = f"Here is what {_names(quoted)} {'says' if len(quoted) == 1 else 'say'} about that:"
+        lead = (
+            f"Here is what {_names(quoted)} {'says' if len(quoted) == 1 else 'say'} in the passages closest "
+            "to your question (the local sandbox quotes; it does not write answers):"
+        )
     else:
         summary = not request.question.strip() or _SUMMARY_WORDS.search(request.question) is not None
         opening = _opening(documents, passages) if summary else []

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from assistant.sandbox.reading.text import count_tokens, split_passages, terms
+from assistant.sandbox.reading.passages import split_passages
+from assistant.sandbox.reading.text import count_tokens, terms
 
 DOCUMENT_CACHE_ENTRIES = 24
 """How many read documents are kept: the same files are sent again on every turn of a conversation."""
@@ -25,13 +26,14 @@ class PdfUnreadable(Exception):
 @dataclass(frozen=True)
 class DocText:
     """A document read and indexed once: its parts (PDF pages, or the one text), their tokens, and its
-    passages (part, start, end) with each passage's term counts for scoring."""
+    passages (part, start, end) with each passage's term counts and the terms of the headings above it
+    (`reading.passages`, `reading.scoring`)."""
 
     parts: tuple[str, ...]
     part_tokens: tuple[int, ...]
     passages: tuple[tuple[int, int, int], ...]
     passage_terms: tuple[Counter[str], ...]
-    passage_lengths: tuple[int, ...]
+    passage_context: tuple[frozenset[str], ...]
 
     @property
     def tokens(self) -> int:
@@ -41,19 +43,22 @@ class DocText:
 def index_parts(parts: tuple[str, ...], *, whole_parts: bool = False) -> DocText:
     """Index `parts`: passages split within each part (or each whole part with `whole_parts`)."""
     spans: list[tuple[int, int, int]] = []
-    for number, text in enumerate(parts):
-        if whole_parts:
+    contexts: list[frozenset[str]] = []
+    if whole_parts:
+        for number, text in enumerate(parts):
             if text.strip():
                 spans.append((number, 0, len(text)))
-            continue
-        spans.extend((number, span.start, span.end) for span in split_passages(text))
-    counters = tuple(Counter(terms(parts[n][a:b])) for n, a, b in spans)
+                contexts.append(frozenset())
+    else:
+        for passage in split_passages(parts):
+            spans.append((passage.part, passage.start, passage.end))
+            contexts.append(frozenset(terms(passage.context)))
     return DocText(
         parts=parts,
         part_tokens=tuple(count_tokens(text) for text in parts),
         passages=tuple(spans),
-        passage_terms=counters,
-        passage_lengths=tuple(sum(c.values()) for c in counters),
+        passage_terms=tuple(Counter(terms(parts[n][a:b])) for n, a, b in spans),
+        passage_context=tuple(contexts),
     )
 
 

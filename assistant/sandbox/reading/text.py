@@ -1,4 +1,4 @@
-"""Text tools of the sandbox: the deterministic tokenizer, passages, and passage scoring.
+"""Text tools of the sandbox: the deterministic tokenizer and the content words passages are scored by.
 
 Tokenizer (documented, deterministic, roughly one token per four characters of English like real
 tokenizers): the text is cut into runs and each run costs
@@ -14,11 +14,8 @@ tokenizers): the text is cut into runs and each run costs
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 _TOKEN_RE = re.compile(
     r"(?P<ascii>[A-Za-z]+)|(?P<digit>\d+)|(?P<other>[^\W\d_A-Za-z]+)|(?P<under>_+)"
@@ -67,95 +64,7 @@ def truncate_to_tokens(text: str, limit: int) -> tuple[str, int]:
     return text, kept
 
 
-# --- passages -------------------------------------------------------------------------------------------
-
-MAX_PASSAGE_CHARS = 480
-"""Passages longer than this are split into groups of sentences (or, failing that, at whitespace)."""
-
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_SENTENCE = re.compile(r"[^.!?;]*(?:[.!?;]+[\"'”’)\]]*|$)")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A passage: `text[start:end]` of its source string."""
-
-    start: int
-    end: int
-
-
-def _trimmed(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if end > start else None
-
-
-def _hard_split(text: str, span: Span) -> list[Span]:
-    """Split an over-long run without sentence ends at whitespace (or anywhere, as a last resort)."""
-    out: list[Span] = []
-    start = span.start
-    while span.end - start > MAX_PASSAGE_CHARS:
-        limit = start + MAX_PASSAGE_CHARS
-        cut = text.rfind(" ", start + MAX_PASSAGE_CHARS // 2, limit)
-        cut = cut if cut > start else limit
-        piece = _trimmed(text, start, cut)
-        if piece:
-            out.append(piece)
-        start = cut
-    piece = _trimmed(text, start, span.end)
-    if piece:
-        out.append(piece)
-    return out
-
-
-def _split_long(text: str, span: Span) -> list[Span]:
-    sentences: list[Span] = []
-    for match in _SENTENCE.finditer(text, span.start, span.end):
-        piece = _trimmed(text, match.start(), match.end())
-        if piece is None:
-            continue
-        if piece.end - piece.start > MAX_PASSAGE_CHARS:
-            sentences.extend(_hard_split(text, piece))
-        else:
-            sentences.append(piece)
-    out: list[Span] = []
-    group: Span | None = None
-    for sentence in sentences:
-        if group is None:
-            group = sentence
-        elif sentence.end - group.start <= MAX_PASSAGE_CHARS:
-            group = Span(group.start, sentence.end)
-        else:
-            out.append(group)
-            group = sentence
-    if group is not None:
-        out.append(group)
-    return out
-
-
-def split_passages(text: str) -> list[Span]:
-    """Paragraphs of `text` (blank-line separated), long ones split into sentence groups; exact spans."""
-    out: list[Span] = []
-    position = 0
-    bounds: list[tuple[int, int]] = []
-    for match in _PARAGRAPH_BREAK.finditer(text):
-        bounds.append((position, match.start()))
-        position = match.end()
-    bounds.append((position, len(text)))
-    for start, end in bounds:
-        span = _trimmed(text, start, end)
-        if span is None:
-            continue
-        if span.end - span.start > MAX_PASSAGE_CHARS:
-            out.extend(_split_long(text, span))
-        else:
-            out.append(span)
-    return out
-
-
-# --- scoring --------------------------------------------------------------------------------------------
+# --- content words ------------------------------------------------------------------------------------------
 
 _STOPWORDS_TEXT = """
     a about above after again against all am an and any are aren as at be because been before being
@@ -167,24 +76,47 @@ _STOPWORDS_TEXT = """
     under until up very was wasn we were weren what when where which while who whom why will with won
     would wouldn you your yours yourself yourselves also may might must shall s t d ll m re ve y get
     got tell say said says please document documents file files pdf text attached attachment give show
-    find explain describe list know does anything something thing things
+    find explain describe list know does anything something thing things happen happens happened
+    many much often whether
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("es") and word[-3] in "sxz":
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+    """A light suffix-stripper: plurals, -ing, -ed, -ation and a final e fold together ("provides",
+    "provided", "providing" and "provide" are all "provid"; "copies", "copy" are "copi"; "modify",
+    "modified", "modification" are "modifi")."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "i"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ing") and len(word) > 5 and _VOWELS & set(word[:-3]):
+        word = word[:-3]
+    elif (
+        word.endswith("ed") and not word.endswith("eed") and len(word) > 4 and _VOWELS & set(word[:-2])
+    ) or (word.endswith("es") and word[-3] in "sxz" and len(word) > 4):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ification"):
+        word = word[:-6]
+    elif (word.endswith("ation") and len(word) > 7) or (
+        word.endswith("ion") and len(word) > 6 and word[-4] in "st"
+    ):
+        word = word[:-3]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _VOWELS | set("lsz"):
+        word = word[:-1]  # "running" -> "runn" -> "run"
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    elif len(word) > 3 and word.endswith("y") and word[-2] not in _VOWELS:
+        word = word[:-1] + "i"
     return word
 
 
@@ -197,29 +129,6 @@ def terms(text: str) -> list[str]:
             continue
         out.append(_stem(word))
     return out
-
-
-def bm25_scores(
-    query: Sequence[str], passages: Sequence[Counter[str]], lengths: Sequence[int]
-) -> list[float]:
-    """BM25 (k1 = 1.2, b = 0.75) of each passage (its term counts and length) for the query terms."""
-    n = len(passages)
-    if n == 0:
-        return []
-    unique_query = sorted(set(query))
-    average = (sum(lengths) / n) or 1.0
-    document_frequency = {t: sum(1 for c in passages if t in c) for t in unique_query}
-    idf = {t: math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items() if df}
-    k1, b = 1.2, 0.75
-    scores: list[float] = []
-    for counter, length in zip(passages, lengths, strict=True):
-        score = 0.0
-        for term, weight in idf.items():
-            frequency = counter.get(term, 0)
-            if frequency:
-                score += weight * frequency * (k1 + 1) / (frequency + k1 * (1 - b + b * length / average))
-        scores.append(score)
-    return scores
 
 
 def collapse(text: str) -> str:
