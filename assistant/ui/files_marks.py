@@ -34,16 +34,24 @@ NAME_LEGEND = (
 
 @cache
 def in_conversation_icon() -> QIcon:
-    """A filled dot in the palette's highlight colour (no icon theme needed)."""
-    pixmap = QPixmap(16, 16)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(QGuiApplication.palette().highlight().color()))
-    painter.drawEllipse(QPointF(8, 8), 4.5, 4.5)
-    painter.end()
-    return QIcon(pixmap)
+    """A filled dot in the palette's highlight colour (no icon theme needed); on a selected row, in
+    the selected text's colour, so it stays visible on the highlight."""
+    palette = QGuiApplication.palette()
+    icon = QIcon()
+    for color, mode in (
+        (palette.highlight().color(), QIcon.Mode.Normal),
+        (palette.highlightedText().color(), QIcon.Mode.Selected),
+    ):
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(color))
+        painter.drawEllipse(QPointF(8, 8), 4.5, 4.5)
+        painter.end()
+        icon.addPixmap(pixmap, mode)
+    return icon
 
 
 def in_conversation_font() -> QFont:

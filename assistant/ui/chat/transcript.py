@@ -36,7 +36,8 @@ __all__ = ["StreamingAnswer", "Transcript", "TurnView"]
 
 _SENTINEL = "\u200b"
 EMPTY_HINT = (
-    "Select files on the left (they appear as chips below), then ask a question.\n"
+    "Select files on the left and press Ask about these (Ctrl+Shift+A): they appear as chips below.\n"
+    "Then ask a question. "
     "The answer streams in here, with numbered citations you can click to open the page they come from."
 )
 
