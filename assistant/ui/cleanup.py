@@ -1,8 +1,8 @@
 """Clean up: what would go (pure), the dialog that lists it, and nothing deleted without confirmation.
 
-``plan_cleanup`` groups the catalog's files: expired, gone remotely, unused for more than N days, found
-remotely (not uploaded by this app: orphans), and the selected ones. Expired and gone are ticked at
-first; the selected ones only when the person chose "Delete selected" (``only_selected``: then only
+``plan_cleanup`` groups the catalog's files: expired, gone remotely, unused for more than N days, left
+over by this app (an old copy a renewal could not delete), found remotely (not uploaded by this app:
+orphans), and the selected ones. Expired, gone and left over are ticked at first; the selected ones only when the person chose "Delete selected" (``only_selected``: then only
 they are). A file may be in several groups; it is deleted once. ``CleanupDialog`` lists each group
 with its count and size, each tickable (and each file, for a finer choice); "Delete" emits
 ``confirmed(records)``. The deletions run in the background (``FileService.delete_many`` as a
@@ -33,6 +33,7 @@ from assistant.api.errors import ApiFailure
 from assistant.api.files import DeleteOutcome
 from assistant.bridge import Task
 from assistant.catalog import FileOrigin, FileRecord, FileState
+from assistant.catalog.rules import is_leftover
 from assistant.ui.formatting import format_size
 
 __all__ = ["CleanupDialog", "CleanupGroup", "CleanupPlan", "plan_cleanup"]
@@ -40,7 +41,7 @@ __all__ = ["CleanupDialog", "CleanupGroup", "CleanupPlan", "plan_cleanup"]
 
 @dataclass(frozen=True)
 class CleanupGroup:
-    key: str  # expired | missing | unused | orphans | selected
+    key: str  # expired | missing | unused | leftovers | orphans | selected
     title: str
     records: tuple[FileRecord, ...]
     ticked: bool = True
@@ -105,9 +106,18 @@ def plan_cleanup(
             ticked=False,
         ),
         CleanupGroup(
+            "leftovers",
+            "Left over by this app (old copies it could not delete)",
+            tuple(r for r in live if is_leftover(r) and r.state is FileState.ACTIVE),
+        ),
+        CleanupGroup(
             "orphans",
             "Found remotely (not uploaded by this app)",
-            tuple(r for r in live if r.origin is FileOrigin.ADOPTED and r.state is FileState.ACTIVE),
+            tuple(
+                r
+                for r in live
+                if r.origin is FileOrigin.ADOPTED and not is_leftover(r) and r.state is FileState.ACTIVE
+            ),
             ticked=False,
         ),
         # the selection is offered, never pre-ticked: only "Delete selected" means "delete these"

@@ -7,7 +7,7 @@ soon, a missing local file; then where the upload came from, ⚠ for warnings, a
 from __future__ import annotations
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
-from assistant.catalog.rules import shown_name
+from assistant.catalog.rules import is_leftover, shown_name
 
 __all__ = ["expires_tooltip", "name_tooltip", "origin_text", "state_text", "state_tooltip"]
 
@@ -30,7 +30,7 @@ def origin_text(rec: FileRecord) -> str:
 def state_text(rec: FileRecord, *, source: SourceState | None, soon: bool, note: str | None) -> str:
     text = _STATE_TEXT.get(rec.state, str(rec.state))
     if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
-        text = "found remotely"
+        text = "left over by this app" if is_leftover(rec) else "found remotely"
     if rec.state is FileState.ACTIVE:  # plain "uploaded" only when nothing is needed
         marks = []
         if source is SourceState.CHANGED:
@@ -81,7 +81,11 @@ def state_tooltip(
             f"The local file {rec.local_path} is not there any more. The uploaded copy still "
             "works, and the copy kept by this app still allows Renew."
         )
-    if rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
+    if is_leftover(rec) and rec.state is FileState.ACTIVE:
+        lines.append(
+            "An old copy this app could not delete when it renewed or replaced the file: Clean up offers it."
+        )
+    elif rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
         lines.append("Found on the API but not uploaded by this app (an orphan): Clean up offers it.")
     if rec.original_name and rec.original_name != rec.filename:
         lines.append(f"{origin_text(rec).capitalize()}; uploaded as “{rec.filename}”.")

@@ -26,6 +26,7 @@ def test_groups_counts_sizes_and_each_file_once(qtbot) -> None:
         "expired": ["marked-expired.pdf", "old-expired.pdf"],
         "missing": ["gone.pdf"],
         "unused": ["stale.pdf"],
+        "leftovers": [],
         "orphans": ["orphan.pdf"],
         "selected": ["fresh.pdf", "old-expired.pdf"],
     }
@@ -48,3 +49,24 @@ def test_groups_counts_sizes_and_each_file_once(qtbot) -> None:
     only = plan_cleanup(records, now=NOW, unused_days=30, selected_ids=[8], only_selected=True)
     assert [r.id for r in only.records()] == [8] and only.group("selected").ticked
     assert plan_cleanup([rec(9, "fresh.pdf")], now=NOW, unused_days=30).empty
+
+
+def test_a_copy_this_app_left_behind_is_its_own_group_not_an_orphan(qtbot) -> None:
+    """A renewal's old file whose delete failed is offered (ticked) as this app's leftover, never as a file
+    "not uploaded by this app"; the table's row says the same."""
+    from assistant.ui.files_text import state_text, state_tooltip
+
+    records = [
+        rec(1, "report.pdf"),
+        rec(2, "report.pdf", origin=FileOrigin.ADOPTED, leftover_of=1),
+        rec(3, "stranger.pdf", origin=FileOrigin.ADOPTED),
+    ]
+    plan = plan_cleanup(records, now=NOW, unused_days=30, selected_ids=[])
+    assert [r.id for r in plan.group("leftovers").records] == [2] and plan.group("leftovers").ticked
+    assert [r.id for r in plan.group("orphans").records] == [3]
+    assert sorted(r.id for r in plan.records()) == [2]
+    leftover = records[1]
+    assert state_text(leftover, source=None, soon=False, note=None) == "left over by this app"
+    tip = state_tooltip(leftover, source=None, renew_hint=None, note=None) or ""
+    assert "could not delete" in tip and "not uploaded by this app" not in tip
+    assert state_text(records[2], source=None, soon=False, note=None) == "found remotely"
