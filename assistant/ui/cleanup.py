@@ -2,7 +2,8 @@
 
 ``plan_cleanup`` groups the catalog's files: expired, gone remotely, unused for more than N days, left
 over by this app (an old copy a renewal could not delete), found remotely (not uploaded by this app:
-orphans), and the selected ones. Expired, gone and left over are ticked at first; the selected ones only when the person chose "Delete selected" (``only_selected``: then only
+orphans), and the selected ones. Expired, gone and left over are ticked at first; the selected
+ones only when the person chose "Delete selected" (``only_selected``: then only
 they are). A file may be in several groups; it is deleted once. ``CleanupDialog`` lists each group
 with its count and size, each tickable (and each file, for a finer choice); "Delete" emits
 ``confirmed(records)``. The deletions run in the background (``FileService.delete_many`` as a
