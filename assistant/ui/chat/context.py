@@ -73,10 +73,12 @@ class ContextCheck(QObject):
         self._timer.start()
 
     def stop(self) -> None:
+        """Stop for good: no count or model list that arrives after this reaches the pane."""
         self._timer.stop()
         for task in (self._task, self._models_task):
             if task is not None:
                 task.cancel()
+        self._task = self._models_task = None
 
     def refusal(self, model: str, file_ids: tuple[int, ...]) -> str | None:
         """The warning, when the last count said these files alone exceed this model's context."""
@@ -93,12 +95,13 @@ class ContextCheck(QObject):
         def failed(failure: ApiFailure) -> None:
             log.info("model list unavailable: %s", failure)
 
-        self._models_task = services.runner.run(
+        task = services.runner.run(
             lambda token: services.list_models(),
-            on_result=self._models_arrived,
+            on_result=lambda models: self._models_arrived(models) if self._models_task is task else None,
             on_failed=failed,
             name="list models",
         )
+        self._models_task = task
 
     def _models_arrived(self, models: list[ModelInfo]) -> None:
         self.models = {m.id: m for m in models}
@@ -124,12 +127,14 @@ class ContextCheck(QObject):
                 store.set_conversation_model(conv.id, query.model)
             return query.model, chat.count_tokens(query.conversation_id, "?")
 
-        self._task = self._services.runner.run(
+        # a result is taken only from the latest count: one replaced or stopped meanwhile is dropped
+        task = self._services.runner.run(
             count,
-            on_result=lambda result: self._counted(result, query, limit),
-            on_failed=lambda failure: self.warning.emit(None),
+            on_result=lambda result: self._counted(result, query, limit) if self._task is task else None,
+            on_failed=lambda failure: self.warning.emit(None) if self._task is task else None,
             name="count tokens",
         )
+        self._task = task
 
     def _counted(self, result: tuple[str, int], query: ContextQuery, limit: int) -> None:
         model, tokens = result
