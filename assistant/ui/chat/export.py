@@ -6,6 +6,7 @@ writes at once. ``exported(Path)`` or ``failed(str)`` says how it went.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +21,16 @@ from assistant.ui.chat.services import ChatServices
 __all__ = ["Exporter", "safe_name"]
 
 
-def safe_name(title: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
-    return keep[:80] or "conversation"
+def safe_name(title: str, limit: int = 60) -> str:
+    """A clean file name from a title: its words kept, punctuation dropped, cut at a word, never mid-word."""
+    words = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", title)
+    name = ""
+    for word in words:
+        candidate = f"{name} {word}" if name else word
+        if len(candidate) > limit:
+            break
+        name = candidate
+    return name or (words[0][:limit] if words else "conversation")
 
 
 def write_markdown(services: ChatServices, conversation_id: int, target: Path) -> Path:
