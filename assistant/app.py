@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication
 
 from assistant import APP_ID, APP_NAME, __version__
 from assistant.resources import assets_dir
+from assistant.session_bus import settle_session_bus
 from assistant.settings import Paths, SettingError, Settings, validate_base_url
 from assistant.ui.first_paint import wait_for_first_paint
 from assistant.ui.geometry import window_ini
@@ -77,6 +78,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def _qapp() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        settle_session_bus()  # before Qt loads libdbus: never autolaunch a bus that outlives us
         app = QApplication([sys.argv[0] if sys.argv else "document-assistant"])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,6 +88,18 @@ class KeyStatus:
     @property
     def remembered(self) -> bool:
         return self.source is KeySource.KEYRING
+
+
+def _no_keyring_reason() -> str:
+    from assistant.session_bus import has_session_bus
+
+    reason = (
+        "This system has no keyring (such as GNOME Keyring, KWallet, macOS Keychain or "
+        "Windows Credential Manager), so the key cannot be remembered."
+    )
+    if sys.platform.startswith("linux") and not has_session_bus():
+        reason += " There is no D-Bus session here, which GNOME Keyring and KWallet need."
+    return reason
 
 
 def _backend_name(backend: Any) -> str:
@@ -167,13 +180,7 @@ class KeyStore:
             return KeyState.NO_BACKEND, None, None, "No keyring could be opened on this system."
         name = _backend_name(backend)
         if _is_no_backend(backend):
-            return (
-                KeyState.NO_BACKEND,
-                None,
-                None,
-                "This system has no keyring (such as GNOME Keyring, KWallet, macOS Keychain or "
-                "Windows Credential Manager), so the key cannot be remembered.",
-            )
+            return KeyState.NO_BACKEND, None, None, _no_keyring_reason()
         from keyring.errors import KeyringLocked, NoKeyringError
 
         try:
