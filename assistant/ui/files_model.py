@@ -6,12 +6,13 @@ time left is computed in ``data()`` from a replaceable clock. One ``QTimer`` for
 running while there are rows, emits ``dataChanged`` over the "Expires in" column only — no reset, so
 selection and scroll survive.
 
-A per-row note (e.g. "already uploaded — not sent again") is shown in the State column, and so is
-what the row needs: "expires soon — Renew" (active, uploaded by this app, under 3 days left), "local
-file changed since upload" or "local file missing" (``set_source_states``, from ``lifecycle.stale_state``
-run in a worker), "found remotely" (not uploaded by this app), and ⚠ for the file's warnings; a warning
-icon and the tooltip say the whole of it. The files the current conversation uses are marked in the
-Name column (``set_in_conversation``; ``files_marks``).
+The State column is narrow, so that names get the room: a word or two for what the row needs most
+("Changed", "Expires soon", "Orphan", "Expired"; ``files_text.state_label``), a warning icon where it
+needs attention (or an information icon where the tooltip has more: a per-row note such as
+"already uploaded — not sent again", where a converted or renamed file came from), and the whole of
+it in the tooltip and the accessible text (``files_text.state_text``: "expires soon — Renew", "local
+file changed since upload", "found remotely", the warnings). The files the current conversation uses
+are marked in the Name column (``set_in_conversation``; ``files_marks``).
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from PySide6.QtCore import (
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
 from assistant.catalog.rules import EXPIRY_WARNING, shown_name
 from assistant.ui.files_marks import NAME_LEGEND, NAME_MARK_ROLES, fill_role_span, name_mark
-from assistant.ui.files_text import expires_tooltip, state_text, state_tooltip
+from assistant.ui.files_text import expires_tooltip, state_label, state_text, state_tooltip
 from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
-from assistant.ui.theme import level_color, warning_icon
+from assistant.ui.theme import info_icon, level_color, warning_icon
 
 __all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "fill_role_span"]
 
@@ -315,19 +316,19 @@ class FilesModel(QAbstractTableModel):
                 return level_color("warning")
             return None
         if role == Qt.ItemDataRole.DecorationRole:
-            if (
-                col == Col.STATE
-                and rec.state is FileState.ACTIVE
-                and (rec.warnings or self.expiring_soon(rec) or rec.id in self._sources)
-            ):
+            if col != Col.STATE or rec.state is not FileState.ACTIVE:
+                return None
+            if rec.warnings or self.expiring_soon(rec) or rec.id in self._sources:
                 return warning_icon()
+            if self._notes.get(rec.id) or (rec.original_name and rec.original_name != rec.filename):
+                return info_icon()  # more to read in the tooltip
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.SIZE:
             return _RIGHT
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{COLUMNS[col]}: {self._display(rec, col)}"
+            return f"{COLUMNS[col]}: {self._state_text(rec) if col == Col.STATE else self._display(rec, col)}"
         return None
 
     def _renew_hint(self, rec: FileRecord) -> str:
@@ -357,13 +358,13 @@ class FilesModel(QAbstractTableModel):
         if col == Col.LAST_USED:
             return format_when(rec.last_used_at) if rec.last_used_at else "never"
         if col == Col.STATE:
-            return state_text(
-                rec,
-                source=self._sources.get(rec.id),
-                soon=self.expiring_soon(rec),
-                note=self._notes.get(rec.id),
-            )
+            return state_label(rec, source=self._sources.get(rec.id), soon=self.expiring_soon(rec))
         return ""
+
+    def _state_text(self, rec: FileRecord) -> str:
+        """All the State column has to say of a row (its tooltip's first line, its accessible text)."""
+        soon, source, note = self.expiring_soon(rec), self._sources.get(rec.id), self._notes.get(rec.id)
+        return state_text(rec, source=source, soon=soon, note=note)
 
     def _sort_value(self, rec: FileRecord, col: int) -> Any:
         if col == Col.NAME:
@@ -379,7 +380,7 @@ class FilesModel(QAbstractTableModel):
         if col == Col.LAST_USED:
             return rec.last_used_at.timestamp() if rec.last_used_at else 0.0
         if col == Col.STATE:
-            return str(rec.state)
+            return state_label(rec, source=self._sources.get(rec.id), soon=self.expiring_soon(rec))
         return None
 
     def _tooltip(self, rec: FileRecord, col: int) -> str | None:
@@ -387,7 +388,8 @@ class FilesModel(QAbstractTableModel):
         if col == Col.EXPIRES:
             return expires_tooltip(rec, hint)
         if col == Col.STATE:
-            return state_tooltip(
+            more = state_tooltip(
                 rec, source=self._sources.get(rec.id), renew_hint=hint, note=self._notes.get(rec.id)
             )
+            return f"{self._state_text(rec)}\n{more}" if more else self._state_text(rec)
         return None

@@ -33,17 +33,34 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.catalog import FileRecord, SourceState
-from assistant.ui.files_model import RECORD_ROLE, SORT_ROLE, Col, FilesModel
+from assistant.ui.files_model import COLUMNS, RECORD_ROLE, SORT_ROLE, Col, FilesModel
+from assistant.ui.files_text import STATE_LABELS
 
 _Index = QModelIndex | QPersistentModelIndex
 
-__all__ = ["FilesPanel", "FilesTable"]
+__all__ = ["FilesPanel", "FilesTable", "hidden_by_default"]
+
+
+def hidden_by_default(screen_width: int) -> tuple[int, ...]:
+    """The columns a first run hides, so that the name has room on this screen (the header's
+    right-click menu shows them again)."""
+    if screen_width < 1200:
+        return (Col.TYPE, Col.SIZE, Col.UPLOADED, Col.LAST_USED)
+    if screen_width < 1700:
+        return (Col.SIZE, Col.UPLOADED, Col.LAST_USED)
+    return ()
+
+
+def _screen_width() -> int:
+    screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry().width() if screen is not None else 1920
 
 
 class FilesProxy(QSortFilterProxyModel):
@@ -162,6 +179,7 @@ class FilesPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a cut name keeps its end: "….pdf"
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
@@ -171,15 +189,21 @@ class FilesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
         header.setMinimumSectionSize(48)
-        for col, sample in (
-            (Col.TYPE, "Markdown"),
-            (Col.SIZE, "999.9 KB"),
-            (Col.UPLOADED, "Nov 24 05:37"[:9]),
-            (Col.EXPIRES, "29 d 23 h"),
-            (Col.LAST_USED, "Last use"),
-            (Col.STATE, "expires soon — Renew"),  # longer states elide; the tooltip has all
+        metrics = self.fontMetrics()
+        icon = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 6
+        for col, width in (
+            (Col.TYPE, metrics.horizontalAdvance("Markdown")),
+            (Col.SIZE, metrics.horizontalAdvance("999.9 KB")),
+            (Col.UPLOADED, metrics.horizontalAdvance("Nov 24 05:37"[:9])),
+            (Col.EXPIRES, metrics.horizontalAdvance("29 d 23 h")),
+            (Col.LAST_USED, metrics.horizontalAdvance("Last use")),
+            (Col.STATE, icon + max(metrics.horizontalAdvance(t) for t in STATE_LABELS)),  # all in the tooltip
         ):
-            header.resizeSection(col, self.fontMetrics().horizontalAdvance(sample) + 18)
+            header.resizeSection(col, width + 18)
+        for col in hidden_by_default(_screen_width()):
+            header.hideSection(col)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._selection)
@@ -241,6 +265,25 @@ class FilesPanel(QWidget):
         """Apply the header's sort again (after a reload or new rows)."""
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    # -- columns ---------------------------------------------------------------------------------------
+    def _header_menu(self, pos: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        self.columns_menu().popup(header.mapToGlobal(pos))
+
+    def columns_menu(self) -> QMenu:
+        """Show or hide any column but the name (the header's right-click menu; kept between runs)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("columnsMenu")
+        for col, title in enumerate(COLUMNS):
+            if col == Col.NAME:
+                continue
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.toggled.connect(lambda shown, c=col: header.setSectionHidden(c, not shown))
+        return menu
 
     # -- context menu ---------------------------------------------------------------------------------
     def _menu(self, pos: QPoint) -> None:

@@ -1,7 +1,11 @@
-"""What the files table says of a row: the State column's text and the tooltips (pure functions).
+"""What the files table says of a row: the State column's label, its whole text, and the tooltips
+(pure functions).
 
-``state_text`` puts what the row needs first (the column is narrow): a changed local file, expiring
-soon, a missing local file; then where the upload came from, ⚠ for warnings, and the row's note.
+The State column is narrow (the name gets the room): ``state_label`` is one or two words for what the
+row needs most ("Changed", "Expires soon", "Expired"), beside an icon when it needs attention;
+``state_text`` says all of it — what the row needs first (a changed local file, expiring soon, a
+missing local file), then where the upload came from, ⚠ for warnings, and the row's note — and leads
+the cell's tooltip and its accessible text.
 """
 
 from __future__ import annotations
@@ -9,7 +13,15 @@ from __future__ import annotations
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
 from assistant.catalog.rules import is_leftover, shown_name
 
-__all__ = ["expires_tooltip", "name_tooltip", "origin_text", "state_text", "state_tooltip"]
+__all__ = [
+    "STATE_LABELS",
+    "expires_tooltip",
+    "name_tooltip",
+    "origin_text",
+    "state_label",
+    "state_text",
+    "state_tooltip",
+]
 
 _STATE_TEXT = {
     FileState.ACTIVE: "uploaded",
@@ -17,6 +29,29 @@ _STATE_TEXT = {
     FileState.MISSING: "gone remotely",
     FileState.DELETED: "deleted",
 }
+
+
+_STATE_LABEL = {FileState.EXPIRED: "Expired", FileState.MISSING: "Gone", FileState.DELETED: "Deleted"}
+# every label the column can show (it is sized for the longest)
+STATE_LABELS = (
+    "Uploaded", "Changed", "Expires soon", "No local file", "Orphan", "Left over",
+    *_STATE_LABEL.values(),
+)  # fmt: skip
+
+
+def state_label(rec: FileRecord, *, source: SourceState | None, soon: bool) -> str:
+    """The State column's words: what the row needs most (the tooltip says all of it)."""
+    if rec.state is not FileState.ACTIVE:
+        return _STATE_LABEL.get(rec.state, str(rec.state).capitalize())
+    if source is SourceState.CHANGED:
+        return "Changed"
+    if soon:
+        return "Expires soon"
+    if rec.origin is FileOrigin.ADOPTED:
+        return "Left over" if is_leftover(rec) else "Orphan"  # found remotely, not uploaded here
+    if source is SourceState.MISSING:
+        return "No local file"
+    return "Uploaded"
 
 
 def origin_text(rec: FileRecord) -> str:

@@ -13,7 +13,15 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from assistant.settings import Theme
 
-__all__ = ["apply_theme", "banner_colors", "dark_palette", "is_dark", "level_color"]
+__all__ = [
+    "apply_theme",
+    "banner_colors",
+    "dark_palette",
+    "info_icon",
+    "is_dark",
+    "level_color",
+    "warning_icon",
+]
 
 
 _state = {"forced": False}  # whether apply_theme replaced the platform's palette
@@ -104,14 +112,21 @@ def banner_colors(palette: QPalette | None = None) -> tuple[str, str]:
     return ("#3b3220", "#f6e7c1") if is_dark(palette) else ("#fff4d6", "#4a3b10")
 
 
-_WARNING_ICON: list[QIcon] = []
+_ICONS: dict[QStyle.StandardPixmap, QIcon] = {}
+
+
+def _style_icon(which: QStyle.StandardPixmap) -> QIcon:
+    if which not in _ICONS:
+        style = QApplication.style()
+        _ICONS[which] = style.standardIcon(which) if style is not None else QIcon()
+    return _ICONS[which]
 
 
 def warning_icon() -> QIcon:
     """The style's warning sign, beside rows that need attention (made once)."""
-    if not _WARNING_ICON:
-        style = QApplication.style()
-        _WARNING_ICON.append(
-            style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if style is not None else QIcon()
-        )
-    return _WARNING_ICON[0]
+    return _style_icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def info_icon() -> QIcon:
+    """The style's information sign: the row's tooltip has more to say (a note, where it came from)."""
+    return _style_icon(QStyle.StandardPixmap.SP_MessageBoxInformation)

@@ -147,11 +147,20 @@ def test_states_and_notes_show_in_the_state_column() -> None:
             rec(3, "c.pdf", origin=FileOrigin.ADOPTED),
         ]
     )
-    assert model.index(0, Col.STATE).data() == "uploaded"
-    assert model.index(1, Col.STATE).data() == "gone remotely"
-    assert model.index(2, Col.STATE).data() == "found remotely"
+    # the column says a word or two; the tooltip (first line) and the accessible text say all of it
+    tip, said = Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole
+    assert [model.index(row, Col.STATE).data() for row in range(3)] == ["Uploaded", "Gone", "Orphan"]
+    assert [model.index(row, Col.STATE).data(tip).split("\n")[0] for row in range(3)] == [
+        "uploaded",
+        "gone remotely",
+        "found remotely",
+    ]
+    assert model.index(2, Col.STATE).data(said) == "State: found remotely"
+    assert model.index(0, Col.STATE).data(Qt.ItemDataRole.DecorationRole) is None
     model.set_note(1, "already uploaded, not sent again")
-    assert model.index(0, Col.STATE).data() == "uploaded · already uploaded, not sent again"
+    assert model.index(0, Col.STATE).data() == "Uploaded"
+    assert model.index(0, Col.STATE).data(tip).startswith("uploaded · already uploaded, not sent again")
+    assert model.index(0, Col.STATE).data(Qt.ItemDataRole.DecorationRole) is not None  # more to read
 
 
 def test_cells_painted_one_after_another_never_inherit_a_colour(qtbot) -> None:
@@ -192,26 +201,31 @@ def test_what_a_row_needs_shows_in_the_state_column(qtmodeltester) -> None:
     )
     qtmodeltester.check(model)
     state = {r.id: model.index(model.row_of(r.id), Col.STATE) for r in model.records()}
-    assert state[1].data() == "uploaded"
+
+    def said(row_id: int) -> str:  # all the column says of a row: the tooltip's first line
+        return str(state[row_id].data(Qt.ItemDataRole.ToolTipRole)).split("\n")[0]
+
+    assert [state[i].data() for i in (1, 2, 3)] == ["Uploaded", "Expires soon", "Orphan"]
+    assert said(1) == "uploaded"
     assert state[1].data(Qt.ItemDataRole.DecorationRole) is None
-    assert state[2].data() == "expires soon — Renew"
+    assert said(2) == "expires soon — Renew"
     assert "Renew to keep it" in state[2].data(Qt.ItemDataRole.ToolTipRole)
     assert state[2].data(Qt.ItemDataRole.DecorationRole) is not None
-    assert state[3].data() == "found remotely", "not uploaded here: nothing to renew it from"
-    assert state[4].data() == "uploaded · converted from report.docx"
-    assert state[5].data() == "uploaded · renamed from a:b.md ⚠"
+    assert said(3) == "found remotely", "not uploaded here: nothing to renew it from"
+    assert said(4) == "uploaded · converted from report.docx"
+    assert said(5) == "uploaded · renamed from a:b.md ⚠"
 
     with DataChanges(model) as changed:
         model.set_source_states({1: "changed", 4: "missing", 5: "unchanged"})
     assert sorted((i.row(), i.column()) for i in changed) == sorted(
         [(model.row_of(1), Col.STATE), (model.row_of(4), Col.STATE)]
     ), "only the State cells whose source state changed"
-    assert state[1].data() == "local file changed since upload — Re-upload and swap"
+    assert (state[1].data(), said(1)) == ("Changed", "local file changed since upload — Re-upload and swap")
     assert model.source_state(1) == "changed"
-    assert state[4].data().startswith("local file missing")
+    assert state[4].data() == "No local file" and said(4).startswith("local file missing")
     assert "still allows Renew" in state[4].data(Qt.ItemDataRole.ToolTipRole)
     model.set_source_states({1: None})
-    assert model.source_state(1) is None and state[1].data() == "uploaded"
+    assert model.source_state(1) is None and state[1].data() == "Uploaded" and said(1) == "uploaded"
 
 
 class DataChanges:

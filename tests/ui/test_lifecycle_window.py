@@ -51,6 +51,11 @@ def cell(window: MainWindow, record: FileRecord, col: int, role: int = Qt.ItemDa
     return index.data(role)
 
 
+def state(window: MainWindow, record: FileRecord) -> str:
+    """All the State column says of a row: its tooltip's first line (the cell shows a word or two)."""
+    return str(cell(window, record, Col.STATE, Qt.ItemDataRole.ToolTipRole)).split("\n")[0]
+
+
 def job_for(window: MainWindow, name: str) -> UploadJob:
     return next(j for j in window.upload_queue.jobs() if j.path.name == name)
 
@@ -147,13 +152,13 @@ def test_every_kind_dropped_uploads_or_says_why(
     assert queue_cell(window, scan_job, UploadJobsModel.STATE, Qt.ItemDataRole.DecorationRole) is not None
     qtbot.waitUntil(lambda: len(window.files_model.records()) == 5, timeout=WAIT)
     scan = row(window, "scan.pdf")
-    assert cell(window, scan, Col.STATE).endswith("⚠")
+    assert state(window, scan).endswith("⚠")
     assert cell(window, scan, Col.STATE, Qt.ItemDataRole.DecorationRole) is not None
     assert "citations will not work" in cell(window, scan, Col.STATE, Qt.ItemDataRole.ToolTipRole)
 
     renamed = row(window, "budget_ draft_.md")
     assert renamed.original_name == "budget: draft?.md"
-    assert "renamed from budget: draft?.md" in cell(window, renamed, Col.STATE)
+    assert "renamed from budget: draft?.md" in state(window, renamed)
     assert "is not one the API accepts" in cell(window, renamed, Col.STATE, Qt.ItemDataRole.ToolTipRole)
     assert "budget_ draft_.md" in queue_cell(
         window, job_for(window, "budget: draft?.md"), UploadJobsModel.STATE
@@ -162,7 +167,7 @@ def test_every_kind_dropped_uploads_or_says_why(
     docx = row(window, "report.docx.txt")
     assert docx.original_name == "report.docx"
     assert docx.source_sha256 and docx.kept_path and Path(docx.kept_path).is_file()
-    assert "converted from report.docx" in cell(window, docx, Col.STATE)
+    assert "converted from report.docx" in state(window, docx)
     assert "uploaded as report.docx.txt" in queue_cell(
         window, job_for(window, "report.docx"), UploadJobsModel.STATE
     )
@@ -213,11 +218,11 @@ def test_renewal_through_the_window_keeps_the_conversation(
     ask(window, qtbot, [record], "When is the boiler serviced?")
     assert last_turn(window).citations
 
-    assert "expires soon" not in cell(window, record, Col.STATE)
+    assert "expires soon" not in state(window, record)
     sandbox.clock.advance(28 * 86_400)
     window.files_model.tick()
-    state = cell(window, record, Col.STATE)
-    assert state.startswith("expires soon — Renew")
+    assert state(window, record).startswith("expires soon — Renew")
+    assert cell(window, record, Col.STATE) == "Expires soon"
     tip = cell(window, record, Col.EXPIRES, Qt.ItemDataRole.ToolTipRole)
     assert "Expires in 1 d 23 h — Renew to keep it" in tip
     assert cell(window, record, Col.STATE, Qt.ItemDataRole.DecorationRole) is not None
@@ -232,7 +237,7 @@ def test_renewal_through_the_window_keeps_the_conversation(
     assert renewed.expires_at is not None and record.expires_at is not None
     assert renewed.expires_at > record.expires_at
     assert remote_ids(sandbox) == {renewed.file_id}, "the old file id is gone remotely"
-    assert "expires soon" not in cell(window, renewed, Col.STATE)
+    assert "expires soon" not in state(window, renewed)
 
     ask(window, qtbot, [renewed], "When is the boiler serviced?")
     turn = last_turn(window)
@@ -250,18 +255,18 @@ def test_a_changed_local_file_is_said_and_swapped(
     drop(window, [doc, gone])
     qtbot.waitUntil(lambda: len(window.files_model.records()) == 2, timeout=WAIT)
     record = row(window, "plan.txt")
-    assert "changed" not in cell(window, record, Col.STATE)
+    assert "changed" not in state(window, record)
 
     doc.write_text("The garden plan now puts beans along the south wall, tomatoes by the shed.\n", "utf-8")
     gone.unlink()
     with qtbot.waitSignal(window.files_loaded, timeout=WAIT):
         window.commands.refresh_action.trigger()  # F5
     qtbot.waitUntil(lambda: window.files_model.source_state(record.id) == "changed", timeout=WAIT)
-    assert "local file changed since upload" in cell(window, record, Col.STATE)
+    assert "local file changed since upload" in state(window, record)
     assert str(doc) in cell(window, record, Col.STATE, Qt.ItemDataRole.ToolTipRole)
     missing = row(window, "gone.txt")
     qtbot.waitUntil(lambda: window.files_model.source_state(missing.id) == "missing", timeout=WAIT)
-    assert "local file missing" in cell(window, missing, Col.STATE)
+    assert "local file missing" in state(window, missing)
     menu = window.files_panel.build_menu([missing])
     renew = next(a for a in menu.actions() if a.text().startswith("Renew"))
     assert renew.isEnabled(), "the kept copy still allows Renew"
@@ -288,8 +293,8 @@ def test_a_changed_local_file_is_said_and_swapped(
     assert record.file_id not in remote_ids(sandbox)
     assert swapped.file_id in remote_ids(sandbox)
     assert window.files_model.source_state(record.id) is None
-    assert "changed since upload" not in cell(window, swapped, Col.STATE)
-    assert "re-uploaded" in cell(window, swapped, Col.STATE)
+    assert "changed since upload" not in state(window, swapped)
+    assert "re-uploaded" in state(window, swapped)
 
 
 def test_files_found_remotely_are_cleaned_up_as_orphans(
@@ -309,7 +314,7 @@ def test_files_found_remotely_are_cleaned_up_as_orphans(
     qtbot.waitUntil(lambda: len(window.files_model.records()) == 2, timeout=WAIT)
     orphan = row(window, "stray.txt")
     assert orphan.origin is FileOrigin.ADOPTED and orphan.file_id == stray.id
-    assert cell(window, orphan, Col.STATE) == "found remotely"
+    assert state(window, orphan) == "found remotely"
     assert "not uploaded by this app" in cell(window, orphan, Col.STATE, Qt.ItemDataRole.ToolTipRole)
 
     dialog = window.open_cleanup()
