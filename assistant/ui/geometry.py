@@ -10,14 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRect, QSettings, QSize
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
-__all__ = ["WindowState", "window_ini"]
+__all__ = ["PREFERRED_SIZE", "WindowState", "fit_to_screen", "window_ini"]
 
 WINDOW_INI = "window.ini"
+PREFERRED_SIZE = QSize(1280, 800)  # a first run's size where the screen has room for it
+_SCREEN_SHARE = 0.94  # at most this share of the screen's free area (room for the frame and a panel)
+
+
+def fit_to_screen(window: QMainWindow, *, restored: bool) -> None:
+    """A first run opens at ``PREFERRED_SIZE`` or smaller, centred on the screen it opens on (a
+    1024×700 screen, or 1366×768 at 2x scale, gets a window that fits, not one cut at the edge). A
+    restored size larger than this screen (saved on a bigger one) is brought within it."""
+    free = window.screen().availableGeometry()  # the screen it opens on (Qt falls back to the primary)
+    room = QSize(int(free.width() * _SCREEN_SHARE), int(free.height() * _SCREEN_SHARE))
+    if restored:
+        if free.contains(window.frameGeometry()):
+            return
+        size = window.size().boundedTo(room)
+    else:
+        size = PREFERRED_SIZE.boundedTo(room)
+    window.resize(size)
+    frame = QRect(window.frameGeometry())
+    frame.moveCenter(free.center())
+    window.move(frame.topLeft())
 
 
 def window_ini(config_dir: Path) -> QSettings:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QMainWindow, QStatusBar, QWidget
 
 from assistant import APP_NAME
-from assistant.ui.geometry import WindowState
+from assistant.ui.geometry import WindowState, fit_to_screen
 
 if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first paint
     from PySide6.QtGui import QCloseEvent
@@ -81,8 +81,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(QStatusBar(self))
         self.statusBar().showMessage("Starting…")
         self.window_state = WindowState(paths.config) if paths is not None else None
-        if self.window_state is None or not self.window_state.restore_geometry(self):
-            self.resize(1280, 800)
+        restored = self.window_state is not None and self.window_state.restore_geometry(self)
+        fit_to_screen(self, restored=restored)
 
     def assemble(self, ctx: WindowContext) -> None:
         """Build the parts and wire them (imports the parts' modules: call after the first paint)."""
@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
 
         chat, a = self.chat_panel, self.commands
         a.adopt_chat_actions(
-            chat.new_conversation_action, (self.files_panel.ask_action, chat.stop_action, chat.export_action)
+            chat.new_conversation_action,
+            (self.files_panel.ask_action, chat.stop_action, chat.export_action, chat.conversations_action),
         )
         a.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
         table = self.files_panel.table
@@ -267,6 +268,12 @@ class MainWindow(QMainWindow):
         renew = self.commands.renew_action
         renew.setEnabled(renewable > 0)
         renew.setText(f"Re&new {renewable} files" if renewable > 1 else "Re&new")
+        renew.setIconText("Renew")  # setText resets it: the toolbar keeps one width (no shift)
+        renew.setToolTip(
+            f"Upload the {renewable} selected files again from their kept copies, with a fresh expiry"
+            if renewable > 1
+            else "Upload the selected file again from its kept copy, with a fresh expiry"
+        )
         self.commands.reupload_action.setEnabled(changed)
 
     def add_paths(self, paths: list[Path]) -> None:

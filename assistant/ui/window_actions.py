@@ -81,6 +81,7 @@ class WindowActions:
             "Upload the selected files again from their kept copies, with a fresh expiry",
         )
         self.renew_action.setEnabled(False)
+        self.renew_action.setIconText("Renew")  # the toolbar's word stays put; the menu counts the files
         self.reupload_action = self._action(
             "Re-&upload changed",
             s.reupload_selected,

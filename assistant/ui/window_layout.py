@@ -23,8 +23,10 @@ class WindowLayout:
     @classmethod
     def build(cls, files: QWidget, uploads: QWidget, chat: QWidget, *, offline: bool) -> WindowLayout:
         left = _splitter(Qt.Orientation.Vertical, "filesSplitter", (files, 3), (uploads, 1))
-        main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (left, 1), (chat, 1))
-        main.setSizes([660, 620])
+        # the conversation gets the larger part (11:9): a reading measure of about 75 characters on a
+        # 1024 px screen, while the files table keeps room for whole names
+        main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (left, 9), (chat, 11))
+        main.setSizes([450, 550])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 0)

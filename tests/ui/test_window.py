@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
 
 from assistant.catalog import FileState
@@ -120,7 +121,9 @@ def test_drop_files_and_a_folder_then_the_same_again(
     assert names(window) == ["notes.md", "plan.txt", "report.pdf"]
     notes = next(r for r in model.records() if r.filename == "notes.md")
     qtbot.waitUntil(lambda: model.note(notes.id) is not None, timeout=WAIT)  # rows land in batches
-    assert "not sent again" in model.index(model.row_of(notes.id), Col.STATE).data()
+    assert "not sent again" in model.index(model.row_of(notes.id), Col.STATE).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
     qtbot.waitUntil(lambda: "4 of 4 done" in window.upload_panel.title.text(), timeout=WAIT)
 
 
@@ -176,7 +179,10 @@ def test_restart_restores_files_and_window_state(
     qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
     window.resize(window.minimumSizeHint().width(), 500)  # the offscreen screen is 800 x 600: keep inside
     header = window.files_panel.table.horizontalHeader()
-    header.resizeSection(Col.NAME, 151)
+    assert header.isSectionHidden(Col.SIZE), "a small screen's first run hides Size (the name gets the room)"
+    size_item = next(a for a in window.files_panel.columns_menu().actions() if a.text() == "Size")
+    size_item.trigger()  # the header's right-click menu: show Size again
+    header.resizeSection(Col.EXPIRES, 151)
     header.moveSection(header.visualIndex(Col.STATE), 1)
     header.setSortIndicator(Col.SIZE, Qt.SortOrder.AscendingOrder)
     window.close()
@@ -187,7 +193,8 @@ def test_restart_restores_files_and_window_state(
     assert names(again) == ["notes.md", "plan.txt", "report.pdf"]
     assert again.height() == 500  # (the width is clamped to the small offscreen screen)
     header = again.files_panel.table.horizontalHeader()
-    assert header.sectionSize(Col.NAME) == 151
+    assert header.sectionSize(Col.EXPIRES) == 151
+    assert not header.isSectionHidden(Col.SIZE), "the shown column stays shown"
     assert header.visualIndex(Col.STATE) == 1
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
         Col.SIZE,
@@ -270,8 +277,15 @@ def test_keyboard_reachable_and_named(open_window: Callable[..., MainWindow], qt
         if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isEnabled()
     ]
     names = {w.objectName() for w in focusable}
-    for name in ("fileSearch", "fileTable", "chatInput", "conversationList"):
+    for name in ("fileSearch", "fileTable", "chatInput", "conversationsButton"):
         assert name in names, f"{name} is not reachable with Tab"
+    # the conversation list is closed with one conversation; its button (or Ctrl+Shift+L) opens it
+    QTest.keyClick(
+        window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "conversationList").isVisible(), timeout=WAIT)
+    list_ = window.findChild(QWidget, "conversationList")
+    assert list_.isEnabled() and list_.focusPolicy() & Qt.FocusPolicy.TabFocus
     unnamed = [
         f"{type(w).__name__}#{w.objectName()}"
         for w in focusable

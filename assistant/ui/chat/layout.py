@@ -16,8 +16,10 @@ __all__ = ["ChatLayout"]
 
 
 class ChatLayout(QWidget):
-    """Left the conversation list; right the title and Export, the transcript, the notice about
-    gone files and the composer (with the conversation's totals next to the model)."""
+    """Left the conversation list (closed where it would only take room: ``drawer``); then the
+    title, the Conversations button and Export, the transcript, the notice about gone files and the
+    composer (with the conversation's totals next to the model). A side pane (the source of a
+    citation) goes beside the chat with ``add_side_pane``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,7 +49,12 @@ class ChatLayout(QWidget):
         chat_layout = QVBoxLayout(chat)
         chat_layout.setContentsMargins(0, 0, 0, 0)
         chat_layout.setSpacing(4)
+        self.conversations_button = QToolButton(self)
+        self.conversations_button.setObjectName("conversationsButton")
+        self.conversations_button.setText("Conversations")
+        self.conversations_button.setAccessibleName("Show or hide the list of conversations")
         header = QHBoxLayout()
+        header.addWidget(self.conversations_button)
         header.addWidget(self.title_label, 1)
         header.addWidget(self.export_button)
         chat_layout.addLayout(header)
@@ -67,9 +74,15 @@ class ChatLayout(QWidget):
         self.splitter.setSizes([200, 600])
         self.splitter.setChildrenCollapsible(False)
         self.conversations.setMinimumWidth(150)
+        self.conversations.hide()  # the drawer opens it where it helps (``ConversationDrawer``)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+
+    def add_side_pane(self, pane: QWidget) -> None:
+        """A pane beside the chat (the source of a citation), sharing the chat's splitter."""
+        self.splitter.addWidget(pane)
+        self.splitter.setStretchFactor(self.splitter.indexOf(pane), 1)
 
     def _build_actions(self) -> None:
         """Actions the window may also put in its menus and toolbar (same objects: no shortcut clash)."""
@@ -82,6 +95,11 @@ class ChatLayout(QWidget):
         self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.stop_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.stop_action.setEnabled(False)
+        self.conversations_action = QAction("Show Conversation List", self)
+        self.conversations_action.setObjectName("conversationsAction")
+        self.conversations_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.conversations_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.conversations_action)
         self.export_action = QAction("Export Conversation…", self)
         self.export_action.setObjectName("exportAction")
         self.addAction(self.new_conversation_action)

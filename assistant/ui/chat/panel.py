@@ -22,6 +22,7 @@ from assistant.ui.chat.asking import Questions
 from assistant.ui.chat.context import ContextCheck, ContextQuery
 from assistant.ui.chat.controller import ConversationController
 from assistant.ui.chat.costs import TOTALS_TIP, totals_text, turn_view
+from assistant.ui.chat.drawer import ConversationDrawer
 from assistant.ui.chat.export import Exporter
 from assistant.ui.chat.format import place_marks, plain_answer
 from assistant.ui.chat.jobs import CatalogJobs
@@ -70,6 +71,7 @@ class ChatPanel(ChatLayout):
             parent=self,
         )
         self.exporter = Exporter(services, self)
+        self.drawer = ConversationDrawer(self, self.conversations, self.conversations_button)
         self._wire()
 
         default_model = services.default_model()
@@ -100,6 +102,8 @@ class ChatPanel(ChatLayout):
 
         ctl = self.controller
         ctl.listed.connect(self.conversations.fill)
+        ctl.listed.connect(self._count_conversations)
+        self.conversations_action.triggered.connect(lambda: self.drawer.set_open(not self.drawer.open))
         ctl.shown.connect(self._on_shown)
         ctl.renamed.connect(lambda conv: self.title_label.setText(conv.title))
         ctl.files_changed.connect(self._on_files)
@@ -364,6 +368,10 @@ class ChatPanel(ChatLayout):
         if model:
             self.controller.set_model(model)
         self.context_check.schedule()
+
+    def _count_conversations(self, conversations: tuple[Conversation, ...], _current: int) -> None:
+        if not self.controller.filter_text:  # a search's hits are not how many there are
+            self.drawer.set_count(len(conversations))
 
     # ================================================================== models and context
 
