@@ -198,7 +198,7 @@ def test_what_a_row_needs_shows_in_the_state_column(qtmodeltester) -> None:
     assert "Renew to keep it" in state[2].data(Qt.ItemDataRole.ToolTipRole)
     assert state[2].data(Qt.ItemDataRole.DecorationRole) is not None
     assert state[3].data() == "found remotely", "not uploaded here: nothing to renew it from"
-    assert state[4].data() == "uploaded · converted from report.docx"
+    assert state[4].data() == "uploaded", "a converted file's Name and Type say so (catalog.identity)"
     assert state[5].data() == "uploaded · renamed from a:b.md ⚠"
 
     with DataChanges(model) as changed:
