@@ -6,7 +6,8 @@ saved as it grows (``store.TurnWriter``), and its final state, usage and cost wh
 
 Request layout (so prompt caching pays off turn after turn): the constant system prompt, then the
 first user message holds every attached file in attach order — PDF and text as ``document`` blocks
-(source file_id, ``title`` = file name, ``citations`` on), images as ``image`` blocks — with
+(source file_id, ``title`` = the name the user knows (``catalog.identity.known_name``: "memo.docx",
+not the "memo.docx.txt" its text was uploaded as), ``citations`` on), images as ``image`` blocks — with
 ``cache_control`` on the last of them, so that prefix is byte-identical from turn to turn; then the
 earlier turns as plain text; the new question carries a second breakpoint so the history caches too.
 
@@ -75,6 +76,7 @@ from assistant.catalog import (
     TurnWriter,
     Usage,
 )
+from assistant.catalog.identity import known_name
 
 if TYPE_CHECKING:
     import anthropic
@@ -125,12 +127,12 @@ def _file_block(record: FileRecord) -> dict[str, Any]:
         return {
             "type": "document",
             "source": source,
-            "title": record.filename,
+            "title": known_name(record),
             "citations": {"enabled": True},
         }
     raise ApiFailure(
         FailureKind.BAD_REQUEST,
-        f"{record.filename} ({record.mime_type}) cannot be read in a conversation: only PDF, text and "
+        f"{known_name(record)} ({record.mime_type}) cannot be read in a conversation: only PDF, text and "
         "JPEG/PNG/GIF/WebP images can. Remove it from the conversation.",
     )
 
@@ -141,11 +143,12 @@ def _unusable(record: FileRecord) -> ApiFailure | None:
     if record.state is FileState.EXPIRED:
         return ApiFailure(
             FailureKind.FILE_EXPIRED,
-            f"{record.filename} has expired on the server. Renew it, or remove it from the conversation.",
+            f"{known_name(record)} has expired on the server. Renew it, or remove it from the conversation.",
         )
     return ApiFailure(
         FailureKind.FILE_NOT_FOUND,
-        f"{record.filename} is no longer on the server. Upload it again, or remove it from the conversation.",
+        f"{known_name(record)} is no longer on the server. Upload it again, or remove it from the "
+        "conversation.",
     )
 
 
@@ -186,7 +189,7 @@ class ChatService:
         for row_id in conversation.file_ids:
             record = self._store.get_file(row_id)
             if record is None or record.state is FileState.DELETED:
-                name = record.filename if record is not None else "An attached file"
+                name = known_name(record) if record is not None else "An attached file"
                 raise ApiFailure(
                     FailureKind.FILE_NOT_FOUND,
                     f"{name} was deleted. Attach another file or remove it from the conversation.",

@@ -94,6 +94,7 @@ def record_source(
         warnings=(*doc.warnings, *extra_warnings),
         filename=doc.upload_name if identity else None,
         mime_type=doc.mime_type if identity else None,
+        source_kind=doc.source_kind,
     )
 
 

@@ -27,6 +27,8 @@ keys on, schema version in ``PRAGMA user_version`` with forward migrations.
                       .add_citation(c), .flush(), .complete(usage, cost), .interrupt(), .fail(message);
                       saves at most every ``interval`` seconds, so a crash loses at most that much
     rules.py          EXPIRY_WARNING, expiring_soon, can_renew, orphans, gone_files_for (pure; for the UI)
+    identity.py       text_conversion(record), known_name(record): a file converted to text here is shown
+                      and cited by its own name, kind and size (pure)
 
 Reading SDK objects (citations, usage) is the API layer's: ``assistant.api.parse``.
 """

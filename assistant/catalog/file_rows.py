@@ -13,7 +13,7 @@ __all__ = ["COLUMNS", "INSERT", "file_record"]
 COLUMNS = (
     "id, file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, expires_at, "
     "last_used_at, state, origin, source_sha256, source_size, source_mtime, kept_path, original_name, "
-    "warnings, revision, leftover_of"
+    "warnings, revision, leftover_of, source_kind"
 )
 
 INSERT = (
@@ -44,6 +44,7 @@ def file_record(row: sqlite3.Row) -> FileRecord:
         warnings=_warnings(row["warnings"]),
         revision=row["revision"],
         leftover_of=row["leftover_of"],
+        source_kind=row["source_kind"],
     )
 
 

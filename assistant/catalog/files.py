@@ -143,6 +143,7 @@ class Files(FileSync):
         warnings: Sequence[str] = (),
         filename: str | None = None,
         mime_type: str | None = None,
+        source_kind: str | None = None,
     ) -> FileRecord:
         """Record what the source was when it was prepared, the kept copy, and what the user was told.
 
@@ -152,7 +153,7 @@ class Files(FileSync):
             db.execute(
                 "UPDATE files SET source_sha256 = ?, source_size = ?, source_mtime = ?, kept_path = ?, "
                 "original_name = ?, warnings = ?, filename = COALESCE(?, filename), "
-                "mime_type = COALESCE(?, mime_type) WHERE id = ?",
+                "mime_type = COALESCE(?, mime_type), source_kind = ? WHERE id = ?",
                 (
                     source_sha256,
                     source_size,
@@ -162,6 +163,7 @@ class Files(FileSync):
                     json.dumps(list(warnings), ensure_ascii=False),
                     filename,
                     mime_type,
+                    source_kind,
                     row_id,
                 ),
             )

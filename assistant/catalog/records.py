@@ -164,6 +164,9 @@ class FileRecord:
     # the catalog's change stamp of this row (schema 4): every write moves it on; not compared
     revision: int = field(default=0, compare=False)
     leftover_of: int | None = None  # a file this app left on the server (the row it was renewed from)
+    # what the source was when it was prepared ("pdf", "docx", "zip", "gzip"...; schema 5): a file converted
+    # to text here is shown by its own name, kind and size (``catalog.identity``); None in older rows
+    source_kind: str | None = None
 
     def expires_in(self, now: datetime | None = None) -> timedelta | None:
         """Time left before expiry (negative once past); None when the file never expires."""

@@ -114,6 +114,11 @@ MIGRATIONS: tuple[str, ...] = (
         retired_at REAL NOT NULL
     );
     """,
+    # 5: what kind of file the source was when it was prepared ("pdf", "docx", "zip", "gzip"...), so a file
+    # converted to text on this computer is shown and cited by its own name, kind and size
+    """
+    ALTER TABLE files ADD COLUMN source_kind TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

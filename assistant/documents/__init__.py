@@ -12,6 +12,7 @@ a worker thread, never on the GUI thread.
             continue
         upload(doc.upload_name, doc.upload_path, doc.mime_type)   # block: doc.block ("document"/"image")
         doc.warnings                                 # show beside the row (no text layer, renamed, ...)
+        doc.source_kind                              # what the file is ("docx", "zip", "gzip", "pdf"...)
         if doc.needs_split: split_pdf(path, cache, doc.needs_split.pages_per_part)
 
 - Kinds: PDF and images as they are; UTF-8 text (Markdown, CSV, JSON, code, logs...) as it is, other

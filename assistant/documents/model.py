@@ -89,6 +89,9 @@ class PreparedDocument:
     source_mtime: float  # st_mtime, for stale detection
     upload_size: int
     converted: bool  # upload_path is in the cache dir, not the source
+    # what the source is: a DocumentKind value ("pdf", "markdown", "docx"...), or for an archive or a
+    # compressed file what it is ("zip", "tar.gzip", "gzip"...); see catalog.identity.TEXT_CONVERSIONS
+    source_kind: str
     page_count: int | None = None  # PDFs only
     needs_split: SplitPlan | None = None  # PDFs over the page limit of one request
     warnings: tuple[str, ...] = field(default=())

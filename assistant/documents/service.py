@@ -117,6 +117,7 @@ def prepare(
         page_count: int | None = None,
         extra: tuple[str, ...] = (),
         base_name: str = name,  # what upload_name is made from: the name, or what a compressed file holds
+        source_kind: str | None = None,  # what the source is, when not `kind` (an archive, a compressed file)
     ) -> PreparedDocument:
         all_warnings = [*warnings, *extra]
         if not is_acceptable_name(base_name) or (
@@ -145,6 +146,7 @@ def prepare(
             source_mtime=info.st_mtime,
             upload_size=upload_size,
             converted=converted,
+            source_kind=source_kind or kind.value,
             page_count=page_count,
             needs_split=split_plan(page_count, max_pdf_pages) if page_count is not None else None,
             warnings=tuple(all_warnings),
@@ -223,6 +225,7 @@ def prepare(
             kind=actual,
             converted=True,
             extra=extra,
+            source_kind=sniffed.detail if actual is DocumentKind.ARCHIVE else None,
         )
     if actual is None and sniffed.detail in COMPRESSED_DETAILS:  # one file, compressed (not a tar)
         inner = inner_name(name)
@@ -247,5 +250,6 @@ def prepare(
             converted=True,
             extra=extra,
             base_name=inner,
+            source_kind=sniffed.detail,
         )
     raise unsupported(name, sniffed, claimed)

@@ -34,6 +34,7 @@ from assistant.api.errors import ApiFailure
 from assistant.api.files import DeleteOutcome
 from assistant.bridge import Task
 from assistant.catalog import FileOrigin, FileRecord, FileState
+from assistant.catalog.identity import known_name
 from assistant.catalog.rules import is_leftover
 from assistant.ui.formatting import format_size
 
@@ -192,7 +193,7 @@ class CleanupDialog(QDialog):
                 flags &= ~Qt.ItemFlag.ItemIsEnabled
             item.setFlags(flags)
             for record in group.records:
-                child = QTreeWidgetItem([record.filename, "", format_size(record.size_bytes)])
+                child = QTreeWidgetItem([known_name(record), "", format_size(record.size_bytes)])
                 child.setData(0, Qt.ItemDataRole.UserRole, record.id)
                 child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 child.setCheckState(0, Qt.CheckState.Checked if group.ticked else Qt.CheckState.Unchecked)
@@ -330,7 +331,7 @@ class CleanupDialog(QDialog):
             lines.append(f"{left} not deleted (stopped).")
         if failed:
             lines.append(f"{len(failed)} could not be deleted:")
-            lines += [f"• {r.filename}: {o.failure.message if o.failure else ''}" for r, o in failed[:20]]
+            lines += [f"• {known_name(r)}: {o.failure.message if o.failure else ''}" for r, o in failed[:20]]
             if len(failed) > 20:
                 lines.append(f"… and {len(failed) - 20} more")
         self.summary_label.setText("<br>".join(lines))

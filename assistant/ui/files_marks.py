@@ -13,8 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 
 from assistant.catalog import FileRecord
-from assistant.catalog.rules import shown_name
-from assistant.ui.files_text import name_tooltip
+from assistant.ui.files_text import name_text, name_tooltip
 
 __all__ = [
     "IN_CONVERSATION",
@@ -80,7 +79,7 @@ def name_mark(rec: FileRecord, role: int, in_conversation: bool) -> Any:
     if role == Qt.ItemDataRole.ToolTipRole:
         return name_tooltip(rec) + (f"\n{IN_CONVERSATION}" if in_conversation else "")
     mark = " (in the current conversation)" if in_conversation else ""
-    return f"Name: {shown_name(rec.filename)}{mark}"
+    return f"Name: {name_text(rec)}{mark}"
 
 
 def fill_role_span(span: Any, value_of: Callable[[int], Any]) -> None:

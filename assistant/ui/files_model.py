@@ -31,10 +31,11 @@ from PySide6.QtCore import (
 )
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
-from assistant.catalog.rules import EXPIRY_WARNING, shown_name
+from assistant.catalog.rules import EXPIRY_WARNING
+from assistant.ui import files_text
 from assistant.ui.files_marks import NAME_LEGEND, NAME_MARK_ROLES, fill_role_span, name_mark
 from assistant.ui.files_text import expires_tooltip, state_label, state_text, state_tooltip
-from assistant.ui.formatting import format_remaining, format_size, format_when, kind_label, remaining_level
+from assistant.ui.formatting import format_remaining, format_size, format_when, remaining_level
 from assistant.ui.theme import info_icon, level_color, warning_icon
 
 __all__ = ["COLUMNS", "RECORD_ROLE", "SORT_ROLE", "Col", "FilesModel", "fill_role_span"]
@@ -342,11 +343,11 @@ class FilesModel(QAbstractTableModel):
 
     def _display(self, rec: FileRecord, col: int) -> str:
         if col == Col.NAME:
-            return shown_name(rec.filename)
+            return files_text.name_text(rec)
         if col == Col.TYPE:
-            return kind_label(rec.mime_type, rec.filename)
+            return files_text.type_text(rec)
         if col == Col.SIZE:
-            return format_size(rec.size_bytes)
+            return format_size(files_text.size_of(rec))
         if col == Col.UPLOADED:
             return format_when(rec.uploaded_at)
         if col == Col.EXPIRES:
@@ -368,11 +369,11 @@ class FilesModel(QAbstractTableModel):
 
     def _sort_value(self, rec: FileRecord, col: int) -> Any:
         if col == Col.NAME:
-            return rec.filename.casefold()
+            return files_text.name_text(rec).casefold()
         if col == Col.TYPE:
-            return kind_label(rec.mime_type, rec.filename)
+            return files_text.type_text(rec)
         if col == Col.SIZE:
-            return rec.size_bytes
+            return files_text.size_of(rec)
         if col == Col.UPLOADED:
             return rec.uploaded_at.timestamp()
         if col == Col.EXPIRES:
@@ -387,6 +388,8 @@ class FilesModel(QAbstractTableModel):
         hint = self._renew_hint(rec) if self.expiring_soon(rec) else None
         if col == Col.EXPIRES:
             return expires_tooltip(rec, hint)
+        if col in (Col.TYPE, Col.SIZE):
+            return files_text.conversion_tip(rec)
         if col == Col.STATE:
             more = state_tooltip(
                 rec, source=self._sources.get(rec.id), renew_hint=hint, note=self._notes.get(rec.id)

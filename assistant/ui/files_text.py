@@ -6,21 +6,29 @@ row needs most ("Changed", "Expires soon", "Expired"), beside an icon when it ne
 ``state_text`` says all of it — what the row needs first (a changed local file, expiring soon, a
 missing local file), then where the upload came from, ⚠ for warnings, and the row's note — and leads
 the cell's tooltip and its accessible text.
+A file converted to text here shows its own name, kind and size (``name_text``, ``type_text``,
+``size_of``); ``conversion_tip`` says what was sent instead.
 """
 
 from __future__ import annotations
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
+from assistant.catalog.identity import known_name, text_conversion
 from assistant.catalog.rules import is_leftover, shown_name
+from assistant.ui.formatting import converted_kind_label, format_size, kind_label
 
 __all__ = [
     "STATE_LABELS",
+    "conversion_tip",
     "expires_tooltip",
+    "name_text",
     "name_tooltip",
     "origin_text",
+    "size_of",
     "state_label",
     "state_text",
     "state_tooltip",
+    "type_text",
 ]
 
 _STATE_TEXT = {
@@ -54,6 +62,39 @@ def state_label(rec: FileRecord, *, source: SourceState | None, soon: bool) -> s
     return "Uploaded"
 
 
+def name_text(rec: FileRecord) -> str:
+    """The Name cell: the name the user knows ("memo.docx", not the "memo.docx.txt" sent)."""
+    return shown_name(known_name(rec))
+
+
+def type_text(rec: FileRecord) -> str:
+    """The Type cell: 'PDF', 'Markdown', or for a file converted here 'Word document (as text)'."""
+    converted = text_conversion(rec)
+    if converted is None:
+        return kind_label(rec.mime_type, rec.filename)
+    return f"{converted_kind_label(converted.kind)} (as text)"
+
+
+def size_of(rec: FileRecord) -> int:
+    """The Size cell's bytes: the file's own size (the text's when an older catalog did not record it)."""
+    converted = text_conversion(rec)
+    return converted.size if converted is not None and converted.size is not None else rec.size_bytes
+
+
+def conversion_tip(rec: FileRecord) -> str | None:
+    """What was sent for a file converted to text here (None for a file sent as it is): "Word document,
+    31.2 KB. Converted to text on this computer: 413 B of text sent as “memo.docx.txt”."."""
+    converted = text_conversion(rec)
+    if converted is None:
+        return None
+    size = f", {format_size(converted.size)}" if converted.size is not None else ""
+    how = "Decompressed" if converted.decompressed else "Converted to text"
+    return (
+        f"{converted_kind_label(converted.kind)}{size}.\n{how} on this computer: "
+        f"{format_size(converted.text_size)} of text sent as “{shown_name(converted.uploaded_as)}”."
+    )
+
+
 def origin_text(rec: FileRecord) -> str:
     """ "converted from a.docx" (text made from it) or "renamed from a:b.txt" (a name the API refused)."""
     original = rec.original_name or ""
@@ -76,17 +117,21 @@ def state_text(rec: FileRecord, *, source: SourceState | None, soon: bool, note:
             marks.append("local file missing")
         if marks:
             text = " · ".join(marks)
-    if rec.original_name and rec.original_name != rec.filename:
-        text += f" · {origin_text(rec)}"
+    if rec.original_name and rec.original_name != rec.filename and text_conversion(rec) is None:
+        text += f" · {origin_text(rec)}"  # a converted file's Name and Type say it
     if rec.warnings:
         text += " ⚠"
     return f"{text} · {note}" if note else text
 
 
 def name_tooltip(rec: FileRecord) -> str:
-    names = [shown_name(rec.filename), rec.file_id]
-    if rec.original_name:
-        names.insert(1, f"from {rec.original_name}")
+    names = [name_text(rec)]
+    converted = conversion_tip(rec)
+    if converted is not None:
+        names.append(converted)
+    elif rec.original_name:
+        names.append(f"from {rec.original_name}")
+    names.append(rec.file_id)
     if rec.local_path:
         names.append(rec.local_path)
     return "\n".join(names)
@@ -122,7 +167,10 @@ def state_tooltip(
         )
     elif rec.origin is FileOrigin.ADOPTED and rec.state is FileState.ACTIVE:
         lines.append("Found on the API but not uploaded by this app (an orphan): Clean up offers it.")
-    if rec.original_name and rec.original_name != rec.filename:
+    converted = conversion_tip(rec)
+    if converted is not None:
+        lines.append(converted)
+    elif rec.original_name and rec.original_name != rec.filename:
         lines.append(f"{origin_text(rec).capitalize()}; uploaded as “{rec.filename}”.")
     lines += [f"⚠ {w}" for w in rec.warnings]
     if note:

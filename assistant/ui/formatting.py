@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = [
     "WARN_BELOW",
+    "converted_kind_label",
     "format_remaining",
     "format_size",
     "format_when",
@@ -96,3 +97,23 @@ def kind_label(mime_type: str, filename: str = "") -> str:
     if mime_type in _KINDS:
         return _KINDS[mime_type]
     return mime_type.rsplit("/", 1)[-1].upper() if mime_type else "—"
+
+
+_CONVERTED_KINDS = {
+    "docx": "Word document",
+    "xlsx": "Excel workbook",
+    "pptx": "PowerPoint slides",
+    "zip": "ZIP archive",
+    "tar": "tar archive",
+    "tar.gzip": "tar.gz archive",
+    "tar.bzip2": "tar.bz2 archive",
+    "tar.xz": "tar.xz archive",
+    "gzip": "gzip file",
+    "bzip2": "bzip2 file",
+    "xz": "xz file",
+}
+
+
+def converted_kind_label(kind: str) -> str:
+    """What a person calls a file converted to text here (``catalog.identity``): 'Word document'…"""
+    return _CONVERTED_KINDS.get(kind, kind)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from assistant.catalog import FileRecord
+from assistant.catalog.identity import known_name
 
 __all__ = ["local_copy", "open_file", "page_command", "show_in_folder"]
 
@@ -61,7 +62,7 @@ def local_copy(record: FileRecord | None, say: Callable[[str], object]) -> Path 
         return None
     path = Path(record.local_path)
     if not path.exists():
-        say(f"The local copy of {record.filename} is not on this computer.")
+        say(f"The local copy of {known_name(record)} is not on this computer.")
         return None
     return path
 

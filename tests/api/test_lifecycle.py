@@ -26,6 +26,7 @@ from assistant.api.lifecycle import (
     upload_document,
 )
 from assistant.catalog import FileOrigin, FileState, Store, TurnState
+from assistant.catalog.identity import TextConversion, known_name, text_conversion
 from assistant.catalog.rules import can_renew, expiring_soon, gone_files_for, orphans
 from assistant.documents import SourceState, prepare
 from assistant.settings import Paths
@@ -113,6 +114,15 @@ def test_converted_document_keeps_the_converted_text_and_its_source_name(
     assert rec.local_path == str((tmp_path / "handbook.docx").absolute())
     assert rec.filename == "handbook.docx.txt" and rec.original_name == "handbook.docx"
     assert rec.source_sha256 == doc.source_sha256 != rec.sha256  # source vs. what was uploaded
+    # what the user knows it as: its own name, kind and size; the text is what was sent (issue 10, item 10)
+    assert rec.source_kind == "docx" and known_name(rec) == "handbook.docx"
+    assert text_conversion(rec) == TextConversion(
+        "handbook.docx",
+        "docx",
+        (tmp_path / "handbook.docx").stat().st_size,
+        rec.size_bytes,
+        "handbook.docx.txt",
+    )
 
 
 # ---------------------------------------------------------------- renewal

@@ -212,7 +212,7 @@ def test_what_a_row_needs_shows_in_the_state_column(qtmodeltester) -> None:
     assert "Renew to keep it" in state[2].data(Qt.ItemDataRole.ToolTipRole)
     assert state[2].data(Qt.ItemDataRole.DecorationRole) is not None
     assert said(3) == "found remotely", "not uploaded here: nothing to renew it from"
-    assert said(4) == "uploaded · converted from report.docx"
+    assert said(4) == "uploaded", "a converted file's Name and Type say so (catalog.identity)"
     assert said(5) == "uploaded · renamed from a:b.md ⚠"
 
     with DataChanges(model) as changed:

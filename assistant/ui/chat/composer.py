@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.catalog import FileRecord, FileState
+from assistant.catalog.identity import known_name, text_conversion
 from assistant.ui.chat.format import gone_message
 from assistant.ui.chat.state import WarningKind
 
@@ -75,16 +76,17 @@ class Chip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 2, 2)
         layout.setSpacing(2)
-        label = QLabel(record.filename, self)
+        name = known_name(record)  # "memo.docx", not the "memo.docx.txt" its text was uploaded as
+        label = QLabel(name, self)
         label.setObjectName("chipLabel")
         self.label = label
         tip = _chip_tip(record)
         if record.warnings:
             # A warning the upload came with ("no text layer: citations will not work") stays visible.
-            label.setText(f"⚠ {record.filename}")
+            label.setText(f"⚠ {name}")
             self.setProperty("warned", True)
         if record.state is not FileState.ACTIVE:
-            label.setText(f"{record.filename} ({record.state})")
+            label.setText(f"{name} ({record.state})")
             font = label.font()
             font.setStrikeOut(True)
             label.setFont(font)
@@ -96,8 +98,8 @@ class Chip(QFrame):
         remove = QToolButton(self)
         remove.setText("✕")
         remove.setAutoRaise(True)
-        remove.setToolTip(f"Remove {record.filename} from this conversation")
-        remove.setAccessibleName(f"Remove {record.filename}")
+        remove.setToolTip(f"Remove {name} from this conversation")
+        remove.setAccessibleName(f"Remove {name}")
         remove.clicked.connect(lambda: self.removed.emit(self.record))
         layout.addWidget(remove)
         self.remove_button = remove
@@ -115,9 +117,11 @@ def _chip_tip(record: FileRecord) -> str:
         human = f"{size / 1024:.0f} KB"
     else:
         human = f"{size} B"
-    lines = [f"{record.filename} · {record.mime_type} · {human}"]
-    if record.original_name and record.original_name != record.filename:
+    lines = [f"{known_name(record)} · {record.mime_type} · {human}"]
+    if record.original_name and record.original_name not in (record.filename, known_name(record)):
         lines.append(f"From {record.original_name}")
+    elif text_conversion(record) is not None:
+        lines.append(f"Converted to text on this computer, sent as {record.filename}")
     if record.state is not FileState.ACTIVE:
         lines.append(gone_message(record) + " Attach another file or remove it.")
     lines += [f"⚠ {w}" for w in record.warnings]

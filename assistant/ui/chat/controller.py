@@ -26,6 +26,7 @@ from assistant.catalog import (
     Turn,
     TurnState,
 )
+from assistant.catalog.identity import known_name
 from assistant.ui.chat.jobs import CatalogJobs
 from assistant.ui.chat.saving import Asked, mark_gone, save_question
 from assistant.ui.chat.snapshot import (
@@ -289,7 +290,7 @@ class ConversationController(QObject):
                 return
             if self._state.conversation is not None:
                 self._apply_files(result)
-                self.status.emit(f"Attached “{new.filename}” instead of “{old.filename}”")
+                self.status.emit(f"Attached “{known_name(new)}” instead of “{known_name(old)}”")
 
         self._jobs.submit("replace file", work, done)
 
@@ -383,7 +384,7 @@ class ConversationController(QObject):
             if record is not None:
                 return record
             # The file id changed (renewed, refreshed): the same document by its title, else by place.
-            titled = [r for r in documents if r.filename == citation.document_title]
+            titled = [r for r in documents if citation.document_title in (known_name(r), r.filename)]
             if len(titled) == 1:
                 return titled[0]
             if 0 <= citation.document_index < len(documents):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
 from assistant.catalog import Conversation
+from assistant.catalog.identity import known_name
 from assistant.ui.chat.format import conversation_markdown
 from assistant.ui.chat.services import ChatServices
 
@@ -40,7 +41,7 @@ def write_markdown(services: ChatServices, conversation_id: int, target: Path) -
     if conv is None:
         raise ApiFailure(FailureKind.LOCAL, "the conversation is no longer in the catalog")
     turns = store.list_turns(conv.id)
-    names = [r.filename for r in (store.get_file(i) for i in conv.file_ids) if r is not None]
+    names = [known_name(r) for r in (store.get_file(i) for i in conv.file_ids) if r is not None]
     costs = {t.id: services.format_usd(t.cost_usd) for t in turns if t.cost_usd is not None}
     text = conversation_markdown(conv, turns, file_names=names, costs=costs, exported_at=datetime.now(UTC))
     try:

@@ -27,6 +27,7 @@ from assistant.catalog import (
     TurnState,
     Usage,
 )
+from assistant.catalog.identity import known_name
 
 __all__ = [
     "MARK",
@@ -177,7 +178,7 @@ def gone_reason(record: FileRecord, now: datetime | None = None) -> str:
 
 def gone_message(record: FileRecord, now: datetime | None = None) -> str:
     """“report.pdf” expired on 12 Nov — it can't be used in questions any more."""
-    return f"“{record.filename}” {gone_reason(record, now)} — it can't be used in questions any more."
+    return f"“{known_name(record)}” {gone_reason(record, now)} — it can't be used in questions any more."
 
 
 def format_tokens(count: int) -> str:

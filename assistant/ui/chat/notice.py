@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.catalog import FileRecord, FileState
+from assistant.catalog.identity import known_name
 from assistant.ui.chat.format import gone_message
 
 __all__ = ["GoneFilesNotice", "ReplacementPicker", "no_replacement_text"]
@@ -37,7 +38,7 @@ __all__ = ["GoneFilesNotice", "ReplacementPicker", "no_replacement_text"]
 
 def no_replacement_text(record: FileRecord) -> str:
     return (
-        f"No other file is on the server to attach instead of “{record.filename}”: upload one "
+        f"No other file is on the server to attach instead of “{known_name(record)}”: upload one "
         "in the file list first, or remove it from this conversation."
     )
 
@@ -120,7 +121,7 @@ class GoneFilesNotice(QFrame):
         return button
 
     def _add_row(self, body: QWidget, grid: QGridLayout, row: int, record: FileRecord) -> None:
-        name = record.filename
+        name = known_name(record)
         grid.addWidget(self._message(gone_message(record), body), row, 0)
         if record.id in self._renewable:
             renew = self._button(
@@ -152,7 +153,7 @@ class GoneFilesNotice(QFrame):
         grid.addWidget(remove, row, 3)
 
     def _add_rest(self, body: QWidget, grid: QGridLayout, row: int, rest: list[FileRecord]) -> None:
-        names = ", ".join(f"“{r.filename}”" for r in rest)
+        names = ", ".join(f"“{known_name(r)}”" for r in rest)
         text = f"{len(rest)} more attached files can't be used any more either: {names}."
         grid.addWidget(self._message(text, body), row, 0, 1, 3)
         remove = self._button(
@@ -184,7 +185,7 @@ class ReplacementPicker(QDialog):
         self.setWindowTitle("Attach another file")
         self.old = old
         layout = QVBoxLayout(self)
-        intro = QLabel(f"Choose a file to attach instead of “{old.filename}”:", self)
+        intro = QLabel(f"Choose a file to attach instead of “{known_name(old)}”:", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.filter = QLineEdit(self)
@@ -199,9 +200,9 @@ class ReplacementPicker(QDialog):
         for record in candidates:
             uploaded = record.uploaded_at.astimezone()
             # Two uploads of one name (an old and a new copy) are told apart by when they were uploaded.
-            item = QListWidgetItem(f"{record.filename}  ·  uploaded {uploaded:%d %b %Y, %H:%M}", self.list)
+            item = QListWidgetItem(f"{known_name(record)}  ·  uploaded {uploaded:%d %b %Y, %H:%M}", self.list)
             item.setData(Qt.ItemDataRole.UserRole, record)
-            item.setToolTip(f"{record.filename} · {record.mime_type}")
+            item.setToolTip(f"{known_name(record)} · {record.mime_type}")
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -225,7 +226,7 @@ class ReplacementPicker(QDialog):
         for i in range(self.list.count()):
             item = self.list.item(i)
             record = item.data(Qt.ItemDataRole.UserRole)
-            hidden = bool(needle) and needle not in record.filename.casefold()
+            hidden = bool(needle) and needle not in known_name(record).casefold()
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item

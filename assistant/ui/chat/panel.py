@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from assistant.catalog import Citation, Conversation, FileRecord, Turn
+from assistant.catalog.identity import known_name
 from assistant.catalog.rules import can_renew
 from assistant.ui.chat.asking import Questions
 from assistant.ui.chat.context import ContextCheck, ContextQuery
@@ -351,7 +352,7 @@ class ChatPanel(ChatLayout):
         renew = self._services.renew
         if renew is not None:
             renew(record)  # the window renews it in a worker, then calls refresh_files
-            self.composer.show_status(f"Renewing “{record.filename}”…")
+            self.composer.show_status(f"Renewing “{known_name(record)}”…")
 
     def _offer_replacements(self, record: FileRecord, candidates: list[FileRecord]) -> None:
         if not candidates:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.catalog import Conversation, FileRecord, Store, Turn
+from assistant.catalog.identity import known_name
 from assistant.catalog.rules import gone_files_for
 from assistant.ui.chat.format import gone_reason
 
@@ -76,7 +77,7 @@ class Listed:
 
 
 def not_sent_text(gone: tuple[FileRecord, ...] | list[FileRecord]) -> str:
-    names = ", ".join(f"“{r.filename}” {gone_reason(r)}" for r in gone)
+    names = ", ".join(f"“{known_name(r)}” {gone_reason(r)}" for r in gone)
     return f"Not sent: {names}. Attach another file or remove it, then send again — your question is kept."
 
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from assistant.api.errors import ApiFailure, CancelToken
 from assistant.bridge import TaskRunner
 from assistant.catalog import FileRecord
+from assistant.catalog.identity import known_name
 from assistant.ui.controllers.base import Controller
 from assistant.ui.controllers.files import FilesController
 
@@ -85,13 +86,13 @@ class RowOperations(Controller):
             return
         self.busy.add(record.id)
         work = self._work[op.name]
-        row_id, name = record.id, record.filename
+        row_id, name = record.id, known_name(record)
         self._files.note(row_id, op.doing)
         self.said.emit(op.status.format(name=name), 0)
 
         def done(new: FileRecord) -> None:
             self._files.replace(new, op.done, current_source=op.current_source)
-            self.said.emit(op.done_status.format(name=new.filename), 8000)
+            self.said.emit(op.done_status.format(name=known_name(new)), 8000)
 
         def failed(failure: ApiFailure) -> None:
             why = failure.message

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from assistant.api.errors import ApiFailure, CancelToken
 from assistant.api.files import UploadProgress, UploadResult
 from assistant.bridge import Task, TaskRunner
+from assistant.catalog.identity import text_conversion
 from assistant.ui.session import NeedsSplit
 
 __all__ = ["FINISHED", "JobState", "UploadFn", "UploadJob", "UploadQueue", "walk_paths"]
@@ -68,7 +69,8 @@ class UploadJob:
     split_parts: int = 0  # NEEDS_SPLIT: how many parts
     warnings: tuple[str, ...] = ()  # what the uploaded file's rows say (no text layer, renamed, ...)
     parts: tuple[str, ...] = ()  # the uploaded parts of a split PDF
-    uploaded_as: str = ""  # the name it was uploaded under, when not the file's own (converted, renamed)
+    uploaded_as: str = ""  # the name it was uploaded under, when not the file's own (renamed)
+    as_text: bool = False  # converted to text here (a Word file, an archive...): uploaded as its text
 
     @property
     def fraction(self) -> float:
@@ -98,6 +100,8 @@ class UploadJob:
             return f"not sent: {self.message}"
         if self.state is JobState.DONE and self.parts:
             return f"uploaded in {len(self.parts)} parts: " + ", ".join(self.parts)
+        if self.state is JobState.DONE and self.as_text:
+            return "converted to text on this computer and uploaded"
         if self.state is JobState.DONE and self.uploaded_as:
             return f"uploaded as {self.uploaded_as}"
         return str(self.state)
@@ -288,6 +292,8 @@ class UploadQueue(QObject):
         job.warnings = tuple(dict.fromkeys(w for record in records for w in record.warnings))
         if isinstance(result, list):
             job.parts = tuple(r.filename for r in records)
+        elif records and text_conversion(records[0]) is not None:
+            job.as_text = True
         elif records and records[0].filename != job.path.name:
             job.uploaded_as = records[0].filename
         self._set(job, JobState.REUSED if reused else JobState.DONE, message="")
