@@ -172,7 +172,7 @@ class AppRoot:
             clock=self.clock,
         )
         self._sessions.append(session)
-        chat = self._chat_panel(store)
+        chat = self._chat_panel(store, offline)
         ctx = WindowContext(
             paths=self.paths,
             settings=self.settings,
@@ -216,7 +216,7 @@ class AppRoot:
             name="first-run-key",
         )
 
-    def _chat_panel(self, store: Store) -> ChatPanel:
+    def _chat_panel(self, store: Store, offline: bool) -> ChatPanel:
         from assistant.ui.chat import ChatPanel, ChatServices
 
         def renew(record: FileRecord) -> None:  # the chat pane's "Renew" in its gone-files notice
@@ -224,7 +224,9 @@ class AppRoot:
                 self.window.renew_file(record)
 
         return ChatPanel(
-            ChatServices(store=store, runner=self.runner, settings=lambda: self.settings, renew=renew)
+            ChatServices(
+                store=store, runner=self.runner, settings=lambda: self.settings, renew=renew, offline=offline
+            )
         )
 
     def _save_settings(self, settings: Settings) -> None:

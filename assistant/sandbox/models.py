@@ -1,8 +1,15 @@
-"""The models the sandbox answers for, with the fields of the SDK's `ModelInfo`."""
+"""The models the sandbox answers for, with the fields of the SDK's `ModelInfo`.
+
+Besides the Claude ids (so the SDK and the app can be tested as against the API), the sandbox lists its
+own model, `local-sandbox` ("Local sandbox"): what the app asks offline, so an answer the sandbox gave
+says so in its `model` field and is recorded as such (no price list names it: it costs nothing).
+"""
 
 from __future__ import annotations
 
 from assistant.sandbox.errors import ApiError
+
+LOCAL_MODEL = "local-sandbox"  # the sandbox's own model: quoted passages, not Claude
 
 # id, display name, line, created (RFC 3339), max input tokens, max output tokens, lifecycle
 _CATALOGUE: tuple[tuple[str, str, str, str, int, int, str], ...] = (
@@ -29,6 +36,7 @@ _CATALOGUE: tuple[tuple[str, str, str, str, int, int, str], ...] = (
         "deprecated",
     ),
     ("claude-haiku-4-5", "Claude Haiku 4.5", "haiku", "2025-10-15T00:00:00Z", 200_000, 64_000, "active"),
+    (LOCAL_MODEL, "Local sandbox", "sandbox", "2026-01-01T00:00:00Z", 1_000_000, 128_000, "active"),
 )
 
 

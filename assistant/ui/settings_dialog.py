@@ -1,11 +1,16 @@
 """The settings, each with its description; validated by ``Settings`` itself, errors shown inline.
 
 Ranges and choices come from the declarations in ``assistant.settings`` (``int_range``, ``choices``).
+Models are shown by their display names, as the composer's picker shows them; the id is what is saved
+(a typed id is taken as it is). Offline the local sandbox answers whatever the default model is: the
+field shows "Local sandbox", disabled, and the default kept for when the app is online is left as it was.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +34,7 @@ from assistant.settings import (
     choices,
     int_range,
 )
+from assistant.ui.chat.naming import SANDBOX_NAME, spelt_out
 
 __all__ = ["SettingsDialog"]
 
@@ -47,8 +53,14 @@ class SettingsDialog(QDialog):
     saved = Signal(object)
 
     def __init__(
-        self, settings: Settings, models: list[str] | None = None, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        models: Sequence[tuple[str, str]] = (),
+        parent: QWidget | None = None,
+        *,
+        offline: bool = False,
     ) -> None:
+        """``models``: (id, display name) to choose the default from; ``offline``: the sandbox answers."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -72,11 +84,23 @@ class SettingsDialog(QDialog):
         self.never.setChecked(settings.retention_days is None)
 
         self.model = QComboBox()
-        self.model.setEditable(True)
-        names = list(dict.fromkeys([settings.default_model, *(models or [])]))
-        self.model.addItems(names)
-        self.model.setCurrentText(settings.default_model)
+        self._offline = offline
         self._add(form, "Default &model:", self.model, "default_model")
+        if offline:
+            self.model.addItem(SANDBOX_NAME, settings.default_model)
+            self.model.setEnabled(False)
+            self.model.setToolTip(
+                f"Offline, the local sandbox answers every question. The default model for Claude, "
+                f"{dict(models).get(settings.default_model) or spelt_out(settings.default_model)}, "
+                "is kept for when the app is online."
+            )
+        else:
+            self.model.setEditable(True)  # an id the list does not have can be typed
+            named = dict(models)
+            for model_id in dict.fromkeys([settings.default_model, *named]):
+                self.model.addItem(named.get(model_id) or spelt_out(model_id), model_id)
+                self.model.setItemData(self.model.count() - 1, model_id, Qt.ItemDataRole.ToolTipRole)
+            self.model.setCurrentIndex(0)
 
         self.concurrency = _spin("concurrent_uploads")
         self.concurrency.setValue(settings.concurrent_uploads)
@@ -128,13 +152,20 @@ class SettingsDialog(QDialog):
         """The settings as entered; raises ``SettingError`` with a readable message."""
         return self._settings.replace(
             retention_days=None if self.never.isChecked() else self.retention.value(),
-            default_model=self.model.currentText().strip(),
+            default_model=self._model_id(),
             concurrent_uploads=self.concurrency.value(),
             unused_days=self.unused.value(),
             max_tokens=self.max_tokens.value(),
             theme=Theme(self.theme.currentData()),
             base_url=self.base_url.text().strip(),
         )
+
+    def _model_id(self) -> str:
+        if self._offline:
+            return self._settings.default_model
+        text = self.model.currentText().strip()
+        data = self.model.itemData(self.model.findText(text))  # None: typed, not picked
+        return str(data) if data else text
 
     def _save(self) -> None:
         try:

@@ -75,7 +75,9 @@ class WindowDialogs(QObject):
     def settings(self) -> SettingsDialog:
         from assistant.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self._ctx.settings, parent=self._window)
+        ctx = self._ctx
+        choices = ctx.chat_panel.models.choices()
+        dialog = SettingsDialog(ctx.settings, choices, self._window, offline=ctx.session.offline)
         dialog.saved.connect(self.settings_saved)
         return self._open(dialog)
 

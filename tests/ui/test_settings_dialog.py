@@ -7,7 +7,7 @@ from assistant.ui.settings_dialog import SettingsDialog
 
 
 def test_spin_boxes_and_theme_follow_the_declarations() -> None:
-    dialog = SettingsDialog(Settings(retention_days=None, unused_days=45), models=["other-model"])
+    dialog = SettingsDialog(Settings(retention_days=None, unused_days=45), models=[("other-model", "Other")])
     spins = {
         "retention_days": dialog.retention,
         "concurrent_uploads": dialog.concurrency,

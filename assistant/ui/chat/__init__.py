@@ -2,16 +2,19 @@
 
 Holds the pane's widgets (``layout``, ``composer``, ``conversations``, ``transcript``, ``notice``), its
 parts (``controller`` with ``jobs`` and ``snapshot``: conversations and files, catalog work in a worker;
-``stream``: the answer; ``asking``: a question's way; ``context``; ``export``) and their text helpers.
+``stream``: the answer; ``asking``: a question's way; ``context``; ``picking``: the model picker and
+``naming``: what models are called; ``export``) and their text helpers.
 May import ``assistant.api``, ``assistant.catalog``, ``assistant.bridge`` and Qt; never the window.
 
 The main window builds one ``ChatPanel`` and wires it::
 
     services = ChatServices(store=store, runner=runner, chat=chat_service_or_None,
                             settings=settings_or_callable, prices=None,
-                            renew=None)  # or a callable(FileRecord) that renews it in a worker
+                            renew=None,  # or a callable(FileRecord) that renews it in a worker
                                          # (lifecycle.renew), then calls panel.refresh_files():
                                          # the gone-files notice then offers "Renew"
+                            offline=False)  # True: the sandbox answers; its model "Local sandbox"
+                                            # is the only one, and no money is shown (``naming``)
     panel = ChatPanel(services, parent)
     panel.set_chat_service(chat)        # later, once there is a client (key given / sandbox started)
     panel.set_attached_files(records)   # the files the person attached ("Ask about these"; chips,

@@ -218,6 +218,7 @@ class Composer(QWidget):
         self.model_picker.currentIndexChanged.connect(self._model_index_changed)
         self._chips: list[Chip] = []
         self._busy = False
+        self._fixed = False  # one model and no choice (offline: the local sandbox)
         self._warning_kind: WarningKind | None = None
         self._update_chip_area()
 
@@ -228,7 +229,7 @@ class Composer(QWidget):
         self._busy = busy
         self.send_button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
-        self.model_picker.setEnabled(not busy)
+        self.model_picker.setEnabled(not busy and not self._fixed)
 
     @property
     def busy(self) -> bool:
@@ -275,8 +276,11 @@ class Composer(QWidget):
 
     # ------------------------------------------------------------------ models
 
-    def set_models(self, models: Sequence[tuple[str, str]], current: str) -> None:
-        """``models`` as (id, display name); keeps ``current`` selected (added if missing)."""
+    def set_models(self, models: Sequence[tuple[str, str]], current: str, *, fixed: bool = False) -> None:
+        """``models`` as (id, display name); keeps ``current`` selected (added if missing). ``fixed``:
+        there is no choice (offline): the picker shows the one model, disabled, and keeps it."""
+        self._fixed = fixed
+        self.model_picker.setEnabled(not fixed and not self._busy)
         picker = self.model_picker
         picker.blockSignals(True)
         try:
@@ -298,6 +302,8 @@ class Composer(QWidget):
 
     def select_model(self, model_id: str) -> None:
         index = self.model_picker.findData(model_id)
+        if index < 0 and self._fixed:
+            return  # a conversation recorded with another model is answered by the one there is
         if index < 0 and model_id:
             self.model_picker.addItem(model_id, model_id)
             index = self.model_picker.count() - 1

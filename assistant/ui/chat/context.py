@@ -143,10 +143,10 @@ class ContextCheck(QObject):
         if now is None or now.model != model:
             return
         if tokens > limit:
-            text = (
-                f"{CONTEXT_WARNING} about {tokens:,} tokens, more than {model} can read "
-                f"({limit:,}). Remove some files or pick a model with a larger context."
-            )
+            name = self._services.model_name(model)
+            other = "" if self._services.offline else " or pick a model with a larger context"
+            fix = f"Remove some files{other}."
+            text = f"{CONTEXT_WARNING} about {tokens:,} tokens, more than {name} can read ({limit:,}). {fix}"
             self._over = _Over(model, query.file_ids, text)
             self.warning.emit(text)
         else:

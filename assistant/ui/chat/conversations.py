@@ -7,7 +7,7 @@ the controller does the catalog writes and the panel refills the list (``fill``)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -91,6 +91,7 @@ class ConversationList(QWidget):
         self.list.customContextMenuRequested.connect(self._context_menu)
         self._filling = False
         self._current_id = 0
+        self.model_name: Callable[[str], str] = str  # names a model id (the pane sets it)
         self._menu: QMenu | None = None
 
     # ------------------------------------------------------------------ filling
@@ -107,7 +108,7 @@ class ConversationList(QWidget):
                 item = QListWidgetItem(conv.title or "Untitled")
                 item.setData(_ID, conv.id)
                 updated = f"{conv.updated_at.astimezone():%Y-%m-%d %H:%M}"
-                item.setToolTip(f"{conv.title}\n{conv.model} · updated {updated}")
+                item.setToolTip(f"{conv.title}\n{self.model_name(conv.model)} · updated {updated}")
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 self.list.addItem(item)
                 if conv.id == current_id:

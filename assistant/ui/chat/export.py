@@ -42,8 +42,19 @@ def write_markdown(services: ChatServices, conversation_id: int, target: Path) -
         raise ApiFailure(FailureKind.LOCAL, "the conversation is no longer in the catalog")
     turns = store.list_turns(conv.id)
     names = [known_name(r) for r in (store.get_file(i) for i in conv.file_ids) if r is not None]
-    costs = {t.id: services.format_usd(t.cost_usd) for t in turns if t.cost_usd is not None}
-    text = conversation_markdown(conv, turns, file_names=names, costs=costs, exported_at=datetime.now(UTC))
+    priced = services.priced  # offline: tokens, never money
+    costs = {t.id: services.format_usd(t.cost_usd) for t in turns if t.cost_usd is not None and priced}
+    models = [t.model for t in turns if t.model] or [conv.model]
+    several = len({services.model_name(m) for m in models}) > 1
+    text = conversation_markdown(
+        conv,
+        turns,
+        file_names=names,
+        costs=costs,
+        exported_at=datetime.now(UTC),
+        answered_by=services.names.answered_by(models),
+        turn_models={t.id: services.model_name(t.model) for t in turns} if several else None,
+    )
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:

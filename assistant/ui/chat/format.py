@@ -207,10 +207,14 @@ def conversation_markdown(
     file_names: Sequence[str] = (),
     costs: dict[int, str] | None = None,
     exported_at: datetime | None = None,
+    answered_by: str = "",
+    turn_models: dict[int, str] | None = None,
 ) -> str:
-    """The conversation as a Markdown document: questions, answers with footnoted citations."""
+    """The conversation as a Markdown document: questions, answers with footnoted citations.
+    ``answered_by`` is its line on where the answers came from ("Answers: …", ``naming``);
+    ``turn_models`` names each turn's model when they differ."""
     lines = [f"# {conversation.title}", ""]
-    meta = [f"Model: {conversation.model}"]
+    meta = [answered_by or f"Model: {conversation.model}"]
     if exported_at is not None:
         meta.append(f"exported {exported_at:%Y-%m-%d %H:%M} UTC")
     lines += [f"*{' · '.join(meta)}*", ""]
@@ -240,6 +244,8 @@ def conversation_markdown(
             usage.append(format_usage(turn.usage))
         if costs and turn.id in costs:
             usage.append(costs[turn.id])
+        if turn_models and turn.id in turn_models:
+            usage.append(turn_models[turn.id])
         if usage:
             lines += [f"*{' · '.join(usage)}*", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -22,13 +22,14 @@ from assistant.catalog.rules import can_renew
 from assistant.ui.chat.asking import Questions
 from assistant.ui.chat.context import ContextCheck, ContextQuery
 from assistant.ui.chat.controller import ConversationController
-from assistant.ui.chat.costs import TOTALS_TIP, totals_text, turn_view
+from assistant.ui.chat.costs import totals_text, totals_tip, turn_view
 from assistant.ui.chat.drawer import ConversationDrawer
 from assistant.ui.chat.export import Exporter
 from assistant.ui.chat.format import place_marks, plain_answer
 from assistant.ui.chat.jobs import CatalogJobs
 from assistant.ui.chat.layout import ChatLayout
 from assistant.ui.chat.notice import ReplacementPicker, no_replacement_text
+from assistant.ui.chat.picking import ModelPicking
 from assistant.ui.chat.services import ChatServices
 from assistant.ui.chat.snapshot import Files, Shown
 from assistant.ui.chat.state import Phase, TurnAction, WarningKind
@@ -60,7 +61,11 @@ class ChatPanel(ChatLayout):
         self.jobs = CatalogJobs(services.store, self)
         self.controller = ConversationController(self.jobs, self)
         self.answer = AnswerStream(
-            services.runner, self.transcript, lambda t, shown: turn_view(t, services, shown), self
+            services.runner,
+            self.transcript,
+            lambda t, shown: turn_view(t, services, shown),
+            self,
+            model_name=services.model_name,
         )
         self.context_check = ContextCheck(services, self._context_query, self)
         self.questions = Questions(
@@ -73,10 +78,12 @@ class ChatPanel(ChatLayout):
         )
         self.exporter = Exporter(services, self)
         self.drawer = ConversationDrawer(self, self.conversations, self.conversations_button)
+        self.models = ModelPicking(services, self.composer, lambda: self.is_streaming, self)
+        self.conversations.model_name = services.model_name
+        if services.offline:
+            self.totals_label.setAccessibleName("Conversation tokens")
         self._wire()
 
-        default_model = services.default_model()
-        self.composer.set_models([(default_model, default_model)], default_model)
         self.controller.load()
         self.context_check.load_models()
 
@@ -122,7 +129,8 @@ class ChatPanel(ChatLayout):
         self.answer.abandoned.connect(self._on_abandoned)
         self.questions.new_conversation.connect(self.conversations.search.clear)
         self.answer.footer_shown.connect(self._update_totals)
-        self.context_check.models_loaded.connect(self._on_models)
+        self.context_check.models_loaded.connect(self.models.models_arrived)
+        self.models.names_changed.connect(self._names_changed)
         self.context_check.warning.connect(self._on_context_warning)
         self.exporter.exported.connect(lambda path: self.composer.show_status(f"Exported to {path.name}"))
         self.exporter.failed.connect(self.composer.show_status)
@@ -311,7 +319,7 @@ class ChatPanel(ChatLayout):
         text = totals_text(self.controller.turns, self._services)
         self.totals_label.setText(text)
         if text:
-            self.totals_label.setToolTip(TOTALS_TIP)
+            self.totals_label.setToolTip(totals_tip(self._services))
 
     def _on_status(self, text: str) -> None:
         self.composer.clear_warning(WarningKind.OTHER)
@@ -376,10 +384,11 @@ class ChatPanel(ChatLayout):
 
     # ================================================================== models and context
 
-    def _on_models(self, pairs: list[tuple[str, str]]) -> None:
-        current = self.composer.current_model() or self._services.default_model()
-        if pairs and not self.is_streaming:
-            self.composer.set_models(pairs, current)
+    def _names_changed(self) -> None:
+        """The model list named a model differently from its id's spelling: footers and list again."""
+        if not self.is_streaming:
+            self._render_conversation()
+        self.controller.reload_list()
 
     def _context_query(self) -> ContextQuery | None:
         conv, attached = self.controller.conversation, self.controller.attached

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.api.pricing import PriceList, format_usd, turn_cost
 from assistant.catalog import FileRecord, Store, Turn
 from assistant.settings import DEFAULT_MODEL, Settings
+from assistant.ui.chat.naming import SANDBOX_MODEL, ModelNames
 
 if TYPE_CHECKING:
     from assistant.api.chat import ChatService, ModelInfo
@@ -26,7 +27,9 @@ class ChatServices:
     one (for ``default_model``). ``prices`` None means the bundled price list. ``renew``, when given,
     renews a file (the window runs ``lifecycle.renew`` in a worker, then calls
     ``ChatPanel.refresh_files``): the notice about gone files then offers "Renew" for the files that can
-    be renewed (``lifecycle.can_renew``).
+    be renewed (``lifecycle.can_renew``). ``offline``: the built-in sandbox answers; the model is the
+    sandbox's own ("Local sandbox") whatever the settings say, and no money is shown (its token counts
+    are the sandbox's estimate, and nothing is charged). ``names`` names model ids (``naming``).
     """
 
     store: Store
@@ -35,6 +38,11 @@ class ChatServices:
     settings: Settings | Callable[[], Settings] | None = None
     prices: PriceList | None = None
     renew: Callable[[FileRecord], object] | None = None
+    offline: bool = False
+    names: ModelNames = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = ModelNames(offline=self.offline)
 
     def current_settings(self) -> Settings:
         if self.settings is None:
@@ -44,7 +52,17 @@ class ChatServices:
         return self.settings()
 
     def default_model(self) -> str:
+        if self.offline:
+            return SANDBOX_MODEL
         return self.current_settings().default_model or DEFAULT_MODEL
+
+    def model_name(self, model_id: str) -> str:
+        return self.names.name(model_id)
+
+    @property
+    def priced(self) -> bool:
+        """Whether money is shown: online only."""
+        return not self.offline
 
     def format_usd(self, amount: float) -> str:
         return format_usd(amount)

@@ -91,11 +91,14 @@ class AnswerStream(QObject):
         transcript: Transcript,
         view_of: Callable[[Turn, str], TurnView],
         parent: QObject | None = None,
+        *,
+        model_name: Callable[[str], str] = str,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._transcript = transcript
         self._view_of = view_of  # a turn's view, with its answer as it was shown
+        self._model_name = model_name  # an answer never saved as a turn names its model with this
         self._answer: _Answer | None = None
         self._prepared: tuple[str, StreamingAnswer] | None = None  # the question shown, being saved
         self._phase = Phase.IDLE
@@ -289,7 +292,7 @@ class AnswerStream(QObject):
                 answer=shown,
                 citations=tuple(answer.citations),
                 state=state,
-                model=answer.model,
+                model=self._model_name(answer.model) if answer.model else "",
             )
         if view.state is not state:
             view = replace(view, state=state)

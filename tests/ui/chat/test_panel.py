@@ -366,7 +366,7 @@ def test_files_larger_than_the_model_context_are_flagged_before_sending(
     assert conv is not None and conv.file_ids == (record.id,) and conv.model == "claude-haiku-5-5"
     warning = panel.composer.warning
     qtbot.waitUntil(lambda: warning.isVisibleTo(panel), timeout=20_000)
-    assert "more than claude-haiku-5-5 can read" in warning.text()
+    assert "more than Claude Haiku 5.5 can read" in warning.text(), "the model as the picker names it"
     tokens = panel.context_check.tokens
     assert tokens is not None and tokens > 200_000
     # sending anyway is refused here, not by the API: no turn, the question is kept
