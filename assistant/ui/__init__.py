@@ -7,6 +7,7 @@ Parts (each a widget or model handed what it needs; ``main_window.py`` only asse
     files_model.py      the files table model (roles, one countdown timer) and its sort/filter proxy
     files_panel.py      the search box, the table view and its context menu
     drops.py            dropped or pasted files and folders -> paths
+    row_drag.py         files-table rows dragged onto the chat: a mime type carrying catalog row ids
     upload_queue.py     the upload queue (concurrency, progress, cancel, retry) and its panel
     cleanup.py          what Clean up would delete (pure), its dialog and the background deletions
     key_dialog.py       first run and "API key…": masked entry, checked, stored; "Try it offline"

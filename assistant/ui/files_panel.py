@@ -3,7 +3,8 @@
 Reports what the person asks for and does nothing itself: ``selection_changed(records)`` (selecting
 only selects: it never attaches), ``ask_requested(records)`` (the explicit attach: the "Ask about
 these" button beside the search, Ctrl+Shift+A or Ctrl+Enter on the table, a double-click, the
-menu), ``delete_requested(records)``, ``show_local_requested(record)``,
+menu; rows dragged onto the chat pane attach too: their drag carries ``row_drag``'s catalog ids),
+``delete_requested(records)``, ``show_local_requested(record)``,
 ``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed, from the
 context menu; a click on a cell only selects, so nothing is sent by accident). Copy file id goes
 straight to the clipboard.
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QItemSelection,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import (
 from assistant.catalog import FileRecord, SourceState
 from assistant.ui.files_model import COLUMNS, RECORD_ROLE, SORT_ROLE, Col, FilesModel
 from assistant.ui.files_text import STATE_LABELS
+from assistant.ui.row_drag import rows_mime
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -80,6 +83,17 @@ class FilesProxy(QSortFilterProxyModel):
             source.sort(column, order)
         else:
             super().sort(column, order)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def canDropMimeData(self, *_: object) -> bool:
+        return False  # rows go onto the chat; local files dropped here go to the window's upload drop
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """Dragged rows carry their catalog ids (``row_drag``): dropped on the chat, they attach."""
+        return rows_mime(r.id for r in self.records_for(sorted(indexes, key=lambda i: i.row())))
 
     def record(self, index: _Index) -> FileRecord | None:
         value = self.data(index, RECORD_ROLE)
@@ -176,6 +190,8 @@ class FilesPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # rows onto the chat attach
+        self.table.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)

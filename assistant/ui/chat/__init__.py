@@ -56,6 +56,12 @@ Attached files that are expired, missing or deleted are said in a notice above t
 through and greyed, and a file's warnings show as ⚠ and a tooltip on its chip. A question is never sent
 with a gone file: it stays in the box and the pane says why (also when only the API found out).
 
+Files are attached by the window (``set_attached_files``) and by the pane itself: rows of the files
+table dragged onto the pane (``assistant.ui.row_drag``'s mime type; a drop of rows never uploads) and
+the composer's Attach… (``attachButton``: ``attachPicker``, the active files with boxes, the
+conversation's own ticked). Chips wrap (``chipsArea``, up to three lines, then it scrolls). A question
+is about the attached files: with none, Send is off and Enter says so under the chips, sending nothing.
+
 Enter or Ctrl+Enter in the question box sends; Shift+Enter is a new line. Opening another
 conversation (or deleting the one streaming) stops the answer streaming in the current one (kept,
 marked incomplete). Before anything is sent the panel needs a chat service: without one the question

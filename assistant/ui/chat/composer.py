@@ -1,8 +1,10 @@
-"""The composer: attached-file chips, the question box, model picker, Send and Stop.
+"""The composer: attached-file chips and Attach…, the question box, model picker, Send and Stop.
 
-Enter or Ctrl+Enter sends, Shift+Enter starts a new line. The composer knows nothing of services; it
-reports ``send_requested(text)``, ``stop_requested()``, ``chip_removed(record)`` and
-``model_changed(model_id)``.
+Enter or Ctrl+Enter sends, Shift+Enter starts a new line. A question is about the attached files: with
+none attached, Send is off (its tooltip says why) and Enter says so under the chips instead of sending.
+The composer knows nothing of services; it reports ``send_requested(text)``, ``stop_requested()``,
+``chip_removed(record)``, ``attach_requested()`` (the Attach… button), ``files_set(n)`` (chips shown
+for n files) and ``model_changed(model_id)``.
 """
 
 from __future__ import annotations
@@ -13,21 +15,17 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from assistant.catalog import FileRecord, FileState
-from assistant.catalog.identity import known_name, text_conversion
-from assistant.ui.chat.format import gone_message
+from assistant.catalog import FileRecord
+from assistant.ui.chat.chips import Chip, ChipsArea
 from assistant.ui.chat.state import WarningKind
 
 __all__ = ["ChatInput", "Chip", "Composer"]
@@ -62,76 +60,20 @@ class ChatInput(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class Chip(QFrame):
-    """One attached file, with a remove button."""
-
-    removed = Signal(object)
-
-    def __init__(self, record: FileRecord, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.record = record
-        self.setObjectName("attachmentChip")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setProperty("state", str(record.state))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 2, 2, 2)
-        layout.setSpacing(2)
-        name = known_name(record)  # "memo.docx", not the "memo.docx.txt" its text was uploaded as
-        label = QLabel(name, self)
-        label.setObjectName("chipLabel")
-        self.label = label
-        tip = _chip_tip(record)
-        if record.warnings:
-            # A warning the upload came with ("no text layer: citations will not work") stays visible.
-            label.setText(f"⚠ {name}")
-            self.setProperty("warned", True)
-        if record.state is not FileState.ACTIVE:
-            label.setText(f"{name} ({record.state})")
-            font = label.font()
-            font.setStrikeOut(True)
-            label.setFont(font)
-            label.setEnabled(False)  # greyed: it can't be used any more
-        label.setToolTip(tip)
-        self.setToolTip(tip)
-        label.setAccessibleDescription(tip)
-        layout.addWidget(label)
-        remove = QToolButton(self)
-        remove.setText("✕")
-        remove.setAutoRaise(True)
-        remove.setToolTip(f"Remove {name} from this conversation")
-        remove.setAccessibleName(f"Remove {name}")
-        remove.clicked.connect(lambda: self.removed.emit(self.record))
-        layout.addWidget(remove)
-        self.remove_button = remove
-        self.setStyleSheet(
-            "#attachmentChip { border: 1px solid palette(mid); border-radius: 10px; "
-            "background: palette(alternate-base); }"
-        )
-
-
-def _chip_tip(record: FileRecord) -> str:
-    size = record.size_bytes
-    if size >= 1 << 20:
-        human = f"{size / (1 << 20):.1f} MB"
-    elif size >= 1024:
-        human = f"{size / 1024:.0f} KB"
-    else:
-        human = f"{size} B"
-    lines = [f"{known_name(record)} · {record.mime_type} · {human}"]
-    if record.original_name and record.original_name not in (record.filename, known_name(record)):
-        lines.append(f"From {record.original_name}")
-    elif text_conversion(record) is not None:
-        lines.append(f"Converted to text on this computer, sent as {record.filename}")
-    if record.state is not FileState.ACTIVE:
-        lines.append(gone_message(record) + " Attach another file or remove it.")
-    lines += [f"⚠ {w}" for w in record.warnings]
-    return "\n".join(lines)
+NO_FILES_HINT = "No files attached: Ask about these (Ctrl+Shift+A), drag files here, or Attach…"
+NO_FILES_SEND = (
+    "Not sent: nothing is attached to ask about. Attach files first; your question stays in the box."
+)
+_SEND_TIP = "Send (Enter or Ctrl+Enter)"
+_SEND_OFF_TIP = "Attach files first: questions are asked about the attached files"
 
 
 class Composer(QWidget):
     send_requested = Signal(str)
     stop_requested = Signal()
     chip_removed = Signal(object)
+    attach_requested = Signal()
+    files_set = Signal(int)
     model_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -141,25 +83,24 @@ class Composer(QWidget):
         outer.setContentsMargins(0, 4, 0, 0)
         outer.setSpacing(4)
 
-        self._chips_box = QWidget(self)
-        self._chips_layout = QHBoxLayout(self._chips_box)
-        self._chips_layout.setContentsMargins(0, 0, 0, 0)
-        self._chips_layout.setSpacing(4)
-        self._chips_layout.addStretch(1)
-        self._chips_scroll = QScrollArea(self)
-        self._chips_scroll.setWidget(self._chips_box)
-        self._chips_scroll.setWidgetResizable(True)
-        self._chips_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._chips_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._chips_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._chips_scroll.setFixedHeight(34)
-        self._no_files = QLabel(
-            "No files attached — select files on the left, then Ask about these (Ctrl+Shift+A).", self
-        )
+        self.chips_area = ChipsArea(self)
+        self._no_files = QLabel(NO_FILES_HINT, self)
         self._no_files.setObjectName("noFilesHint")
+        self._no_files.setWordWrap(True)
         self._no_files.setEnabled(False)
-        outer.addWidget(self._chips_scroll)
-        outer.addWidget(self._no_files)
+        self._no_files.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.attach_button = QPushButton("Attach…", self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button.setToolTip("Choose which uploaded files this conversation asks about")
+        self.attach_button.setAutoDefault(False)
+        self.attach_button.clicked.connect(self.attach_requested)
+        files_row = QHBoxLayout()
+        files_row.setSpacing(6)
+        files_row.addWidget(self.chips_area, 1)
+        files_row.addWidget(self._no_files, 1)
+        files_row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(files_row)
 
         self.warning = QLabel(self)
         self.warning.setObjectName("composerWarning")
@@ -177,7 +118,7 @@ class Composer(QWidget):
         self.send_button = QPushButton("Send", self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setAccessibleName("Send question")
-        self.send_button.setToolTip("Send (Enter or Ctrl+Enter)")
+        self.send_button.setToolTip(_SEND_TIP)
         self.send_button.setDefault(False)
         self.send_button.setAutoDefault(False)
         self.stop_button = QPushButton("Stop", self)
@@ -216,7 +157,6 @@ class Composer(QWidget):
         self.send_button.clicked.connect(self._submit)
         self.stop_button.clicked.connect(self.stop_requested)
         self.model_picker.currentIndexChanged.connect(self._model_index_changed)
-        self._chips: list[Chip] = []
         self._busy = False
         self._fixed = False  # one model and no choice (offline: the local sandbox)
         self._warning_kind: WarningKind | None = None
@@ -227,7 +167,7 @@ class Composer(QWidget):
     def set_busy(self, busy: bool) -> None:
         """While an answer streams: Send is off (typing the next question is fine), Stop is on."""
         self._busy = busy
-        self.send_button.setEnabled(not busy)
+        self._update_send()
         self.stop_button.setEnabled(busy)
         self.model_picker.setEnabled(not busy and not self._fixed)
 
@@ -248,31 +188,39 @@ class Composer(QWidget):
         if self._busy:
             return
         text = self.input.toPlainText().strip()
-        if text:
-            self.send_requested.emit(text)
+        if not text:
+            return
+        if not self.chips:
+            self.show_warning(NO_FILES_SEND, WarningKind.NO_FILES)  # said, not sent: nothing to ask about
+            return
+        self.send_requested.emit(text)
+
+    def _update_send(self) -> None:
+        has_files = bool(self.chips)
+        self.send_button.setEnabled(not self._busy and has_files)
+        self.send_button.setToolTip(_SEND_TIP if has_files else _SEND_OFF_TIP)
 
     # ------------------------------------------------------------------ chips
 
     def set_files(self, records: Sequence[FileRecord]) -> None:
-        for chip in self._chips:
-            self._chips_layout.removeWidget(chip)
-            chip.deleteLater()
-        self._chips = []
-        for record in records:
-            chip = Chip(record, self._chips_box)
+        chips = [Chip(record, self.chips_area.box) for record in records]
+        for chip in chips:
             chip.removed.connect(self.chip_removed)
-            self._chips_layout.insertWidget(self._chips_layout.count() - 1, chip)
-            self._chips.append(chip)
+        self.chips_area.set_chips(chips)
         self._update_chip_area()
+        if chips:
+            self.clear_warning(WarningKind.NO_FILES)
+        self.files_set.emit(len(chips))
 
     @property
     def chips(self) -> list[Chip]:
-        return list(self._chips)
+        return self.chips_area.chips
 
     def _update_chip_area(self) -> None:
-        has = bool(self._chips)
-        self._chips_scroll.setVisible(has)
+        has = bool(self.chips)
+        self.chips_area.setVisible(has)
         self._no_files.setVisible(not has)
+        self._update_send()
 
     # ------------------------------------------------------------------ models
 

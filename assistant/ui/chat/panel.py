@@ -2,7 +2,8 @@
 
 The parts: ``ConversationController`` (conversations and attached files; every catalog call in a
 worker, results as signals), ``AnswerStream`` (the streaming answer), ``ContextCheck`` (the model list
-and whether the attached files fit) and ``Exporter`` (Markdown, written in a worker). The widgets are
+and whether the attached files fit), ``Attaching`` (rows dropped from the files table, Attach…) and
+``Exporter`` (Markdown, written in a worker). The widgets are
 the ``ConversationList``, the ``Transcript``, the ``GoneFilesNotice`` and the ``Composer``. Nothing
 here reads state back from a widget's text: what a warning is about is ``Composer.warning_kind``.
 """
@@ -20,6 +21,7 @@ from assistant.catalog import Citation, Conversation, FileRecord, Turn
 from assistant.catalog.identity import known_name
 from assistant.catalog.rules import can_renew
 from assistant.ui.chat.asking import Questions
+from assistant.ui.chat.attaching import Attaching
 from assistant.ui.chat.context import ContextCheck, ContextQuery
 from assistant.ui.chat.controller import ConversationController
 from assistant.ui.chat.costs import totals_text, totals_tip, turn_view
@@ -82,6 +84,9 @@ class ChatPanel(ChatLayout):
         self.conversations.model_name = services.model_name
         if services.offline:
             self.totals_label.setAccessibleName("Conversation tokens")
+        say = self.composer.show_status
+        self.attaching = Attaching(self.jobs, self.attached_files, self._attach, say, self)
+        self.attaching.drops.watch(self)
         self._wire()
 
         self.controller.load()
@@ -102,6 +107,8 @@ class ChatPanel(ChatLayout):
         composer.send_requested.connect(self.ask)
         composer.stop_requested.connect(self.stop)
         composer.chip_removed.connect(self._remove_file)
+        composer.attach_requested.connect(self.attaching.pick)
+        composer.files_set.connect(self.transcript.set_file_count)  # the empty conversation's hint
         composer.model_changed.connect(self._on_model_changed)
         notice.remove.connect(self._remove_file)
         notice.attach_another.connect(self.pick_replacement)
@@ -143,6 +150,10 @@ class ChatPanel(ChatLayout):
         catalog, so a file that is gone shows as such."""
         self.composer.set_files(records)
         self.controller.attach(records, self.composer.current_model())
+
+    def _attach(self, records: list[FileRecord]) -> None:
+        self.set_attached_files(records)
+        self.focus_composer()
 
     def attached_files(self) -> list[FileRecord]:
         return self.controller.attached

@@ -14,6 +14,7 @@ class WarningKind(Enum):
     NOT_SENT = "not sent"  # attached files are gone: the question was kept
     CONTEXT = "context"  # the attached files exceed the model's context
     NOT_CONNECTED = "not connected"
+    NO_FILES = "no files"  # Enter with nothing attached: there is nothing to ask about
     OTHER = "other"
 
 

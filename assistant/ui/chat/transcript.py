@@ -32,14 +32,24 @@ from assistant.ui.chat.format import citation_place, format_usage, marks_to_link
 from assistant.ui.chat.live import StreamingAnswer
 from assistant.ui.chat.state import TurnAction
 
-__all__ = ["StreamingAnswer", "Transcript", "TurnView"]
+__all__ = ["StreamingAnswer", "Transcript", "TurnView", "empty_hint"]
 
 _SENTINEL = "\u200b"
-EMPTY_HINT = (
-    "Select files on the left and press Ask about these (Ctrl+Shift+A): they appear as chips below.\n"
-    "Then ask a question. "
+_ANSWERS_HERE = (
     "The answer streams in here, with numbered citations you can click to open the page they come from."
 )
+
+
+def empty_hint(files: int) -> str:
+    """What an empty conversation says: how to attach files, or that the attached ones are ready."""
+    if not files:
+        return (
+            "Attach the files to ask about: select them on the left and press Ask about these "
+            "(Ctrl+Shift+A), drag them onto this pane, or press Attach… below. They appear as chips.\n"
+            f"Then ask a question. {_ANSWERS_HERE}"
+        )
+    which = "the file" if files == 1 else f"the {files} files"
+    return f"Ask a question about {which} below (Enter sends).\n{_ANSWERS_HERE}"
 
 
 _ACTIONS = frozenset(a.value for a in TurnAction)
@@ -86,7 +96,15 @@ class Transcript(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self.document_updates = 0  # edits made to the document (tests count them)
         self._stream: StreamingAnswer | None = None
+        self.hint = empty_hint(0)  # painted while the conversation is empty
         self._colors()
+
+    def set_file_count(self, files: int) -> None:
+        """The empty conversation's hint follows the number of attached files."""
+        hint = empty_hint(files)
+        if hint != self.hint:
+            self.hint = hint
+            self.viewport().update()
 
     # ------------------------------------------------------------------ colours and formats
 
@@ -211,7 +229,7 @@ class Transcript(QTextBrowser):
             painter.setPen(self._muted)
             margin = 24
             rect = self.viewport().rect().adjusted(margin, margin, -margin, -margin)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.hint)
             painter.end()
 
     def _write_question(self, cursor: QTextCursor, turn_id: int, question: str) -> None:

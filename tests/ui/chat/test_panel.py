@@ -179,14 +179,16 @@ def test_a_dropped_connection_shows_the_error_and_retry_succeeds(qtbot: QtBot, e
 
 
 def test_not_connected_keeps_the_question(
-    qtbot: QtBot, make_panel: Callable[..., ChatPanel], store: Store
+    qtbot: QtBot, make_panel: Callable[..., ChatPanel], store: Store, report: FileRecord
 ) -> None:
     panel = make_panel(with_chat=False)
+    panel.set_attached_files([report])
     _type_and_send(qtbot, panel, "Anything there?")
     assert not panel.is_streaming
     assert panel.composer.text() == "Anything there?"
     assert "Not connected" in panel.composer.warning.text()
-    assert store.list_conversations() == []
+    qtbot.waitUntil(lambda: panel.is_settled, timeout=20_000)
+    assert [store.list_turns(c.id) for c in store.list_conversations()] == [[]], "nothing saved to send"
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when the question box shows
