@@ -2,10 +2,12 @@
 
 The parts: ``ConversationController`` (conversations and attached files; every catalog call in a
 worker, results as signals), ``AnswerStream`` (the streaming answer), ``ContextCheck`` (the model list
-and whether the attached files fit), ``Attaching`` (rows dropped from the files table, Attach…) and
-``Exporter`` (Markdown, written in a worker). The widgets are
-the ``ConversationList``, the ``Transcript``, the ``GoneFilesNotice`` and the ``Composer``. Nothing
-here reads state back from a widget's text: what a warning is about is ``Composer.warning_kind``.
+and whether the attached files fit), ``ModelPicking`` (the picker and the models' names),
+``Attaching`` (rows dropped from the files table, Attach…), ``GoneFileActions`` (remove, renew or
+replace a file that is gone), ``ConversationDrawer`` (when the conversation list shows) and
+``Exporter`` (Markdown, written in a worker). The widgets are the ``ConversationList``, the
+``Transcript``, the ``GoneFilesNotice`` and the ``Composer``. Nothing here reads state back from a
+widget's text: what a warning is about is ``Composer.warning_kind``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from assistant.catalog import Citation, Conversation, FileRecord, Turn
-from assistant.catalog.identity import known_name
 from assistant.catalog.rules import can_renew
 from assistant.ui.chat.asking import Questions
 from assistant.ui.chat.attaching import Attaching
@@ -30,8 +31,8 @@ from assistant.ui.chat.export import Exporter
 from assistant.ui.chat.format import place_marks, plain_answer
 from assistant.ui.chat.jobs import CatalogJobs
 from assistant.ui.chat.layout import ChatLayout
-from assistant.ui.chat.notice import ReplacementPicker, no_replacement_text
 from assistant.ui.chat.picking import ModelPicking
+from assistant.ui.chat.replacing import GoneFileActions
 from assistant.ui.chat.services import ChatServices
 from assistant.ui.chat.snapshot import Files, Shown
 from assistant.ui.chat.state import Phase, TurnAction, WarningKind
@@ -58,7 +59,6 @@ class ChatPanel(ChatLayout):
     def __init__(self, services: ChatServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self._picker: ReplacementPicker | None = None
 
         self.jobs = CatalogJobs(services.store, self)
         self.controller = ConversationController(self.jobs, self)
@@ -79,6 +79,7 @@ class ChatPanel(ChatLayout):
             parent=self,
         )
         self.exporter = Exporter(services, self)
+        self.gone = GoneFileActions(self.controller, self.composer, services.renew, self)
         self.drawer = ConversationDrawer(self, self.conversations, self.conversations_button)
         self.models = ModelPicking(services, self.composer, lambda: self.is_streaming, self)
         self.conversations.model_name = services.model_name
@@ -106,13 +107,13 @@ class ChatPanel(ChatLayout):
         conversations.filter_changed.connect(self._on_filter_changed)
         composer.send_requested.connect(self.ask)
         composer.stop_requested.connect(self.stop)
-        composer.chip_removed.connect(self._remove_file)
+        composer.chip_removed.connect(self.gone.remove)
         composer.attach_requested.connect(self.attaching.pick)
         composer.files_set.connect(self.transcript.set_file_count)  # the empty conversation's hint
         composer.model_changed.connect(self._on_model_changed)
-        notice.remove.connect(self._remove_file)
-        notice.attach_another.connect(self.pick_replacement)
-        notice.renew.connect(self._renew)
+        notice.remove.connect(self.gone.remove)
+        notice.attach_another.connect(self.gone.pick_replacement)
+        notice.renew.connect(self.gone.renew)
         self.transcript.action.connect(self._on_transcript_action)
 
         ctl = self.controller
@@ -124,7 +125,6 @@ class ChatPanel(ChatLayout):
         ctl.files_changed.connect(self._on_files)
         ctl.file_states_changed.connect(self.file_states_changed)
         ctl.turns_loaded.connect(self._on_turns_loaded)
-        ctl.replacements.connect(self._offer_replacements)
         ctl.citation_found.connect(self.open_citation)
         ctl.warning.connect(self.composer.show_warning)
         ctl.status.connect(self._on_status)
@@ -263,7 +263,7 @@ class ChatPanel(ChatLayout):
         """ "Attach another…" for a gone file: a non-blocking list of the active files in the catalog
         (read in a worker; ``controller.replacements`` when they are there); the chosen one takes the
         gone file's place."""
-        self.controller.find_replacements(record)
+        self.gone.pick_replacement(record)
 
     def replace_file(self, old: FileRecord, new: FileRecord) -> None:
         """Attach ``new`` in the place of ``old`` in the current conversation (history unchanged)."""
@@ -361,28 +361,6 @@ class ChatPanel(ChatLayout):
     def _on_filter_changed(self, text: str) -> None:
         self.controller.filter_text = text
         self.controller.reload_list()
-
-    def _remove_file(self, record: FileRecord) -> None:
-        keep = [r for r in self.controller.attached if r.id != record.id]
-        self.composer.set_files(keep)
-        self.controller.attach(keep, self.composer.current_model(), announce=True)
-
-    def _renew(self, record: FileRecord) -> None:
-        renew = self._services.renew
-        if renew is not None:
-            renew(record)  # the window renews it in a worker, then calls refresh_files
-            self.composer.show_status(f"Renewing “{known_name(record)}”…")
-
-    def _offer_replacements(self, record: FileRecord, candidates: list[FileRecord]) -> None:
-        if not candidates:
-            self.composer.show_warning(no_replacement_text(record))
-            return
-        if self._picker is not None:
-            self._picker.close()
-            self._picker.deleteLater()
-        self._picker = ReplacementPicker(record, candidates, self)
-        self._picker.chosen.connect(self.replace_file)
-        self._picker.open()
 
     def _on_model_changed(self, model: str) -> None:
         if model:
