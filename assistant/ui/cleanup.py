@@ -336,6 +336,7 @@ class CleanupDialog(QDialog):
                 lines.append(f"… and {len(failed) - 20} more")
         self.summary_label.setText("<br>".join(lines))
         self.summary_label.show()
+        self.total_label.hide()  # "… will be deleted" is over: the summary says what happened
         self.progress.setFormat("Done")
         self.cancel_button.setText("Close")
         self.delete_button.hide()
