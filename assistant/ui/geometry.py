@@ -29,8 +29,9 @@ def fit_to_screen(window: QMainWindow, *, restored: bool) -> None:
     free = window.screen().availableGeometry()  # the screen it opens on (Qt falls back to the primary)
     room = QSize(int(free.width() * _SCREEN_SHARE), int(free.height() * _SCREEN_SHARE))
     if restored:
-        if free.contains(window.frameGeometry()):
-            return
+        # before the first show the frame is not known: leave the room ``room`` keeps for it
+        if window.width() <= room.width() and window.height() <= room.height():
+            return  # (Qt's restoreGeometry already brings a window off the screen back onto it)
         size = window.size().boundedTo(room)
     else:
         size = PREFERRED_SIZE.boundedTo(room)

@@ -61,5 +61,7 @@ def test_a_first_run_fits_the_screen_and_gives_the_conversation_the_room(
     # names get the space: the samples' names are whole, and no column falls off the table's edge
     assert set(SAMPLES) <= set(f["names_whole"]), f"names cut at {screen}: {f['name_width']} px"
     assert Col.STATE in f["shown_columns"] and f["columns_right"] <= f["table_viewport_width"]
+    # chips wrap: all three attached files show whole (one of three showed, scrolling sideways)
+    assert (f["chips"], f["chips_whole"]) == (3, 3)
     # the totals are read whole ("Total $0.0…" was cut)
     assert f["totals"] and f["totals_whole"]
