@@ -114,6 +114,15 @@ MIGRATIONS: tuple[str, ...] = (
         retired_at REAL NOT NULL
     );
     """,
+    # uploads that failed, listed again after a restart until the person dismisses them (one per path)
+    """
+    CREATE TABLE IF NOT EXISTS upload_failures (
+        path TEXT PRIMARY KEY,
+        message TEXT NOT NULL,
+        permanent INTEGER NOT NULL DEFAULT 0,
+        failed_at REAL NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
