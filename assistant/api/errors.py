@@ -77,7 +77,10 @@ class FailureKind(StrEnum):
 
 @dataclass(eq=False)
 class ApiFailure(Exception):
-    """A failure the UI can show as it is: ``message`` says what happened and what to do."""
+    """A failure the UI can show as it is: ``message`` says what happened and what to do.
+
+    ``permanent``: trying the same thing again cannot work (an upload of a file that is empty,
+    password-protected, over the size limit...): the UI offers no Retry for it."""
 
     kind: FailureKind
     message: str
@@ -85,8 +88,11 @@ class ApiFailure(Exception):
     status: int | None = None
     retry_after: float | None = None
     api_message: str | None = None
+    permanent: bool = False
 
     def __post_init__(self) -> None:
+        if self.kind is FailureKind.FILE_TOO_LARGE:
+            self.permanent = True
         self.message = redact(self.message)
         if self.api_message is not None:
             self.api_message = redact(self.api_message)

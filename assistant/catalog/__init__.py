@@ -26,6 +26,8 @@ keys on, schema version in ``PRAGMA user_version`` with forward migrations.
     writer.py         TurnWriter(store, turn_id, interval=1.0, clock=time.monotonic): .append(text),
                       .add_citation(c), .flush(), .complete(usage, cost), .interrupt(), .fail(message);
                       saves at most every ``interval`` seconds, so a crash loses at most that much
+    upload_failures.py  UploadFailure; record_upload_failure (one per path), list_upload_failures (oldest
+                      first), forget_upload_failures(paths): failed uploads kept until dismissed
     rules.py          EXPIRY_WARNING, expiring_soon, can_renew, orphans, gone_files_for (pure; for the UI)
     identity.py       text_conversion(record), known_name(record): a file converted to text here is shown
                       and cited by its own name, kind and size (pure)
@@ -50,6 +52,7 @@ from assistant.catalog.records import (
 )
 from assistant.catalog.schema import StoreError
 from assistant.catalog.store import Store
+from assistant.catalog.upload_failures import UploadFailure
 from assistant.catalog.writer import TurnWriter
 
 __all__ = [
@@ -68,5 +71,6 @@ __all__ = [
     "Turn",
     "TurnState",
     "TurnWriter",
+    "UploadFailure",
     "Usage",
 ]

@@ -119,6 +119,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE files ADD COLUMN source_kind TEXT;
     """,
+    # 6: uploads that failed, listed again after a restart until the person dismisses them (one per path)
+    """
+    CREATE TABLE IF NOT EXISTS upload_failures (
+        path TEXT PRIMARY KEY,
+        message TEXT NOT NULL,
+        permanent INTEGER NOT NULL DEFAULT 0,
+        failed_at REAL NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

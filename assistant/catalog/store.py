@@ -8,11 +8,12 @@ from assistant.catalog.conversations import Conversations
 from assistant.catalog.files import Files
 from assistant.catalog.schema import connect
 from assistant.catalog.turns import Turns
+from assistant.catalog.upload_failures import UploadFailures
 
 __all__ = ["Store"]
 
 
-class Store(Files, Conversations, Turns):
+class Store(Files, Conversations, Turns, UploadFailures):
     """The catalog. Open with ``Store.open(path)``; close with ``close()`` or a ``with`` block."""
 
     @classmethod

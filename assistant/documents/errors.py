@@ -25,6 +25,24 @@ class DocumentErrorKind(StrEnum):
     CANCELLED = "cancelled"  # the caller's should_stop() said so
     WRITE_FAILED = "write_failed"  # the cache (or temporary) folder could not be written: disk full?
 
+    @property
+    def permanent(self) -> bool:
+        """The file can never be prepared as it is: trying again fails the same way until the file
+        itself changes (empty, password-protected, damaged, a kind that does not work, over a limit).
+        The others depend on the moment (a file moved away or being saved, permissions, a full disk,
+        a cancel): trying again may work."""
+        return self not in _RETRYABLE
+
+
+_RETRYABLE = frozenset(
+    {
+        DocumentErrorKind.NOT_FOUND,
+        DocumentErrorKind.UNREADABLE,
+        DocumentErrorKind.CANCELLED,
+        DocumentErrorKind.WRITE_FAILED,
+    }
+)
+
 
 class DocumentError(Exception):
     """A file that cannot be uploaded, decided before any byte is sent.
@@ -36,6 +54,11 @@ class DocumentError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+    @property
+    def permanent(self) -> bool:
+        """Trying this file again as it is cannot work (see ``DocumentErrorKind.permanent``)."""
+        return self.kind.permanent
 
     def __repr__(self) -> str:
         return f"DocumentError({self.kind.value!r}, {self.message!r})"

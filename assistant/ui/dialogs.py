@@ -45,15 +45,19 @@ def show_notice(parent: QWidget, title: str, text: str, *, warning: bool = False
     return box
 
 
-def choose_paths(parent: QWidget, chosen: Callable[[list[Path]], object], *, folder: bool) -> QFileDialog:
-    """The Upload… (files) or Upload folder… dialog, non-modal; ``chosen`` gets what was picked."""
+def choose_paths(
+    parent: QWidget, chosen: Callable[[list[Path]], object], *, folder: bool, directory: Path | None = None
+) -> QFileDialog:
+    """The Upload… (files) or Upload folder… dialog, non-modal, opening in ``directory``; ``chosen``
+    gets what was picked."""
+    where = str(directory) if directory is not None else ""
     if folder:
-        dialog = QFileDialog(parent, "Upload a folder (and everything in it)")
+        dialog = QFileDialog(parent, "Upload a folder (and everything in it)", where)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.fileSelected.connect(lambda name: chosen([Path(name)]))
     else:
-        dialog = QFileDialog(parent, "Upload files")
+        dialog = QFileDialog(parent, "Upload files", where)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda names: chosen([Path(n) for n in names]))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

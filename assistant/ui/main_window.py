@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         from assistant.ui.files_model import FilesModel
         from assistant.ui.files_panel import FilesPanel
         from assistant.ui.status import StatusBar
-        from assistant.ui.upload_queue import UploadPanel
+        from assistant.ui.upload_area import UploadArea
         from assistant.ui.window_actions import WindowActions
         from assistant.ui.window_dialogs import WindowDialogs
         from assistant.ui.window_layout import WindowLayout
@@ -131,9 +131,10 @@ class MainWindow(QMainWindow):
 
         # what is shown
         self.files_panel: FilesPanel = FilesPanel(self.files_model)
-        self.upload_panel: UploadPanel = UploadPanel(self.upload_queue)
         self.status: StatusBar = StatusBar(self)
         self.setStatusBar(self.status)
+        self.uploads = UploadArea(self, ctx, self.upload_queue, self.status, self.add_paths)
+        self.upload_panel: UploadPanel = self.uploads.panel
         layout = WindowLayout.build(
             self.files_panel, self.upload_panel, self.chat_panel, offline=session.offline
         )
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
             self, ctx, self.files_model.records, lambda: self.selection.ids, self.cleanup.delete
         )
         self.commands = WindowActions(self, self._slots())
+        self.uploads.add_to_menu(self.menuBar())
         self._adopt_chat_actions()
         self._connect()
         self.drop_filter = FileDropFilter(self.add_paths, self)
@@ -160,12 +162,11 @@ class MainWindow(QMainWindow):
         self.assembled = True
 
     def _slots(self) -> WindowSlots:
-        from assistant.ui.dialogs import choose_paths
         from assistant.ui.window_actions import WindowSlots
 
         return WindowSlots(
-            choose_files=lambda: choose_paths(self, self.add_paths, folder=False),
-            choose_folder=lambda: choose_paths(self, self.add_paths, folder=True),
+            choose_files=lambda: self.uploads.choose(folder=False),
+            choose_folder=lambda: self.uploads.choose(folder=True),
             paste_files=self.paste_files,
             refresh=self.refresh,
             open_cleanup=self.open_cleanup,
@@ -233,6 +234,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the first paint: load the catalog and connect, both in workers."""
         self.reload_files()
+        self.uploads.start()  # the failures of earlier runs, listed again
         self.session.start()
 
     def _ready(self, _services: Services) -> None:
@@ -381,7 +383,7 @@ class MainWindow(QMainWindow):
         if not self.assembled or self.closed:
             return
         self.closed = True
-        for controller in (self.files, self.stale, self.rows, self.cleanup):
+        for controller in (self.files, self.stale, self.rows, self.cleanup, self.uploads.memory):
             controller.close()
         self.chat_panel.stop()
         self.upload_queue.cancel_all()

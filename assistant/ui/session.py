@@ -286,7 +286,7 @@ class ApiSession(QObject):
         except DocumentError as exc:
             if exc.kind is DocumentErrorKind.CANCELLED:
                 token.raise_if_cancelled()
-            raise ApiFailure(FailureKind.LOCAL, exc.message) from None
+            raise ApiFailure(FailureKind.LOCAL, exc.message, permanent=exc.permanent) from None
         token.raise_if_cancelled()
         plan = doc.needs_split
         if plan is not None:

@@ -1,11 +1,15 @@
-"""The status bar: the key (and which keyring holds it), the connection, and the storage used."""
+"""The status bar: the uploads (a summary that opens or folds the queue), the key (and which keyring
+holds it), the connection, and the storage used."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from assistant.secrets import KeySource, KeyState, KeyStatus
 from assistant.ui.formatting import format_size
+from assistant.ui.theme import warning_icon
 
 __all__ = ["StatusBar", "describe_key"]
 
@@ -33,6 +37,14 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self.uploads_button = QToolButton()
+        self.uploads_button.setObjectName("uploadsToggle")
+        self.uploads_button.setCheckable(True)
+        self.uploads_button.setAutoRaise(True)
+        self.uploads_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.uploads_button.setAccessibleName("Upload queue")
+        self.addPermanentWidget(self.uploads_button)
+        self.set_uploads("No uploads", "Show or hide the upload queue", alert=False)
         self.key_label = self._part("keyStatus", "API key state")
         self.connection_label = self._part("connectionStatus", "Connection")
         self.storage_label = self._part("storageStatus", "Storage used")
@@ -47,6 +59,12 @@ class StatusBar(QStatusBar):
         label.setContentsMargins(10, 0, 10, 0)
         self.addPermanentWidget(label)
         return label
+
+    def set_uploads(self, text: str, tooltip: str, alert: bool) -> None:
+        """The upload queue in one line ("12 uploaded · 1 failed"); ⚠ while a failure is listed."""
+        self.uploads_button.setText(text)
+        self.uploads_button.setToolTip(tooltip)
+        self.uploads_button.setIcon(warning_icon() if alert else QIcon())
 
     def set_key(self, status: KeyStatus | None, offline: bool = False) -> None:
         text, tip = describe_key(status, offline)

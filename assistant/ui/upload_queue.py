@@ -1,183 +1,41 @@
-"""The upload queue's view: ``UploadJobsModel`` shows the jobs of ``controllers.uploads.UploadQueue``
-(file, progress, state, action); ``UploadPanel`` is the widget: a table with a progress bar per row, and
-Cancel / Retry per file (click the action cell, press Delete / Enter on a row, or use the buttons).
+"""The upload queue as people see it: ``UploadPanel``, under the files table.
+
+A table with a progress bar per row (failures and PDFs waiting for "Split" listed first), Cancel /
+Retry / Dismiss per file (click the action cell, press Delete or Enter on a row, or use the buttons),
+the chosen row (or the first failure) in full underneath (``JobDetails``), and what a drop will add
+above it (``IntakeBar``). The panel opens by itself on activity or a failure and folds away when
+nothing is uploading and no failure is listed; ``summary_changed`` gives the one line the status bar
+shows, and ``set_open`` is the person's own choice (the status bar's toggle, View ▸ Upload queue).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QAction, QKeySequence, QPainter
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionProgressBar,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from assistant.catalog.rules import shown_name
-from assistant.ui.controllers.uploads import JobState, UploadJob, UploadQueue
-from assistant.ui.files_model import fill_role_span
-from assistant.ui.theme import warning_icon
+from assistant.ui.controllers.uploads import JobState, QueueCounts, UploadJob, UploadQueue
+from assistant.ui.upload_details import IntakeBar, JobDetails
+from assistant.ui.upload_model import JOB_ROLE, ProgressDelegate, UploadJobsModel, action_for
 
-__all__ = ["UploadJobsModel", "UploadPanel"]
+__all__ = ["COLLAPSE_DELAY_MS", "UploadJobsModel", "UploadPanel", "action_for"]
 
-# ---------------------------------------------------------------------------------------------- view
-
-_Index = QModelIndex | QPersistentModelIndex
-JOB_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-
-
-class UploadJobsModel(QAbstractTableModel):
-    FILE, PROGRESS, STATE, ACTION = range(4)
-    HEADERS = ("File", "Progress", "State", "")
-
-    def __init__(self, queue: UploadQueue, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._queue = queue
-        self._jobs: list[UploadJob] = []
-        self._row_of: dict[int, int] = {}
-        queue.job_added.connect(self._added)
-        queue.job_changed.connect(self._changed)
-
-    def _added(self, job: UploadJob) -> None:
-        row = len(self._jobs)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._jobs.append(job)
-        self._row_of[job.id] = row
-        self.endInsertRows()
-
-    def _changed(self, job: UploadJob) -> None:
-        row = self._row_of.get(job.id)
-        if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-
-    def clear_finished(self) -> None:
-        self._queue.clear_finished()
-        self.beginResetModel()
-        self._jobs = self._queue.jobs()
-        self._row_of = {j.id: i for i, j in enumerate(self._jobs)}
-        self.endResetModel()
-
-    def job(self, row: int) -> UploadJob:
-        return self._jobs[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._jobs)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
-            return None
-        return self._value(self._jobs[index.row()], index.column(), int(role))
-
-    def multiData(self, index: _Index, roleDataSpan: Any) -> None:
-        """All roles of a cell in one call (see ``FilesModel.multiData``)."""
-        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
-            return
-        job = self._jobs[index.row()]
-        col = index.column()
-        fill_role_span(roleDataSpan, lambda role: self._value(job, col, role))
-
-    def _value(self, job: UploadJob, col: int, role: int) -> Any:
-        if role == JOB_ROLE:
-            return job
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.FILE:
-                return shown_name(job.path.name)
-            if col == self.PROGRESS:
-                return f"{round(job.fraction * 100)} %"
-            if col == self.STATE:
-                return job.state_text
-            if col == self.ACTION:
-                return action_for(job)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == self.FILE:
-                return shown_name(str(job.path))
-            if col == self.STATE:
-                return job.tooltip
-            if col == self.ACTION and action_for(job):
-                if job.state is JobState.NEEDS_SPLIT:
-                    return f"Upload {job.path.name} as {job.split_parts} PDFs of fewer pages"
-                return f"{action_for(job)} this upload"
-        if (
-            role == Qt.ItemDataRole.DecorationRole
-            and col == self.STATE
-            and job.warnings
-            and job.state
-            in (
-                JobState.DONE,
-                JobState.REUSED,
-            )
-        ):
-            return warning_icon()
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.ACTION and action_for(job):
-            return QApplication.palette().link()
-        return None
-
-
-def action_for(job: UploadJob) -> str:
-    if job.state is JobState.NEEDS_SPLIT:
-        return f"Split into {job.split_parts} parts"
-    if job.state in (JobState.QUEUED, JobState.PREPARING, JobState.UPLOADING):
-        return "Cancel"
-    if job.state in (JobState.FAILED, JobState.CANCELLED):
-        return "Retry"
-    return ""
-
-
-class _ProgressDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        job = index.data(JOB_ROLE)
-        if not isinstance(job, UploadJob):
-            super().paint(painter, option, index)
-            return
-        if job.state in (JobState.FAILED, JobState.NEEDS_SPLIT) and job.sent == 0:
-            return  # nothing was sent: no bar stuck at 0 % beside the message
-        bar = QStyleOptionProgressBar()
-        rect = QRect(option.rect)
-        bar.rect = rect.adjusted(2, 3, -2, -3)
-        bar.minimum = 0
-        bar.maximum = 1000
-        bar.progress = round(job.fraction * 1000)
-        bar.text = f"{round(job.fraction * 100)} %"
-        bar.textVisible = True
-        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
-        style = QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+COLLAPSE_DELAY_MS = 1500  # the last upload's "uploaded" stays in sight this long before the queue folds
 
 
 class UploadPanel(QWidget):
-    """The queue as people see it; hidden while empty."""
+    open_changed = Signal(bool)  # the queue unfolded (True) or folded away (False)
+    summary_changed = Signal(str, str, bool)  # one line for the status bar, its tooltip, a failure listed
 
     def __init__(self, queue: UploadQueue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,28 +44,35 @@ class UploadPanel(QWidget):
         self.model = UploadJobsModel(queue, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
         top = QHBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("uploadSummary")
         self.title.setMinimumWidth(60)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.title, 1)
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.setObjectName("retryFailedButton")
+        self.retry_button = self._button("Retry", "retryFailedButton", "Retry every upload that can work")
         self.retry_button.clicked.connect(queue.retry_failed)
-        self.cancel_button = QPushButton("Cancel all")
-        self.cancel_button.setObjectName("cancelUploadsButton")
-        self.cancel_button.setToolTip("Cancel every upload in progress or waiting")
+        self.dismiss_button = self._button(
+            "Dismiss failed", "dismissFailedButton", "Take every failure off the list, for good"
+        )
+        self.dismiss_button.clicked.connect(queue.dismiss_failed)
+        self.cancel_button = self._button(
+            "Cancel all", "cancelUploadsButton", "Cancel every upload in progress or waiting"
+        )
         self.cancel_button.clicked.connect(queue.cancel_all)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setObjectName("clearUploadsButton")
-        self.clear_button.clicked.connect(self._clear)
-        self.retry_button.setToolTip("Retry every failed or cancelled upload")
-        self.clear_button.setToolTip("Remove finished uploads from this list")
-        for b in (self.retry_button, self.cancel_button, self.clear_button):
-            b.setAccessibleName(b.toolTip() or b.text())
+        self.clear_button = self._button(
+            "Clear", "clearUploadsButton", "Remove the uploaded files from this list (failures stay)"
+        )
+        self.clear_button.clicked.connect(queue.clear_finished)
+        for b in (self.retry_button, self.dismiss_button, self.cancel_button, self.clear_button):
             top.addWidget(b)
         layout.addLayout(top)
+
+        self.intake_bar = IntakeBar()
+        self.intake_bar.accepted.connect(queue.accept_intake)
+        self.intake_bar.cancelled.connect(queue.cancel_intake)
+        layout.addWidget(self.intake_bar)
 
         self.view = QTableView()
         self.view.setObjectName("uploadTable")
@@ -218,7 +83,8 @@ class UploadPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
-        self.view.setItemDelegateForColumn(UploadJobsModel.PROGRESS, _ProgressDelegate(self.view))
+        self.view.setMinimumHeight(60)
+        self.view.setItemDelegateForColumn(UploadJobsModel.PROGRESS, ProgressDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(UploadJobsModel.FILE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(UploadJobsModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
@@ -227,23 +93,96 @@ class UploadPanel(QWidget):
         header.setSectionResizeMode(UploadJobsModel.ACTION, QHeaderView.ResizeMode.ResizeToContents)
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._act)
-        cancel = QAction("Cancel upload", self.view)
-        cancel.setShortcut(QKeySequence(Qt.Key.Key_Delete))
-        cancel.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        cancel.triggered.connect(self._cancel_selected)
-        self.view.addAction(cancel)
-        layout.addWidget(self.view)
+        remove = QAction("Cancel or dismiss", self.view)
+        remove.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.triggered.connect(self._remove_selected)
+        self.view.addAction(remove)
+        layout.addWidget(self.view, 1)
 
+        self.details = JobDetails()
+        self.details.retry.connect(queue.retry)
+        self.details.dismiss.connect(lambda job_id: queue.dismiss([job_id]))
+        self.details.show_in_folder.connect(_show_in_folder)
+        layout.addWidget(self.details)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
+
+        self._open = False
+        self._user_open: bool | None = None  # the person's own choice, until the next activity
+        self.setVisible(False)
+        self._fold_timer = QTimer(self)
+        self._fold_timer.setSingleShot(True)
+        self._fold_timer.setInterval(COLLAPSE_DELAY_MS)
+        self._fold_timer.timeout.connect(self._fold_if_idle)
         # the summary line is refreshed at most every 100 ms, however fast the queue reports
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(100)
         self._refresh_timer.timeout.connect(self._refresh)
-        queue.job_added.connect(self._schedule_refresh)
+        queue.job_added.connect(self._activity)
         queue.job_changed.connect(self._schedule_refresh)
-        queue.idle.connect(self._refresh)
+        queue.jobs_removed.connect(self._refresh)
+        queue.intake_changed.connect(self._intake_changed)
+        queue.idle.connect(self._idle)
+        self.refresh()
+
+    def _button(self, text: str, name: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        return button
+
+    # -- open or folded ------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    def set_open(self, open_: bool) -> None:
+        """The person opens or folds the queue (it opens again by itself on the next activity)."""
+        self._user_open = open_
+        self._fold_timer.stop()
+        self._show(open_)
+
+    def _show(self, open_: bool) -> None:
+        if open_ == self._open:
+            return
+        self._open = open_
+        self.setVisible(open_)
+        self.open_changed.emit(open_)
+
+    def _follow(self) -> None:
+        """Open on activity or a failure; fold a moment after everything is done."""
+        want = self._user_open if self._user_open is not None else self.queue.needs_attention
+        if want:
+            self._fold_timer.stop()
+            self._show(True)
+        elif self._open and not self._fold_timer.isActive():
+            if self._user_open is False:
+                self._show(False)
+            else:
+                self._fold_timer.start()
+
+    def _fold_if_idle(self) -> None:
+        if self._user_open is None and not self.queue.needs_attention:
+            self._show(False)
+
+    def _activity(self, job: UploadJob) -> None:
+        if not job.restored:
+            self._user_open = None  # something new: the queue shows it, whatever was chosen before
+        self._schedule_refresh()
+
+    def _intake_changed(self) -> None:
+        if self.queue.intake is not None:
+            self._user_open = None
+        self.intake_bar.show_intake(self.queue.intake)
         self._refresh()
 
+    def _idle(self) -> None:
+        self._user_open = None  # everything is done: failures keep it open, else it folds
+        self._refresh()
+
+    # -- rows ------------------------------------------------------------------------------------------
     def _clicked(self, index: QModelIndex) -> None:
         if index.column() == UploadJobsModel.ACTION:
             self._act(index)
@@ -255,42 +194,89 @@ class UploadPanel(QWidget):
             self.queue.cancel(job.id)
         elif action == "Retry":
             self.queue.retry(job.id)
+        elif action == "Dismiss":
+            self.queue.dismiss([job.id])
         elif job.state is JobState.NEEDS_SPLIT:
             self.queue.split(job.id)
 
-    def _cancel_selected(self) -> None:
-        for index in self.view.selectionModel().selectedRows():
-            self.queue.cancel(self.model.job(index.row()).id)
+    def _remove_selected(self) -> None:
+        """Delete on rows: cancels what is running or waiting, dismisses what has finished."""
+        jobs = [self.model.job(index.row()) for index in self.view.selectionModel().selectedRows()]
+        for job in jobs:
+            self.queue.cancel(job.id)
+        self.queue.dismiss(j.id for j in jobs if j.finished)
 
-    def _clear(self) -> None:
-        self.model.clear_finished()
-        self._refresh()
+    def _show_details(self) -> None:
+        """The chosen row in full; with none chosen, the first failure (failures are listed first)."""
+        index = self.view.currentIndex()
+        job = index.data(JOB_ROLE) if index.isValid() else None
+        if not isinstance(job, UploadJob):
+            first = self.model.job(0) if self.model.rowCount() else None
+            job = first if first is not None and first.needs_attention else None
+        self.details.show_job(job)
 
     def sizeHint(self) -> QSize:
         # a short strip under the files table when it first appears; the splitter lets people grow it
         return QSize(400, 170)
 
-    def _schedule_refresh(self, *_: object) -> None:
-        if not self.isVisible() and self.queue.jobs():
-            self._refresh()  # show the panel at once when the first job arrives
+    def _schedule_refresh(self, job: object = None) -> None:
+        """Progress is summed up at most every 100 ms; a start, an end or a failure is said at once."""
+        if (not self._open and self.queue.needs_attention) or (isinstance(job, UploadJob) and job.finished):
+            self._refresh_timer.stop()
+            self._refresh()
         elif not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
+    def refresh(self) -> None:
+        """Say the summary again (and open or fold to match the queue)."""
+        self._refresh()
+
     def _refresh(self, *_: object) -> None:
-        jobs = self.queue.jobs()
-        self.setVisible(bool(jobs))
-        done = sum(1 for j in jobs if j.state in (JobState.DONE, JobState.REUSED))
-        failed = sum(1 for j in jobs if j.state is JobState.FAILED)
-        active = sum(1 for j in jobs if not j.finished)
-        parts = [f"Uploads: {done} of {len(jobs)} done"]
-        if active:
-            parts.append(f"{active} in progress")
-        if failed:
-            parts.append(f"{failed} failed")
-        waiting = sum(1 for j in jobs if j.state is JobState.NEEDS_SPLIT)
-        if waiting:
-            parts.append(f"{waiting} to split")
-        self.title.setText(" · ".join(parts))
-        self.retry_button.setEnabled(any(j.state in (JobState.FAILED, JobState.CANCELLED) for j in jobs))
-        self.cancel_button.setEnabled(active > 0)
-        self.clear_button.setEnabled(done > 0)
+        c = QueueCounts.of(self.queue.jobs())
+        if c.total:
+            parts = [f"Uploads: {c.done} of {c.total} done"]
+            for n, word in ((c.active, "in progress"), (c.failed, "failed"), (c.to_split, "to split")):
+                if n:
+                    parts.append(f"{n} {word}")
+            self.title.setText(" · ".join(parts))
+        else:
+            self.title.setText("No uploads yet: drop files or folders on the window, or use Upload… (Ctrl+O)")
+        for button, shown in (
+            (self.retry_button, c.retryable > 0),
+            (self.dismiss_button, c.failed > 0),
+            (self.cancel_button, c.active > 0),
+            (self.clear_button, c.done > 0),
+        ):
+            button.setEnabled(shown)
+            button.setVisible(shown)
+        self._show_details()
+        self.summary_changed.emit(*self._summary(c))
+        self._follow()
+
+    def _summary(self, c: QueueCounts) -> tuple[str, str, bool]:
+        """The status bar's line: "Uploading 3 of 12 · 1 failed", "12 uploaded · 1 failed"."""
+        intake = self.queue.intake
+        parts = []
+        if c.active:
+            parts.append(f"Uploading {c.total - c.active} of {c.total}")
+        elif c.done:
+            parts.append(f"{c.done} uploaded")
+        for n, word in ((c.failed, "failed"), (c.to_split, "to split"), (c.cancelled, "cancelled")):
+            if n:
+                parts.append(f"{n} {word}")
+        if intake is not None:
+            parts.append("counting files…" if not intake.counted else f"{len(intake.files)} files to confirm")
+        text = " · ".join(parts) if parts else "No uploads"
+        tip = "Show or hide the upload queue"
+        if c.failed:
+            tip += f": {c.failed} failure{'s' if c.failed != 1 else ''} listed until you dismiss them"
+        return text, tip, c.failed > 0
+
+
+def _show_in_folder(path: object) -> None:
+    from pathlib import Path
+
+    from assistant.ui.open_at_page import show_in_folder
+
+    if isinstance(path, Path):
+        show_in_folder(path)

@@ -183,6 +183,7 @@ def test_tab_leaves_the_tables_and_arrows_move_inside(window: MainWindow, qtbot:
     settle(window, qtbot)
     assert chat.attached_files() == [] and marked(window) == []
 
+    window.upload_panel.set_open(True)  # idle, the queue folds away: open it (the status bar's toggle)
     uploads = window.upload_panel.view
     assert uploads.model().rowCount() == 3
     QTest.mouseClick(

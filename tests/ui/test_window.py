@@ -96,7 +96,7 @@ def test_drop_files_and_a_folder_then_the_same_again(
     assert remote_names(sandbox) == ["notes.md", "plan.txt", "report.pdf"]
     jobs = window.upload_queue.jobs()
     assert [j.state for j in jobs] == [JobState.DONE] * 3
-    assert window.upload_panel.isVisible()
+    qtbot.waitUntil(lambda: window.status.uploads_button.text() == "3 uploaded", timeout=WAIT)
 
     # counting down: 30 days of retention, one timer over that column, text follows the clock
     model = window.files_model

@@ -7,112 +7,57 @@ reports ``UploadProgress`` through ``report`` and returns an ``UploadResult``; a
 ``reused=True`` means the same content was already uploaded and nothing was sent. A PDF over the page
 limit of one request comes back as ``session.NeedsSplit`` (nothing sent): the job says so, and
 ``split(job_id)`` runs ``upload_one(path, token, report, split=True)`` (a list of results, one per
-part). A file that cannot be prepared fails with its own message, before any byte is sent.
+part). A file that cannot be prepared fails with its own message, before any byte is sent; a failure
+that cannot go otherwise next time (``ApiFailure.permanent``: empty, password-protected, over a limit)
+is never retried. Failures stay until dismissed (``dismiss``, ``dismiss_failed``); ``restore_failures``
+lists those of an earlier run again.
+
+A drop of folders, or of more than ``BIG_DROP`` files, is an ``Intake``: counted in a worker (files and
+bytes); past ``BIG_DROP`` files it waits for ``accept_intake()`` (or ``cancel_intake()``) before any
+file is queued, so a folder dropped by mistake sends nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from assistant.api.errors import ApiFailure, CancelToken
-from assistant.api.files import UploadProgress, UploadResult
+from assistant.api.files import UploadProgress
 from assistant.bridge import Task, TaskRunner
+from assistant.catalog import UploadFailure
 from assistant.catalog.identity import text_conversion
+from assistant.ui.controllers.upload_jobs import (
+    FINISHED,
+    Intake,
+    JobState,
+    Outcome,
+    QueueCounts,
+    UploadFn,
+    UploadJob,
+)
 from assistant.ui.session import NeedsSplit
 
-__all__ = ["FINISHED", "JobState", "UploadFn", "UploadJob", "UploadQueue", "walk_paths"]
+__all__ = [
+    "BIG_DROP",
+    "FINISHED",
+    "Intake",
+    "JobState",
+    "QueueCounts",
+    "UploadFn",
+    "UploadJob",
+    "UploadQueue",
+    "survey",
+    "walk_paths",
+]
 
-Outcome = UploadResult | list[UploadResult] | NeedsSplit  # one file; a split PDF's parts; too many pages
-
-
-class UploadFn(Protocol):
-    """``ApiSession.upload_one``: prepare and upload one file, in a worker."""
-
-    def __call__(
-        self, path: Path, token: CancelToken, report: Callable[[object], None], *, split: bool = False
-    ) -> Outcome: ...
-
-
-class JobState(StrEnum):
-    QUEUED = "waiting"
-    PREPARING = "preparing"
-    UPLOADING = "uploading"
-    DONE = "uploaded"
-    REUSED = "already uploaded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    NEEDS_SPLIT = "too many pages"
-
-
-FINISHED = frozenset(
-    {JobState.DONE, JobState.REUSED, JobState.FAILED, JobState.CANCELLED, JobState.NEEDS_SPLIT}
-)
-
-
-@dataclass(eq=False)
-class UploadJob:
-    id: int
-    path: Path
-    state: JobState = JobState.QUEUED
-    sent: int = 0
-    total: int = 0
-    message: str = ""
-    result: Outcome | None = None
-    task: Task[Any] | None = field(default=None, repr=False)
-    split: bool = False  # the person chose "Split into N parts"
-    split_parts: int = 0  # NEEDS_SPLIT: how many parts
-    warnings: tuple[str, ...] = ()  # what the uploaded file's rows say (no text layer, renamed, ...)
-    parts: tuple[str, ...] = ()  # the uploaded parts of a split PDF
-    uploaded_as: str = ""  # the name it was uploaded under, when not the file's own (renamed)
-    as_text: bool = False  # converted to text here (a Word file, an archive...): uploaded as its text
-
-    @property
-    def fraction(self) -> float:
-        if self.state in (JobState.DONE, JobState.REUSED):
-            return 1.0
-        return 0.0 if self.total <= 0 else min(1.0, self.sent / self.total)
-
-    @property
-    def finished(self) -> bool:
-        return self.state in FINISHED
-
-    @property
-    def state_text(self) -> str:
-        text = self._outcome()
-        if self.warnings and self.state in (JobState.DONE, JobState.REUSED):
-            text = f"{text} · {self.warnings[0]}"
-            if len(self.warnings) > 1:
-                text += f" (+{len(self.warnings) - 1} more)"
-        return text
-
-    def _outcome(self) -> str:
-        if self.state is JobState.REUSED:
-            return "already uploaded — same content, not sent again"
-        if self.state is JobState.FAILED:
-            return f"failed: {self.message}"
-        if self.state is JobState.NEEDS_SPLIT:
-            return f"not sent: {self.message}"
-        if self.state is JobState.DONE and self.parts:
-            return f"uploaded in {len(self.parts)} parts: " + ", ".join(self.parts)
-        if self.state is JobState.DONE and self.as_text:
-            return "converted to text on this computer and uploaded"
-        if self.state is JobState.DONE and self.uploaded_as:
-            return f"uploaded as {self.uploaded_as}"
-        return str(self.state)
-
-    @property
-    def tooltip(self) -> str:
-        lines = [self._outcome()]
-        if self.parts:
-            lines += [f"• {name}" for name in self.parts]
-        lines += [f"⚠ {w}" for w in self.warnings]
-        return "\n".join(lines)
+BIG_DROP = 50  # more files than this in one drop: say how many (and how big) and wait for a yes
 
 
 def walk_paths(paths: Iterable[Path]) -> list[Path]:
@@ -122,10 +67,35 @@ def walk_paths(paths: Iterable[Path]) -> list[Path]:
     return [Path(p) for p in walk(list(paths))]
 
 
+def survey(paths: Sequence[Path], token: CancelToken) -> tuple[list[Path], int, str]:
+    """The files under ``paths``, their total size in bytes, and what was dropped in a few words.
+    Runs in a worker."""
+    files = walk_paths(paths)
+    total = 0
+    for path in files:
+        token.raise_if_cancelled()
+        with contextlib.suppress(OSError):  # preparing it will say what is wrong
+            total += os.stat(path).st_size
+    return files, total, drop_label(paths)
+
+
+def drop_label(paths: Sequence[Path]) -> str:
+    """What was dropped, in a few words: “docs”, or “2 folders and 3 files” (a stat call each)."""
+    if len(paths) == 1:
+        return f"“{paths[0].name or paths[0]}”"
+    folders = sum(1 for p in paths if p.is_dir())
+    files = len(paths) - folders
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((folders, "folder"), (files, "file")) if n]
+    return " and ".join(parts)
+
+
 class UploadQueue(QObject):
     job_added = Signal(object)  # UploadJob
     job_changed = Signal(object)  # UploadJob
+    jobs_removed = Signal(object)  # list[UploadJob]: cleared or dismissed
+    failed = Signal(object)  # UploadJob, just failed (the catalog remembers it)
     uploaded = Signal(object, object)  # (UploadResult, UploadJob), for DONE and REUSED
+    intake_changed = Signal()  # a drop is being counted, waits for a yes, or is gone
     idle = Signal()  # nothing running or waiting
 
     def __init__(
@@ -141,7 +111,7 @@ class UploadQueue(QObject):
         self._concurrency = concurrency
         self._jobs: list[UploadJob] = []
         self._next_id = 1
-        self._walking = 0
+        self._intakes: list[Intake] = []
 
     # -- input --------------------------------------------------------------------------------------
     def set_uploader(self, upload_one: UploadFn | None) -> None:
@@ -150,32 +120,94 @@ class UploadQueue(QObject):
         self._pump()
 
     def add_paths(self, paths: Sequence[Path]) -> None:
-        """Queue these files and the files under these folders (walked in a worker)."""
+        """Queue these files and the files under these folders (counted in a worker)."""
         paths = [Path(p) for p in paths]
         if not paths:
             return
-        if all(p.is_file() for p in paths):  # a few stat calls; folders go to a worker
+        if len(paths) <= BIG_DROP and all(p.is_file() for p in paths):  # a few stat calls
             self._add_files(paths)
             return
-        self._walking += 1
-        self._runner.run(
-            lambda _tok: walk_paths(paths),
-            on_result=self._add_files,
-            on_ended=self._walk_ended,
-            name="walk-dropped-folders",
+        label = f"“{paths[0].name or paths[0]}”" if len(paths) == 1 else f"{len(paths)} dropped items"
+        intake = Intake(self._new_id(), label)
+        self._intakes.append(intake)
+        intake.task = self._runner.run(
+            lambda token: survey(paths, token),
+            on_result=lambda found: self._counted(intake, *found),
+            on_ended=lambda: self._count_ended(intake),
+            name="count-dropped-files",
         )
+        self.intake_changed.emit()
 
-    def _walk_ended(self) -> None:
-        self._walking -= 1
+    @property
+    def intake(self) -> Intake | None:
+        """The drop being counted or waiting for a yes (the first, when there are several)."""
+        return self._intakes[0] if self._intakes else None
+
+    def _counted(self, intake: Intake, files: list[Path], total: int, label: str) -> None:
+        intake.files, intake.total_bytes, intake.label, intake.counted = tuple(files), total, label, True
+        if len(files) <= BIG_DROP and intake in self._intakes:
+            self._intakes.remove(intake)
+            self._add_files(files)
+        self.intake_changed.emit()
+
+    def _count_ended(self, intake: Intake) -> None:
+        intake.task = None
+        if not intake.counted and intake in self._intakes:  # cancelled or failed: nothing to add
+            self._intakes.remove(intake)
+            self.intake_changed.emit()
+        self._check_idle()
+
+    def accept_intake(self) -> None:
+        """Queue the counted drop that waited for a yes."""
+        intake = self.intake
+        if intake is not None and intake.counted:
+            self._intakes.remove(intake)
+            self._add_files(intake.files)
+            self.intake_changed.emit()
+
+    def cancel_intake(self) -> None:
+        """Add nothing of the drop being counted or waiting for a yes."""
+        intake = self.intake
+        if intake is None:
+            return
+        self._intakes.remove(intake)
+        if intake.task is not None:
+            intake.task.cancel()
+        self.intake_changed.emit()
         self._check_idle()
 
     def _add_files(self, files: Sequence[Path]) -> None:
+        again = {Path(p) for p in files}
+        # a file added again takes the place of its failed or cancelled row
+        self._remove([j for j in self._jobs if j.path in again and j.state in _RETRIED_BY_ADDING])
         for path in files:
-            job = UploadJob(self._next_id, path)
-            self._next_id += 1
+            job = UploadJob(self._new_id(), path)
             self._jobs.append(job)
             self.job_added.emit(job)
         self._pump()
+
+    def restore_failures(self, failures: Sequence[UploadFailure]) -> None:
+        """List again the failures an earlier run left (those not already in the queue)."""
+        listed = {j.path for j in self._jobs}
+        for failure in failures:
+            path = Path(failure.path)
+            if path in listed:
+                continue
+            job = UploadJob(
+                self._new_id(),
+                path,
+                JobState.FAILED,
+                message=failure.message,
+                permanent=failure.permanent,
+                failed_at=failure.failed_at,
+                restored=True,
+            )
+            self._jobs.append(job)
+            self.job_added.emit(job)
+
+    def _new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id - 1
 
     # -- control ------------------------------------------------------------------------------------
     def jobs(self) -> list[UploadJob]:
@@ -186,7 +218,12 @@ class UploadQueue(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._walking > 0 or any(not j.finished for j in self._jobs)
+        return any(i.task is not None for i in self._intakes) or any(not j.finished for j in self._jobs)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Something to show: uploads under way, a drop to count or confirm, a failure listed."""
+        return self.busy or bool(self._intakes) or any(j.needs_attention for j in self._jobs)
 
     def cancel(self, job_id: int) -> None:
         job = self.job(job_id)
@@ -199,14 +236,18 @@ class UploadQueue(QObject):
             self._check_idle()
 
     def cancel_all(self) -> None:
+        for intake in list(self._intakes):
+            if intake.task is not None:
+                intake.task.cancel()
         for job in list(self._jobs):
             self.cancel(job.id)
 
     def retry(self, job_id: int) -> None:
         job = self.job(job_id)
-        if job is None or job.state not in (JobState.FAILED, JobState.CANCELLED):
+        if job is None or not job.can_retry:
             return
         job.sent = job.total = 0
+        job.restored = False
         self._set(job, JobState.QUEUED, message="")
         self._pump()
 
@@ -221,13 +262,28 @@ class UploadQueue(QObject):
         self._pump()
 
     def retry_failed(self) -> None:
+        """Retry every failed or cancelled upload that can work (never a permanent failure)."""
         for job in self._jobs:
-            if job.state in (JobState.FAILED, JobState.CANCELLED):
+            if job.can_retry:
                 self.retry(job.id)
 
+    def dismiss(self, job_ids: Iterable[int]) -> list[UploadJob]:
+        """Take these finished rows off the list (a failure is forgotten for good)."""
+        ids = set(job_ids)
+        return self._remove([j for j in self._jobs if j.id in ids and j.finished])
+
+    def dismiss_failed(self) -> list[UploadJob]:
+        return self._remove([j for j in self._jobs if j.state is JobState.FAILED])
+
     def clear_finished(self) -> list[UploadJob]:
-        gone = [j for j in self._jobs if j.state in (JobState.DONE, JobState.REUSED)]
-        self._jobs = [j for j in self._jobs if j not in gone]
+        """Take the uploaded rows off the list (failures stay until dismissed)."""
+        return self._remove([j for j in self._jobs if j.state in (JobState.DONE, JobState.REUSED)])
+
+    def _remove(self, gone: list[UploadJob]) -> list[UploadJob]:
+        if gone:
+            ids = {j.id for j in gone}
+            self._jobs = [j for j in self._jobs if j.id not in ids]
+            self.jobs_removed.emit(gone)
         return gone
 
     # -- running ------------------------------------------------------------------------------------
@@ -300,7 +356,10 @@ class UploadQueue(QObject):
         self.uploaded.emit(result, job)
 
     def _failed(self, job: UploadJob, failure: ApiFailure) -> None:
+        job.permanent = failure.permanent
+        job.failed_at = datetime.now(UTC)
         self._set(job, JobState.FAILED, message=failure.message)
+        self.failed.emit(job)
 
     def _ended(self, job: UploadJob) -> None:
         job.task = None
@@ -316,3 +375,6 @@ class UploadQueue(QObject):
         if message is not None:
             job.message = message
         self.job_changed.emit(job)
+
+
+_RETRIED_BY_ADDING = frozenset({JobState.FAILED, JobState.CANCELLED, JobState.NEEDS_SPLIT})

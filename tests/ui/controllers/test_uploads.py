@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from assistant.api.errors import CancelToken
+from assistant.api.errors import ApiFailure, CancelToken, FailureKind
 from assistant.api.files import FileService, UploadResult
 from assistant.bridge import TaskRunner
 from assistant.ui.controllers import UploadQueue
@@ -123,3 +123,38 @@ def test_a_failed_upload_says_why_and_a_retry_sends_it(
         queue.retry(job.id)
     assert job.state is JobState.DONE and job.message == ""
     assert [f.filename for f in sandbox.files.page(100, None, None)[0]] == ["busy.txt"]
+
+
+def test_a_permanent_failure_is_never_retried_and_stays_until_dismissed(
+    qtbot: QtBot, runner: TaskRunner, upload_one: Uploader, tmp_path: Path
+) -> None:
+    from assistant.documents import DocumentError, prepare
+
+    def prepared_first(path: Path, token: CancelToken, report: Callable[[object], None], **kw: Any) -> Any:
+        """As the app does: a file that cannot be prepared fails before anything is sent."""
+        try:
+            prepare(path, cache_dir=tmp_path / "cache")
+        except DocumentError as exc:
+            raise ApiFailure(FailureKind.LOCAL, exc.message, permanent=exc.permanent) from None
+        return upload_one(path, token, report, **kw)
+
+    empty, good = tmp_path / "empty.txt", tmp_path / "good.txt"
+    empty.write_bytes(b"")
+    good.write_text("Some words.\n", "utf-8")
+    queue = UploadQueue(runner, prepared_first, concurrency=lambda: 1)
+    with qtbot.waitSignal(queue.idle, timeout=WAIT):
+        queue.add_paths([empty, good])
+    failed, done = queue.jobs()
+    assert failed.state is JobState.FAILED and failed.permanent and not failed.can_retry
+    queue.retry_failed()
+    queue.retry(failed.id)
+    assert failed.state is JobState.FAILED, "a retry could only fail the same way"
+    assert queue.clear_finished() == [done] and queue.jobs() == [failed], "Clear keeps failures"
+    assert queue.needs_attention and not queue.busy
+
+    empty.write_text("Now it has words.\n", "utf-8")
+    with qtbot.waitSignal(queue.idle, timeout=WAIT):
+        queue.add_paths([empty])  # added again: its new row takes the failed one's place
+    (again,) = queue.jobs()
+    assert again is not failed and again.state is JobState.DONE
+    assert queue.dismiss([again.id]) == [again] and queue.jobs() == []
