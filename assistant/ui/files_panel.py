@@ -51,19 +51,14 @@ _Index = QModelIndex | QPersistentModelIndex
 __all__ = ["FilesPanel", "FilesTable", "hidden_by_default"]
 
 
-def hidden_by_default(screen_width: int) -> tuple[int, ...]:
-    """The columns a first run hides, so that the name has room on this screen (the header's
-    right-click menu shows them again)."""
-    if screen_width < 1200:
+def hidden_by_default(window_width: int) -> tuple[int, ...]:
+    """The columns a first run hides, so that the name has room in a window this wide (the files
+    take 9/20 of it; the header's right-click menu shows the others again)."""
+    if window_width < 1100:
         return (Col.TYPE, Col.SIZE, Col.UPLOADED, Col.LAST_USED)
-    if screen_width < 1700:
+    if window_width < 1600:
         return (Col.SIZE, Col.UPLOADED, Col.LAST_USED)
     return ()
-
-
-def _screen_width() -> int:
-    screen = QGuiApplication.primaryScreen()
-    return screen.availableGeometry().width() if screen is not None else 1920
 
 
 class FilesProxy(QSortFilterProxyModel):
@@ -216,8 +211,6 @@ class FilesPanel(QWidget):
             (Col.STATE, icon + max(metrics.horizontalAdvance(t) for t in STATE_LABELS)),  # all in the tooltip
         ):
             header.resizeSection(col, width + 18)
-        for col in hidden_by_default(_screen_width()):
-            header.hideSection(col)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -283,6 +276,12 @@ class FilesPanel(QWidget):
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     # -- columns ---------------------------------------------------------------------------------------
+    def fit_columns(self, window_width: int) -> None:
+        """A first run's columns for a window this wide (a saved header state replaces them)."""
+        header = self.table.horizontalHeader()
+        for col in range(header.count()):
+            header.setSectionHidden(col, col in hidden_by_default(window_width))
+
     def _header_menu(self, pos: QPoint) -> None:
         header = self.table.horizontalHeader()
         self.columns_menu().popup(header.mapToGlobal(pos))

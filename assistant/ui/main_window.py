@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
             splitters={"main": self.splitter, "files": self.left_splitter},
             headers={"files": self.files_panel.table.horizontalHeader()},
         )
+        self.files_panel.fit_columns(self.width())  # until the saved header state says otherwise
         self.window_state.restore(geometry=False)
         self.status.set_key(None, offline=session.offline)
         self.assembled = True
@@ -321,18 +322,14 @@ class MainWindow(QMainWindow):
         self.chat_panel.focus_composer()
 
     def open_citation(self, record: FileRecord | None, page: int | None) -> None:
-        from assistant.ui.open_at_page import local_copy, open_file
+        from assistant.ui.open_at_page import open_local
 
-        path = local_copy(record, lambda text: self.status.showMessage(text, 6000))
-        if path is not None:
-            open_file(str(path), page)
+        open_local(record, lambda text: self.status.showMessage(text, 6000), page=page)
 
     def show_local_copy(self, record: FileRecord) -> None:
-        from assistant.ui.open_at_page import local_copy, show_in_folder
+        from assistant.ui.open_at_page import open_local
 
-        path = local_copy(record, lambda text: self.status.showMessage(text, 6000))
-        if path is not None:
-            show_in_folder(path)
+        open_local(record, lambda text: self.status.showMessage(text, 6000), in_folder=True)
 
     # ------------------------------------------------------------------------------------ dialogs
     def open_cleanup(self, *, only_selected: bool = False) -> CleanupDialog:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from assistant.catalog import FileRecord
 from assistant.catalog.identity import known_name
 
-__all__ = ["local_copy", "open_file", "page_command", "show_in_folder"]
+__all__ = ["local_copy", "open_file", "open_local", "page_command", "show_in_folder"]
 
 # viewer -> its arguments for "this file at this 1-based page"
 _VIEWERS: tuple[tuple[str, Callable[[str, int], list[str]]], ...] = (
@@ -69,3 +69,19 @@ def local_copy(record: FileRecord | None, say: Callable[[str], object]) -> Path 
 
 def show_in_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def open_local(
+    record: FileRecord | None,
+    say: Callable[[str], object],
+    *,
+    page: int | None = None,
+    in_folder: bool = False,
+) -> None:
+    """Open the record's local copy (at ``page`` where the viewer takes one), or show it in its
+    folder; ``say`` tells why not when there is none."""
+    path = local_copy(record, say)
+    if path is not None and in_folder:
+        show_in_folder(path)
+    elif path is not None:
+        open_file(str(path), page)
