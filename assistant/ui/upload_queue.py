@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from assistant.ui.upload_model import JOB_ROLE, ProgressDelegate, UploadJobsMode
 
 __all__ = ["COLLAPSE_DELAY_MS", "UploadJobsModel", "UploadPanel", "action_for"]
 
+MAX_ROWS_SHOWN = 5  # whole rows the queue asks room for (it scrolls past them)
 COLLAPSE_DELAY_MS = 1500  # the last upload's "uploaded" stays in sight this long before the queue folds
 
 
@@ -108,6 +110,7 @@ class UploadPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
 
         self._open = False
+        self._failures_seen = 0
         self._user_open: bool | None = None  # the person's own choice, until the next activity
         self.setVisible(False)
         self._fold_timer = QTimer(self)
@@ -150,6 +153,33 @@ class UploadPanel(QWidget):
         self._open = open_
         self.setVisible(open_)
         self.open_changed.emit(open_)
+        if open_:
+            self._make_room()
+
+    def wanted_height(self) -> int:
+        """Room for the summary, the details or the drop's question, and a few whole rows (failures
+        are listed first, so those are the ones seen)."""
+        layout = self.layout()
+        around = (layout.sizeHint().height() if layout is not None else 0) - self.view.sizeHint().height()
+        rows = min(max(self.model.rowCount(), 3), MAX_ROWS_SHOWN)
+        frame = 2 * self.view.frameWidth()
+        table = self.view.horizontalHeader().height() + rows * self.view.verticalHeader().defaultSectionSize()
+        return around + table + frame
+
+    def _make_room(self) -> None:
+        """Grow to ``wanted_height`` in the splitter it lives in (up to 60% of it), when it opens and
+        when a new failure arrives; a height the person chose by dragging is kept otherwise."""
+        splitter = self.parentWidget()
+        if not isinstance(splitter, QSplitter) or self.height() >= self.wanted_height():
+            return
+        sizes, mine = splitter.sizes(), splitter.indexOf(self)
+        total = sum(sizes)
+        want = min(self.wanted_height(), int(total * 0.6))
+        rest = [n for i, n in enumerate(sizes) if i != mine]
+        if want <= sizes[mine] or not rest or sum(rest) <= 0:
+            return
+        scale = (total - want) / sum(rest)
+        splitter.setSizes([want if i == mine else int(n * scale) for i, n in enumerate(sizes)])
 
     def _follow(self) -> None:
         """Open on activity or a failure; fold a moment after everything is done."""
@@ -216,8 +246,8 @@ class UploadPanel(QWidget):
         self.details.show_job(job)
 
     def sizeHint(self) -> QSize:
-        # a short strip under the files table when it first appears; the splitter lets people grow it
-        return QSize(400, 170)
+        # the splitter lets people grow or shrink it; it asks for room again on a new failure
+        return QSize(400, max(170, self.wanted_height()))
 
     def _schedule_refresh(self, job: object = None) -> None:
         """Progress is summed up at most every 100 ms; a start, an end or a failure is said at once."""
@@ -232,12 +262,17 @@ class UploadPanel(QWidget):
         self._refresh()
 
     def _refresh(self, *_: object) -> None:
-        c = QueueCounts.of(self.queue.jobs())
+        jobs = self.queue.jobs()
+        c = QueueCounts.of(jobs)
+        earlier = sum(1 for j in jobs if j.restored and j.state is JobState.FAILED)
+        now = QueueCounts.of([j for j in jobs if not j.restored])  # this run's uploads
         if c.total:
-            parts = [f"Uploads: {c.done} of {c.total} done"]
-            for n, word in ((c.active, "in progress"), (c.failed, "failed"), (c.to_split, "to split")):
+            parts = [f"Uploads: {now.done} of {now.total} done"] if now.total else []
+            for n, word in ((now.active, "in progress"), (now.failed, "failed"), (now.to_split, "to split")):
                 if n:
                     parts.append(f"{n} {word}")
+            if earlier:  # remembered from an earlier run, not a batch that just failed
+                parts.append(f"{earlier} failed in an earlier session, kept until you dismiss them")
             self.title.setText(" · ".join(parts))
         else:
             self.title.setText("No uploads yet: drop files or folders on the window, or use Upload… (Ctrl+O)")
@@ -252,6 +287,9 @@ class UploadPanel(QWidget):
         self._show_details()
         self.summary_changed.emit(*self._summary(c))
         self._follow()
+        if c.failed > self._failures_seen and self._open:
+            self._make_room()  # a new failure: its row and its reason both show
+        self._failures_seen = c.failed
 
     def _summary(self, c: QueueCounts) -> tuple[str, str, bool]:
         """The status bar's line: "Uploading 3 of 12 · 1 failed", "12 uploaded · 1 failed"."""

@@ -161,6 +161,8 @@ def test_failures_are_remembered_across_a_restart_until_dismissed(
     qtbot.waitUntil(lambda: panel.view.height() > 40, timeout=WAIT)  # laid out: its rows can be clicked
     qtbot.waitUntil(lambda: window.status.uploads_button.text() == "2 failed", timeout=WAIT)
     assert "earlier session" in panel.details.text.toPlainText()
+    # said as remembered, not as a batch that just ran and failed ("Uploads: 0 of 2 done · 2 failed")
+    assert panel.title.text() == "2 failed in an earlier session, kept until you dismiss them"
 
     gone = rows(window)[0]
     click_cell(window, 0, UploadJobsModel.ACTION)  # "Dismiss"
@@ -345,3 +347,28 @@ def test_the_upload_dialogs_open_in_documents_then_where_the_last_files_came_fro
     dialog = _dialog(window)
     assert Path(dialog.directory().absolutePath()) == home, "no documents folder: home"
     dialog.close()
+
+
+def test_the_failed_rows_and_the_reason_all_show_when_the_queue_opens(
+    windows: Windows, tmp_path: Path, sandbox: Any, qtbot: Any
+) -> None:
+    """Five failures of a drop: each of their rows is whole in the queue's table, and the first one's
+    reason beside them (the queue grows to show them; it showed one row under the reason)."""
+    window = build(windows, tmp_path, sandbox, qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    bad = [tmp_path / f"empty-{n}.txt" for n in range(5)]
+    for path in bad:
+        path.write_bytes(b"")
+    (tmp_path / "good.txt").write_text("Some words.\n", "utf-8")
+    drop(window, [*bad, tmp_path / "good.txt"])
+    qtbot.waitUntil(lambda: settled(window) and len(rows(window)) == 6, timeout=WAIT)
+    panel, view = window.upload_panel, window.upload_panel.view
+
+    def whole_rows() -> int:
+        seen = view.viewport().rect()
+        return sum(seen.contains(view.visualRect(panel.model.index(r, 0))) for r in range(5))
+
+    qtbot.waitUntil(lambda: whole_rows() == 5, timeout=WAIT)
+    assert all(j.state is JobState.FAILED for j in rows(window)[:5])
+    assert panel.details.isVisible() and rows(window)[0].message in panel.details.text.toPlainText()
