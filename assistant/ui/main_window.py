@@ -308,17 +308,9 @@ class MainWindow(QMainWindow):
 
     def ask_about(self, records: list[FileRecord]) -> None:
         """The explicit attach ("Ask about these", Ctrl+Shift+A, the menu): these files join the
-        conversation's files (the table marks them), and the composer takes the focus."""
-        attached = self.chat_panel.attached_files()
-        have = {r.id for r in attached}
-        added = [r for r in records if r.id not in have]
-        if added:
-            self.chat_panel.set_attached_files(attached + added)
-        n = len(added)
-        self.status.showMessage(
-            f"Attached {n} file{'s' if n != 1 else ''} to the conversation" if n else "Already attached",
-            5000,
-        )
+        conversation's files (the table marks them), and the composer takes the focus. One rule for
+        every way to attach (``chat.attaching``): files that can no longer be used are left out, said."""
+        self.chat_panel.attaching.attach_records(records)
         self.chat_panel.focus_composer()
 
     def open_citation(self, record: FileRecord | None, page: int | None) -> None:

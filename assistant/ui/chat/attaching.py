@@ -12,7 +12,7 @@ opens the ``AttachPicker``, whose ticked files become the conversation's files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -87,9 +87,11 @@ class Attaching(QObject):
     def add(self, row_ids: list[int]) -> None:
         """Add these catalog rows to the conversation's files (those that can still be used)."""
         ids = tuple(row_ids)
-        self._jobs.submit("read dropped files", lambda store: read_files(store, ids), self._add_records)
+        self._jobs.submit("read dropped files", lambda store: read_files(store, ids), self.attach_records)
 
-    def _add_records(self, records: tuple[FileRecord, ...]) -> None:
+    def attach_records(self, records: Sequence[FileRecord]) -> None:
+        """These files join the conversation's (those not attached yet that can still be used); the
+        composer says what happened, and names the files left out."""
         attached = self._attached()
         have = {r.id for r in attached}
         usable = [r for r in records if r.state is FileState.ACTIVE and r.id not in have]

@@ -60,7 +60,9 @@ class ChatInput(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-NO_FILES_HINT = "No files attached: Ask about these (Ctrl+Shift+A), drag files here, or Attach…"
+NO_FILES_HINT = (
+    "No files attached: Ask about these (Ctrl+Shift+A), drag rows of the file list here, or Attach…"
+)
 NO_FILES_SEND = (
     "Not sent: nothing is attached to ask about. Attach files first; your question stays in the box."
 )
