@@ -181,7 +181,8 @@ class CleanupDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setObjectName("cleanupTree")
         self.tree.setAccessibleName("Files that would be deleted, by group")
-        self.tree.setHeaderLabels(["What", "Files", "Size"])
+        # the bytes each file takes on the server (a file converted here: its text), which is what goes
+        self.tree.setHeaderLabels(["What", "Files", "On the server"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self._group_items: dict[str, QTreeWidgetItem] = {}

@@ -95,6 +95,9 @@ def test_a_converted_file_is_listed_found_and_cited_by_its_own_name(
     chat = window.chat_panel
     qtbot.waitUntil(lambda: [r.id for r in chat.attached_files()] == [memo.id], timeout=WAIT)
     assert [c.label.text() for c in chat.composer.findChildren(Chip)] == [MEMO]
+    (chip,) = chat.composer.findChildren(Chip)
+    assert chip.toolTip().startswith(f"{MEMO} · Word document (as text) · ")
+    assert "text/plain" not in chip.toolTip(), "the chip says what the file is, not what was sent"
     box = window.findChild(QWidget, "chatInput")
     qtbot.keyClicks(box, "What comes after the table?")
     with qtbot.waitSignal(chat.busy_changed, timeout=WAIT, check_params_cb=lambda busy: not busy):

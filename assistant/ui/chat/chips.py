@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from assistant.catalog import FileRecord, FileState
 from assistant.catalog.identity import known_name, text_conversion
 from assistant.ui.chat.format import gone_message
+from assistant.ui.files_text import size_of, type_text
+from assistant.ui.formatting import format_size
 
 __all__ = ["MAX_LINES", "Chip", "ChipsArea", "FlowLayout", "chip_colors"]
 
@@ -204,14 +206,8 @@ class Chip(QWidget):
 
 
 def chip_tip(record: FileRecord) -> str:
-    size = record.size_bytes
-    if size >= 1 << 20:
-        human = f"{size / (1 << 20):.1f} MB"
-    elif size >= 1024:
-        human = f"{size / 1024:.0f} KB"
-    else:
-        human = f"{size} B"
-    lines = [f"{known_name(record)} · {record.mime_type} · {human}"]
+    """The file as the table shows it: its own name, kind and size (a converted file's, not its text's)."""
+    lines = [f"{known_name(record)} · {type_text(record)} · {format_size(size_of(record))}"]
     if record.original_name and record.original_name not in (record.filename, known_name(record)):
         lines.append(f"From {record.original_name}")
     elif text_conversion(record) is not None:

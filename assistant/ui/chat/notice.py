@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from assistant.catalog import FileRecord, FileState
 from assistant.catalog.identity import known_name
 from assistant.ui.chat.format import gone_message
+from assistant.ui.files_text import type_text
 
 __all__ = ["GoneFilesNotice", "ReplacementPicker", "no_replacement_text"]
 
@@ -202,7 +203,7 @@ class ReplacementPicker(QDialog):
             # Two uploads of one name (an old and a new copy) are told apart by when they were uploaded.
             item = QListWidgetItem(f"{known_name(record)}  ·  uploaded {uploaded:%d %b %Y, %H:%M}", self.list)
             item.setData(Qt.ItemDataRole.UserRole, record)
-            item.setToolTip(f"{known_name(record)} · {record.mime_type}")
+            item.setToolTip(f"{known_name(record)} · {type_text(record)}")
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

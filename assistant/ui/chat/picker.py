@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from assistant.catalog import FileRecord, FileState
 from assistant.catalog.identity import known_name
+from assistant.ui.files_text import type_text
 
 __all__ = ["AttachPicker"]
 
@@ -91,7 +92,7 @@ class AttachPicker(QDialog):
         item.setData(Qt.ItemDataRole.UserRole, record)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(_CHECKED if ticked else _UNCHECKED)
-        item.setToolTip(f"{name} · {record.mime_type}\n{text.split('  ·  ', 1)[1]}")
+        item.setToolTip(f"{name} · {type_text(record)}\n{text.split('  ·  ', 1)[1]}")
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
