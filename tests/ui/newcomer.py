@@ -102,6 +102,8 @@ def measure(window: Any) -> dict[str, Any]:
     )
     frame, free = window.frameGeometry(), window.screen().availableGeometry()
     chips = [c for c in chat.findChildren(Chip) if not c.isHidden()]
+    chat.composer.show_status("Attached 3 files to the conversation")  # a passing note beside the totals
+    _wait(lambda: False, 0.3)
     return {
         "screen": [free.x(), free.y(), free.width(), free.height()],
         "frame": [frame.x(), frame.y(), frame.width(), frame.height()],

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from assistant.catalog import FileRecord
 from assistant.ui.chat.chips import Chip, ChipsArea
+from assistant.ui.chat.label import ElidedLabel
 from assistant.ui.chat.state import WarningKind
 
 __all__ = ["ChatInput", "Chip", "Composer"]
@@ -144,16 +145,16 @@ class Composer(QWidget):
         bottom.addWidget(model_label)
         bottom.addWidget(self.model_picker)
         bottom.addSpacing(8)
-        self.status = QLabel(self)
+        self.status = ElidedLabel(self)  # a passing note: cut (whole in its tooltip) before the totals are
         self.status.setObjectName("composerStatus")
         self.status.setEnabled(False)
-        bottom.addWidget(self.status)
+        bottom.addWidget(self.status, 1)
         self.bottom_row = bottom  # the pane adds the conversation's totals at its end
         outer.addLayout(bottom)
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(4000)
-        self._status_timer.timeout.connect(self.status.clear)
+        self._status_timer.timeout.connect(lambda: self.status.setText(""))
 
         self.input.submit.connect(self._submit)
         self.send_button.clicked.connect(self._submit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from assistant.ui.chat.composer import Composer
 from assistant.ui.chat.conversations import ConversationList
@@ -36,7 +36,7 @@ class ChatLayout(QWidget):
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        self.totals_label = ElidedLabel(self)
+        self.totals_label = QLabel(self)  # never cut: the composer's passing notes give way to it
         self.totals_label.setObjectName("conversationTotals")
         self.totals_label.setAccessibleName("Conversation cost")
         self.export_button = QToolButton(self)
@@ -62,7 +62,7 @@ class ChatLayout(QWidget):
         self.gone_notice = GoneFilesNotice(chat)
         chat_layout.addWidget(self.gone_notice)
         chat_layout.addWidget(self.composer)
-        self.composer.bottom_row.addWidget(self.totals_label, 1)  # next to the model: room to be read
+        self.composer.bottom_row.addWidget(self.totals_label)  # next to the model: room to be read
         self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
