@@ -150,7 +150,7 @@ def test_a_text_citation_highlights_its_range_and_hover_shows_the_passage(
     report = tmp_path / "report.txt"
     report.write_text(REPORT_TEXT, "utf-8")
     upload(window, qtbot, report)
-    turn = ask(window, qtbot, "How much did the restoration cost?")
+    turn = ask(window, qtbot, "How much did the restoration cost, who paid, and when was the lamp replaced?")
     number, citation = first(turn, CitationKind.CHAR)
 
     # hovering the mark shows the passage and its place
@@ -168,7 +168,31 @@ def test_a_text_citation_highlights_its_range_and_hover_shows_the_passage(
     (highlight,) = text.extraSelections()
     assert highlight.cursor.selectedText() == REPORT_TEXT[citation.start : citation.end]
     line = REPORT_TEXT.count("\n", 0, citation.start) + 1
-    assert window.findChild(QLabel, "sourcePageLabel").text() == f"report.txt — line {line}"
+    label = window.findChild(QLabel, "sourcePageLabel")
+    assert label.text() == f"report.txt — line {line}"
+
+    # the answer's citations are listed; N steps to the next one, P back
+    assert len(turn.citations) > 1 and pane.citations.count() == len(turn.citations)
+    following = turn.citations[number]
+    window.activateWindow()
+    text.setFocus()
+    QTest.keyClick(text, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: pane.citations.currentRow() == number, timeout=WAIT)
+
+    def highlighted() -> str:
+        return "".join(s.cursor.selectedText() for s in text.extraSelections())
+
+    qtbot.waitUntil(lambda: highlighted() == REPORT_TEXT[following.start : following.end], timeout=WAIT)
+    QTest.keyClick(text, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: pane.citations.currentRow() == number - 1, timeout=WAIT)
+
+    # Ctrl+F finds in the document
+    QTest.keyClick(text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    find = window.findChild(QWidget, "sourceFind")
+    assert find.hasFocus()
+    QTest.keyClicks(find, "Marta Quint")
+    QTest.keyClick(find, Qt.Key.Key_Return)
+    assert text.textCursor().selectedText() == "Marta Quint"
 
 
 def test_a_converted_word_file_says_where_the_passage_is(
