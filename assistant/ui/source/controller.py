@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -231,9 +230,3 @@ class SourceController(QObject):
         if self._pdf is not None:
             self._pdf.close()
             self._pdf = None
-
-    @staticmethod
-    def path_of(opened: Opened | None) -> Path | None:
-        if opened is None or opened.cited.record is None or not opened.cited.record.local_path:
-            return None
-        return Path(opened.cited.record.local_path)
