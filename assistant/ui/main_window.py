@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         from assistant.ui.drops import FileDropFilter
         from assistant.ui.files_model import FilesModel
         from assistant.ui.files_panel import FilesPanel
+        from assistant.ui.source.wiring import SourceViewer
         from assistant.ui.status import StatusBar
         from assistant.ui.upload_area import UploadArea
         from assistant.ui.window_actions import WindowActions
@@ -147,6 +148,9 @@ class MainWindow(QMainWindow):
         self.uploads.add_to_menu(self.menuBar())
         self._adopt_chat_actions()
         self._connect()
+        self.source = SourceViewer(
+            ctx.runner, self.chat_panel, lambda t: self.status.showMessage(t, 6000), self
+        )
         self.drop_filter = FileDropFilter(self.add_paths, self)
         self.drop_filter.watch(self)
 
@@ -154,7 +158,7 @@ class MainWindow(QMainWindow):
             self.window_state = WindowState(ctx.paths.config)
         self.window_state.keep(
             self,
-            splitters={"main": self.splitter, "files": self.left_splitter},
+            splitters={"main": self.splitter, "files": self.left_splitter, "chat": self.chat_panel.splitter},
             headers={"files": self.files_panel.table.horizontalHeader()},
         )
         self.files_panel.fit_columns(self.width())  # until the saved header state says otherwise
@@ -227,7 +231,6 @@ class MainWindow(QMainWindow):
         panel.renew_requested.connect(rows.renew)
         panel.reupload_requested.connect(rows.reupload)
         chat.files_shown.connect(lambda records: self.files_model.set_in_conversation(r.id for r in records))
-        chat.open_citation.connect(self.open_citation)
         chat.file_states_changed.connect(lambda _records: self.reload_files())
         chat.busy_changed.connect(lambda busy: None if busy else self.reload_files())  # "Last used" moved
 
@@ -313,11 +316,6 @@ class MainWindow(QMainWindow):
         self.chat_panel.attaching.attach_records(records)
         self.chat_panel.focus_composer()
 
-    def open_citation(self, record: FileRecord | None, page: int | None) -> None:
-        from assistant.ui.open_at_page import open_local
-
-        open_local(record, lambda text: self.status.showMessage(text, 6000), page=page)
-
     def show_local_copy(self, record: FileRecord) -> None:
         from assistant.ui.open_at_page import open_local
 
@@ -372,7 +370,7 @@ class MainWindow(QMainWindow):
         if not self.assembled or self.closed:
             return
         self.closed = True
-        for controller in (self.files, self.stale, self.rows, self.cleanup, self.uploads.memory):
+        for controller in (self.files, self.stale, self.rows, self.cleanup, self.uploads.memory, self.source):
             controller.close()
         self.chat_panel.stop()
         self.upload_queue.cancel_all()

@@ -66,6 +66,19 @@ def drive(window: Any, folder: Path, question: str) -> None:
     _wait(lambda: False, 1.0)  # the last repaints
 
 
+def cite(window: Any, number: int) -> None:
+    """Open the last answer's citation ``number`` in the source pane, as a click on its mark does."""
+    from PySide6.QtWidgets import QLabel
+
+    chat = window.chat_panel
+    turn = chat.controller.turns[-1]
+    chat.citing.open(turn.id, number)
+    label = window.findChild(QLabel, "sourcePageLabel")
+    if not _wait(lambda: label.isVisible() and label.text() not in ("", "Opening…"), 30):
+        raise SystemExit("the source pane did not show the citation")
+    _wait(lambda: False, 1.0)  # the last repaints
+
+
 def _fits(label: Any) -> bool:
     return bool(label.fontMetrics().horizontalAdvance(label.text()) <= label.width())
 
@@ -128,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", type=Path, help="write the layout's figures here (JSON)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--question", default=QUESTION)
+    parser.add_argument(
+        "--cite", type=int, default=0, help="then open the answer's citation N in the source pane"
+    )
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -146,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         apply_theme(Theme(args.theme))
         try:
             drive(window, Path(tmp), args.question)
+            if args.cite:
+                cite(window, args.cite)
             if args.shot is not None:
                 args.shot.parent.mkdir(parents=True, exist_ok=True)
                 window.screen().grabWindow(0).save(str(args.shot))

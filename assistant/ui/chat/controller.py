@@ -64,6 +64,7 @@ class ConversationController(QObject):
     send_ready = Signal(object)  # Prepared
     not_sent = Signal(str, object)  # (question, gone FileRecords): the API said a file is gone
     citation_found = Signal(object, object)  # (FileRecord | None, page | None)
+    source_found = Signal(object, object)  # (FileRecord | None, the Citation): for the source pane
     warning = Signal(str)
     status = Signal(str)
 
@@ -391,4 +392,8 @@ class ConversationController(QObject):
                 return documents[citation.document_index]
             return None
 
-        self._jobs.submit("find cited file", work, lambda record: self.citation_found.emit(record, page))
+        def found(record: FileRecord | None) -> None:
+            self.source_found.emit(record, citation)
+            self.citation_found.emit(record, page)
+
+        self._jobs.submit("find cited file", work, found)

@@ -23,6 +23,7 @@ from assistant.catalog import Citation, Conversation, FileRecord, Turn
 from assistant.catalog.rules import can_renew
 from assistant.ui.chat.asking import Questions
 from assistant.ui.chat.attaching import Attaching
+from assistant.ui.chat.citing import Citing
 from assistant.ui.chat.context import ContextCheck, ContextQuery
 from assistant.ui.chat.controller import ConversationController
 from assistant.ui.chat.costs import totals_text, totals_tip, turn_view
@@ -88,6 +89,8 @@ class ChatPanel(ChatLayout):
         say = self.composer.show_status
         self.attaching = Attaching(self.jobs, self.attached_files, self._attach, say, self)
         self.attaching.drops.watch(self)
+        self.citing = Citing(self.controller, self.citation, self)  # to the source pane; mark tooltips
+        self.citing.watch(self.transcript)
         self._wire()
 
         self.controller.load()
@@ -340,9 +343,7 @@ class ChatPanel(ChatLayout):
 
     def _on_transcript_action(self, kind: TurnAction, turn_id: int, number: int) -> None:
         if kind is TurnAction.CITE:
-            citation = self.citation(turn_id, number)
-            if citation is not None:
-                self.controller.find_citation(citation)
+            self.citing.open(turn_id, number)
         elif kind is TurnAction.RETRY:
             self.retry(turn_id)
         elif kind is TurnAction.COPY:
