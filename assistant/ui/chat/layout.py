@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from assistant.ui.chat.composer import Composer
 from assistant.ui.chat.conversations import ConversationList
@@ -62,6 +62,12 @@ class ChatLayout(QWidget):
         self.gone_notice = GoneFilesNotice(chat)
         chat_layout.addWidget(self.gone_notice)
         chat_layout.addWidget(self.composer)
+        self.cache_meter_label = QLabel(chat)  # what the prompt cache did (``cache_meter.CacheMeter``)
+        self.cache_meter_label.setObjectName("cacheMeter")
+        self.cache_meter_label.setAccessibleName("Prompt cache")
+        self.cache_meter_label.setWordWrap(True)
+        self.cache_meter_label.hide()
+        chat_layout.addWidget(self.cache_meter_label)
         self.composer.bottom_row.addWidget(self.totals_label, 1)  # next to the model: room to be read
         self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
