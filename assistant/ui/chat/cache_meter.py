@@ -33,6 +33,13 @@ def tokens_saved(usage: Usage) -> int:
     return round(saved)
 
 
+def _saved_words(this: float, total: float, say: Callable[[float], str]) -> str:
+    """ "saved $0.06 this answer, $0.31 in all"; a write not repaid yet is said as what it cost extra."""
+    first = f"saved {say(this)} this answer" if this >= 0 else f"the cache write cost {say(this)} extra"
+    rest = f"{say(total)} saved in all" if total >= 0 else "repaid from the next question on"
+    return f"{first}, {rest}"
+
+
 def _clock_text(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds >= 3600:
@@ -107,20 +114,17 @@ class CacheMeter(QObject):
 
     def _saved_text(self, last: Turn, turns: Sequence[Turn]) -> str:
         assert last.usage is not None
+        usages = [t.usage for t in turns if t.usage is not None]
         if not self._services.priced:
-            this, total = tokens_saved(last.usage), sum(tokens_saved(t.usage) for t in turns if t.usage)
-            return (
-                f"saved {format_tokens(this)} tokens' worth this answer, "
-                f"{format_tokens(total)} in this conversation"
-            )
+            this, total = tokens_saved(last.usage), sum(tokens_saved(u) for u in usages)
+            return _saved_words(this, total, lambda n: f"{format_tokens(abs(round(n)))} tokens' worth")
         fmt = self._services.format_usd
         cost = turn_cost(last.usage, last.model, self._services.prices)
         if cost is None:
             return "price unknown"
         costs = [turn_cost(t.usage, t.model, self._services.prices) for t in turns if t.usage is not None]
         saved_all = sum((c.saved for c in costs if c is not None), 0.0)
-        this_tokens = format_tokens(tokens_saved(last.usage))
-        return f"saved {fmt(cost.saved)} ({this_tokens} tokens' worth) this answer, {fmt(saved_all)} in all"
+        return _saved_words(cost.saved, saved_all, lambda n: fmt(abs(n)))
 
     def _show(self, text: str, tip: str) -> None:
         self.label.setText(text)

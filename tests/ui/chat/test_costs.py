@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
@@ -18,6 +19,8 @@ from assistant.settings import Settings
 from assistant.ui.chat import ChatPanel
 
 from .conftest import Env, settle, wait_idle
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the cost limit's question box
 
 FIRST = "How much did the restoration cost and who paid?"
 SECOND = "Who was the last resident keeper, and when did she leave?"
@@ -109,13 +112,14 @@ def test_the_cache_meter_reads_counts_down_and_sums_what_it_saved(
     assert "written to the cache" in meter.text() and "(5 min TTL)" in meter.text(), meter.text()
     assert "warm 4:5" in meter.text() or "warm 5:00" in meter.text(), meter.text()
     assert "TTL in force" in meter.toolTip()
+    assert "the cache write cost $" in meter.text() and "repaid from the next question on" in meter.text()
 
     _type(qtbot, panel, SECOND)
     _estimate_for(qtbot, panel, SECOND)
     second = _send(qtbot, panel, env)
     assert second.usage is not None
     text = meter.text()
-    assert "read from the cache" in text and "saved $" in text and "in all" in text, text
+    assert "read from the cache" in text and "saved $" in text and "saved in all" in text, text
     cost = turn_cost(second.usage, second.model)
     assert cost is not None and cost.saved > 0
     assert f"saved {panel._services.format_usd(cost.saved)}" in text
