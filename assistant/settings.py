@@ -23,6 +23,9 @@ Public API::
         theme: Theme = Theme.SYSTEM          # one of Theme
         max_tokens: int = 4096               # answer length cap per turn, 1..128000
         unused_days: int = 30                # Clean up offers files unused for longer than this, 1..3650
+        cache_ttl: CacheTtl = CacheTtl.AUTO  # prompt-cache TTL: auto | 5m | 1h
+        cost_limit_usd: float | None = None  # ask before sending a question estimated above this
+        pdf_as_text: PdfAsText = PdfAsText.ASK  # send text-heavy PDFs as text: ask | always | never
         .retention_seconds -> int | None     # for ``expires_in_seconds``
         .replace(**changes) -> Settings      # validated
     Settings.load(path) -> Settings          # missing/corrupt file or bad values -> defaults (logged)
@@ -60,10 +63,12 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_RETENTION_DAYS",
     "SETTING_DOCS",
+    "CacheTtl",
     "Choices",
     "DataDirError",
     "IntRange",
     "Paths",
+    "PdfAsText",
     "SettingError",
     "Settings",
     "Theme",
@@ -89,6 +94,18 @@ class Theme(StrEnum):
     SYSTEM = "system"
     LIGHT = "light"
     DARK = "dark"
+
+
+class CacheTtl(StrEnum):
+    AUTO = "auto"
+    FIVE_MINUTES = "5m"
+    ONE_HOUR = "1h"
+
+
+class PdfAsText(StrEnum):
+    ASK = "ask"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 def _is_loopback(host: str) -> bool:
@@ -162,6 +179,23 @@ class Choices:
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount in US dollars from ``low`` to ``high``, or None (no limit)."""
+
+    low: float
+    high: float
+    message: str
+
+    def check(self, value: Any) -> Any:
+        if value is None:
+            return None
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not self.low <= value <= self.high:
+            raise SettingError(self.message.format(low=self.low, high=self.high))
+        return float(value)
+
+
+@dataclass(frozen=True)
 class NotBlank:
     message: str
 
@@ -231,6 +265,32 @@ class Settings:
         metadata=_about(
             "Clean up offers files not used for this many days.",
             IntRange(1, 3650, "Unused days must be {low} to {high}."),
+        ),
+    )
+
+    cache_ttl: CacheTtl = field(
+        default=CacheTtl.AUTO,
+        metadata=_about(
+            "How long the documents stay in the prompt cache after a question: 5 minutes (writes cost "
+            "1.25x the input price), 1 hour (2x), or Automatic: 1 hour when your pauses between questions "
+            "run past 5 minutes and the documents are large enough to cache.",
+            Choices(CacheTtl, "The cache TTL"),
+        ),
+    )
+    cost_limit_usd: float | None = field(
+        default=None,
+        metadata=_about(
+            "Ask before sending a question whose estimated cost (input and the longest answer) is above "
+            "this many dollars; none: never ask.",
+            Money(0.001, 1000.0, "The cost limit must be ${low} to ${high}, or none."),
+        ),
+    )
+    pdf_as_text: PdfAsText = field(
+        default=PdfAsText.ASK,
+        metadata=_about(
+            "Send a text-heavy PDF as its text (about a third of the tokens; citations still name the "
+            "page) or as the PDF (its pages are also read as images: keep it for scans and figures).",
+            Choices(PdfAsText, "Send PDFs as text"),
         ),
     )
 

@@ -31,7 +31,13 @@ Public API::
     ModelInfo(id, display_name, created_at, max_input_tokens, max_tokens)
     ChatRequest(params, files)       params: the kwargs of messages.create/stream; files: FileRecords
 
-    chat = ChatService(client, store, max_tokens=4096, cache_ttl="5m", prices=None, save_interval=1.0)
+    chat = ChatService(client, store, max_tokens=4096, cache_ttl="5m", prices=None, save_interval=1.0,
+                       clock=time.time)
+        cache_ttl: "5m", "1h" or "auto" (``estimate.choose_ttl``: from this conversation's pauses), or a
+        callable returning one (the Settings' choice now); clock: seconds, for the pauses and the meter
+    chat.ttl_choice(conversation_id) -> TtlChoice    # the TTL the next (or last) question uses, and why
+    chat.last_asked(conversation_id) -> float | None # when its last question went out (``clock``)
+    chat.now() -> float
     chat.build_request(conversation_id, question, *, before_turn=None) -> ChatRequest   # raises ApiFailure
     chat.count_tokens(conversation_id, question) -> int                                  # raises ApiFailure
     chat.ask(conversation_id, question, cancel=None) -> Iterator[ChatEvent]   # start, then answer
@@ -47,7 +53,8 @@ Public API::
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -64,7 +71,9 @@ from assistant.api.chat_stream import (
     read_message,
     read_stream,
 )
+from assistant.api.chat_ttl import TtlKeeper
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind, to_failure
+from assistant.api.estimate import TtlChoice
 from assistant.api.pricing import PriceList, TurnCost, conversation_cost, turn_cost
 from assistant.catalog import (
     IMAGE_TYPES,
@@ -159,28 +168,48 @@ class ChatService:
         store: Store,
         *,
         max_tokens: int = 4096,
-        cache_ttl: str = "5m",
+        cache_ttl: str | Callable[[], str] = "5m",
         prices: PriceList | None = None,
         save_interval: float = 1.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        if cache_ttl not in ("5m", "1h"):
-            raise ValueError("cache_ttl must be '5m' or '1h'")
+        if isinstance(cache_ttl, str) and cache_ttl not in ("5m", "1h", "auto"):
+            raise ValueError("cache_ttl must be '5m', '1h' or 'auto'")
         self._client = client
         self._store = store
         self._max_tokens = max_tokens
         self._cache_ttl = cache_ttl
         self._prices = prices
         self._save_interval = save_interval
+        self._clock = clock
+        self.ttls = TtlKeeper(cache_ttl, clock, prices)
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    def now(self) -> float:
+        return self._clock()
+
+    def ttl_choice(self, conversation_id: int) -> TtlChoice:
+        """The TTL the last question of this conversation was sent with (or the next one will be)."""
+        return self.ttls.last(conversation_id)
+
+    def last_asked(self, conversation_id: int) -> float | None:
+        return self.ttls.last_asked(conversation_id)
+
+    def next_ttl(self, conversation_id: int) -> TtlChoice:
+        """The TTL a question asked now would be sent with (the estimate prices its writes so)."""
+        conversation = self._store.get_conversation(conversation_id)
+        if conversation is None:
+            return self.ttls.choose(conversation_id, "", [], asking_now=True)
+        turns = [t for t in self._store.list_turns(conversation_id) if t.usage is not None]
+        return self.ttls.choose(conversation_id, conversation.model, turns, asking_now=True)
 
     # ------------------------------------------------------------- requests
 
-    def _cache_control(self) -> dict[str, str]:
-        if self._cache_ttl == "1h":
-            return {"type": "ephemeral", "ttl": "1h"}
-        return {"type": "ephemeral"}
-
     def build_request(
-        self, conversation_id: int, question: str, *, before_turn: int | None = None
+        self, conversation_id: int, question: str, *, before_turn: int | None = None, counting: bool = False
     ) -> ChatRequest:
         conversation = self._store.get_conversation(conversation_id)
         if conversation is None:
@@ -200,16 +229,18 @@ class ChatService:
             records.append(record)
 
         file_blocks = [_file_block(r) for r in records]
-        if file_blocks:
-            file_blocks[-1]["cache_control"] = self._cache_control()
-
+        all_turns = self._store.list_turns(conversation_id)
         history = [
             t
-            for t in self._store.list_turns(conversation_id)
+            for t in all_turns
             if (before_turn is None or t.id < before_turn)
             and t.state in (TurnState.COMPLETE, TurnState.INCOMPLETE)
             and t.answer.strip()
         ]
+        ttl = self.ttls.choose(conversation_id, conversation.model, history, asking_now=counting).ttl
+        cache_control = {"type": "ephemeral", "ttl": "1h"} if ttl == "1h" else {"type": "ephemeral"}
+        if file_blocks:
+            file_blocks[-1]["cache_control"] = cache_control
         messages: list[dict[str, Any]] = []
         for t in history:
             messages.append({"role": "user", "content": [{"type": "text", "text": t.question}]})
@@ -217,7 +248,7 @@ class ChatService:
         messages.append(
             {
                 "role": "user",
-                "content": [{"type": "text", "text": question, "cache_control": {"type": "ephemeral"}}],
+                "content": [{"type": "text", "text": question, "cache_control": dict(cache_control)}],
             }
         )
         if file_blocks:
@@ -231,7 +262,7 @@ class ChatService:
         return ChatRequest(params, tuple(records))
 
     def count_tokens(self, conversation_id: int, question: str) -> int:
-        request = self.build_request(conversation_id, question)
+        request = self.build_request(conversation_id, question, counting=True)
         params = {k: v for k, v in request.params.items() if k != "max_tokens"}
         try:
             return int(self._client.messages.count_tokens(**params).input_tokens)
@@ -265,7 +296,10 @@ class ChatService:
         conversation = self._store.get_conversation(conversation_id)
         if conversation is None:
             raise ApiFailure(FailureKind.LOCAL, "This conversation no longer exists.")
-        return self._store.start_turn(conversation_id, question, conversation.model)
+        earlier = self._store.list_turns(conversation_id)
+        turn = self._store.start_turn(conversation_id, question, conversation.model)
+        self.ttls.record_ask(conversation_id, earlier)
+        return turn
 
     def replace_turn(self, turn_id: int) -> Turn:
         """A failed or stopped turn's question saved again as a new turn; the old one is deleted only

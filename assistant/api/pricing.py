@@ -4,8 +4,11 @@ Pure: no network, no SDK import. Money is USD as ``float`` (display rounds to ce
 
 Public API::
 
-    ModelPrice   input, cache_write_5m, cache_write_1h, cache_read, output   (USD per million tokens)
+    ModelPrice   input, cache_write_5m, cache_write_1h, cache_read, output   (USD per million tokens),
+                 min_cache_tokens (the shortest prefix the model caches: 1,024-4,096 tokens)
     PriceList    source, date, models; .price_for(model) -> ModelPrice | None   (longest prefix match)
+                 .min_cache_tokens(model) -> int (DEFAULT_MIN_CACHE_TOKENS for a model without a price)
+                 .label -> "Anthropic pricing page (...), 2026-11-24" (what the About box names)
     load_prices(path=None) -> PriceList            # the bundled prices.json by default (cached)
     TurnCost     input, cache_write, cache_read, output, total, without_cache (the same tokens
                  priced as plain input), saved (= without_cache - total); TurnCost + TurnCost
@@ -25,6 +28,7 @@ from pathlib import Path
 from assistant.catalog import Usage
 
 __all__ = [
+    "DEFAULT_MIN_CACHE_TOKENS",
     "ModelPrice",
     "PriceList",
     "TurnCost",
@@ -36,6 +40,7 @@ __all__ = [
 
 PRICES_FILE = Path(__file__).with_name("prices.json")
 _MILLION = 1_000_000
+DEFAULT_MIN_CACHE_TOKENS = 1024
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class ModelPrice:
     cache_write_1h: float
     cache_read: float
     output: float
+    min_cache_tokens: int = DEFAULT_MIN_CACHE_TOKENS
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,14 @@ class PriceList:
         best = max((m for m in self.models if model.startswith(m)), key=len, default=None)
         return None if best is None else self.models[best]
 
+    def min_cache_tokens(self, model: str) -> int:
+        price = self.price_for(model)
+        return DEFAULT_MIN_CACHE_TOKENS if price is None else price.min_cache_tokens
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}, {self.date}"
+
 
 def _parse(data: dict[str, object]) -> PriceList:
     models_raw = data["models"]
@@ -71,6 +85,7 @@ def _parse(data: dict[str, object]) -> PriceList:
             cache_write_1h=float(p["cache_write_1h"]),
             cache_read=float(p["cache_read"]),
             output=float(p["output"]),
+            min_cache_tokens=int(p.get("min_cache_tokens", DEFAULT_MIN_CACHE_TOKENS)),
         )
         for name, p in models_raw.items()
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assistant import APP_NAME, __version__
+from assistant.api.pricing import load_prices
 from assistant.settings import Paths
 
 __all__ = ["show_about", "show_notice"]
@@ -26,7 +28,8 @@ def show_about(parent: QWidget, paths: Paths) -> QMessageBox:
         "<p>Ask Claude about your documents. Files are uploaded once through the Anthropic Files API "
         "and listed with the time left until they expire.</p>"
         "<p>The API key is kept in your system keyring, never in a file.</p>"
-        f"<p><small>Data: {paths.data}<br>Settings: {paths.config}<br>Logs: {paths.logs}</small></p>"
+        f"<p><small>Data: {paths.data}<br>Settings: {paths.config}<br>Logs: {paths.logs}<br>"
+        f"Prices: {html.escape(load_prices().label)} (assistant/api/prices.json)</small></p>"
     )
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.open()

@@ -16,6 +16,7 @@ An ``Endpoint`` comes from the composition root: the API (key from the key store
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -176,7 +177,15 @@ class ApiSession(QObject):
             retention_seconds=lambda: self._settings().retention_seconds,
             clock=self._clock,
         )
-        chat = ChatService(client, self._store, max_tokens=settings.max_tokens, prices=load_prices())
+        clock = self._clock
+        chat = ChatService(
+            client,
+            self._store,
+            max_tokens=settings.max_tokens,
+            prices=load_prices(),
+            cache_ttl=lambda: str(self._settings().cache_ttl),
+            clock=(lambda: clock().timestamp()) if clock is not None else time.time,
+        )
         return Services(client, files, chat, endpoint)
 
     def _upload_samples(self, services: Services, token: CancelToken) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
 from assistant.settings import (
     DEFAULT_RETENTION_DAYS,
     SETTING_DOCS,
+    CacheTtl,
+    PdfAsText,
     SettingError,
     Settings,
     Theme,
@@ -37,6 +40,8 @@ from assistant.settings import (
 from assistant.ui.chat.naming import SANDBOX_NAME, spelt_out
 
 __all__ = ["SettingsDialog"]
+
+_TTL_NAMES = {"auto": "Automatic", "5m": "5 minutes", "1h": "1 hour"}
 
 
 def _spin(name: str) -> QSpinBox:
@@ -121,6 +126,25 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(self.theme.findData(settings.theme.value))
         self._add(form, "&Theme:", self.theme, "theme")
 
+        self.cache_ttl = QComboBox()  # the prompt cache: Automatic, 5 minutes or 1 hour
+        for ttl in choices("cache_ttl"):
+            self.cache_ttl.addItem(_TTL_NAMES[ttl.value], ttl.value)
+        self.cache_ttl.setCurrentIndex(self.cache_ttl.findData(settings.cache_ttl.value))
+        self._add(form, "Prompt &cache kept:", self.cache_ttl, "cache_ttl")
+        self.cost_limit = QDoubleSpinBox()  # 0 shows "No limit"
+        self.cost_limit.setDecimals(3)
+        self.cost_limit.setRange(0.0, 1000.0)
+        self.cost_limit.setSingleStep(0.05)
+        self.cost_limit.setPrefix("$")
+        self.cost_limit.setSpecialValueText("No limit")
+        self.cost_limit.setValue(settings.cost_limit_usd or 0.0)
+        self._add(form, "Ask before a question &over:", self.cost_limit, "cost_limit_usd")
+        self.pdf_as_text = QComboBox()
+        for choice in choices("pdf_as_text"):
+            self.pdf_as_text.addItem(choice.value.capitalize(), choice.value)
+        self.pdf_as_text.setCurrentIndex(self.pdf_as_text.findData(settings.pdf_as_text.value))
+        self._add(form, "Send PDFs as &text:", self.pdf_as_text, "pdf_as_text")
+
         self.base_url = QLineEdit(settings.base_url)
         self._add(form, "API &address:", self.base_url, "base_url")
 
@@ -157,6 +181,9 @@ class SettingsDialog(QDialog):
             unused_days=self.unused.value(),
             max_tokens=self.max_tokens.value(),
             theme=Theme(self.theme.currentData()),
+            cache_ttl=CacheTtl(self.cache_ttl.currentData()),
+            cost_limit_usd=self.cost_limit.value() or None,
+            pdf_as_text=PdfAsText(self.pdf_as_text.currentData()),
             base_url=self.base_url.text().strip(),
         )
 

@@ -39,3 +39,19 @@ def test_values_as_entered_and_a_refusal_shown_inline() -> None:
     dialog._save()
     assert saved == [Settings(theme=Theme.DARK, concurrent_uploads=8, base_url="https://example.com")]
     assert dialog.error.isHidden()
+
+
+def test_cache_ttl_cost_limit_and_pdfs_as_text() -> None:
+    from assistant.settings import CacheTtl, PdfAsText
+
+    dialog = SettingsDialog(Settings())
+    names = [dialog.cache_ttl.itemText(i) for i in range(dialog.cache_ttl.count())]
+    assert names == ["Automatic", "5 minutes", "1 hour"] and dialog.cache_ttl.currentData() == "auto"
+    assert dialog.cost_limit.text() == "No limit" and dialog.values().cost_limit_usd is None
+    dialog.cache_ttl.setCurrentIndex(dialog.cache_ttl.findData("1h"))
+    dialog.cost_limit.setValue(0.25)
+    dialog.pdf_as_text.setCurrentIndex(dialog.pdf_as_text.findData("always"))
+    assert dialog.values() == Settings(
+        cache_ttl=CacheTtl.ONE_HOUR, cost_limit_usd=0.25, pdf_as_text=PdfAsText.ALWAYS
+    )
+    assert "1 hour" in dialog.cache_ttl.toolTip()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import math
 import pathlib
 import struct
 import threading
@@ -34,10 +36,16 @@ class DocText:
     passages: tuple[tuple[int, int, int], ...]
     passage_terms: tuple[Counter[str], ...]
     passage_context: tuple[frozenset[str], ...]
+    page_sizes: tuple[tuple[float, float], ...] = ()  # a PDF's pages: (width, height) in points
 
     @property
     def tokens(self) -> int:
         return sum(self.part_tokens)
+
+    @property
+    def page_image_tokens(self) -> int:
+        """What a PDF's pages cost as images (``page_image_tokens`` of each page's size)."""
+        return sum(page_image_tokens(w, h) for w, h in self.page_sizes)
 
 
 def index_parts(parts: tuple[str, ...], *, whole_parts: bool = False) -> DocText:
@@ -94,8 +102,20 @@ class _Lru:
 _CACHE = _Lru(DOCUMENT_CACHE_ENTRIES)
 
 
-def _extract(stream: BinaryIO) -> tuple[str, ...]:
-    """The text of each page of the PDF in `stream` (index 0 is page 1)."""
+def page_image_tokens(width: float, height: float) -> int:
+    """Tokens of a PDF page read as an image, as the API's vision pricing computes them: the page
+    rendered with its long edge at 1,568 px, brought within ~1.15 megapixels, then w * h / 750 (at most
+    1,600). A US Letter or A4 page costs about 1,530 tokens; a narrow receipt far fewer."""
+    if width <= 0 or height <= 0:
+        return IMAGE_MAX_TOKENS
+    scale = IMAGE_LONG_EDGE / max(width, height)
+    pixels = width * scale * height * scale
+    pixels = min(pixels, IMAGE_MAX_PIXELS)
+    return max(1, min(IMAGE_MAX_TOKENS, math.ceil(pixels / 750)))
+
+
+def _extract(stream: BinaryIO) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
+    """The text of each page of the PDF in `stream` (index 0 is page 1), and each page's size."""
     from pypdf import PdfReader
 
     try:
@@ -103,13 +123,19 @@ def _extract(stream: BinaryIO) -> tuple[str, ...]:
         if reader.is_encrypted:
             raise PdfUnreadable("the PDF is encrypted")
         pages = tuple(page.extract_text() or "" for page in reader.pages)
+        sizes = tuple((float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages)
     except PdfUnreadable:
         raise
     except Exception as error:  # pypdf raises many kinds of errors for broken files
         raise PdfUnreadable(f"{type(error).__name__}: {error}") from error
     if not pages:
         raise PdfUnreadable("the PDF has no pages")
-    return pages
+    return pages, sizes
+
+
+def _pdf_text(stream: BinaryIO) -> DocText:
+    pages, sizes = _extract(stream)
+    return dataclasses.replace(index_parts(pages), page_sizes=sizes)
 
 
 def _file_key(kind: str, path: pathlib.Path) -> tuple[str, str, int, int]:
@@ -126,7 +152,7 @@ def pdf_of_file(path: pathlib.Path) -> DocText:
 
     def make() -> DocText:
         with path.open("rb") as stream:
-            return index_parts(_extract(stream))
+            return _pdf_text(stream)
 
     return _CACHE.get_or_make(key, make)
 
@@ -134,7 +160,7 @@ def pdf_of_file(path: pathlib.Path) -> DocText:
 def pdf_of_bytes(data: bytes) -> DocText:
     """An inline (base64) PDF's pages, cached per content digest. Raises PdfUnreadable."""
     key = ("pdf-bytes", hashlib.sha256(data).hexdigest())
-    return _CACHE.get_or_make(key, lambda: index_parts(_extract(io.BytesIO(data))))
+    return _CACHE.get_or_make(key, lambda: _pdf_text(io.BytesIO(data)))
 
 
 def text_of_file(path: pathlib.Path) -> DocText:
@@ -164,6 +190,9 @@ def document_cache_size() -> int:
 
 IMAGE_MAX_TOKENS = 1600
 """The API resizes large images to about 1.15 megapixels, i.e. about 1,600 tokens (w * h / 750)."""
+IMAGE_LONG_EDGE = 1568
+"""The longest edge, in pixels, an image is read at (larger ones are scaled down)."""
+IMAGE_MAX_PIXELS = 1_150_000
 
 
 def image_tokens(size: tuple[int, int] | None) -> int:

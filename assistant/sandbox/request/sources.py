@@ -1,7 +1,8 @@
 """Document and image blocks: their sources read (files, inline text, base64, content) and their tokens.
 
-A document's citations flag is recorded for the request-wide "all or none" rule; PDF pages are counted
-against MAX_PDF_PAGES; a PDF without a text layer is named in `Request.unreadable`.
+A document's citations flag is recorded for the request-wide "all or none" rule; a PDF's pages cost
+their text tokens plus each page as an image (``reading.documents.page_image_tokens``, from the page
+size) and are counted against MAX_PDF_PAGES; a PDF without a text layer is named in `Request.unreadable`.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class SourceReader:
                 "expected tags: 'base64', 'content', 'file', 'text', 'url'"
             )
         if kind == "pdf":
-            extra_tokens += PAGE_TOKENS * len(text.parts)
+            extra_tokens += PAGE_TOKENS * len(text.parts) + text.page_image_tokens  # text + image
             self.pdf_pages += len(text.parts)
             if self.pdf_pages > MAX_PDF_PAGES:
                 raise bad(f"A maximum of {MAX_PDF_PAGES} PDF pages may be provided.")

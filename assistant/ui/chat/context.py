@@ -1,14 +1,18 @@
-"""The model list and the context check: do the attached files fit the model picked?
+"""The model list and the token count: do the attached files fit the model picked, and what does the
+question typed read (the cost estimate, ``estimate.CostEstimate``, prices each count)?
 
-Both run in the bridge's worker runner (the model list and the token count are requests). The check
+Both run in the bridge's worker runner (the model list and the token count are requests). The count
 is debounced: ``schedule()`` asks for one ~300 ms later, so a burst of changes (a model picked, files
-attached) costs one count. The last result lives in fields (``tokens``, ``refusal``), never in a
-label's text: ``warning(text or None)`` says what the composer should show or clear.
+attached, typing) costs one count; counts are kept by model + attachments + history + question, so
+going back to what was counted costs none. The last result lives in fields (``tokens``, ``refusal``),
+never in a label's text: ``warning(text or None)`` says what the composer should show or clear, and
+``counted(Counted)`` hands each count on.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
     from assistant.api.chat import ModelInfo
     from assistant.bridge import Task
 
-__all__ = ["CONTEXT_WARNING", "ContextCheck", "ContextQuery"]
+__all__ = ["CONTEXT_WARNING", "ContextCheck", "ContextQuery", "Counted"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,18 @@ class ContextQuery:
     conversation_id: int
     model: str
     file_ids: tuple[int, ...]
+    question: str = ""  # the question typed ("" counts the files and history alone)
+    history: tuple[int, ...] = ()  # the conversation's turns (their ids): the history sent with it
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A count: what the request for ``query`` reads, and the cache TTL it would be sent with."""
+
+    query: ContextQuery
+    tokens: int
+    ttl: str
+    ttl_reason: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,7 @@ class _Over:
 class ContextCheck(QObject):
     models_loaded = Signal(list)  # [(model id, display name)], once the API has listed them
     warning = Signal(object)  # the context warning's text, or None: clear it
+    counted = Signal(object)  # Counted: the latest count (from a worker, or remembered)
 
     def __init__(
         self,
@@ -62,7 +79,8 @@ class ContextCheck(QObject):
         self.models: dict[str, ModelInfo] = {}
         self.tokens: int | None = None  # the last token count of the attached files
         self._over: _Over | None = None
-        self._task: Task[tuple[str, int]] | None = None
+        self._task: Task[Counted] | None = None
+        self._counts: OrderedDict[ContextQuery, Counted] = OrderedDict()  # the last 64 counts
         self._models_task: Task[list[ModelInfo]] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -109,36 +127,53 @@ class ContextCheck(QObject):
         self.schedule()
 
     def check(self) -> None:
-        """Flag, before sending, attached files that exceed the model's context (a token count)."""
+        """Count what the question would read; flag, before sending, attached files that exceed the
+        model's context."""
         chat = self._services.chat
         query = self._query()
-        info = self.models.get(query.model) if query is not None else None
-        limit = info.max_input_tokens if info is not None else None
-        if chat is None or query is None or not limit:
+        if chat is None or query is None:
             self.warning.emit(None)
             return
+        info = self.models.get(query.model)
+        limit = (info.max_input_tokens if info is not None else None) or 0
         if self._task is not None:
             self._task.cancel()
+            self._task = None
+        known = self._counts.get(query)
+        if known is not None:  # counted before: no request
+            self._counts.move_to_end(query)
+            self._counted(known, limit)
+            return
         store = self._services.store
 
-        def count(token: CancelToken) -> tuple[str, int]:
+        def count(token: CancelToken) -> Counted:
             conv = store.get_conversation(query.conversation_id)
             if conv is not None and conv.model != query.model:
                 store.set_conversation_model(conv.id, query.model)
-            return query.model, chat.count_tokens(query.conversation_id, "?")
+            tokens = chat.count_tokens(query.conversation_id, query.question or "?")
+            ttl = chat.next_ttl(query.conversation_id)
+            return Counted(query, tokens, ttl.ttl, ttl.reason)
 
         # a result is taken only from the latest count: one replaced or stopped meanwhile is dropped
         task = self._services.runner.run(
             count,
-            on_result=lambda result: self._counted(result, query, limit) if self._task is task else None,
+            on_result=lambda result: self._counted(result, limit) if self._task is task else None,
             on_failed=lambda failure: self.warning.emit(None) if self._task is task else None,
             name="count tokens",
         )
         self._task = task
 
-    def _counted(self, result: tuple[str, int], query: ContextQuery, limit: int) -> None:
-        model, tokens = result
+    def _counted(self, result: Counted, limit: int) -> None:
+        query, tokens = result.query, result.tokens
+        self._counts[query] = result
+        while len(self._counts) > 64:
+            self._counts.popitem(last=False)
         self.tokens = tokens
+        self.counted.emit(result)
+        model = query.model
+        if not limit:
+            self.warning.emit(None)
+            return
         now = self._query()
         if now is None or now.model != model:
             return

@@ -4,10 +4,11 @@ The parts: ``ConversationController`` (conversations and attached files; every c
 worker, results as signals), ``AnswerStream`` (the streaming answer), ``ContextCheck`` (the model list
 and whether the attached files fit), ``ModelPicking`` (the picker and the models' names),
 ``Attaching`` (rows dropped from the files table, Attach…), ``GoneFileActions`` (remove, renew or
-replace a file that is gone), ``ConversationDrawer`` (when the conversation list shows) and
-``Exporter`` (Markdown, written in a worker). The widgets are the ``ConversationList``, the
-``Transcript``, the ``GoneFilesNotice`` and the ``Composer``. Nothing here reads state back from a
-widget's text: what a warning is about is ``Composer.warning_kind``.
+replace a file that is gone), ``ConversationDrawer`` (when the conversation list shows),
+``Exporter`` (Markdown, written in a worker) and ``CostParts`` (the estimate beside Send, the cache
+meter). The widgets are the ``ConversationList``, the ``Transcript``, the ``GoneFilesNotice`` and
+the ``Composer``. Nothing here reads state back from a widget's text: what a warning is about is
+``Composer.warning_kind``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from assistant.ui.chat.attaching import Attaching
 from assistant.ui.chat.citing import Citing
 from assistant.ui.chat.context import ContextCheck, ContextQuery
 from assistant.ui.chat.controller import ConversationController
+from assistant.ui.chat.cost_parts import CostParts
 from assistant.ui.chat.costs import totals_text, totals_tip, turn_view
 from assistant.ui.chat.drawer import ConversationDrawer
 from assistant.ui.chat.export import Exporter
@@ -80,6 +82,7 @@ class ChatPanel(ChatLayout):
             parent=self,
         )
         self.exporter = Exporter(services, self)
+        self.costs = CostParts(services, self, self._context_query)  # the estimate and the cache meter
         self.gone = GoneFileActions(self.controller, self.composer, services.renew, self)
         self.drawer = ConversationDrawer(self, self.conversations, self.conversations_button)
         self.models = ModelPicking(services, self.composer, lambda: self.is_streaming, self)
@@ -108,7 +111,7 @@ class ChatPanel(ChatLayout):
         conversations.rename_requested.connect(self.rename_conversation)
         conversations.delete_requested.connect(self.delete_conversation)
         conversations.filter_changed.connect(self._on_filter_changed)
-        composer.send_requested.connect(self.ask)
+        composer.send_requested.connect(lambda text: self.costs.send(text, self.ask))  # limit: asks first
         composer.stop_requested.connect(self.stop)
         composer.chip_removed.connect(self.gone.remove)
         composer.attach_requested.connect(self.attaching.pick)
@@ -198,6 +201,7 @@ class ChatPanel(ChatLayout):
         """Stop streaming (the window calls this when it closes, before the runner shuts down)."""
         self.answer.shutdown()
         self.context_check.stop()
+        self.costs.stop()
         self.jobs.shutdown()
 
     # ================================================================== more (tests, menus)
@@ -384,7 +388,9 @@ class ChatPanel(ChatLayout):
         conv, attached = self.controller.conversation, self.controller.attached
         if conv is None or not attached or self.is_streaming or self.gone_notice.records:
             return None  # nothing to count, or the request cannot be built (the notice says why)
-        return ContextQuery(conv.id, self.composer.current_model(), tuple(r.id for r in attached))
+        files, history = tuple(r.id for r in attached), tuple(t.id for t in self.controller.turns)
+        question = self.composer.text().strip()
+        return ContextQuery(conv.id, self.composer.current_model(), files, question, history)
 
     def _on_context_warning(self, text: str | None) -> None:
         """Show or clear the context warning; clearing never hides another warning."""

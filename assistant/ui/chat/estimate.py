@@ -1,0 +1,182 @@
+"""The cost estimate beside Send (``costEstimate``) and the cost limit that asks first.
+
+Each count of ``ContextCheck`` (the request as it would go out with the question typed: count_tokens,
+in a worker, debounced, remembered by model + attachments + history + question) is priced here
+(``api.estimate``): with the cache as it stands now (warm while the last question's prefix is within
+its TTL) and, when that differs, with the cache expired; the answer as a range up to the answer-length
+setting. Offline (the local sandbox) the estimate is tokens only: nothing is charged. A model without a
+price shows its tokens and says the price is unknown, never $0.00.
+
+``CostEstimate.send(question, proceed)``: with a cost limit in Settings and an estimate above it, a
+non-modal question (``costLimitQuestion``) asks first; "Send anyway" proceeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from assistant.api.estimate import TTL_SECONDS, InputEstimate, estimate
+from assistant.api.pricing import load_prices
+from assistant.catalog import Turn, TurnState
+from assistant.ui.chat.context import ContextQuery, Counted
+from assistant.ui.chat.format import format_tokens
+from assistant.ui.chat.services import ChatServices
+
+__all__ = ["CostEstimate", "Shown", "warm_prefix"]
+
+_TTL_WORDS = {"5m": "5-minute", "1h": "1-hour"}
+
+
+def warm_prefix(turns: Sequence[Turn], model: str, last_asked: float | None, ttl: str, now: float) -> int:
+    """The tokens the last answered question left in the cache, if they are still warm (else 0): what
+    it read and wrote, when it went out less than ``ttl`` ago with the same model."""
+    last = next((t for t in reversed(turns) if t.usage is not None and t.state is TurnState.COMPLETE), None)
+    if last is None or last.usage is None or last.model != model:
+        return 0
+    asked = last_asked if last_asked is not None else last.created_at.timestamp()
+    if now - asked >= TTL_SECONDS.get(ttl, 300):
+        return 0
+    return last.usage.cache_read_input_tokens + last.usage.cache_creation_input_tokens
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The estimate on show: for which query, and its figures."""
+
+    query: ContextQuery
+    figures: InputEstimate
+    ttl: str
+
+    @property
+    def total_high(self) -> float | None:
+        """The most the question can cost: input now and the longest answer."""
+        f = self.figures
+        return None if f.now is None or f.output_high is None else f.now + f.output_high
+
+
+class CostEstimate(QObject):
+    def __init__(
+        self,
+        services: ChatServices,
+        label: QLabel,
+        turns: Callable[[], Sequence[Turn]],
+        query: Callable[[], ContextQuery | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.label = label
+        self._turns = turns
+        self._query = query
+        self.shown: Shown | None = None
+        self._box: QMessageBox | None = None
+
+    # ------------------------------------------------------------------ the label
+
+    def update(self, counted: Counted) -> None:
+        query = counted.query
+        chat = self._services.chat
+        if not query.question.strip() or chat is None:
+            self.clear()
+            return
+        prices = self._services.prices or load_prices()
+        priced = self._services.priced
+        price = prices.price_for(query.model) if priced else None
+        cached = warm_prefix(
+            self._turns(), query.model, chat.last_asked(query.conversation_id), counted.ttl, chat.now()
+        )
+        figures = estimate(
+            counted.tokens,
+            cached,
+            price=price,
+            min_cache_tokens=prices.min_cache_tokens(query.model),
+            ttl=counted.ttl,
+            max_tokens=chat.max_tokens,
+        )
+        self.shown = Shown(query, figures, counted.ttl)
+        self.label.setText(self._text(figures, priced))
+        self.label.setToolTip(self._tip(figures, counted))
+
+    def clear(self) -> None:
+        self.shown = None
+        self.label.clear()
+        self.label.setToolTip("")
+
+    def _cache_words(self, f: InputEstimate) -> str:
+        if not f.cacheable:
+            return "too small to cache"
+        return "cache warm" if f.warm else "cache cold"
+
+    def _text(self, f: InputEstimate, priced: bool) -> str:
+        fmt = self._services.format_usd
+        if not priced:
+            return f"≈ {format_tokens(f.tokens)} tokens · {self._cache_words(f)}"
+        if f.now is None or f.cold is None or f.output_low is None or f.output_high is None:
+            return f"≈ {format_tokens(f.tokens)} tokens · price unknown"
+        lines = [f"≈ {fmt(f.now)} · {self._cache_words(f)}"]
+        if f.cold > f.now * 1.01:
+            lines.append(f"{fmt(f.cold)} if the cache has expired")
+        lines.append(f"+ answer {fmt(f.output_low)}–{fmt(f.output_high)}")
+        return "\n".join(lines)
+
+    def _tip(self, f: InputEstimate, counted: Counted) -> str:
+        low, high = f.output_tokens
+        tip = (
+            f"Before sending: the question reads {format_tokens(f.tokens)} input tokens "
+            f"(counted with count_tokens), {format_tokens(f.cached)} of them in the prompt cache now. "
+            f"The answer is {format_tokens(low)} to {format_tokens(high)} tokens (the longest answer "
+            "set in Settings)."
+        )
+        if not f.cacheable:
+            tip += " The prompt is under the model's minimum cacheable size, so nothing is cached."
+        else:
+            ttl = _TTL_WORDS.get(counted.ttl, counted.ttl)
+            tip += f" Cache writes use the {ttl} TTL: {counted.ttl_reason}"
+        if not self._services.priced:
+            tip += " Offline nothing is charged, so no money is shown."
+        elif f.now is None:
+            tip += " This model is not in the price list, so its price is unknown."
+        return tip
+
+    # ------------------------------------------------------------------ the limit
+
+    def send(self, question: str, proceed: Callable[[str], None]) -> None:
+        """Proceed with ``question``, or ask first when its estimate is above the cost limit."""
+        limit = self._services.current_settings().cost_limit_usd
+        shown, query = self.shown, self._query()
+        if limit is None or shown is None or query is None or not self._services.priced:
+            proceed(question)
+            return
+        same = (shown.query.model, shown.query.file_ids) == (query.model, query.file_ids)
+        high = shown.total_high
+        if not same or high is None or high <= limit:
+            proceed(question)
+            return
+        parent = self.label.window()
+        box = QMessageBox(parent if isinstance(parent, QWidget) else None)
+        box.setObjectName("costLimitQuestion")
+        box.setWindowTitle("Above your cost limit")
+        box.setIcon(QMessageBox.Icon.Question)
+        fmt = self._services.format_usd
+        box.setText(
+            f"This question may cost up to {fmt(high)} (input {fmt(shown.figures.now or 0.0)}, the longest "
+            f"answer {fmt(shown.figures.output_high or 0.0)}), more than your limit of {fmt(limit)} "
+            "(Settings). Send it anyway?"
+        )
+        send = box.addButton("Send anyway", QMessageBox.ButtonRole.AcceptRole)
+        send.setObjectName("sendAnywayButton")
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def done() -> None:
+            if box.clickedButton() is send:
+                proceed(question)
+            self._box = None
+
+        box.finished.connect(lambda _result: done())
+        self._box = box
+        box.open()
