@@ -6,7 +6,8 @@ desktop's settings) "autolaunches" a bus when ``DISPLAY`` is set: it runs ``dbus
 a D-Bus session left one behind per start). ``settle_session_bus`` runs before the QApplication: it
 uses the user's bus at ``$XDG_RUNTIME_DIR/bus`` when there is one, and otherwise turns autolaunch off
 (``disabled:``), so nothing is started. Without a session bus the Secret Service keyring cannot be
-reached; ``assistant.secrets`` then says so, and the key is kept for the session only.
+reached; ``assistant.secrets`` then says so, and the key is kept for the session only. Programs the
+app starts (a PDF viewer, ``xdg-open``) inherit the setting, so they start no bus of their own either.
 """
 
 from __future__ import annotations
