@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from assistant.catalog import FileRecord, FileState
 from assistant.catalog.identity import known_name
 from assistant.ui.chat.format import gone_message
+from assistant.ui.chat.picker import filter_files
 from assistant.ui.files_text import type_text
 
 __all__ = ["GoneFilesNotice", "ReplacementPicker", "no_replacement_text"]
@@ -222,21 +223,7 @@ class ReplacementPicker(QDialog):
         self.resize(420, 360)
 
     def _apply_filter(self, text: str) -> None:
-        needle = text.casefold().strip()
-        first = None
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            record = item.data(Qt.ItemDataRole.UserRole)
-            hidden = bool(needle) and needle not in known_name(record).casefold()
-            item.setHidden(hidden)
-            if not hidden and first is None:
-                first = item
-        current = self.list.currentItem()
-        if current is None or current.isHidden():
-            if first is None:
-                self.list.setCurrentRow(-1)
-            else:
-                self.list.setCurrentItem(first)
+        filter_files(self.list, text)
         self._update()
 
     def _update(self) -> None:

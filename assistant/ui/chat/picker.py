@@ -25,9 +25,28 @@ from assistant.catalog import FileRecord, FileState
 from assistant.catalog.identity import known_name
 from assistant.ui.files_text import type_text
 
-__all__ = ["AttachPicker"]
+__all__ = ["AttachPicker", "filter_files"]
 
 _CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+
+
+def filter_files(files: QListWidget, text: str) -> None:
+    """Show only the files whose name (the one the person knows) holds ``text``; the current row stays
+    on a shown file (the first one when it was hidden), or on none when none is shown."""
+    needle = text.casefold().strip()
+    first = None
+    for i in range(files.count()):
+        item = files.item(i)
+        hidden = bool(needle) and needle not in known_name(item.data(Qt.ItemDataRole.UserRole)).casefold()
+        item.setHidden(hidden)
+        if not hidden and first is None:
+            first = item
+    current = files.currentItem()
+    if current is None or current.isHidden():
+        if first is None:
+            files.setCurrentRow(-1)
+        else:
+            files.setCurrentItem(first)
 
 
 class AttachPicker(QDialog):
@@ -106,17 +125,7 @@ class AttachPicker(QDialog):
         return [i.data(Qt.ItemDataRole.UserRole) for i in self.items() if i.checkState() == _CHECKED]
 
     def _filter(self, text: str) -> None:
-        needle = text.casefold().strip()
-        first = None
-        for item in self.items():
-            record = item.data(Qt.ItemDataRole.UserRole)
-            hidden = bool(needle) and needle not in known_name(record).casefold()
-            item.setHidden(hidden)
-            if not hidden and first is None:
-                first = item
-        current = self.list.currentItem()
-        if first is not None and (current is None or current.isHidden()):
-            self.list.setCurrentItem(first)
+        filter_files(self.list, text)
 
     def _count(self) -> None:
         n = len(self.ticked())
