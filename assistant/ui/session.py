@@ -335,6 +335,17 @@ class ApiSession(QObject):
             cancel=token,
         )
 
+    def send_pdf_as(self, record_id: int, as_text: bool, token: CancelToken) -> FileRecord:
+        """Upload a PDF's row again as its text or as a PDF, into the same row. Runs in a worker."""
+        services = self.services
+        if services is None:
+            raise ApiFailure(FailureKind.BAD_KEY, "Not connected: enter an API key first.")
+        from assistant.api.lifecycle import send_pdf_as
+
+        return send_pdf_as(
+            services.files, self._store, record_id, self._paths.converted, as_text=as_text, cancel=token
+        )
+
     def renew(self, record_id: int, token: CancelToken) -> FileRecord:
         """Upload the file's kept copy again with a fresh expiry, into the same row. Runs in a worker."""
         services = self.services
