@@ -158,7 +158,11 @@ def prepare(
             converted=converted,
             source_kind=source_kind or kind.value,
             page_count=page_count,
-            needs_split=split_plan(page_count, max_pdf_pages) if page_count is not None else None,
+            needs_split=(  # a PDF's text has no page limit per request
+                split_plan(page_count, max_pdf_pages)
+                if page_count is not None and mime_type == "application/pdf"
+                else None
+            ),
             warnings=tuple(all_warnings),
             page_starts=page_starts,
             figures=figures,

@@ -31,6 +31,11 @@ def test_a_pdf_sent_as_text_uploads_its_pages_text_with_their_starts(src: Path, 
     assert doc.figures is not None and doc.figures.empty_pages == (2,)
     assert doc.figures.as_text < doc.figures.as_pdf
     assert any("1 of its 3 pages (2) have no text" in w and "Send it as a PDF" in w for w in doc.warnings)
+    assert prepare(path, cache_dir=cache_dir, max_pdf_pages=2).needs_split is not None
+    assert (
+        doc.needs_split is None
+        and prepare(path, cache_dir=cache_dir, max_pdf_pages=2, pdf_as_text=True).needs_split is None
+    )
     again = prepare(path, cache_dir=cache_dir, pdf_as_text=True)  # the cached text, with its page starts
     assert again.upload_path == doc.upload_path and again.page_starts == doc.page_starts
 
