@@ -185,6 +185,8 @@ class AppRoot:
         )
         window.assemble(ctx)
         window.composition = self
+        window.rows.set_send_as(session.send_pdf_as)  # a PDF sent as text, or back as a PDF
+        window.files_panel.send_as_requested.connect(window.rows.send_as)
         session.ready.connect(lambda services: chat.set_chat_service(services.chat))
         window.offline_requested.connect(lambda: self.switch(offline=True))
         window.online_requested.connect(lambda: self.switch(offline=False))

@@ -336,6 +336,7 @@ class ChatService:
                 yield Failed(refused, writer.fail(refused.message))
                 return
             self._store.touch_files(r.id for r in request.files)
+            progress.page_starts = {r.file_id: r.page_starts for r in request.files if r.page_starts}
             with self._client.messages.stream(**request.params) as stream:
                 content_type = stream.response.headers.get("content-type", "").lower()
                 if content_type and not content_type.startswith("text/event-stream"):  # not a stream

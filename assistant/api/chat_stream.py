@@ -7,11 +7,11 @@ Plain Python, no Qt; ``chat.ChatService`` drives these and re-exports the events
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
-from assistant.api.parse import citation_from_api, usage_from_api
+from assistant.api.parse import citation_from_api, on_pages, usage_from_api
 from assistant.api.pricing import TurnCost
 from assistant.catalog import Citation, Turn, TurnWriter, Usage
 
@@ -74,12 +74,17 @@ class Progress:
     length: int = 0  # characters of answer text so far: where the next citation is placed
     completed: bool = False
     stop_reason: str | None = None
+    # file id -> where each page starts in the text sent, for PDFs sent as text (``FileRecord.page_starts``)
+    page_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def _cited(raw: Any, writer: TurnWriter, progress: Progress) -> CitationEvent | None:
     citation = citation_from_api(raw)
     if citation is None:
         return None
+    starts = progress.page_starts.get(citation.file_id or "")
+    if starts:
+        citation = on_pages(citation, starts)
     citation = replace(citation, answer_offset=progress.length)
     writer.add_citation(citation)
     return CitationEvent(citation)

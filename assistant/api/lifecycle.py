@@ -46,6 +46,10 @@ Public API::
         # ApiFailure(LOCAL) when the source is gone or cannot be prepared, or the row is a PDF part.
     discard_kept_copy(store, record_id) -> bool   # remove the row's converted copy from the cache when
                                                   # no other row keeps it (after Clean up deleted it)
+    send_pdf_as(files, store, record_id, cache_dir, *, as_text, progress=None, cancel=None) -> FileRecord
+        # a whole PDF's row uploaded again as its text (page starts kept, citations turned back into
+        # pages) or as a PDF, into the same row; can_send_as(record, as_text=) says whether it can be
+        # (lifecycle_pdftext: choice_note says what each way costs per question)
     catalog.rules.orphans(store) -> list[FileRecord]   # active files found remotely, not uploaded by this app
     catalog.rules.gone_files_for(store, conversation_id) -> list[FileRecord]   # attached, not active
     replace_attachment(store, conversation_id, old_row_id, new_row_id) -> Conversation
@@ -55,6 +59,7 @@ Public API::
 from __future__ import annotations
 
 from assistant.api.errors import ApiFailure, FailureKind
+from assistant.api.lifecycle_pdftext import can_send_as, send_pdf_as
 from assistant.api.lifecycle_renew import SourceChanged, renew
 from assistant.api.lifecycle_stale import discard_kept_copy, refresh_stale, stale_state
 from assistant.api.lifecycle_upload import split_and_upload, upload_document
@@ -62,10 +67,12 @@ from assistant.catalog import Conversation, Store
 
 __all__ = [
     "SourceChanged",
+    "can_send_as",
     "discard_kept_copy",
     "refresh_stale",
     "renew",
     "replace_attachment",
+    "send_pdf_as",
     "split_and_upload",
     "stale_state",
     "upload_document",

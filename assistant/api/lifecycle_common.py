@@ -95,6 +95,7 @@ def record_source(
         filename=doc.upload_name if identity else None,
         mime_type=doc.mime_type if identity else None,
         source_kind=doc.source_kind,
+        page_starts=doc.page_starts,
     )
 
 

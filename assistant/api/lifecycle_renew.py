@@ -23,6 +23,7 @@ from assistant.api.lifecycle_common import (
 )
 from assistant.api.lifecycle_stale import stale_state
 from assistant.catalog import FileRecord, Store
+from assistant.catalog.identity import sent_as_text
 from assistant.catalog.rules import can_renew
 from assistant.documents import DocumentError, SourceState, prepare, split_pdf
 
@@ -64,7 +65,10 @@ def _recreate_kept(
                     return part
             raise _nothing_left(record)
         return prepare(
-            source, cache_dir=cache_dir or kept.parent, should_stop=should_stop(cancel)
+            source,
+            cache_dir=cache_dir or kept.parent,
+            should_stop=should_stop(cancel),
+            pdf_as_text=sent_as_text(record),  # a PDF sent as text is renewed as its text
         ).upload_path
     except DocumentError as exc:
         raise document_failure(exc) from None

@@ -23,6 +23,7 @@ from assistant.api.lifecycle_common import (
     should_stop,
 )
 from assistant.catalog import FileRecord, Store
+from assistant.catalog.identity import sent_as_text
 from assistant.documents import DEFAULT_MAX_PDF_PAGES, DocumentError, SourceState, prepare, source_state
 
 __all__ = ["discard_kept_copy", "refresh_stale", "stale_state"]
@@ -53,10 +54,11 @@ def discard_kept_copy(store: Store, record_id: int) -> bool:
     record = store.get_file(record_id)
     if record is None:
         return False
-    return _forget_kept(store, record, keep=None)
+    return forget_kept(store, record, keep=None)
 
 
-def _forget_kept(store: Store, old: FileRecord, keep: Path | None) -> bool:
+def forget_kept(store: Store, old: FileRecord, keep: Path | None) -> bool:
+    """Remove ``old``'s converted copy (unless it is ``keep`` or another row keeps it)."""
     if old.kept_path is None or old.kept_path == old.local_path:
         return False
     kept = Path(old.kept_path)
@@ -105,7 +107,11 @@ def refresh_stale(
         )
     try:
         doc = prepare(
-            source, cache_dir=cache_dir, max_pdf_pages=max_pdf_pages, should_stop=should_stop(cancel)
+            source,
+            cache_dir=cache_dir,
+            max_pdf_pages=max_pdf_pages,
+            should_stop=should_stop(cancel),
+            pdf_as_text=sent_as_text(record),  # a PDF sent as text stays so
         )
     except DocumentError as exc:
         raise document_failure(exc) from None
@@ -137,5 +143,5 @@ def refresh_stale(
         extra_warnings=extra,
         identity=True,
     )
-    _forget_kept(store, record, doc.upload_path)
+    forget_kept(store, record, doc.upload_path)
     return dataclasses.replace(refreshed, warnings=(*refreshed.warnings, *notes)) if notes else refreshed

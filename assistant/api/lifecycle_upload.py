@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.api.errors import CancelToken
 from assistant.api.files import FileService, UploadProgress, UploadResult
 from assistant.api.lifecycle_common import Progress, document_failure, record_source
+from assistant.api.lifecycle_pdftext import figures_notes
 from assistant.catalog import Store
 from assistant.documents import DocumentError, DocumentKind, PreparedDocument, split_pdf
 
@@ -43,6 +44,7 @@ def upload_document(
         doc,
         doc.upload_path,
         original_name=doc.original_name if doc.renamed else None,
+        extra_warnings=figures_notes(doc),
     )
     return UploadResult(record, result.reused)
 

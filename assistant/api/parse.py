@@ -5,11 +5,14 @@ Each takes an SDK object (a pydantic model) or its dict, so tests and recorded s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.catalog import Citation, CitationKind, Usage
+from assistant.documents.pdf_text import page_range
 
-__all__ = ["citation_from_api", "usage_from_api"]
+__all__ = ["citation_from_api", "on_pages", "usage_from_api"]
 
 # The API's citation types the app shows, with the fields that hold their start and end.
 _LOCATIONS = {
@@ -39,6 +42,16 @@ def citation_from_api(obj: Any) -> Citation | None:
         int(data.get(start) or 0),
         int(data.get(end) or 0),
     )
+
+
+def on_pages(citation: Citation, page_starts: Sequence[int]) -> Citation:
+    """A ``char_location`` citation of a PDF sent as text, as the pages it is on (``page_starts``: where
+    each page starts in the text sent): it says "page 14" and opens the PDF there, like a citation of
+    the PDF itself. Any other citation as it is."""
+    if citation.kind is not CitationKind.CHAR or not page_starts:
+        return citation
+    first, end = page_range(page_starts, citation.start, citation.end)
+    return replace(citation, kind=CitationKind.PAGE, start=first, end=end)
 
 
 def usage_from_api(obj: Any) -> Usage:

@@ -13,7 +13,7 @@ __all__ = ["COLUMNS", "INSERT", "file_record"]
 COLUMNS = (
     "id, file_id, filename, mime_type, size_bytes, sha256, local_path, uploaded_at, expires_at, "
     "last_used_at, state, origin, source_sha256, source_size, source_mtime, kept_path, original_name, "
-    "warnings, revision, leftover_of, source_kind"
+    "warnings, revision, leftover_of, source_kind, page_starts"
 )
 
 INSERT = (
@@ -45,7 +45,16 @@ def file_record(row: sqlite3.Row) -> FileRecord:
         revision=row["revision"],
         leftover_of=row["leftover_of"],
         source_kind=row["source_kind"],
+        page_starts=_starts(row["page_starts"]),
     )
+
+
+def _starts(text: str | None) -> tuple[int, ...]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(int(n) for n in value) if isinstance(value, list) else ()
 
 
 def _warnings(text: str | None) -> tuple[str, ...]:

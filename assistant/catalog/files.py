@@ -144,6 +144,7 @@ class Files(FileSync):
         filename: str | None = None,
         mime_type: str | None = None,
         source_kind: str | None = None,
+        page_starts: Sequence[int] = (),
     ) -> FileRecord:
         """Record what the source was when it was prepared, the kept copy, and what the user was told.
 
@@ -153,7 +154,7 @@ class Files(FileSync):
             db.execute(
                 "UPDATE files SET source_sha256 = ?, source_size = ?, source_mtime = ?, kept_path = ?, "
                 "original_name = ?, warnings = ?, filename = COALESCE(?, filename), "
-                "mime_type = COALESCE(?, mime_type), source_kind = ? WHERE id = ?",
+                "mime_type = COALESCE(?, mime_type), source_kind = ?, page_starts = ? WHERE id = ?",
                 (
                     source_sha256,
                     source_size,
@@ -164,6 +165,7 @@ class Files(FileSync):
                     filename,
                     mime_type,
                     source_kind,
+                    json.dumps(list(page_starts)) if page_starts else None,
                     row_id,
                 ),
             )

@@ -1,6 +1,6 @@
 """What the user knows a file as: a file converted to text on this computer (a Word document, a
-workbook, slides, an archive, a compressed file) keeps its own name, kind and size wherever it is shown
-or cited; the remote file keeps the name the API needed ("q3-budget-memo.docx.txt").
+workbook, slides, an archive, a compressed file, a PDF sent as text) keeps its own name, kind and size
+wherever it is shown or cited; the remote file keeps the name the API needed ("q3-budget-memo.docx.txt").
 
 ``text_conversion(record)`` says what was converted (None for a file sent as it is) and ``known_name``
 is the name to show and cite. Rows prepared by this version record ``source_kind``; rows from older
@@ -14,17 +14,26 @@ from dataclasses import dataclass
 
 from assistant.catalog.records import FileRecord
 
-__all__ = ["TEXT_CONVERSIONS", "TextConversion", "known_name", "text_conversion"]
+__all__ = [
+    "PDF_AS_TEXT",
+    "TEXT_CONVERSIONS",
+    "TextConversion",
+    "known_name",
+    "sent_as_text",
+    "text_conversion",
+]
 
 # The source kinds ``documents.prepare`` converts to text before upload (``PreparedDocument.source_kind``):
 # Office files, archives (zip, tar, compressed tar) and single compressed files.
 OFFICE = frozenset({"docx", "xlsx", "pptx"})
 ARCHIVES = frozenset({"zip", "tar", "tar.gzip", "tar.bzip2", "tar.xz"})
 COMPRESSED = frozenset({"gzip", "bzip2", "xz"})
-TEXT_CONVERSIONS = OFFICE | ARCHIVES | COMPRESSED
+PDF_AS_TEXT = "pdf"  # a PDF sent as its text, page by page (``documents.pdf_text``)
+TEXT_CONVERSIONS = OFFICE | ARCHIVES | COMPRESSED | {PDF_AS_TEXT}
 
 # older rows: the suffix of the original name (the upload name is it + ".txt")
 _CONVERTED_SUFFIXES = (
+    (".pdf", "pdf"),
     (".docx", "docx"),
     (".xlsx", "xlsx"),
     (".pptx", "pptx"),
@@ -73,6 +82,12 @@ def text_conversion(record: FileRecord) -> TextConversion | None:
         return _conversion(record, record.original_name or record.filename, record.source_kind)
     found = _from_names(record)
     return None if found is None else _conversion(record, *found)
+
+
+def sent_as_text(record: FileRecord) -> bool:
+    """A PDF sent as its text (its citations are turned back into pages by ``record.page_starts``)."""
+    converted = text_conversion(record)
+    return converted is not None and converted.kind == PDF_AS_TEXT
 
 
 def known_name(record: FileRecord) -> str:

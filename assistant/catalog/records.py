@@ -167,6 +167,9 @@ class FileRecord:
     # what the source was when it was prepared ("pdf", "docx", "zip", "gzip"...; schema 5): a file converted
     # to text here is shown by its own name, kind and size (``catalog.identity``); None in older rows
     source_kind: str | None = None
+    # a PDF sent as text (schema 7): where each page starts in the uploaded text, 0-based characters, one
+    # per page; empty for every other file
+    page_starts: tuple[int, ...] = ()
 
     def expires_in(self, now: datetime | None = None) -> timedelta | None:
         """Time left before expiry (negative once past); None when the file never expires."""

@@ -128,6 +128,11 @@ MIGRATIONS: tuple[str, ...] = (
         failed_at REAL NOT NULL
     );
     """,
+    # 7: a PDF sent as text: where each page starts in the uploaded text (a JSON list of 0-based character
+    # offsets), so the answers' char_location citations are turned back into page numbers
+    """
+    ALTER TABLE files ADD COLUMN page_starts TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

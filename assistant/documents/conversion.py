@@ -121,13 +121,22 @@ def convert_cached(
     limit: int,
     name: str,
     should_stop: Callable[[], bool] | None,
+    variant: str = "",
+    extra: dict[str, object] | None = None,
 ) -> tuple[Path, tuple[str, ...]]:
-    """Run `convert` into `cache_dir/<sha256>-v<N>.txt` (atomically), or reuse what is there."""
-    target = cache_dir / f"{sha256}-v{CONVERTER_VERSION}.txt"
-    meta = cache_dir / f"{sha256}-v{CONVERTER_VERSION}.json"
+    """Run `convert` into `cache_dir/<sha256>-v<N>[-variant].txt` (atomically), or reuse what is there.
+
+    `extra`: what the converter found besides warnings (a PDF's page starts): saved in the notes beside
+    the text and filled from them when the text is reused."""
+    stem = f"{sha256}-v{CONVERTER_VERSION}" + (f"-{variant}" if variant else "")
+    target = cache_dir / f"{stem}.txt"
+    meta = cache_dir / f"{stem}.json"
     if target.exists() and meta.exists():
         try:
-            warnings = json.loads(meta.read_text(encoding="utf-8"))["warnings"]
+            notes = json.loads(meta.read_text(encoding="utf-8"))
+            warnings = notes["warnings"]
+            if extra is not None:
+                extra.update({k: v for k, v in notes.items() if k not in ("warnings", "source")})
             return target, tuple(str(w) for w in warnings)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # convert again
@@ -142,7 +151,8 @@ def convert_cached(
         if not sink.has_content:
             raise no_text(name)
         os.replace(temp, target)
-        meta.write_text(json.dumps({"warnings": list(warnings), "source": name}), encoding="utf-8")
+        notes = {**(extra or {}), "warnings": list(warnings), "source": name}
+        meta.write_text(json.dumps(notes), encoding="utf-8")
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -74,6 +74,35 @@ class SplitPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class PdfTokenFigures:
+    """What a PDF costs per question, estimated: sent as a PDF document, and sent as its text."""
+
+    pages: int
+    as_pdf: int  # tokens: each page's text plus the page as an image
+    as_text: int  # tokens: the text alone
+    empty_pages: tuple[int, ...]  # 1-based pages with no text (scans, figures): lost when sent as text
+
+    @property
+    def ratio(self) -> float:
+        """As text over as a PDF (0.3: text costs 30% of the PDF)."""
+        return self.as_text / self.as_pdf if self.as_pdf else 1.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "pages": self.pages,
+            "as_pdf": self.as_pdf,
+            "as_text": self.as_text,
+            "empty_pages": list(self.empty_pages),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> PdfTokenFigures:
+        empty = data.get("empty_pages") or []
+        assert isinstance(empty, list)
+        return cls(int(str(data["pages"])), int(str(data["as_pdf"])), int(str(data["as_text"])), tuple(empty))
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedDocument:
     """A file ready to upload: what to send, under which name and type, and what the user should know."""
 
@@ -95,6 +124,16 @@ class PreparedDocument:
     page_count: int | None = None  # PDFs only
     needs_split: SplitPlan | None = None  # PDFs over the page limit of one request
     warnings: tuple[str, ...] = field(default=())
+    # a PDF sent as text (mime text/plain, source_kind "pdf"): where each page starts in the text (0-based
+    # characters, one per page), to turn char_location citations back into pages
+    page_starts: tuple[int, ...] = ()
+    # a PDF's tokens per question both ways (estimated), when asked for or sent as text
+    figures: PdfTokenFigures | None = None
+
+    @property
+    def as_text(self) -> bool:
+        """A PDF sent as its text."""
+        return self.source_kind == "pdf" and self.mime_type == "text/plain"
 
     @property
     def renamed(self) -> bool:

@@ -11,9 +11,11 @@ from .conversion import archive_converter, compressed_converter, convert_cached,
 from .encoding import choose_encoding
 from .errors import DocumentError, DocumentErrorKind
 from .messages import SUPPORTED_KINDS_TEXT, family, is_derived_name, kind_label, no_text, unsupported
-from .model import MIB, TEXT_KINDS, ArchiveLimits, Block, DocumentKind, PreparedDocument
+from .model import MIB, TEXT_KINDS, ArchiveLimits, Block, DocumentKind, PdfTokenFigures, PreparedDocument
 from .names import hidden_name_warning, is_acceptable_name, safe_upload_name, with_suffix_for
 from .pdf import inspect_pdf, split_plan
+from .pdf_text import pdf_figures as estimate_pdf
+from .pdf_text import pdf_to_text
 from .sink import human_size, write_failed
 from .sniff import (
     CODE_EXTENSIONS,
@@ -59,6 +61,8 @@ def prepare(
     max_pdf_pages: int = DEFAULT_MAX_PDF_PAGES,
     archive_limits: ArchiveLimits | None = None,
     should_stop: Callable[[], bool] | None = None,
+    pdf_as_text: bool = False,
+    pdf_figures: bool = False,
 ) -> PreparedDocument:
     """What to upload for `path`, or DocumentError saying why not and what to do.
 
@@ -67,6 +71,10 @@ def prepare(
     it is already there. `max_file_bytes` limits both the source and what is uploaded. `should_stop` is
     polled while reading and converting (e.g. a worker's abort flag); when it returns True, preparation
     stops with DocumentError(CANCELLED) and leaves nothing half-written.
+
+    A PDF with `pdf_as_text` is sent as its text, page by page (``pdf_text``): text/plain with its page
+    starts, still known as the PDF (``source_kind`` "pdf"). `pdf_figures` estimates a PDF's tokens per
+    question both ways (``figures``) without converting it.
     """
     path = Path(path)
     name = path.name or str(path)
@@ -118,6 +126,8 @@ def prepare(
         extra: tuple[str, ...] = (),
         base_name: str = name,  # what upload_name is made from: the name, or what a compressed file holds
         source_kind: str | None = None,  # what the source is, when not `kind` (an archive, a compressed file)
+        page_starts: tuple[int, ...] = (),
+        figures: PdfTokenFigures | None = None,
     ) -> PreparedDocument:
         all_warnings = [*warnings, *extra]
         if not is_acceptable_name(base_name) or (
@@ -148,12 +158,43 @@ def prepare(
             converted=converted,
             source_kind=source_kind or kind.value,
             page_count=page_count,
-            needs_split=split_plan(page_count, max_pdf_pages) if page_count is not None else None,
+            needs_split=(  # a PDF's text has no page limit per request
+                split_plan(page_count, max_pdf_pages)
+                if page_count is not None and mime_type == "application/pdf"
+                else None
+            ),
             warnings=tuple(all_warnings),
+            page_starts=page_starts,
+            figures=figures,
         )
 
     if actual is DocumentKind.PDF:
         facts = inspect_pdf(path, name=name, cache_dir=cache_dir, sha256=sha256)
+        if pdf_as_text:
+            pages = pdf_to_text(
+                facts.decrypted_copy or path,
+                name=name,
+                sha256=sha256,
+                cache_dir=cache_dir,
+                limit=max_file_bytes,
+                should_stop=should_stop,
+            )
+            return result(
+                upload_path=pages.path,
+                upload_name=with_suffix_for(name, ".pdf") + ".txt",
+                mime_type="text/plain",
+                kind=DocumentKind.PDF,
+                converted=True,
+                page_count=facts.page_count,
+                extra=pages.warnings,
+                page_starts=pages.page_starts,
+                figures=pages.figures,
+            )
+        figures = (
+            estimate_pdf(facts.decrypted_copy or path, name=name, should_stop=should_stop)
+            if pdf_figures
+            else None
+        )
         return result(
             upload_path=facts.decrypted_copy or path,
             upload_name=with_suffix_for(name, ".pdf"),
@@ -162,6 +203,7 @@ def prepare(
             converted=facts.decrypted_copy is not None,
             page_count=facts.page_count,
             extra=facts.warnings,
+            figures=figures,
         )
     if actual is DocumentKind.IMAGE:
         assert sniffed.mime is not None

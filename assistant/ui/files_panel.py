@@ -144,6 +144,7 @@ class FilesPanel(QWidget):
     show_local_requested = Signal(object)
     renew_requested = Signal(object)
     reupload_requested = Signal(object)
+    send_as_requested = Signal(object, bool)  # (a PDF's record, as text)
 
     def __init__(self, model: FilesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -330,11 +331,26 @@ class FilesPanel(QWidget):
         reupload.setObjectName("reuploadAction")
         reupload.setEnabled(n == 1 and self.model.source_state(records[0].id) is SourceState.CHANGED)
         reupload.triggered.connect(lambda: self.reupload_requested.emit(records[0]))
+        self._way_actions(menu, records)
         menu.addSeparator()
         delete = menu.addAction("Delete…")
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.triggered.connect(lambda: self.delete_requested.emit(records))
         return menu
+
+    def _way_actions(self, menu: QMenu, records: list[FileRecord]) -> None:
+        """Send as text / Send as PDF for one whole PDF (the row's tooltip says what each costs)."""
+        from assistant.api.lifecycle_pdftext import can_send_as
+
+        one = records[0] if len(records) == 1 else None
+        for as_text, title, name in (
+            (True, "Send as text (fewer tokens; scans and figures are not seen)", "sendAsTextAction"),
+            (False, "Send as PDF (each page as an image plus its text)", "sendAsPdfAction"),
+        ):
+            action = menu.addAction(title)
+            action.setObjectName(name)
+            action.setEnabled(one is not None and can_send_as(one, as_text=as_text))
+            action.triggered.connect(lambda _=False, t=as_text: self.send_as_requested.emit(one, t))
 
     @staticmethod
     def _emit_each(signal: SignalInstance, records: list[FileRecord]) -> None:

@@ -100,6 +100,7 @@ def kind_label(mime_type: str, filename: str = "") -> str:
 
 
 _CONVERTED_KINDS = {
+    "pdf": "PDF",
     "docx": "Word document",
     "xlsx": "Excel workbook",
     "pptx": "PowerPoint slides",

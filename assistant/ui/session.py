@@ -32,7 +32,7 @@ from assistant.bridge import Task, TaskRunner
 from assistant.catalog import FileRecord, Store
 from assistant.logs import register_secret
 from assistant.secrets import KeyStatus, KeyStore
-from assistant.settings import Paths, Settings
+from assistant.settings import Paths, PdfAsText, Settings
 
 if TYPE_CHECKING:  # importing anthropic costs about a second: only in workers, after the first paint
     from anthropic import Anthropic
@@ -287,7 +287,12 @@ class ApiSession(QObject):
         from assistant.documents import DocumentError, DocumentErrorKind, prepare_isolated
 
         # in a conversion process: a long conversion must not hold this process's GIL (GUI stalls)
-        options = {} if self.max_pdf_pages is None else {"max_pdf_pages": self.max_pdf_pages}
+        options: dict[str, object] = (
+            {} if self.max_pdf_pages is None else {"max_pdf_pages": self.max_pdf_pages}
+        )
+        way = self._settings().pdf_as_text  # Always: PDFs go as text; Ask: as PDFs, both ways' tokens said
+        options["pdf_as_text"] = way is PdfAsText.ALWAYS
+        options["pdf_figures"] = way is PdfAsText.ASK
         try:
             doc = prepare_isolated(
                 path, cache_dir=self._paths.converted, should_stop=token.is_cancelled, **options
@@ -328,6 +333,17 @@ class ApiSession(QObject):
             self._paths.converted,
             max_pdf_pages=self.max_pdf_pages or DEFAULT_MAX_PDF_PAGES,
             cancel=token,
+        )
+
+    def send_pdf_as(self, record_id: int, as_text: bool, token: CancelToken) -> FileRecord:
+        """Upload a PDF's row again as its text or as a PDF, into the same row. Runs in a worker."""
+        services = self.services
+        if services is None:
+            raise ApiFailure(FailureKind.BAD_KEY, "Not connected: enter an API key first.")
+        from assistant.api.lifecycle import send_pdf_as
+
+        return send_pdf_as(
+            services.files, self._store, record_id, self._paths.converted, as_text=as_text, cancel=token
         )
 
     def renew(self, record_id: int, token: CancelToken) -> FileRecord:

@@ -65,4 +65,5 @@ def test_a_file_sent_as_it_is_records_its_kind_and_is_no_conversion(
     path = src / name
     path.write_bytes(data)
     doc = prepare(path, cache_dir=cache_dir)
-    assert doc.source_kind == kind and kind not in TEXT_CONVERSIONS
+    assert doc.source_kind == kind and not doc.as_text
+    assert kind not in TEXT_CONVERSIONS or doc.mime_type != "text/plain"  # "pdf" only when sent as text

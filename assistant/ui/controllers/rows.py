@@ -1,5 +1,6 @@
-"""Operations on one file row that go to the API: renew (the kept copy again, a fresh expiry) and
-re-upload (a changed local file's current version swapped in). Both keep the catalog row, so the
+"""Operations on one file row that go to the API: renew (the kept copy again, a fresh expiry),
+re-upload (a changed local file's current version swapped in) and a PDF sent as text or as a PDF
+(``send_as``, once ``set_send_as`` gave the work). Both keep the catalog row, so the
 conversations that use the file keep working.
 
 ``RowOperations(runner, files, renew=, reupload=, connected=)``: ``renew(record)`` and
@@ -49,6 +50,24 @@ REUPLOAD = _Op(
     "re-uploaded",
     True,
 )
+SEND_TEXT = _Op(
+    "send_text",
+    "sending as text…",
+    "Sending {name} as text…",
+    "sent as text: citations still give its pages",
+    "{name} is now sent as text (its text only: scans and figures are not seen).",
+    "sent as text",
+    True,
+)
+SEND_PDF = _Op(
+    "send_pdf",
+    "sending as a PDF…",
+    "Sending {name} as a PDF…",
+    "sent as a PDF: pages as images too",
+    "{name} is now sent as a PDF (each page as an image plus its text).",
+    "sent as a PDF",
+    True,
+)
 
 
 class RowOperations(Controller):
@@ -75,6 +94,16 @@ class RowOperations(Controller):
 
     def reupload(self, record: FileRecord) -> None:
         self._start(REUPLOAD, record)
+
+    def set_send_as(self, work: Callable[[int, bool, CancelToken], FileRecord]) -> None:
+        """How a PDF is re-uploaded as text or as a PDF: ``work(row id, as_text, token)``."""
+        self._work[SEND_TEXT.name] = lambda row, token: work(row, True, token)
+        self._work[SEND_PDF.name] = lambda row, token: work(row, False, token)
+
+    def send_as(self, record: FileRecord, as_text: bool) -> None:
+        """Upload a PDF's row again as its text, or as a PDF (``set_send_as``), swapped into the row."""
+        if (SEND_TEXT if as_text else SEND_PDF).name in self._work:
+            self._start(SEND_TEXT if as_text else SEND_PDF, record)
 
     def _start(self, op: _Op, record: FileRecord) -> None:
         if self.closed:

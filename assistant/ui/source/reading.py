@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage, QImageReader
 
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.catalog import CitationKind, FileRecord
-from assistant.catalog.identity import known_name, text_conversion
+from assistant.catalog.identity import PDF_AS_TEXT, known_name, text_conversion
 from assistant.catalog.records import SourceState
 from assistant.documents.stale import source_state
 from assistant.ui.source.locate import find_passage, place_in_words
@@ -72,21 +72,27 @@ def find_source(record: FileRecord) -> Found:
 
     The kept copy is what was uploaded (the converted text of an Office file, a part of a split PDF):
     the citation's pages and characters are counted in it. When the local file is gone the kept copy is
-    still shown if it is here; when neither is, there is nothing to show."""
+    still shown if it is here; when neither is, there is nothing to show. A PDF sent as text is shown as
+    the PDF itself (its citations were turned back into pages); its text only when the PDF is gone."""
     name = known_name(record)
     conversion = text_conversion(record)
     local = Path(record.local_path) if record.local_path else None
     kept = Path(record.kept_path) if record.kept_path else None
     notes: list[str] = []
+    as_pdf_text = conversion is not None and conversion.kind == PDF_AS_TEXT
     state = SourceState.MISSING if local is None else _state(record, local)
     if state is SourceState.MISSING:
         where = f" ({local})" if local is not None else ""
         notes.append(f"The local copy of {name} is gone{where}: moved or deleted.")
     elif state is SourceState.CHANGED:
-        if conversion is not None and kept is not None and kept != local and kept.is_file():
+        if as_pdf_text and local is not None:
+            notes.append(f"{name} has changed since its text was uploaded: the highlight may be off.")
+        elif conversion is not None and kept is not None and kept != local and kept.is_file():
             notes.append(f"{name} has changed since it was uploaded: this is the text that was sent.")
         else:
             notes.append(f"{name} has changed since it was uploaded: the highlight may be off.")
+    if as_pdf_text and local is not None and state is not SourceState.MISSING:
+        return Found(ShownKind.PDF, local, tuple(notes), PDF_AS_TEXT)  # the PDF, at the cited page
     shown = kept if kept is not None and kept.is_file() else None
     if shown is None and local is not None and state is not SourceState.MISSING:
         shown = local
