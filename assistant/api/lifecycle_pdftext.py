@@ -26,6 +26,7 @@ from assistant.api.lifecycle_common import (
 from assistant.api.lifecycle_stale import forget_kept, stale_state
 from assistant.catalog import FileRecord, Store
 from assistant.catalog.identity import known_name, sent_as_text
+from assistant.catalog.rules import HINT
 from assistant.documents import DocumentError, SourceState, prepare
 from assistant.documents.model import PdfTokenFigures, PreparedDocument
 
@@ -135,4 +136,4 @@ def figures_notes(doc: PreparedDocument) -> tuple[str, ...]:
     """The figures of a prepared PDF as a note for its row (none for other files)."""
     if doc.figures is None:
         return ()
-    return (choice_note(doc.figures, as_text=doc.as_text),)
+    return (HINT + choice_note(doc.figures, as_text=doc.as_text),)  # information, not a warning

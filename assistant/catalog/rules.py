@@ -17,13 +17,36 @@ from assistant.catalog.store import Store
 __all__ = [
     "EXPIRY_WARNING",
     "HIDDEN_CHARACTERS",
+    "HINT",
     "can_renew",
     "expiring_soon",
     "gone_files_for",
     "hidden_characters",
+    "is_hint",
+    "note_line",
     "orphans",
     "shown_name",
+    "warnings_of",
 ]
+
+HINT = "ⓘ "
+"""Leads a row's note that informs rather than warns (what a PDF costs each way), kept among its
+``warnings``: shown with an information sign, never a warning sign."""
+
+
+def is_hint(note: str) -> bool:
+    return note.startswith(HINT)
+
+
+def warnings_of(notes: tuple[str, ...]) -> tuple[str, ...]:
+    """The notes that warn (no text layer, renamed, ...), without the hints."""
+    return tuple(n for n in notes if not is_hint(n))
+
+
+def note_line(note: str) -> str:
+    """A note as a tooltip line: a warning after ⚠, a hint after its own ⓘ."""
+    return note if is_hint(note) else f"⚠ {note}"
+
 
 EXPIRY_WARNING = timedelta(days=3)
 """A file that expires within this is "expiring soon"."""

@@ -317,13 +317,11 @@ class FilesModel(QAbstractTableModel):
                 return level_color("warning")
             return None
         if role == Qt.ItemDataRole.DecorationRole:
-            if col != Col.STATE or rec.state is not FileState.ACTIVE:
+            if col != Col.STATE:
                 return None
-            if rec.warnings or self.expiring_soon(rec) or rec.id in self._sources:
-                return warning_icon()
-            if self._notes.get(rec.id) or (rec.original_name and rec.original_name != rec.filename):
-                return info_icon()  # more to read in the tooltip
-            return None
+            soon, source, note = self.expiring_soon(rec), self._sources.get(rec.id), self._notes.get(rec.id)
+            sign = files_text.state_sign(rec, soon=soon, source=source, note=note)
+            return {"warning": warning_icon, "info": info_icon}.get(sign or "", lambda: None)()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(rec, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.SIZE:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from assistant.catalog import FileOrigin, FileRecord, FileState, SourceState
 from assistant.catalog.identity import known_name, text_conversion
-from assistant.catalog.rules import is_leftover, shown_name
+from assistant.catalog.rules import is_leftover, note_line, shown_name, warnings_of
 from assistant.ui.formatting import converted_kind_label, format_size, kind_label
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "origin_text",
     "size_of",
     "state_label",
+    "state_sign",
     "state_text",
     "state_tooltip",
     "type_text",
@@ -95,6 +96,19 @@ def conversion_tip(rec: FileRecord) -> str | None:
     )
 
 
+def state_sign(rec: FileRecord, *, soon: bool, source: SourceState | None, note: str | None) -> str | None:
+    """The sign beside the State column's words: "warning" where the row needs the person (a warning,
+    expiring soon, a changed or missing local file), "info" where its tooltip has more to read (a note,
+    a hint such as what a PDF costs each way, where a renamed or converted file came from), or None."""
+    if rec.state is not FileState.ACTIVE:
+        return None
+    if warnings_of(rec.warnings) or soon or source is not None:
+        return "warning"
+    if note or rec.warnings or (rec.original_name and rec.original_name != rec.filename):
+        return "info"
+    return None
+
+
 def origin_text(rec: FileRecord) -> str:
     """ "converted from a.docx" (text made from it) or "renamed from a:b.txt" (a name the API refused)."""
     original = rec.original_name or ""
@@ -119,7 +133,7 @@ def state_text(rec: FileRecord, *, source: SourceState | None, soon: bool, note:
             text = " · ".join(marks)
     if rec.original_name and rec.original_name != rec.filename and text_conversion(rec) is None:
         text += f" · {origin_text(rec)}"  # a converted file's Name and Type say it
-    if rec.warnings:
+    if warnings_of(rec.warnings):
         text += " ⚠"
     return f"{text} · {note}" if note else text
 
@@ -172,7 +186,7 @@ def state_tooltip(
         lines.append(converted)
     elif rec.original_name and rec.original_name != rec.filename:
         lines.append(f"{origin_text(rec).capitalize()}; uploaded as “{rec.filename}”.")
-    lines += [f"⚠ {w}" for w in rec.warnings]
+    lines += [note_line(w) for w in rec.warnings]
     if note:
         lines.append(note)
     return "\n".join(lines) or None

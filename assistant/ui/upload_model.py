@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from assistant.catalog.rules import shown_name
+from assistant.catalog.rules import shown_name, warnings_of
 from assistant.ui.controllers.uploads import JobState, UploadJob, UploadQueue
 from assistant.ui.files_model import fill_role_span
 from assistant.ui.theme import warning_icon
@@ -162,7 +162,7 @@ class UploadJobsModel(QAbstractTableModel):
 
 def _warns(job: UploadJob) -> bool:
     return job.state is JobState.FAILED or (
-        bool(job.warnings) and job.state in (JobState.DONE, JobState.REUSED)
+        bool(warnings_of(job.warnings)) and job.state in (JobState.DONE, JobState.REUSED)
     )
 
 

@@ -11,14 +11,17 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QWidget
 
 from assistant.catalog import CitationKind
+from assistant.catalog.rules import HINT
 from assistant.settings import PdfAsText
 from assistant.ui.files_model import Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.source.locate import squeeze
+from assistant.ui.theme import info_icon
 from tests.helpers_pdf import write_pdf
 from tests.support import Windows, sandbox_keys
 from tests.ui.test_converted import shown_rows
@@ -50,7 +53,7 @@ def test_a_pdf_sent_as_text_is_listed_as_the_pdf_and_cited_and_opened_at_its_pag
     assert cells[Col.TYPE] == "PDF (as text)"
     assert record.mime_type == "text/plain" and record.filename == "harbour.pdf.txt"
     assert len(record.page_starts) == 3
-    assert any(w.startswith("Sent as text: about") for w in record.warnings)
+    assert any(w.startswith(HINT + "Sent as text: about") for w in record.warnings)
 
     turn = ask(window, qtbot, "When was the lamp replaced, and how far does its beam reach?")
     assert all(c.kind is CitationKind.PAGE for c in turn.citations), "char_location turned into pages"
@@ -75,8 +78,15 @@ def test_ask_sends_the_pdf_says_both_ways_and_send_as_text_swaps_it(
     upload(window, qtbot, write_pdf(tmp_path / "harbour.pdf", PAGES))
     record, cells = shown_rows(window)["harbour.pdf"]
     assert record.mime_type == "application/pdf" and cells[Col.TYPE] == "PDF"
-    note = next(w for w in record.warnings if w.startswith("Sent as a PDF: about"))
+    note = next(w for w in record.warnings if w.startswith(HINT + "Sent as a PDF: about"))
     assert "as text about" in note and "scanned pages and figures" in note
+    # information, not a warning: the State column shows the information sign and no ⚠ anywhere
+    model = window.files_model
+    state = model.index(model.row_of(record.id), Col.STATE)
+    assert state.data(Qt.ItemDataRole.DecorationRole).cacheKey() == info_icon().cacheKey()
+    assert "⚠" not in state.data(Qt.ItemDataRole.ToolTipRole) and note in state.data(
+        Qt.ItemDataRole.ToolTipRole
+    )
 
     menu = window.files_panel.build_menu([record])
     as_pdf = menu.findChild(QAction, "sendAsPdfAction")

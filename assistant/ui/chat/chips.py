@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from assistant.catalog import FileRecord, FileState
 from assistant.catalog.identity import known_name, text_conversion
+from assistant.catalog.rules import note_line, warnings_of
 from assistant.ui.chat.format import gone_message
 from assistant.ui.files_text import size_of, type_text
 from assistant.ui.formatting import format_size
@@ -170,7 +171,7 @@ class Chip(QWidget):
         label.setObjectName("chipLabel")
         self.label = label
         tip = chip_tip(record)
-        if record.warnings:
+        if warnings_of(record.warnings):
             # A warning the upload came with ("no text layer: citations will not work") stays visible.
             label.setText(f"⚠ {name}")
             self.setProperty("warned", True)
@@ -214,7 +215,7 @@ def chip_tip(record: FileRecord) -> str:
         lines.append(f"Converted to text on this computer, sent as {record.filename}")
     if record.state is not FileState.ACTIVE:
         lines.append(gone_message(record) + " Attach another file or remove it.")
-    lines += [f"⚠ {w}" for w in record.warnings]
+    lines += [note_line(w) for w in record.warnings]
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from assistant.api.errors import CancelToken
 from assistant.api.files import UploadResult
 from assistant.bridge import Task
+from assistant.catalog.rules import note_line
 from assistant.ui.session import NeedsSplit
 
 __all__ = ["FINISHED", "Intake", "JobState", "Outcome", "QueueCounts", "UploadFn", "UploadJob"]
@@ -114,7 +115,7 @@ class UploadJob:
         lines = [self._outcome()]
         if self.parts:
             lines += [f"• {name}" for name in self.parts]
-        lines += [f"⚠ {w}" for w in self.warnings]
+        lines += [note_line(w) for w in self.warnings]
         if self.state is JobState.FAILED:
             lines.append(
                 "Trying again cannot work until the file itself changes: dismiss it, or fix the file and add "
