@@ -296,10 +296,7 @@ class ChatService:
         conversation = self._store.get_conversation(conversation_id)
         if conversation is None:
             raise ApiFailure(FailureKind.LOCAL, "This conversation no longer exists.")
-        earlier = self._store.list_turns(conversation_id)
-        turn = self._store.start_turn(conversation_id, question, conversation.model)
-        self.ttls.record_ask(conversation_id, earlier)
-        return turn
+        return self._store.start_turn(conversation_id, question, conversation.model)
 
     def replace_turn(self, turn_id: int) -> Turn:
         """A failed or stopped turn's question saved again as a new turn; the old one is deleted only
@@ -324,6 +321,9 @@ class ChatService:
         if cancel is not None and cancel.is_cancelled():
             self._store.finish_turn(turn.id, state=TurnState.INCOMPLETE, answer="")
             return
+        # when it goes out (the pauses Automatic judges), however the turn was saved (the pane saves its own)
+        earlier = [t for t in self._store.list_turns(turn.conversation_id) if t.id < turn.id]
+        self.ttls.record_ask(turn.conversation_id, earlier)
         yield from self._stream(turn, cancel)
 
     def _stream(self, turn: Turn, cancel: CancelToken | None) -> Iterator[ChatEvent]:

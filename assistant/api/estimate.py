@@ -18,6 +18,7 @@ Public API::
     TTL_SECONDS = {"5m": 300, "1h": 3600}
     InputEstimate(tokens, cached, cacheable, now, cold, output_low, output_high, price_known)
     estimate(tokens, cached, *, price, min_cache_tokens, ttl, max_tokens) -> InputEstimate
+    CacheState(tokens, ttl, until); cache_state(turns, last_asked) -> CacheState | None
     TtlChoice(ttl, reason)
     choose_ttl(setting, pauses, prefix_tokens, min_cache_tokens) -> TtlChoice
 """
@@ -29,8 +30,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.api.pricing import ModelPrice
+from assistant.catalog import Turn
 
-__all__ = ["SHORT_ANSWER_TOKENS", "TTL_SECONDS", "InputEstimate", "TtlChoice", "choose_ttl", "estimate"]
+__all__ = [
+    "SHORT_ANSWER_TOKENS",
+    "TTL_SECONDS",
+    "CacheState",
+    "InputEstimate",
+    "TtlChoice",
+    "cache_state",
+    "choose_ttl",
+    "estimate",
+]
 
 TTL_SECONDS: dict[str, int] = {"5m": 300, "1h": 3600}
 SHORT_ANSWER_TOKENS = 300
@@ -92,6 +103,41 @@ def estimate(
         max_tokens * price.output / _MILLION,
         (low_out, max_tokens),
     )
+
+
+@dataclass(frozen=True)
+class CacheState:
+    """What the last answered question left in the prompt cache: ``tokens`` (what it read and wrote),
+    of ``model``, written with ``ttl`` (None: it wrote nothing), warm until ``until`` (None: nothing
+    cached). The one rule of warm and cold, for the estimate and the cache meter alike."""
+
+    tokens: int
+    model: str
+    ttl: str | None
+    until: float | None
+
+    def warm(self, now: float) -> bool:
+        return self.until is not None and now < self.until
+
+
+def cache_state(turns: Sequence[Turn], last_asked: float | None) -> CacheState | None:
+    """The cache as the last answered question of ``turns`` left it (None: none answered), warm for the
+    TTL the cache was last *written* with (what the next question is sent with does not matter: a
+    5-minute write is gone after 5 minutes even when the next question would write for an hour).
+    ``last_asked``: when that question went out (None: when it was saved)."""
+    answered = [t for t in turns if t.usage is not None]
+    if not answered:
+        return None
+    last = answered[-1]
+    assert last.usage is not None
+    tokens = last.usage.cache_read_input_tokens + last.usage.cache_creation_input_tokens
+    written = next(
+        (t.usage for t in reversed(answered) if t.usage and t.usage.cache_creation_input_tokens), None
+    )
+    ttl = None if written is None else ("1h" if written.cache_write_1h_tokens else "5m")
+    asked = last_asked if last_asked is not None else last.created_at.timestamp()
+    until = asked + TTL_SECONDS[ttl] if tokens and ttl is not None else None
+    return CacheState(tokens, last.model, ttl, until)
 
 
 @dataclass(frozen=True)

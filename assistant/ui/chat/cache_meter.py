@@ -14,15 +14,13 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
-from assistant.api.estimate import TTL_SECONDS
+from assistant.api.estimate import cache_state
 from assistant.api.pricing import load_prices, turn_cost
 from assistant.catalog import Turn, Usage
-from assistant.ui.chat.format import format_tokens
+from assistant.ui.chat.format import TTL_WORDS, format_tokens
 from assistant.ui.chat.services import ChatServices
 
 __all__ = ["CacheMeter", "tokens_saved"]
-
-_TTL_WORDS = {"5m": "5 min", "1h": "1 h"}
 
 
 def tokens_saved(usage: Usage) -> int:
@@ -97,13 +95,11 @@ class CacheMeter(QObject):
             what = f"Documents written to the cache ({written} tokens)"
         else:
             what = "Not cached"
-        ttl = "1h" if usage.cache_write_1h_tokens else ("5m" if usage.cache_write_5m_tokens else choice.ttl)
-        asked = chat.last_asked(conv)
-        start = asked if asked is not None else last.created_at.timestamp()
-        self.warm_until = start + TTL_SECONDS[ttl] if cached else None
+        state = cache_state(turns, chat.last_asked(conv))  # the estimate's rule of warm and cold too
+        self.warm_until = None if state is None else state.until
         left = None if self.warm_until is None else self.warm_until - chat.now()
-        if left is not None and left > 0:
-            warmth = f"warm {_clock_text(left)} more ({_TTL_WORDS[ttl]} TTL)"
+        if state is not None and state.ttl is not None and left is not None and left > 0:
+            warmth = f"warm {_clock_text(left)} more ({TTL_WORDS[state.ttl]} TTL)"
             self._timer.start()
         else:
             warmth = "cache expired" if cached else ""

@@ -19,28 +19,22 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from assistant.api.estimate import TTL_SECONDS, InputEstimate, estimate
+from assistant.api.estimate import InputEstimate, cache_state, estimate
 from assistant.api.pricing import load_prices
-from assistant.catalog import Turn, TurnState
+from assistant.catalog import Turn
 from assistant.ui.chat.context import ContextQuery, Counted
-from assistant.ui.chat.format import format_tokens
+from assistant.ui.chat.format import TTL_WORDS, format_tokens
 from assistant.ui.chat.services import ChatServices
 
 __all__ = ["CostEstimate", "Shown", "warm_prefix"]
 
-_TTL_WORDS = {"5m": "5-minute", "1h": "1-hour"}
 
-
-def warm_prefix(turns: Sequence[Turn], model: str, last_asked: float | None, ttl: str, now: float) -> int:
-    """The tokens the last answered question left in the cache, if they are still warm (else 0): what
-    it read and wrote, when it went out less than ``ttl`` ago with the same model."""
-    last = next((t for t in reversed(turns) if t.usage is not None and t.state is TurnState.COMPLETE), None)
-    if last is None or last.usage is None or last.model != model:
-        return 0
-    asked = last_asked if last_asked is not None else last.created_at.timestamp()
-    if now - asked >= TTL_SECONDS.get(ttl, 300):
-        return 0
-    return last.usage.cache_read_input_tokens + last.usage.cache_creation_input_tokens
+def warm_prefix(turns: Sequence[Turn], model: str, last_asked: float | None, now: float) -> int:
+    """The tokens the last answered question left in the cache, if they are still warm (else 0): with
+    the same model, within the TTL the cache was last written with (``api.estimate.cache_state``, the
+    rule the cache meter follows too)."""
+    state = cache_state(turns, last_asked)
+    return state.tokens if state is not None and state.model == model and state.warm(now) else 0
 
 
 @dataclass(frozen=True)
@@ -86,9 +80,7 @@ class CostEstimate(QObject):
         prices = self._services.prices or load_prices()
         priced = self._services.priced
         price = prices.price_for(query.model) if priced else None
-        cached = warm_prefix(
-            self._turns(), query.model, chat.last_asked(query.conversation_id), counted.ttl, chat.now()
-        )
+        cached = warm_prefix(self._turns(), query.model, chat.last_asked(query.conversation_id), chat.now())
         figures = estimate(
             counted.tokens,
             cached,
@@ -134,8 +126,8 @@ class CostEstimate(QObject):
         if not f.cacheable:
             tip += " The prompt is under the model's minimum cacheable size, so nothing is cached."
         else:
-            ttl = _TTL_WORDS.get(counted.ttl, counted.ttl)
-            tip += f" Cache writes use the {ttl} TTL: {counted.ttl_reason}"
+            ttl = TTL_WORDS.get(counted.ttl, counted.ttl)
+            tip += f" This question writes the cache with the {ttl} TTL: {counted.ttl_reason}"
         if not self._services.priced:
             tip += " Offline nothing is charged, so no money is shown."
         elif f.now is None:

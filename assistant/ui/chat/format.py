@@ -31,6 +31,7 @@ from assistant.catalog.identity import known_name
 
 __all__ = [
     "MARK",
+    "TTL_WORDS",
     "MarkPlacer",
     "citation_place",
     "conversation_markdown",
@@ -179,6 +180,10 @@ def gone_reason(record: FileRecord, now: datetime | None = None) -> str:
 def gone_message(record: FileRecord, now: datetime | None = None) -> str:
     """“report.pdf” expired on 12 Nov — it can't be used in questions any more."""
     return f"“{known_name(record)}” {gone_reason(record, now)} — it can't be used in questions any more."
+
+
+TTL_WORDS = {"5m": "5 min", "1h": "1 h"}
+"""A cache TTL in words, as the estimate and the cache meter say it."""
 
 
 def format_tokens(count: int) -> str:

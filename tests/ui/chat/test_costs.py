@@ -188,3 +188,35 @@ def test_a_question_above_the_cost_limit_asks_first(qtbot: QtBot, env: Env) -> N
     wait_idle(qtbot, panel, env.runner)
     conv = panel.current_conversation()
     assert conv is not None and [t.question for t in env.store.list_turns(conv.id)] == [FIRST]
+
+
+def test_automatic_ttl_a_cache_written_for_five_minutes_is_cold_six_minutes_later(
+    qtbot: QtBot, env: Env, client: Any
+) -> None:
+    """Warm or cold follows the TTL the cache was last written with, not the next question's (issue 14,
+    review item 3): Automatic picks 1 hour for a question after a 6-minute pause, but the cache the
+    first question wrote for 5 minutes has expired, and the estimate and the meter say so alike."""
+    chat = ChatService(
+        client, env.store, max_tokens=1024, save_interval=0.2, cache_ttl="auto", clock=env.sandbox.clock.now
+    )
+    panel = env.make_panel()
+    panel.set_chat_service(chat)
+    panel.set_attached_files([env.report])
+    settle(qtbot, panel)
+    _type(qtbot, panel, FIRST)
+    _estimate_for(qtbot, panel, FIRST)
+    first = _send(qtbot, panel, env)
+    assert first.usage is not None and first.usage.cache_write_5m_tokens > 0  # written with 5 minutes
+
+    env.sandbox.clock.advance(360)
+    qtbot.waitUntil(lambda: "cache expired" in panel.cache_meter_label.text(), timeout=5_000)
+    _type(qtbot, panel, SECOND)
+    shown = _estimate_for(qtbot, panel, SECOND)
+    assert shown.ttl == "1h"  # the next question would be written for an hour...
+    text = panel.composer.estimate_label.text()
+    assert "cache cold" in text and "if the cache has expired" not in text, text  # ...but nothing is warm
+    second = _send(qtbot, panel, env)
+    assert second.usage is not None and second.usage.cache_read_input_tokens == 0  # billed a full write
+    assert second.usage.cache_write_1h_tokens > 0
+    billed = _billed_input(second)
+    assert abs(shown.figures.now - billed) <= 0.10 * billed, (shown.figures.now, billed)
