@@ -66,6 +66,7 @@ class ContextCheck(QObject):
     models_loaded = Signal(list)  # [(model id, display name)], once the API has listed them
     warning = Signal(object)  # the context warning's text, or None: clear it
     counted = Signal(object)  # Counted: the latest count (from a worker, or remembered)
+    count_failed = Signal(object, object)  # (ContextQuery, ApiFailure): the count could not be made
 
     def __init__(
         self,
@@ -89,6 +90,11 @@ class ContextCheck(QObject):
 
     def schedule(self) -> None:
         self._timer.start()
+
+    def count_now(self) -> None:
+        """Count now, without waiting for the debounce (Send needs the count of this very question)."""
+        self._timer.stop()
+        self.check()
 
     def stop(self) -> None:
         """Stop for good: no count or model list that arrives after this reaches the pane."""
@@ -158,10 +164,14 @@ class ContextCheck(QObject):
         task = self._services.runner.run(
             count,
             on_result=lambda result: self._counted(result, limit) if self._task is task else None,
-            on_failed=lambda failure: self.warning.emit(None) if self._task is task else None,
+            on_failed=lambda failure: self._failed(query, failure) if self._task is task else None,
             name="count tokens",
         )
         self._task = task
+
+    def _failed(self, query: ContextQuery, failure: ApiFailure) -> None:
+        self.warning.emit(None)
+        self.count_failed.emit(query, failure)
 
     def _counted(self, result: Counted, limit: int) -> None:
         query, tokens = result.query, result.tokens

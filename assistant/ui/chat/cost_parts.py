@@ -26,9 +26,11 @@ class CostParts(QObject):
     ) -> None:
         super().__init__(panel)
         turns = lambda: panel.controller.turns  # noqa: E731
-        self.estimate = CostEstimate(services, panel.composer.estimate_label, turns, query, self)
-        self.meter = CacheMeter(services, panel.cache_meter_label, turns, self)
         check = panel.context_check
+        label = panel.composer.estimate_label
+        self.estimate = CostEstimate(services, label, turns, query, self, count_now=check.count_now)
+        self.meter = CacheMeter(services, panel.cache_meter_label, turns, self)
+        check.count_failed.connect(self.estimate.count_failed)
         panel.composer.input.textChanged.connect(check.schedule)  # the estimate follows the question
         check.counted.connect(self.estimate.update)
         for changed in (panel.answer.footer_shown, panel.controller.turns_loaded):

@@ -8,7 +8,10 @@ setting. Offline (the local sandbox) the estimate is tokens only: nothing is cha
 price shows its tokens and says the price is unknown, never $0.00.
 
 ``CostEstimate.send(question, proceed)``: with a cost limit in Settings and an estimate above it, a
-non-modal question (``costLimitQuestion``) asks first; "Send anyway" proceeds.
+non-modal question (``costLimitQuestion``) asks first; "Send anyway" proceeds. The limit is never
+skipped: when the estimate on show is not for this very request (model, files, history, question) or
+none has arrived yet, Send counts first and asks after; the question stays in the box meanwhile (and
+when the count fails, the question says so and asks all the same).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from assistant.api.errors import ApiFailure
 from assistant.api.estimate import InputEstimate, cache_state, estimate
 from assistant.api.pricing import load_prices
 from assistant.catalog import Turn
@@ -35,6 +39,15 @@ def warm_prefix(turns: Sequence[Turn], model: str, last_asked: float | None, now
     rule the cache meter follows too)."""
     state = cache_state(turns, last_asked)
     return state.tokens if state is not None and state.model == model and state.warm(now) else 0
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A question sent before its estimate arrived: it goes on (or asks) once counted."""
+
+    query: ContextQuery
+    question: str
+    proceed: Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -60,13 +73,17 @@ class CostEstimate(QObject):
         turns: Callable[[], Sequence[Turn]],
         query: Callable[[], ContextQuery | None],
         parent: QObject | None = None,
+        *,
+        count_now: Callable[[], None],
     ) -> None:
         super().__init__(parent)
         self._services = services
         self.label = label
         self._turns = turns
         self._query = query
+        self._count_now = count_now
         self.shown: Shown | None = None
+        self._pending: _Pending | None = None
         self._box: QMessageBox | None = None
 
     # ------------------------------------------------------------------ the label
@@ -92,6 +109,10 @@ class CostEstimate(QObject):
         self.shown = Shown(query, figures, counted.ttl)
         self.label.setText(self._text(figures, priced))
         self.label.setToolTip(self._tip(figures, counted))
+        pending = self._pending
+        if pending is not None and pending.query == query:
+            self._pending = None
+            self._decide(self.shown, pending.question, pending.proceed)
 
     def clear(self) -> None:
         self.shown = None
@@ -137,28 +158,55 @@ class CostEstimate(QObject):
     # ------------------------------------------------------------------ the limit
 
     def send(self, question: str, proceed: Callable[[str], None]) -> None:
-        """Proceed with ``question``, or ask first when its estimate is above the cost limit."""
+        """Proceed with ``question``, or ask first when its estimate is above the cost limit (counting
+        it first when the estimate on show is not this very request's)."""
         limit = self._services.current_settings().cost_limit_usd
         shown, query = self.shown, self._query()
-        if limit is None or shown is None or query is None or not self._services.priced:
-            proceed(question)
+        if self._box is not None:  # already asking
             return
-        same = (shown.query.model, shown.query.file_ids) == (query.model, query.file_ids)
+        if limit is None or query is None or not self._services.priced or self._services.chat is None:
+            proceed(question)  # no limit, or nothing to count (the pane says why it cannot send)
+            return
+        if shown is not None and shown.query == query:
+            self._decide(shown, question, proceed)
+            return
+        self._pending = _Pending(query, question, proceed)
+        self.label.setText("Counting what this question costs before sending…")
+        self._count_now()
+
+    def count_failed(self, query: ContextQuery, failure: ApiFailure) -> None:
+        pending = self._pending
+        if pending is not None and pending.query == query:
+            self._pending = None
+            self._ask(
+                f"What this question costs could not be counted ({failure.message}), so it may be more "
+                "than your cost limit (Settings). Send it anyway?",
+                pending.question,
+                pending.proceed,
+            )
+
+    def _decide(self, shown: Shown, question: str, proceed: Callable[[str], None]) -> None:
+        limit = self._services.current_settings().cost_limit_usd
         high = shown.total_high
-        if not same or high is None or high <= limit:
+        if limit is None or high is None or high <= limit:
             proceed(question)
             return
+        fmt = self._services.format_usd
+        self._ask(
+            f"This question may cost up to {fmt(high)} (input {fmt(shown.figures.now or 0.0)}, the longest "
+            f"answer {fmt(shown.figures.output_high or 0.0)}), more than your limit of {fmt(limit)} "
+            "(Settings). Send it anyway?",
+            question,
+            proceed,
+        )
+
+    def _ask(self, text: str, question: str, proceed: Callable[[str], None]) -> None:
         parent = self.label.window()
         box = QMessageBox(parent if isinstance(parent, QWidget) else None)
         box.setObjectName("costLimitQuestion")
         box.setWindowTitle("Above your cost limit")
         box.setIcon(QMessageBox.Icon.Question)
-        fmt = self._services.format_usd
-        box.setText(
-            f"This question may cost up to {fmt(high)} (input {fmt(shown.figures.now or 0.0)}, the longest "
-            f"answer {fmt(shown.figures.output_high or 0.0)}), more than your limit of {fmt(limit)} "
-            "(Settings). Send it anyway?"
-        )
+        box.setText(text)
         send = box.addButton("Send anyway", QMessageBox.ButtonRole.AcceptRole)
         send.setObjectName("sendAnywayButton")
         box.addButton(QMessageBox.StandardButton.Cancel)

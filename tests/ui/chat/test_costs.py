@@ -162,6 +162,37 @@ def test_offline_the_estimate_is_tokens_and_no_money(qtbot: QtBot, env: Env) -> 
     assert "$" not in panel.cache_meter_label.text() and "tokens' worth" in panel.cache_meter_label.text()
 
 
+def _limit_question() -> QMessageBox | None:
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == "costLimitQuestion" and widget.isVisible():
+            assert isinstance(widget, QMessageBox)
+            return widget
+    return None
+
+
+def test_a_pasted_question_sent_at_once_is_counted_first_and_asks(qtbot: QtBot, env: Env) -> None:
+    """No estimate yet (or one of another question) never skips the limit (review item 5): Send counts
+    first, then asks; the question stays in the box meanwhile."""
+    panel = env.make_panel(settings=Settings(cost_limit_usd=0.001))
+    panel.set_attached_files([env.report])
+    settle(qtbot, panel)
+    long = " ".join([SECOND] * 40)
+    QApplication.clipboard().setText(long)
+    panel.composer.input.setFocus()
+    qtbot.keyClick(panel.composer.input, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert panel.costs.estimate.shown is None or panel.costs.estimate.shown.query.question != long
+    qtbot.keyClick(panel.composer.input, Qt.Key.Key_Return)  # at once: no estimate for it yet
+    qtbot.waitUntil(lambda: _limit_question() is not None, timeout=10_000)
+    box = _limit_question()
+    assert box is not None and "more than your limit of $0.0010" in box.text()
+    assert not panel.is_streaming and panel.composer.text() == long  # not sent while it asks
+    box.reject()
+    qtbot.waitUntil(lambda: _limit_question() is None, timeout=5_000)
+    conv = panel.current_conversation()
+    assert panel.composer.text() == long  # cancelled: the question is kept, nothing asked
+    assert conv is None or env.store.list_turns(conv.id) == []
+
+
 def test_a_question_above_the_cost_limit_asks_first(qtbot: QtBot, env: Env) -> None:
     panel = env.make_panel(settings=Settings(cost_limit_usd=0.001))
     panel.set_attached_files([env.report])
