@@ -43,3 +43,4 @@ class CostParts(QObject):
 
     def stop(self) -> None:
         self.meter.stop()
+        self.estimate.stop()

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from assistant.api.errors import ApiFailure
-from assistant.api.estimate import InputEstimate, cache_state, estimate
+from assistant.api.estimate import CacheState, InputEstimate, cache_state, estimate
 from assistant.api.pricing import load_prices
 from assistant.catalog import Turn
 from assistant.ui.chat.context import ContextQuery, Counted
@@ -37,8 +37,13 @@ def warm_prefix(turns: Sequence[Turn], model: str, last_asked: float | None, now
     """The tokens the last answered question left in the cache, if they are still warm (else 0): with
     the same model, within the TTL the cache was last written with (``api.estimate.cache_state``, the
     rule the cache meter follows too)."""
+    state = _warm_state(turns, model, last_asked, now)
+    return 0 if state is None else state.tokens
+
+
+def _warm_state(turns: Sequence[Turn], model: str, last_asked: float | None, now: float) -> CacheState | None:
     state = cache_state(turns, last_asked)
-    return state.tokens if state is not None and state.model == model and state.warm(now) else 0
+    return state if state is not None and state.model == model and state.warm(now) else None
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,11 @@ class CostEstimate(QObject):
         self.shown: Shown | None = None
         self._pending: _Pending | None = None
         self._box: QMessageBox | None = None
+        self._counted: Counted | None = None  # the count on show, priced again when the cache cools
+        self._cools = QTimer(self)
+        self._cools.setSingleShot(True)
+        self._cools.setTimerType(Qt.TimerType.PreciseTimer)
+        self._cools.timeout.connect(self._reprice)
 
     # ------------------------------------------------------------------ the label
 
@@ -97,7 +107,13 @@ class CostEstimate(QObject):
         prices = self._services.prices or load_prices()
         priced = self._services.priced
         price = prices.price_for(query.model) if priced else None
-        cached = warm_prefix(self._turns(), query.model, chat.last_asked(query.conversation_id), chat.now())
+        now = chat.now()
+        warm = _warm_state(self._turns(), query.model, chat.last_asked(query.conversation_id), now)
+        cached = 0 if warm is None else warm.tokens
+        self._counted = counted
+        self._cools.stop()
+        if warm is not None and warm.until is not None:  # price it again when the warmth ends
+            self._cools.start(max(0, min(int((warm.until - now) * 1000) + 50, 2**31 - 1)))
         figures = estimate(
             counted.tokens,
             cached,
@@ -114,7 +130,16 @@ class CostEstimate(QObject):
             self._pending = None
             self._decide(self.shown, pending.question, pending.proceed)
 
+    def stop(self) -> None:
+        self._cools.stop()
+
+    def _reprice(self) -> None:
+        if self._counted is not None and self._counted.query == self._query():
+            self.update(self._counted)
+
     def clear(self) -> None:
+        self._counted = None
+        self._cools.stop()
         self.shown = None
         self.label.clear()
         self.label.setToolTip("")

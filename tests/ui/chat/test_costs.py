@@ -162,6 +162,30 @@ def test_offline_the_estimate_is_tokens_and_no_money(qtbot: QtBot, env: Env) -> 
     assert "$" not in panel.cache_meter_label.text() and "tokens' worth" in panel.cache_meter_label.text()
 
 
+def test_the_estimate_turns_cold_when_the_cache_expires_while_the_question_waits(
+    qtbot: QtBot, env: Env, client: Any
+) -> None:
+    """Nothing typed, nothing answered, yet the cache expires: the estimate is priced again at that
+    moment (review item 4)."""
+    panel = env.make_panel()
+    panel.set_chat_service(_clocked_chat(env, client))
+    panel.set_attached_files([env.report])
+    settle(qtbot, panel)
+    _type(qtbot, panel, FIRST)
+    _estimate_for(qtbot, panel, FIRST)
+    _send(qtbot, panel, env)
+    _type(qtbot, panel, SECOND)
+    _estimate_for(qtbot, panel, SECOND)
+    label = panel.composer.estimate_label
+    assert "cache warm" in label.text(), label.text()
+    until = panel.costs.meter.warm_until
+    assert until is not None
+    env.sandbox.clock.advance(until - env.sandbox.clock.now() - 3)  # 3 s of warmth left
+    qtbot.keyClick(panel.composer.input, Qt.Key.Key_Space)  # the same question: priced again, warm
+    qtbot.waitUntil(lambda: "cache cold" in label.text(), timeout=10_000)  # ...until the cache expires
+    assert panel.composer.text() == SECOND + " "
+
+
 def _limit_question() -> QMessageBox | None:
     for widget in QApplication.topLevelWidgets():
         if widget.objectName() == "costLimitQuestion" and widget.isVisible():
