@@ -123,8 +123,8 @@ class CacheMeter(QObject):
         return _saved_words(cost.saved, saved_all, lambda n: fmt(abs(n)))
 
     def _show(self, text: str, tip: str) -> None:
-        self.label.setText(text)
-        self.label.setToolTip(tip)
+        self.label.setText(text)  # one line, cut to the width: whole in the tooltip, with the detail
+        self.label.setToolTip(f"{text}\n\n{tip}" if text else "")
         self.label.setVisible(bool(text))
 
     def stop(self) -> None:

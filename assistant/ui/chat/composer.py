@@ -131,13 +131,16 @@ class Composer(QWidget):
         self.stop_button.setEnabled(False)
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
-        self.estimate_label = QLabel(self)  # what the question will cost (``estimate.CostEstimate``)
-        self.estimate_label.setObjectName("costEstimate")
-        self.estimate_label.setAccessibleName("Cost estimate")
-        buttons.addWidget(self.estimate_label)
         buttons.addStretch(1)
         row.addLayout(buttons)
         outer.addLayout(row)
+        # what the question will cost (``estimate.CostEstimate``): one line under the question, cut to
+        # the width (whole in its tooltip), so it never narrows the question box
+        self.estimate_label = ElidedLabel(self)
+        self.estimate_label.setObjectName("costEstimate")
+        self.estimate_label.setAccessibleName("Cost estimate")
+        self.estimate_label.hide()
+        outer.addWidget(self.estimate_label)
 
         bottom = QHBoxLayout()
         model_label = QLabel("Model:", self)

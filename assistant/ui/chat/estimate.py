@@ -1,4 +1,4 @@
-"""The cost estimate beside Send (``costEstimate``) and the cost limit that asks first.
+"""The cost estimate under the question (``costEstimate``) and the cost limit that asks first.
 
 Each count of ``ContextCheck`` (the request as it would go out with the question typed: count_tokens,
 in a worker, debounced, remembered by model + attachments + history + question) is priced here
@@ -123,8 +123,8 @@ class CostEstimate(QObject):
             max_tokens=chat.max_tokens,
         )
         self.shown = Shown(query, figures, counted.ttl)
-        self.label.setText(self._text(figures, priced))
-        self.label.setToolTip(self._tip(figures, counted))
+        text = self._text(figures, priced)
+        self._say(text, f"{text}\n\n{self._tip(figures, counted)}")
         pending = self._pending
         if pending is not None and pending.query == query:
             self._pending = None
@@ -141,8 +141,13 @@ class CostEstimate(QObject):
         self._counted = None
         self._cools.stop()
         self.shown = None
-        self.label.clear()
-        self.label.setToolTip("")
+        self._say("", "")
+
+    def _say(self, text: str, tip: str) -> None:
+        """One line under the question (cut to the width; the whole text and the detail in the tooltip)."""
+        self.label.setText(text)
+        self.label.setToolTip(tip)
+        self.label.setVisible(bool(text))
 
     def _cache_words(self, f: InputEstimate) -> str:
         if not f.cacheable:
@@ -155,11 +160,11 @@ class CostEstimate(QObject):
             return f"≈ {format_tokens(f.tokens)} tokens · {self._cache_words(f)}"
         if f.now is None or f.cold is None or f.output_low is None or f.output_high is None:
             return f"≈ {format_tokens(f.tokens)} tokens · price unknown"
-        lines = [f"≈ {fmt(f.now)} · {self._cache_words(f)}"]
+        lines = [f"≈ {fmt(f.now)}", self._cache_words(f)]
         if f.cold > f.now * 1.01:
             lines.append(f"{fmt(f.cold)} if the cache has expired")
         lines.append(f"+ answer {fmt(f.output_low)}–{fmt(f.output_high)}")
-        return "\n".join(lines)
+        return " · ".join(lines)
 
     def _tip(self, f: InputEstimate, counted: Counted) -> str:
         low, high = f.output_tokens
@@ -196,7 +201,7 @@ class CostEstimate(QObject):
             self._decide(shown, question, proceed)
             return
         self._pending = _Pending(query, question, proceed)
-        self.label.setText("Counting what this question costs before sending…")
+        self._say("Counting what this question costs before sending…", "")
         self._count_now()
 
     def count_failed(self, query: ContextQuery, failure: ApiFailure) -> None:

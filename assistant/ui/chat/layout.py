@@ -62,10 +62,10 @@ class ChatLayout(QWidget):
         self.gone_notice = GoneFilesNotice(chat)
         chat_layout.addWidget(self.gone_notice)
         chat_layout.addWidget(self.composer)
-        self.cache_meter_label = QLabel(chat)  # what the prompt cache did (``cache_meter.CacheMeter``)
+        # what the prompt cache did (``cache_meter.CacheMeter``): one line, cut (the detail in its tooltip)
+        self.cache_meter_label = ElidedLabel(chat)
         self.cache_meter_label.setObjectName("cacheMeter")
         self.cache_meter_label.setAccessibleName("Prompt cache")
-        self.cache_meter_label.setWordWrap(True)
         self.cache_meter_label.hide()
         chat_layout.addWidget(self.cache_meter_label)
         self.composer.bottom_row.addWidget(self.totals_label)  # next to the model: room to be read
