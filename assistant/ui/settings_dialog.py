@@ -139,6 +139,16 @@ class SettingsDialog(QDialog):
         self.cost_limit.setSpecialValueText("No limit")
         self.cost_limit.setValue(settings.cost_limit_usd or 0.0)
         self._add(form, "Ask before a question &over:", self.cost_limit, "cost_limit_usd")
+        if offline:  # nothing is charged: no money to limit (the limit is kept for when it is online)
+            kept = f"${settings.cost_limit_usd:.3f}" if settings.cost_limit_usd else "no limit"
+            self.cost_limit.setPrefix("")
+            self.cost_limit.setSpecialValueText("Nothing to limit offline")
+            self.cost_limit.setValue(0.0)
+            self.cost_limit.setEnabled(False)
+            self.cost_limit.setToolTip(
+                "Offline, the local sandbox answers and nothing is charged, so there is no cost to limit. "
+                f"Your limit ({kept}) is kept for when the app is online."
+            )
         self.pdf_as_text = QComboBox()
         for choice in choices("pdf_as_text"):
             self.pdf_as_text.addItem(choice.value.capitalize(), choice.value)
@@ -182,7 +192,9 @@ class SettingsDialog(QDialog):
             max_tokens=self.max_tokens.value(),
             theme=Theme(self.theme.currentData()),
             cache_ttl=CacheTtl(self.cache_ttl.currentData()),
-            cost_limit_usd=self.cost_limit.value() or None,
+            cost_limit_usd=self._settings.cost_limit_usd
+            if self._offline
+            else self.cost_limit.value() or None,
             pdf_as_text=PdfAsText(self.pdf_as_text.currentData()),
             base_url=self.base_url.text().strip(),
         )

@@ -55,3 +55,12 @@ def test_cache_ttl_cost_limit_and_pdfs_as_text() -> None:
         cache_ttl=CacheTtl.ONE_HOUR, cost_limit_usd=0.25, pdf_as_text=PdfAsText.ALWAYS
     )
     assert "1 hour" in dialog.cache_ttl.toolTip()
+
+
+def test_offline_the_cost_limit_shows_no_money_and_is_kept() -> None:
+    """Offline nothing is charged: the cost-limit box says so, shows no "$", and keeps the limit."""
+    dialog = SettingsDialog(Settings(cost_limit_usd=0.25), [], offline=True)
+    box = dialog.cost_limit
+    assert not box.isEnabled() and "$" not in box.text() and "$" not in box.prefix()
+    assert "nothing is charged" in box.toolTip() and "$0.250" in box.toolTip()
+    assert dialog.values().cost_limit_usd == 0.25
