@@ -56,6 +56,8 @@ class SourcePane(QWidget):
     citation_chosen = Signal(int)  # a citation's number, from the list
     open_requested = Signal()  # Open in system viewer
     folder_requested = Signal()  # Show in folder
+    revealed = Signal()  # shown after being closed: it wants its room (``room.SourceRoom``)
+    closing = Signal()  # about to close
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,7 +162,7 @@ class SourcePane(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(body, 1)
 
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self.close_pane)
         self.open_button.clicked.connect(self.open_requested)
         self.folder_button.clicked.connect(self.folder_requested)
         self.prev_button.clicked.connect(lambda: self.page_requested.emit(self.page_index - 1))
@@ -209,17 +211,16 @@ class SourcePane(QWidget):
         self.reveal()
 
     def reveal(self) -> None:
-        """Show the pane; one closed (or never opened) comes back at a width that reads."""
-        self.show()
-        splitter = self.parentWidget()
-        if isinstance(splitter, QSplitter):
-            sizes, mine = splitter.sizes(), splitter.indexOf(self)
-            if sizes[mine] < self.minimumWidth():
-                total = sum(sizes)
-                width = max(self.minimumWidth(), int(total * 0.45))
-                sizes[mine] = width
-                sizes[mine - 1] = max(200, sizes[mine - 1] - width)
-                splitter.setSizes(sizes)
+        """Show the pane; one closed (or never opened) asks for its room (``revealed``)."""
+        if self.isHidden():
+            self.show()
+            self.revealed.emit()
+
+    def close_pane(self) -> None:
+        """Close: ``closing`` first, while its width can still be read."""
+        if not self.isHidden():
+            self.closing.emit()
+            self.hide()
 
     def _list(self, cited: CitedSource) -> None:
         self.citations.clear()
