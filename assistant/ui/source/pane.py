@@ -58,6 +58,7 @@ class SourcePane(QWidget):
     folder_requested = Signal()  # Show in folder
     revealed = Signal()  # shown after being closed: it wants its room (``room.SourceRoom``)
     closing = Signal()  # about to close
+    closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -217,10 +218,11 @@ class SourcePane(QWidget):
             self.revealed.emit()
 
     def close_pane(self) -> None:
-        """Close: ``closing`` first, while its width can still be read."""
+        """Close: ``closing`` first, while its width can still be read; ``closed`` once hidden."""
         if not self.isHidden():
             self.closing.emit()
             self.hide()
+            self.closed.emit()
 
     def _list(self, cited: CitedSource) -> None:
         self.citations.clear()

@@ -66,9 +66,8 @@ class SourceRoom(QObject):
         sizes[mine], sizes[mine - 1] = width, room - width
         chat.setSizes(sizes)
 
-    def closing(self) -> None:
-        """The pane is about to close: keep its width, give the files side its width back."""
-        self.remember()
+    def closed(self) -> None:
+        """The pane has closed (its width kept by ``remember`` before): the files side's width back."""
         self.give_back()
 
     def give_back(self) -> None:

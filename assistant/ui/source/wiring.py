@@ -40,7 +40,8 @@ class SourceViewer(QObject):
         chat.add_side_pane(self.pane)
         self.room = SourceRoom(self.pane, chat.splitter, main, self)
         self.pane.revealed.connect(self.room.opened)
-        self.pane.closing.connect(self.room.closing)
+        self.pane.closing.connect(self.room.remember)
+        self.pane.closed.connect(self.room.closed)
         self.controller = SourceController(runner, self)
         self._say = say
         pane, ctl = self.pane, self.controller
