@@ -260,10 +260,10 @@ class SourcePane(QWidget):
             self.page_view.show_image(opened.image)
             self.page_label.setText(name)
         elif opened.text is not None:
-            self._show_text(opened.text, name)
+            notes += self._show_text(opened.text, name)
         else:
             passage = opened.cited.citation.cited_text
-            self._show_text(TextPassage(passage, 0, len(passage), True), name, quoted=True)
+            notes += self._show_text(TextPassage(passage, 0, len(passage), True), name, quoted=True)
         self._say(notes, None)
         self._zoom_said()
 
@@ -287,7 +287,8 @@ class SourcePane(QWidget):
         if self.shown is not None:
             self._say(list(self.shown.found.notes), page.note)
 
-    def _show_text(self, passage: TextPassage, name: str, *, quoted: bool = False) -> None:
+    def _show_text(self, passage: TextPassage, name: str, *, quoted: bool = False) -> list[str]:
+        """Show the text, the passage highlighted and centred; what the notice should say of it."""
         self.stack.setCurrentWidget(self.text_view)
         view = self.text_view
         view.setPlainText(passage.text)
@@ -320,8 +321,7 @@ class SourcePane(QWidget):
             notes.append(
                 f"Showing lines {passage.first_line:,}–{last:,} of {passage.lines:,}, around the passage."
             )
-        if notes and self.shown is not None:
-            self._say([*self.shown.found.notes, *notes], None)
+        return notes
 
     def _zoom(self, mode: FitMode | None, steps: int = 0) -> None:
         if self.stack.currentWidget() is not self.page_view:
