@@ -8,6 +8,7 @@ picture would be too coarse (``render_wanted``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 
@@ -55,7 +56,7 @@ class Fit:
         """Device pixels per point to render at: the zoom's, within ``MAX_PIXELS`` for the whole page
         (memory stays flat whatever the page's size and the zoom; zoomed past it the page is scaled up)."""
         w, h = max(size[0], 1.0), max(size[1], 1.0)
-        return min(self.zoom(size) * self.dpr, _MAX_SCALE, (MAX_PIXELS / (w * h)) ** 0.5)
+        return min(self.zoom(size) * self.dpr, _MAX_SCALE, math.sqrt(MAX_PIXELS / (w * h)))
 
 
 class _Canvas(QWidget):
