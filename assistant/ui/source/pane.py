@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.catalog import Citation
 from assistant.catalog.identity import known_name
 from assistant.ui.chat.citing import CitedSource
 from assistant.ui.chat.format import citation_place, short
@@ -227,17 +226,13 @@ class SourcePane(QWidget):
     def _list(self, cited: CitedSource) -> None:
         self.citations.clear()
         for n, citation in enumerate(cited.citations, start=1):
-            item = QListWidgetItem(f"[{n}] {self._where(citation)} — “{short(citation.cited_text, 120)}”")
+            item = QListWidgetItem(f"[{n}] {citation_place(citation)} — “{short(citation.cited_text, 120)}”")
             item.setData(Qt.ItemDataRole.UserRole, n)
             item.setToolTip(f"“{short(citation.cited_text, 400)}”\n— {citation_place(citation)}")
             self.citations.addItem(item)
             if n == cited.number:
                 self.citations.setCurrentItem(item)
         self.citations.setVisible(len(cited.citations) > 1)
-
-    @staticmethod
-    def _where(citation: Citation) -> str:
-        return citation_place(citation).rpartition(", ")[2]
 
     def show_opened(self, opened: Opened) -> None:
         self.shown = opened
