@@ -7,6 +7,7 @@ as they are, so a changed screen layout is handled by Qt.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,18 @@ from PySide6.QtCore import QRect, QSettings, QSize
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
-__all__ = ["PREFERRED_SIZE", "WindowState", "fit_to_screen", "window_ini"]
+__all__ = ["PREFERRED_SIZE", "KeptNumber", "WindowState", "fit_to_screen", "window_ini"]
 
 WINDOW_INI = "window.ini"
 PREFERRED_SIZE = QSize(1280, 800)  # a first run's size where the screen has room for it
 _SCREEN_SHARE = 0.94  # at most this share of the screen's free area (room for the frame and a panel)
+
+
+@dataclass
+class KeptNumber:
+    """A number a part keeps between runs (the source pane's width), saved under its name."""
+
+    value: int = 0
 
 
 def fit_to_screen(window: QMainWindow, *, restored: bool) -> None:
@@ -52,6 +60,7 @@ class WindowState:
         self._window: QMainWindow | None = None
         self._splitters: dict[str, QSplitter] = {}
         self._headers: dict[str, QHeaderView] = {}
+        self._numbers: dict[str, KeptNumber] = {}
 
     @property
     def path(self) -> str:
@@ -62,10 +71,12 @@ class WindowState:
         window: QMainWindow,
         splitters: dict[str, QSplitter] | None = None,
         headers: dict[str, QHeaderView] | None = None,
+        numbers: dict[str, KeptNumber] | None = None,
     ) -> None:
         self._window = window
         self._splitters = dict(splitters or {})
         self._headers = dict(headers or {})
+        self._numbers = dict(numbers or {})
 
     def restore_geometry(self, window: QMainWindow) -> bool:
         """The window's size and place only (before the first show); False on a first run."""
@@ -92,6 +103,10 @@ class WindowState:
             value = s.value(f"header/{name}")
             if value is not None:
                 header.restoreState(value)
+        for name, number in self._numbers.items():
+            kept: Any = s.value(name)
+            if kept is not None and str(kept).isdigit():
+                number.value = int(kept)
         return restored
 
     def save(self) -> None:
@@ -103,4 +118,6 @@ class WindowState:
             s.setValue(f"splitter/{name}", splitter.saveState())
         for name, header in self._headers.items():
             s.setValue(f"header/{name}", header.saveState())
+        for name, number in self._numbers.items():
+            s.setValue(name, number.value)
         s.sync()

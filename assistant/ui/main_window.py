@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self._adopt_chat_actions()
         self._connect()
         self.source = SourceViewer(
-            ctx.runner, self.chat_panel, lambda t: self.status.showMessage(t, 6000), self
+            ctx.runner, self.chat_panel, self.splitter, lambda t: self.status.showMessage(t, 6000), self
         )
         self.drop_filter = FileDropFilter(self.add_paths, self)
         self.drop_filter.watch(self)
@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
             self,
             splitters={"main": self.splitter, "files": self.left_splitter, "chat": self.chat_panel.splitter},
             headers={"files": self.files_panel.table.horizontalHeader()},
+            numbers={"source/width": self.source.room.number},
         )
         self.files_panel.fit_columns(self.width())  # until the saved header state says otherwise
         self.window_state.restore(geometry=False)
@@ -377,6 +378,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.window_state is not None:
+            self.source.room.give_back()  # the files side's own width is the one kept
             self.window_state.save()
         self.shutdown()
         super().closeEvent(event)

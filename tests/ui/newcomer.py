@@ -132,6 +132,23 @@ def measure(window: Any) -> dict[str, Any]:
         "chips_whole": sum(_whole(c) for c in chips),
         "totals": chat.totals_label.text(),
         "totals_whole": _fits(chat.totals_label),
+        **_source(window),
+    }
+
+
+def _source(window: Any) -> dict[str, Any]:
+    """The source pane, where a citation is open: its width and the page's zoom."""
+    from PySide6.QtWidgets import QLabel
+
+    pane = window.source.pane
+    if not pane.isVisible():
+        return {"source_shown": False}
+    return {
+        "source_shown": True,
+        "source_width": pane.width(),
+        "source_page": window.findChild(QLabel, "sourcePageLabel").text(),
+        "source_zoom": pane.page_view.zoom_percent,
+        "files_width": window.splitter.sizes()[0],
     }
 
 

@@ -20,7 +20,7 @@ from tests.processes import ROOT
 SAMPLES = ["remote-work-policy.md", "solar-maintenance-guide.pdf"]
 
 
-def _layout(tmp_path: Path, screen: str, scale: int = 1) -> dict[str, Any]:
+def _layout(tmp_path: Path, screen: str, scale: int = 1, *more: str) -> dict[str, Any]:
     if shutil.which("xvfb-run") is None:
         why = "needs xvfb-run (apt: xvfb) for a real screen of a given size"
         if os.environ.get("CI", "").lower() == "true":
@@ -32,7 +32,7 @@ def _layout(tmp_path: Path, screen: str, scale: int = 1) -> dict[str, Any]:
     out = tmp_path / f"layout-{screen}-{scale}x.json"
     command = ["xvfb-run", "-a", "-s", f"-screen 0 {width}x{height}x24", sys.executable, "-m"]
     done = subprocess.run(
-        [*command, "tests.ui.newcomer", "--measure", str(out)],
+        [*command, "tests.ui.newcomer", "--measure", str(out), *more],
         env=env,
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
@@ -65,3 +65,16 @@ def test_a_first_run_fits_the_screen_and_gives_the_conversation_the_room(
     assert (f["chips"], f["chips_whole"]) == (3, 3)
     # the totals are read whole ("Total $0.0…" was cut)
     assert f["totals"] and f["totals_whole"]
+
+
+@pytest.mark.parametrize("screen", ["1024x700", "1366x768"])
+def test_a_citation_opened_beside_the_chat_reads_and_so_does_the_chat(tmp_path: Path, screen: str) -> None:
+    # the answer's [2] is on the PDF's first page; the pane opens beside the chat
+    f = _layout(tmp_path, screen, 1, "--cite", "2")
+    assert f["source_shown"] and f["source_page"] == "Page 1 of 2"
+    # the page reads: fitted to the pane's width at 60 % or more (it showed at 40 %, the pane at 300 px)
+    assert f["source_zoom"] >= 60, f"the page shows at {f['source_zoom']} % in {f['source_width']} px"
+    # and the chat still reads: its transcript over a third of the window
+    assert f["transcript_width"] >= 0.35 * f["window_width"], f
+    # the files side gave the room: it folded, or kept room for names
+    assert f["files_width"] == 0 or f["files_width"] >= 240, f

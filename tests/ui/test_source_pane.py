@@ -173,6 +173,7 @@ def test_a_text_citation_highlights_its_range_and_hover_shows_the_passage(
 
     # the answer's citations are listed; N steps to the next one, P back
     assert len(turn.citations) > 1 and pane.citations.count() == len(turn.citations)
+    assert pane.citations.item(number - 1).text().startswith(f"[{number}] report.txt, chars ")  # named
     following = turn.citations[number]
     window.activateWindow()
     text.setFocus()

@@ -30,8 +30,8 @@ The main window builds one ``ChatPanel`` and wires it::
                                                # own files) was opened: the new list of FileRecords
     panel.files_shown(list)                    # the conversation's files as the chips show them, after
                                                # any change (the file table marks them)
-    panel.open_citation(record_or_None, page)  # a citation mark was clicked: open the local copy of
-                                               # that FileRecord (a PDF at ``page``, else page None)
+    panel.citing.source_requested(CitedSource) # a citation mark was clicked: show its source (the
+                                               # window's source pane; ``citing.CitedSource``)
     panel.conversation_changed(int)            # the conversation shown (0 = none yet)
     panel.file_states_changed(list)            # FileRecords the API said are gone (deleted or expired
                                                # remotely before a reconcile); the pane marked them in

@@ -18,7 +18,6 @@ from assistant.api.errors import ApiFailure, FailureKind
 from assistant.api.lifecycle import replace_attachment
 from assistant.catalog import (
     Citation,
-    CitationKind,
     Conversation,
     FileRecord,
     FileState,
@@ -63,7 +62,6 @@ class ConversationController(QObject):
     replacements = Signal(object, list)  # (gone FileRecord, active FileRecords to attach instead)
     send_ready = Signal(object)  # Prepared
     not_sent = Signal(str, object)  # (question, gone FileRecords): the API said a file is gone
-    citation_found = Signal(object, object)  # (FileRecord | None, page | None)
     source_found = Signal(object, object)  # (FileRecord | None, the Citation): for the source pane
     warning = Signal(str)
     status = Signal(str)
@@ -376,9 +374,8 @@ class ConversationController(QObject):
         self._jobs.submit("mark gone files", work, done)
 
     def find_citation(self, citation: Citation) -> None:
-        """The local file a citation points to: ``citation_found(record, page)``."""
+        """The local file a citation points to: ``source_found(record, citation)``."""
         documents = [r for r in self._state.attached if not r.is_image]
-        page = citation.start if citation.kind is CitationKind.PAGE else None
 
         def work(store: Store) -> FileRecord | None:
             record = store.file_by_file_id(citation.file_id) if citation.file_id else None
@@ -394,6 +391,5 @@ class ConversationController(QObject):
 
         def found(record: FileRecord | None) -> None:
             self.source_found.emit(record, citation)
-            self.citation_found.emit(record, page)
 
         self._jobs.submit("find cited file", work, found)

@@ -54,7 +54,6 @@ class ChatPanel(ChatLayout):
 
     attachments_changed = Signal(list)
     files_shown = Signal(list)  # the conversation's files as the chips show them (after any change)
-    open_citation = Signal(object, object)
     conversation_changed = Signal(int)  # the shown conversation's id (0 = none yet)
     busy_changed = Signal(bool)
     file_states_changed = Signal(list)  # FileRecords whose state the pane learnt from the API
@@ -131,7 +130,6 @@ class ChatPanel(ChatLayout):
         ctl.files_changed.connect(self._on_files)
         ctl.file_states_changed.connect(self.file_states_changed)
         ctl.turns_loaded.connect(self._on_turns_loaded)
-        ctl.citation_found.connect(self.open_citation)
         ctl.warning.connect(self.composer.show_warning)
         ctl.status.connect(self._on_status)
 

@@ -2,7 +2,8 @@
 
 Holds the pane (``pane``, ``page_view``, ``text_view``), its controller (``controller``: the work in
 workers), the reading of a source in those workers (``reading``: pypdfium2 pages and text files; ``locate``:
-finding the passage and saying where it is), and the hover tooltip of citation marks (``hover``).
+finding the passage and saying where it is) and its room beside the chat (``room``); the hover tooltip
+of citation marks is the chat pane's (``chat.citing.hover_text``).
 May import ``assistant.catalog``, ``assistant.documents``, ``assistant.bridge``, the chat pane's text
 helpers and Qt; the window wires it (``wiring``).
 """

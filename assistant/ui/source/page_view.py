@@ -8,6 +8,7 @@ picture would be too coarse (``render_wanted``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 
@@ -17,11 +18,12 @@ from PySide6.QtWidgets import QScrollArea, QWidget
 
 from assistant.ui.source.reading import Rect
 
-__all__ = ["Fit", "FitMode", "PageView"]
+__all__ = ["MAX_PIXELS", "Fit", "FitMode", "PageView"]
 
 _MARGIN = 12  # around the page, in pixels
 _ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 _MAX_SCALE = 6.0  # device pixels per point: a page is never rendered bigger than this
+MAX_PIXELS = 8_000_000  # nor over this many pixels (32 MB): a letter page at 400 %; an A0 page shows softer
 
 
 class FitMode(Enum):
@@ -51,8 +53,10 @@ class Fit:
         return self.factor
 
     def scale(self, size: tuple[float, float]) -> float:
-        """Device pixels per point to render at."""
-        return min(self.zoom(size) * self.dpr, _MAX_SCALE)
+        """Device pixels per point to render at: the zoom's, within ``MAX_PIXELS`` for the whole page
+        (memory stays flat whatever the page's size and the zoom; zoomed past it the page is scaled up)."""
+        w, h = max(size[0], 1.0), max(size[1], 1.0)
+        return min(self.zoom(size) * self.dpr, _MAX_SCALE, math.sqrt(MAX_PIXELS / (w * h)))
 
 
 class _Canvas(QWidget):

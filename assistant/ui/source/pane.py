@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.catalog import Citation
 from assistant.catalog.identity import known_name
 from assistant.ui.chat.citing import CitedSource
 from assistant.ui.chat.format import citation_place, short
@@ -56,6 +55,9 @@ class SourcePane(QWidget):
     citation_chosen = Signal(int)  # a citation's number, from the list
     open_requested = Signal()  # Open in system viewer
     folder_requested = Signal()  # Show in folder
+    revealed = Signal()  # shown after being closed: it wants its room (``room.SourceRoom``)
+    closing = Signal()  # about to close
+    closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,7 +162,7 @@ class SourcePane(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(body, 1)
 
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self.close_pane)
         self.open_button.clicked.connect(self.open_requested)
         self.folder_button.clicked.connect(self.folder_requested)
         self.prev_button.clicked.connect(lambda: self.page_requested.emit(self.page_index - 1))
@@ -209,32 +211,28 @@ class SourcePane(QWidget):
         self.reveal()
 
     def reveal(self) -> None:
-        """Show the pane; one closed (or never opened) comes back at a width that reads."""
-        self.show()
-        splitter = self.parentWidget()
-        if isinstance(splitter, QSplitter):
-            sizes, mine = splitter.sizes(), splitter.indexOf(self)
-            if sizes[mine] < self.minimumWidth():
-                total = sum(sizes)
-                width = max(self.minimumWidth(), int(total * 0.45))
-                sizes[mine] = width
-                sizes[mine - 1] = max(200, sizes[mine - 1] - width)
-                splitter.setSizes(sizes)
+        """Show the pane; one closed (or never opened) asks for its room (``revealed``)."""
+        if self.isHidden():
+            self.show()
+            self.revealed.emit()
+
+    def close_pane(self) -> None:
+        """Close: ``closing`` first, while its width can still be read; ``closed`` once hidden."""
+        if not self.isHidden():
+            self.closing.emit()
+            self.hide()
+            self.closed.emit()
 
     def _list(self, cited: CitedSource) -> None:
         self.citations.clear()
         for n, citation in enumerate(cited.citations, start=1):
-            item = QListWidgetItem(f"[{n}] {self._where(citation)} — “{short(citation.cited_text, 120)}”")
+            item = QListWidgetItem(f"[{n}] {citation_place(citation)} — “{short(citation.cited_text, 120)}”")
             item.setData(Qt.ItemDataRole.UserRole, n)
             item.setToolTip(f"“{short(citation.cited_text, 400)}”\n— {citation_place(citation)}")
             self.citations.addItem(item)
             if n == cited.number:
                 self.citations.setCurrentItem(item)
         self.citations.setVisible(len(cited.citations) > 1)
-
-    @staticmethod
-    def _where(citation: Citation) -> str:
-        return citation_place(citation).rpartition(", ")[2]
 
     def show_opened(self, opened: Opened) -> None:
         self.shown = opened
@@ -257,10 +255,10 @@ class SourcePane(QWidget):
             self.page_view.show_image(opened.image)
             self.page_label.setText(name)
         elif opened.text is not None:
-            self._show_text(opened.text, name)
+            notes += self._show_text(opened.text, name)
         else:
             passage = opened.cited.citation.cited_text
-            self._show_text(TextPassage(passage, 0, len(passage), True), name, quoted=True)
+            notes += self._show_text(TextPassage(passage, 0, len(passage), True), name, quoted=True)
         self._say(notes, None)
         self._zoom_said()
 
@@ -284,7 +282,8 @@ class SourcePane(QWidget):
         if self.shown is not None:
             self._say(list(self.shown.found.notes), page.note)
 
-    def _show_text(self, passage: TextPassage, name: str, *, quoted: bool = False) -> None:
+    def _show_text(self, passage: TextPassage, name: str, *, quoted: bool = False) -> list[str]:
+        """Show the text, the passage highlighted and centred; what the notice should say of it."""
         self.stack.setCurrentWidget(self.text_view)
         view = self.text_view
         view.setPlainText(passage.text)
@@ -317,8 +316,7 @@ class SourcePane(QWidget):
             notes.append(
                 f"Showing lines {passage.first_line:,}–{last:,} of {passage.lines:,}, around the passage."
             )
-        if notes and self.shown is not None:
-            self._say([*self.shown.found.notes, *notes], None)
+        return notes
 
     def _zoom(self, mode: FitMode | None, steps: int = 0) -> None:
         if self.stack.currentWidget() is not self.page_view:

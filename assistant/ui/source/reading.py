@@ -44,8 +44,8 @@ __all__ = [
 ]
 
 PDFIUM = threading.Lock()
-WHOLE_TEXT = 1_000_000  # characters; a longer text is shown as a window around the passage
-_AROUND = 200_000  # characters either side of the passage in that window
+WHOLE_TEXT = 200_000  # characters; a longer text is shown as a window around the passage (laid out fast)
+_AROUND = 50_000  # characters either side of the passage in that window
 
 Rect = tuple[float, float, float, float]  # a PDF page's (left, bottom, right, top), in points
 

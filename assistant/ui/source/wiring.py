@@ -1,9 +1,10 @@
 """``SourceViewer``: the source pane beside the chat and its controller, wired to the chat pane.
 
-The window builds one (``SourceViewer(runner, chat_panel, say)``): a citation clicked in the chat
-(``ChatPanel.citing.source_requested``) opens in the pane; n / p and the pane's list of citations ask the
-chat pane for the answer's other citations; Open in system viewer and Show in folder do what a citation
-click did before (``open_at_page``).
+The window builds one (``SourceViewer(runner, chat_panel, main_splitter, say)``): a citation clicked in
+the chat (``ChatPanel.citing.source_requested``) opens in the pane; n / p and the pane's list of
+citations ask the chat pane for the answer's other citations; Open in system viewer and Show in folder
+do what a citation click did before (``open_at_page``); ``room`` gives the pane its width (the files
+side yields).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QSplitter
 
 from assistant.bridge import TaskRunner
 from assistant.ui.chat.citing import CitedSource
@@ -19,17 +21,27 @@ from assistant.ui.open_at_page import open_local
 from assistant.ui.source.controller import SourceController
 from assistant.ui.source.pane import SourcePane
 from assistant.ui.source.reading import ShownKind
+from assistant.ui.source.room import SourceRoom
 
 __all__ = ["SourceViewer"]
 
 
 class SourceViewer(QObject):
     def __init__(
-        self, runner: TaskRunner, chat: ChatPanel, say: Callable[[str], object], parent: QObject | None = None
+        self,
+        runner: TaskRunner,
+        chat: ChatPanel,
+        main: QSplitter,
+        say: Callable[[str], object],
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.pane = SourcePane()
         chat.add_side_pane(self.pane)
+        self.room = SourceRoom(self.pane, chat.splitter, main, self)
+        self.pane.revealed.connect(self.room.opened)
+        self.pane.closing.connect(self.room.remember)
+        self.pane.closed.connect(self.room.closed)
         self.controller = SourceController(runner, self)
         self._say = say
         pane, ctl = self.pane, self.controller

@@ -227,12 +227,12 @@ def test_a_conversation_keeps_working_across_a_renewal(
     shown = _text(panel)
     assert "How much did the restoration cost?" in shown and "Who paid for the restoration?" in shown
     assert shown.count("Sources") == 2
-    with qtbot.waitSignal(panel.open_citation) as opened:
+    with qtbot.waitSignal(panel.citing.source_requested) as opened:
         panel.transcript.anchorClicked.emit(QUrl(f"cite:{first.id}:1"))
-    assert opened.args[0] is not None and opened.args[0].id == rec.id
-    with qtbot.waitSignal(panel.open_citation) as opened:
+    assert opened.args[0].record is not None and opened.args[0].record.id == rec.id
+    with qtbot.waitSignal(panel.citing.source_requested) as opened:
         panel.transcript.anchorClicked.emit(QUrl(f"cite:{second.id}:1"))
-    assert opened.args[0] is not None and opened.args[0].id == rec.id
+    assert opened.args[0].record is not None and opened.args[0].record.id == rec.id
 
     # shown again from the catalog: both turns, the chip names the renewed file, nothing is gone
     again = env.make_panel()

@@ -64,10 +64,10 @@ def test_ask_streams_a_rendered_answer_with_a_citation_from_the_document(
     assert f"cite:{turn.id}:1" in panel.transcript.document().toHtml()
 
     # clicking the mark asks the window to open the local copy (a text file: no page)
-    with qtbot.waitSignal(panel.open_citation) as opened:
+    with qtbot.waitSignal(panel.citing.source_requested) as opened:
         panel.transcript.anchorClicked.emit(QUrl(f"cite:{turn.id}:1"))
-    record, page = opened.args
-    assert record is not None and record.id == report.id and page is None
+    record = opened.args[0].record
+    assert record is not None and record.id == report.id and opened.args[0].citation.kind == "char"
 
     # copy an answer
     copied = panel.copy_answer(turn.id)
@@ -409,10 +409,10 @@ def test_a_pdf_citation_opens_the_local_copy_at_its_page(
     number, citation = next((n, c) for n, c in enumerate(turn.citations, start=1) if c.start == 2)
     assert citation.kind == "page" and "March 2023" in citation.cited_text
     assert "harbour.pdf, p. 2" in _text(panel)
-    with qtbot.waitSignal(panel.open_citation) as opened:
+    with qtbot.waitSignal(panel.citing.source_requested) as opened:
         panel.transcript.anchorClicked.emit(QUrl(f"cite:{turn.id}:{number}"))
-    opened_record, page = opened.args
-    assert opened_record.id == record.id and opened_record.local_path == str(pdf) and page == 2
+    opened_record, cited = opened.args[0].record, opened.args[0].citation
+    assert opened_record.id == record.id and opened_record.local_path == str(pdf) and cited.start == 2
 
 
 def test_a_stored_answer_reloads_with_its_marks_where_they_streamed(qtbot: QtBot, env: Env) -> None:
