@@ -19,6 +19,7 @@ from PySide6.QtGui import QImage
 from assistant.api.errors import ApiFailure, CancelToken
 from assistant.bridge import Task, TaskRunner
 from assistant.catalog import CitationKind
+from assistant.catalog.identity import known_name
 from assistant.ui.chat.citing import CitedSource
 from assistant.ui.source.page_view import Fit
 from assistant.ui.source.reading import (
@@ -102,9 +103,14 @@ class SourceController(QObject):
                 note = "The cited document is no longer in the catalog. The cited text from the answer:"
                 return Opened(cited, Found(ShownKind.NONE, None, (note,)))
             found = find_source(record)
+            name = known_name(record)  # messages name the file the person knows, never a kept copy
             try:
                 if found.kind is ShownKind.PDF and found.path is not None:
-                    pdf = reuse if reuse is not None and reuse.path == found.path else open_pdf(found.path)
+                    pdf = (
+                        reuse
+                        if reuse is not None and reuse.path == found.path
+                        else open_pdf(found.path, name)
+                    )
                     return self._open_pdf(cited, found, pdf, fit)
                 if found.kind is ShownKind.TEXT and found.path is not None:
                     text = read_text(
@@ -112,11 +118,11 @@ class SourceController(QObject):
                     )
                     return Opened(cited, found, text=text)
                 if found.kind is ShownKind.IMAGE and found.path is not None:
-                    return Opened(cited, found, image=read_image(found.path))
+                    return Opened(cited, found, image=read_image(found.path, name))
             except ApiFailure as failure:
                 return Opened(cited, found, error=failure.message)
             except OSError as exc:
-                return Opened(cited, found, error=f"{found.path} cannot be read: {exc.strerror or exc}.")
+                return Opened(cited, found, error=f"“{name}” cannot be read: {exc.strerror or exc}.")
             return Opened(cited, found)
 
         self._start(work, lambda result: self._opened(generation, result))

@@ -134,7 +134,9 @@ class PdfDoc:
             self.doc.close()
 
 
-def open_pdf(path: Path) -> PdfDoc:
+def open_pdf(path: Path, name: str | None = None) -> PdfDoc:
+    """The PDF at ``path``; a failure names it ``name`` (the name the person knows; the kept copy's
+    file name otherwise)."""
     import pypdfium2 as pdfium
 
     with PDFIUM:
@@ -146,7 +148,9 @@ def open_pdf(path: Path) -> PdfDoc:
                 why = "is password-protected, so it cannot be shown here"
             else:
                 why = "cannot be read (damaged, or not a PDF)"
-            raise ApiFailure(FailureKind.LOCAL, f"{path.name} {why}. Try Open in system viewer.") from exc
+            raise ApiFailure(
+                FailureKind.LOCAL, f"“{name or path.name}” {why}. Try Open in system viewer."
+            ) from exc
         return PdfDoc(path, doc, len(doc))
 
 
@@ -278,10 +282,10 @@ def read_text(path: Path, cited: str, kind: CitationKind, start: int, converted:
     return TextPassage(text[lo:hi], a - lo, b - lo, found, place, lo, first_line, lines)
 
 
-def read_image(path: Path) -> QImage:
+def read_image(path: Path, name: str | None = None) -> QImage:
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     image = reader.read()
     if image.isNull():
-        raise ApiFailure(FailureKind.LOCAL, f"{path.name} cannot be shown: {reader.errorString()}.")
+        raise ApiFailure(FailureKind.LOCAL, f"“{name or path.name}” cannot be shown: {reader.errorString()}.")
     return image

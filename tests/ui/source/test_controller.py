@@ -55,12 +55,12 @@ def test_an_encrypted_or_damaged_pdf_says_so(qtbot: Any, runner: TaskRunner, tmp
     _, opened = open_source(qtbot, runner, cited(record(locked), "Secret numbers.", 1, 2))
     assert (
         opened.error
-        == "locked.pdf is password-protected, so it cannot be shown here. Try Open in system viewer."
+        == "“locked.pdf” is password-protected, so it cannot be shown here. Try Open in system viewer."
     )
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(plain.read_bytes()[:200])
     _, opened = open_source(qtbot, runner, cited(record(damaged), "Secret numbers.", 1, 2))
-    assert opened.error is not None and "damaged.pdf cannot be read (damaged, or not a PDF)" in opened.error
+    assert opened.error is not None and "“damaged.pdf” cannot be read (damaged, or not a PDF)" in opened.error
 
 
 def test_no_text_layer_and_a_passage_not_found(qtbot: Any, runner: TaskRunner, tmp_path: Path) -> None:
