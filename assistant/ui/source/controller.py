@@ -234,5 +234,8 @@ class SourceController(QObject):
         for task in self._tasks:
             task.cancel()
         if self._pdf is not None:
-            self._pdf.close()
-            self._pdf = None
+            pdf, self._pdf = self._pdf, None
+            try:  # in a worker: PDFium's lock may be held by a render still running
+                self._close_later(pdf)
+            except RuntimeError:  # the runner has shut down (the app is quitting): no render is left
+                pdf.close()
