@@ -132,6 +132,7 @@ def measure(window: Any) -> dict[str, Any]:
         "chips_whole": sum(_whole(c) for c in chips),
         "totals": chat.totals_label.text(),
         "totals_whole": _fits(chat.totals_label),
+        "model_whole": chat.composer.model_picker.width() >= chat.composer.model_picker.sizeHint().width(),
         **_source(window),
     }
 

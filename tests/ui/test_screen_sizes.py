@@ -63,8 +63,8 @@ def test_a_first_run_fits_the_screen_and_gives_the_conversation_the_room(
     assert Col.STATE in f["shown_columns"] and f["columns_right"] <= f["table_viewport_width"]
     # chips wrap: all three attached files show whole (one of three showed, scrolling sideways)
     assert (f["chips"], f["chips_whole"]) == (3, 3)
-    # the totals are read whole ("Total $0.0…" was cut)
-    assert f["totals"] and f["totals_whole"]
+    # the totals are read whole ("Total $0.0…" was cut), and so is the model's name
+    assert f["totals"] and f["totals_whole"] and f["model_whole"]
 
 
 @pytest.mark.parametrize("screen", ["1024x700", "1366x768"])
@@ -78,3 +78,5 @@ def test_a_citation_opened_beside_the_chat_reads_and_so_does_the_chat(tmp_path: 
     assert f["transcript_width"] >= 0.35 * f["window_width"], f
     # the files side gave the room: it folded, or kept room for names
     assert f["files_width"] == 0 or f["files_width"] >= 240, f
+    # the composer's row under a narrower chat: the totals and the model's name still whole
+    assert f["totals_whole"] and f["model_whole"], f

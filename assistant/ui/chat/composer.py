@@ -148,6 +148,8 @@ class Composer(QWidget):
         self.model_picker.setObjectName("modelPicker")
         self.model_picker.setAccessibleName("Model")
         self.model_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # the model's name is read whole ("Local sar…" was cut): the passing notes give way instead
+        self.model_picker.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         model_label.setBuddy(self.model_picker)
         bottom.addWidget(model_label)
         bottom.addWidget(self.model_picker)
