@@ -341,8 +341,11 @@ class FilesPanel(QWidget):
     def _way_actions(self, menu: QMenu, records: list[FileRecord]) -> None:
         """Send as text / Send as PDF for one whole PDF (the row's tooltip says what each costs)."""
         from assistant.api.lifecycle_pdftext import can_send_as
+        from assistant.catalog.identity import sent_as_text
 
         one = records[0] if len(records) == 1 else None
+        if one is None or not (one.mime_type == "application/pdf" or sent_as_text(one)):
+            return  # only a PDF has the two ways
         for as_text, title, name in (
             (True, "Send as text (fewer tokens; scans and figures are not seen)", "sendAsTextAction"),
             (False, "Send as PDF (each page as an image plus its text)", "sendAsPdfAction"),
