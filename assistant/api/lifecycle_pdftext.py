@@ -9,7 +9,6 @@ re-uploads a PDF's row the other way (a new file id in the same row, the old rem
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind
@@ -20,10 +19,9 @@ from assistant.api.lifecycle_common import (
     document_failure,
     get_record,
     parts_size,
-    record_source,
     should_stop,
 )
-from assistant.api.lifecycle_stale import forget_kept, stale_state
+from assistant.api.lifecycle_stale import stale_state, swap_prepared
 from assistant.catalog import FileRecord, Store
 from assistant.catalog.identity import known_name, sent_as_text
 from assistant.catalog.rules import HINT
@@ -108,28 +106,7 @@ def send_pdf_as(
         )
     except DocumentError as exc:
         raise document_failure(exc) from None
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    swapped = files.replace(
-        record_id,
-        doc.upload_path,
-        filename=doc.upload_name,
-        mime_type=doc.mime_type,
-        progress=progress,
-        cancel=cancel,
-    )
-    notes = swapped.warnings[len(get_record(store, record_id).warnings) :]
-    done = record_source(
-        store,
-        record_id,
-        doc,
-        doc.upload_path,
-        original_name=doc.original_name if doc.renamed else None,
-        extra_warnings=figures_notes(doc),
-        identity=True,
-    )
-    forget_kept(store, record, doc.upload_path)
-    return dataclasses.replace(done, warnings=(*done.warnings, *notes)) if notes else done
+    return swap_prepared(files, store, record, doc, figures_notes(doc), progress=progress, cancel=cancel)
 
 
 def figures_notes(doc: PreparedDocument) -> tuple[str, ...]:

@@ -25,8 +25,9 @@ from assistant.api.lifecycle_common import (
 from assistant.catalog import FileRecord, Store
 from assistant.catalog.identity import sent_as_text
 from assistant.documents import DEFAULT_MAX_PDF_PAGES, DocumentError, SourceState, prepare, source_state
+from assistant.documents.model import PreparedDocument
 
-__all__ = ["discard_kept_copy", "refresh_stale", "stale_state"]
+__all__ = ["discard_kept_copy", "refresh_stale", "stale_state", "swap_prepared"]
 
 
 def stale_state(record: FileRecord) -> SourceState | None:
@@ -122,10 +123,25 @@ def refresh_stale(
             f"({doc.needs_split.pages_per_part}), so questions about it may fail. Add it again to split "
             "it into parts.",
         )
+    return swap_prepared(files, store, record, doc, extra, progress=progress, cancel=cancel)
+
+
+def swap_prepared(
+    files: FileService,
+    store: Store,
+    record: FileRecord,
+    doc: PreparedDocument,
+    extra_warnings: tuple[str, ...],
+    *,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> FileRecord:
+    """Upload ``doc`` into ``record``'s row (a new file id, the old remote file deleted), record what
+    it was made from, and let the old kept copy go. Conversations that use the row keep working."""
     if cancel is not None:
         cancel.raise_if_cancelled()
     swapped = files.replace(
-        record_id,
+        record.id,
         doc.upload_path,
         filename=doc.upload_name,
         mime_type=doc.mime_type,
@@ -133,14 +149,14 @@ def refresh_stale(
         cancel=cancel,
     )
     # what replace had to say (its old file could not be deleted): in the result, not in the row
-    notes = swapped.warnings[len(get_record(store, record_id).warnings) :]
+    notes = swapped.warnings[len(get_record(store, record.id).warnings) :]
     refreshed = record_source(
         store,
-        record_id,
+        record.id,
         doc,
         doc.upload_path,
         original_name=doc.original_name if doc.renamed else None,
-        extra_warnings=extra,
+        extra_warnings=extra_warnings,
         identity=True,
     )
     forget_kept(store, record, doc.upload_path)
