@@ -89,6 +89,8 @@ class SourceController(QObject):
         self._passage = PdfPassage()
         self._cited_pages: range = range(0)
         self.page = 0  # the page shown (0-based)
+        self._find_last, self._find_page = "", -1  # the last text looked for, and the page it was on
+        self._found_on: tuple[int, tuple[Rect, ...], str] | None = None
 
     # ------------------------------------------------------------------------------------ opening
 
@@ -184,24 +186,51 @@ class SourceController(QObject):
             if generation == self._generation:
                 self.page = shown.index
                 self.page_shown.emit(shown)
+                found, self._found_on = self._found_on, None
+                if found is not None and found[0] == shown.index:
+                    self.found.emit(found[1], found[2])
 
         self._start(work, done)
 
-    def find(self, text: str) -> None:
-        """Look for ``text`` on the PDF page shown: ``found(boxes, what to say)``."""
-        pdf, index = self._pdf, self.page
+    def find(self, text: str, fit: Fit) -> None:
+        """Look for ``text`` in the whole PDF (in a worker), from the page shown on, wrapping at the end;
+        asked again for the same text, from the next page on. The page it is on is shown, then
+        ``found(boxes, what to say)``."""
+        pdf = self._pdf
         if pdf is None or not text.strip():
+            self._find_last = ""
             self.found.emit((), "")
             return
+        again = text == self._find_last and self._find_page == self.page
+        start = (self.page + 1) % pdf.count if again else self.page
+        self._find_last, generation = text, self._generation
 
-        def done(rects: tuple[Rect, ...]) -> None:
+        def work(token: CancelToken) -> tuple[int, tuple[Rect, ...]]:
+            for offset in range(pdf.count):
+                token.raise_if_cancelled()
+                index = (start + offset) % pdf.count
+                rects = find_on_page(pdf, index, text)
+                if rects:
+                    return index, rects
+            return -1, ()
+
+        def done(result: tuple[int, tuple[Rect, ...]]) -> None:
+            index, rects = result
+            if generation != self._generation:
+                return  # another document, or another page asked for meanwhile
+            self._find_page = index
+            if index < 0:
+                self.found.emit((), f"“{text}” is not in this document")
+                return
             n = len(rects)
-            said = (
-                f"“{text}” is not on this page" if not n else f"{n} place{'s' if n != 1 else ''} on this page"
-            )
-            self.found.emit(rects, said)
+            said = f"{n} place{'s' if n != 1 else ''} on page {index + 1} of {pdf.count}"
+            if index == self.page:
+                self.found.emit(rects, said)
+            else:
+                self._found_on = (index, rects, said)  # shown once the page is there
+                self.show_page(index, fit)
 
-        self._runner.run(lambda _t: find_on_page(pdf, index, text), on_result=done, name="find on page")
+        self._start(work, done)
 
     # ------------------------------------------------------------------------------- stepping
 

@@ -52,7 +52,7 @@ class SourceViewer(QObject):
         ctl.cite_requested.connect(chat.citing.open)
         pane.page_requested.connect(lambda index: ctl.show_page(index, pane.page_view.fit()))
         pane.page_view.render_wanted.connect(lambda fit: ctl.show_page(ctl.page, fit))
-        pane.find_requested.connect(ctl.find)
+        pane.find_requested.connect(lambda text: ctl.find(text, pane.page_view.fit()))
         pane.step_requested.connect(ctl.step)
         pane.citation_chosen.connect(self._choose)
         pane.open_requested.connect(lambda: self._open_local(in_folder=False))

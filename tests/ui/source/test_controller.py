@@ -103,3 +103,26 @@ def test_a_passage_over_two_pages_and_a_long_pdf(qtbot: Any, runner: TaskRunner,
     assert opened.page is not None and (opened.page.index, opened.page.count) == (999, 2000)
     assert opened.page.rects
     controller.close()
+
+
+def test_find_looks_through_the_whole_pdf_and_turns_to_the_page(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path
+) -> None:
+    pages = [["Opening remarks."], ["Nothing here either."], ["The boiler is serviced every October."]]
+    pdf = write_pdf(tmp_path / "three.pdf", pages)
+    controller, opened = open_source(qtbot, runner, cited(record(pdf), "Opening remarks.", 1, 2))
+    assert controller.page == 0
+    shown: list[int] = []
+    controller.page_shown.connect(lambda page: shown.append(page.index))
+    with qtbot.waitSignal(controller.found, timeout=20_000) as found:
+        controller.find("boiler", FIT)  # not on the page shown: on page 3
+    rects, said = found.args
+    assert rects and said == "1 place on page 3 of 3"
+    assert controller.page == 2 and shown[-1] == 2, "the page it is on is shown first"
+    with qtbot.waitSignal(controller.found, timeout=20_000) as again:
+        controller.find("boiler", FIT)  # again: from the next page on, wrapping round to it
+    assert again.args[1] == "1 place on page 3 of 3"
+    with qtbot.waitSignal(controller.found, timeout=20_000) as missing:
+        controller.find("lighthouse", FIT)
+    assert missing.args == [(), "“lighthouse” is not in this document"]
+    controller.close()
