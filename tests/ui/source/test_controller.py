@@ -110,7 +110,7 @@ def test_find_looks_through_the_whole_pdf_and_turns_to_the_page(
 ) -> None:
     pages = [["Opening remarks."], ["Nothing here either."], ["The boiler is serviced every October."]]
     pdf = write_pdf(tmp_path / "three.pdf", pages)
-    controller, opened = open_source(qtbot, runner, cited(record(pdf), "Opening remarks.", 1, 2))
+    controller, _opened = open_source(qtbot, runner, cited(record(pdf), "Opening remarks.", 1, 2))
     assert controller.page == 0
     shown: list[int] = []
     controller.page_shown.connect(lambda page: shown.append(page.index))
