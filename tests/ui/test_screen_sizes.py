@@ -78,5 +78,7 @@ def test_a_citation_opened_beside_the_chat_reads_and_so_does_the_chat(tmp_path: 
     assert f["transcript_width"] >= 0.35 * f["window_width"], f
     # the files side gave the room: it folded, or kept room for names
     assert f["files_width"] == 0 or f["files_width"] >= 240, f
-    # the composer's row under a narrower chat: the totals and the model's name still whole
-    assert f["totals_whole"] and f["model_whole"], f
+    # the composer's row under a narrower chat: the model's name still whole (the totals may be cut
+    # beside the pane on a 1024 px screen, whole in their tooltip; never in the plain window, above)
+    assert f["model_whole"], f
+    assert f["totals_whole"] or screen == "1024x700", f

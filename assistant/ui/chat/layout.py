@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from assistant.ui.chat.composer import Composer
 from assistant.ui.chat.conversations import ConversationList
@@ -36,7 +36,8 @@ class ChatLayout(QWidget):
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        self.totals_label = QLabel(self)  # never cut: the composer's passing notes give way to it
+        # whole while the row has room (the composer's passing notes give way first), cut only past that
+        self.totals_label = ElidedLabel(self, prefer_whole=True)
         self.totals_label.setObjectName("conversationTotals")
         self.totals_label.setAccessibleName("Conversation cost")
         self.export_button = QToolButton(self)
