@@ -23,9 +23,15 @@ from assistant.ui.main_window import MainWindow
 from assistant.ui.source.locate import squeeze
 from assistant.ui.theme import info_icon
 from tests.helpers_pdf import write_pdf
-from tests.support import Windows, sandbox_keys
+from tests.support import Windows
 from tests.ui.test_converted import shown_rows
-from tests.ui.test_source_pane import PAGES, ask, click_citation, upload
+from tests.ui.test_source_pane import (
+    PAGES,
+    ask,
+    click_citation,
+    open_window,
+    upload,
+)
 
 WAIT = 30_000
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -33,12 +39,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 @pytest.fixture
 def window(tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any) -> MainWindow:
-    built = windows.build(sandbox_keys(), tmp_path / "app", sandbox=sandbox)
-    qtbot.waitUntil(lambda: built.session.services is not None, timeout=WAIT)
-    built.resize(1366, 768)
-    built.show()
-    qtbot.waitExposed(built)
-    return built
+    return open_window(windows, tmp_path, sandbox, qtbot)
 
 
 def test_a_pdf_sent_as_text_is_listed_as_the_pdf_and_cited_and_opened_at_its_page(

@@ -37,14 +37,19 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def window(tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any) -> MainWindow:
+def open_window(windows: Windows, tmp_path: Path, sandbox: Any, qtbot: Any) -> MainWindow:
+    """A window on the sandbox, connected, shown at 1366x768 (the source pane tests share it)."""
     built = windows.build(sandbox_keys(), tmp_path / "app", sandbox=sandbox)
     qtbot.waitUntil(lambda: built.session.services is not None, timeout=WAIT)
     built.resize(1366, 768)
     built.show()
     qtbot.waitExposed(built)
     return built
+
+
+@pytest.fixture
+def window(tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any) -> MainWindow:
+    return open_window(windows, tmp_path, sandbox, qtbot)
 
 
 def upload(window: MainWindow, qtbot: Any, *paths: Path) -> None:

@@ -11,19 +11,10 @@ import pytest
 
 from assistant.catalog import CitationKind
 from assistant.ui.main_window import MainWindow
-from tests.support import REPORT_TEXT, Windows, sandbox_keys
-from tests.ui.test_source_pane import WAIT, ask, click_citation, first, upload
+from tests.support import REPORT_TEXT, Windows
+from tests.ui.test_source_pane import WAIT, ask, click_citation, first, open_window, upload
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
-
-
-def _open(windows: Windows, tmp_path: Path, sandbox: Any, qtbot: Any) -> MainWindow:
-    window = windows.build(sandbox_keys(), tmp_path / "app", sandbox=sandbox)
-    qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def _cite(window: MainWindow, qtbot: Any) -> Any:
@@ -35,7 +26,7 @@ def _cite(window: MainWindow, qtbot: Any) -> Any:
 def test_the_width_given_to_the_pane_is_kept_closed_and_after_a_restart(
     tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any
 ) -> None:
-    window = _open(windows, tmp_path, sandbox, qtbot)
+    window = open_window(windows, tmp_path, sandbox, qtbot)
     report = tmp_path / "report.txt"
     report.write_text(REPORT_TEXT, "utf-8")
     upload(window, qtbot, report)
@@ -57,7 +48,7 @@ def test_the_width_given_to_the_pane_is_kept_closed_and_after_a_restart(
 
     # a restart (closed with the pane open): the files side as it was, the pane 430 px when opened
     window.close()
-    window = _open(windows, tmp_path, sandbox, qtbot)
+    window = open_window(windows, tmp_path, sandbox, qtbot)
     qtbot.waitUntil(lambda: window.files_model.rowCount() == 1, timeout=WAIT)
     assert abs(window.splitter.sizes()[0] - files_before) <= 1
     assert not window.source.pane.isVisible()

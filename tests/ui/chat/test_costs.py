@@ -64,13 +64,19 @@ def _clocked_chat(env: Env, client: Any) -> ChatService:
     return ChatService(client, env.store, max_tokens=1024, save_interval=0.2, clock=env.sandbox.clock.now)
 
 
-def test_the_estimate_is_within_ten_percent_of_the_billed_input_cold_and_warm(
-    qtbot: QtBot, env: Env, client: Any
-) -> None:
+def _clocked_panel(qtbot: QtBot, env: Env, client: Any) -> ChatPanel:
+    """A pane on the sandbox's clock with the report attached, its catalog reads done."""
     panel = env.make_panel()
     panel.set_chat_service(_clocked_chat(env, client))
     panel.set_attached_files([env.report])
     settle(qtbot, panel)
+    return panel
+
+
+def test_the_estimate_is_within_ten_percent_of_the_billed_input_cold_and_warm(
+    qtbot: QtBot, env: Env, client: Any
+) -> None:
+    panel = _clocked_panel(qtbot, env, client)
     label = panel.findChild(type(panel.composer.estimate_label), "costEstimate")
     assert label is panel.composer.estimate_label and label.text() == ""  # nothing typed: no amount
 
@@ -98,10 +104,7 @@ def test_the_estimate_is_within_ten_percent_of_the_billed_input_cold_and_warm(
 def test_the_cache_meter_reads_counts_down_and_sums_what_it_saved(
     qtbot: QtBot, env: Env, client: Any
 ) -> None:
-    panel = env.make_panel()
-    panel.set_chat_service(_clocked_chat(env, client))
-    panel.set_attached_files([env.report])
-    settle(qtbot, panel)
+    panel = _clocked_panel(qtbot, env, client)
     meter = panel.cache_meter_label
     assert meter.objectName() == "cacheMeter" and not meter.isVisibleTo(panel)  # nothing answered yet
 
@@ -167,10 +170,7 @@ def test_the_estimate_turns_cold_when_the_cache_expires_while_the_question_waits
 ) -> None:
     """Nothing typed, nothing answered, yet the cache expires: the estimate is priced again at that
     moment (review item 4)."""
-    panel = env.make_panel()
-    panel.set_chat_service(_clocked_chat(env, client))
-    panel.set_attached_files([env.report])
-    settle(qtbot, panel)
+    panel = _clocked_panel(qtbot, env, client)
     _type(qtbot, panel, FIRST)
     _estimate_for(qtbot, panel, FIRST)
     _send(qtbot, panel, env)
