@@ -146,8 +146,10 @@ class MainWindow(QMainWindow):
         )
         self.commands = WindowActions(self, self._slots())
         self.uploads.add_to_menu(self.menuBar())
-        self._adopt_chat_actions()
-        self._connect()
+        from assistant.ui.window_wiring import adopt_chat_actions, connect_window
+
+        adopt_chat_actions(self)
+        connect_window(self)
         self.source = SourceViewer(
             ctx.runner, self.chat_panel, self.splitter, lambda t: self.status.showMessage(t, 6000), self
         )
@@ -186,55 +188,6 @@ class MainWindow(QMainWindow):
             quit=self.close,
         )
 
-    def _adopt_chat_actions(self) -> None:
-        """The chat pane's own actions in the menu and toolbar; Delete and Ctrl+V act on the table
-        (in a text box, Ctrl+V stays a text paste)."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QKeySequence
-
-        chat, a = self.chat_panel, self.commands
-        a.adopt_chat_actions(
-            chat.new_conversation_action,
-            (self.files_panel.ask_action, chat.stop_action, chat.export_action, chat.conversations_action),
-        )
-        a.paste_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Paste))
-        table = self.files_panel.table
-        for action in (a.delete_action, a.paste_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.removeAction(action)
-            table.addAction(action)
-
-    def _connect(self) -> None:
-        s, f, rows, chat, panel = self.session, self.files, self.rows, self.chat_panel, self.files_panel
-        s.key_status.connect(lambda status: self.status.set_key(status, offline=s.offline))
-        s.needs_key.connect(lambda status: self.open_key_dialog(first_run=True, status=status))
-        s.ready.connect(self._ready)
-        self.dialogs.key_saved.connect(self._key_saved)
-        self.dialogs.offline_requested.connect(self.offline_requested)
-        self.dialogs.settings_saved.connect(self._settings_saved)
-        s.connection.connect(self.status.set_connection)
-        s.refreshed.connect(lambda _report: self.reload_files())
-        f.loaded.connect(self._files_read)
-        f.rows_added.connect(panel.resort)
-        f.changed.connect(chat.refresh_files)  # chips and the gone-files notice follow the catalog
-        f.changed.connect(self.selection.update)
-        self.selection.actions_changed.connect(self._file_actions)
-        f.sources_checked.connect(self.selection.update)
-        f.storage_changed.connect(self.status.set_storage)
-        self.stale.found.connect(lambda states: f.set_source_states(states, skip=rows.busy))
-        rows.said.connect(self.status.showMessage)
-        self.cleanup.deleted.connect(self._deleted)
-        self.upload_queue.uploaded.connect(lambda result, _job: f.add_uploaded(result))
-        panel.selection_changed.connect(self._selection_changed)
-        panel.ask_requested.connect(self.ask_about)
-        panel.delete_requested.connect(self.delete_files)
-        panel.show_local_requested.connect(self.show_local_copy)
-        panel.renew_requested.connect(rows.renew)
-        panel.reupload_requested.connect(rows.reupload)
-        chat.files_shown.connect(lambda records: self.files_model.set_in_conversation(r.id for r in records))
-        chat.file_states_changed.connect(lambda _records: self.reload_files())
-        chat.busy_changed.connect(lambda busy: None if busy else self.reload_files())  # "Last used" moved
-
     # -------------------------------------------------------------------------------- start-up
     def start(self) -> None:
         """After the first paint: load the catalog and connect, both in workers."""
@@ -242,7 +195,7 @@ class MainWindow(QMainWindow):
         self.uploads.start()  # the failures of earlier runs, listed again
         self.session.start()
 
-    def _ready(self, _services: Services) -> None:
+    def services_ready(self, _services: Services) -> None:
         self.upload_queue.set_uploader(self.session.upload_one)
 
     # -------------------------------------------------------------------------------------- files
@@ -252,7 +205,7 @@ class MainWindow(QMainWindow):
     def renew_file(self, record: FileRecord) -> None:
         self.rows.renew(record)
 
-    def _files_read(self) -> None:
+    def files_read(self) -> None:
         selected = self.selection.ids
         self.files_panel.resort()
         if selected:
@@ -270,7 +223,7 @@ class MainWindow(QMainWindow):
         for record in self.selection.changed():
             self.rows.reupload(record)
 
-    def _file_actions(self, renewable: int, changed: bool) -> None:
+    def file_actions_changed(self, renewable: int, changed: bool) -> None:
         """Renew and Re-upload follow the selection (and what the stale check found)."""
         renew = self.commands.renew_action
         renew.setEnabled(renewable > 0)
@@ -305,7 +258,7 @@ class MainWindow(QMainWindow):
             self.reload_files()
 
     # ------------------------------------------------------------------------- selection and chat
-    def _selection_changed(self, records: list[FileRecord]) -> None:
+    def table_selection_changed(self, records: list[FileRecord]) -> None:
         """Selecting only selects: what the conversation asks about changes only through ``ask_about``
         (and the chat pane's own chips), and the chat's attachments never move the selection."""
         self.selection.select(records)
@@ -334,7 +287,7 @@ class MainWindow(QMainWindow):
         self.files_panel.select_ids({r.id for r in records})
         self.open_cleanup(only_selected=True)
 
-    def _deleted(self, row_id: int) -> None:
+    def file_deleted(self, row_id: int) -> None:
         self.selection.drop(row_id)
         self.files.removed([row_id])
 
@@ -344,7 +297,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         return self.dialogs.settings()
 
-    def _key_saved(self, status: KeyStatus) -> None:
+    def key_saved(self, status: KeyStatus) -> None:
         where = f"stored in {status.backend}" if status.remembered else status.reason
         self.status.showMessage(f"The key works; {where}", 10000)
         if self.session.offline:
@@ -352,7 +305,7 @@ class MainWindow(QMainWindow):
         else:
             self.session.key_saved(status)
 
-    def _settings_saved(self, settings: Settings) -> None:
+    def settings_saved(self, settings: Settings) -> None:
         old, self.ctx.settings = self.ctx.settings, settings
         if self.ctx.save_settings is not None:
             self.ctx.save_settings(settings)
