@@ -34,7 +34,7 @@ __all__ = ["BatchRunning"]
 log = logging.getLogger(__name__)
 
 NO_LINE = "The batch's results had no line for this request. Re-run it."
-RESULT_CHUNK = 250
+RESULT_CHUNK = 500
 """Cells written to the catalog (and yielded to the view) per transaction while reading results."""
 
 
@@ -266,32 +266,38 @@ class BatchRunning(ServiceBase):
         mapping = self._store.batch_cells(batch.id)
         questions = {q.id: q for q in review.questions}
         records = self._records(review)
-        try:
-            results = self._client.messages.batches.results(batch_id)
-        except Exception as exc:
-            raise _refusal(to_failure(exc)) from None
         seen: set[str] = set()
         chunk: list[Cell] = []
         try:
-            for line in results:
-                if cancel is not None and cancel.is_cancelled():
-                    return
-                key = mapping.get(line.custom_id)
-                question = None if key is None else questions.get(key.question_id)
-                if key is None or question is None:
-                    continue  # a cell removed from the review meanwhile
-                seen.add(line.custom_id)
-                chunk.append(
-                    result_cell(
-                        review.id, key, question, records.get(key.file_row_id), line.result.model_dump(),
-                        model=batch.model, prices=self._prices, custom_id=line.custom_id,
-                    )
-                )  # fmt: skip
-                if len(chunk) >= RESULT_CHUNK:
-                    self._store.put_cells(chunk, batch.id)
-                    yield chunk
-                    chunk = []
+            # the raw JSONL, line by line (the SDK's typed objects would cost more than the catalog work)
+            with self._client.messages.batches.with_streaming_response.results(batch_id) as response:
+                for raw in response.iter_lines():
+                    if not raw.strip():
+                        continue
+                    if cancel is not None and cancel.is_cancelled():
+                        return
+                    line = json.loads(raw)
+                    cid = str(line.get("custom_id"))
+                    key = mapping.get(cid)
+                    question = None if key is None else questions.get(key.question_id)
+                    if key is None or question is None:
+                        continue  # a cell removed from the review meanwhile
+                    seen.add(cid)
+                    chunk.append(
+                        result_cell(
+                            review.id, key, question, records.get(key.file_row_id), line.get("result") or {},
+                            model=batch.model, prices=self._prices, custom_id=cid,
+                        )
+                    )  # fmt: skip
+                    if len(chunk) >= RESULT_CHUNK:
+                        self._store.put_cells(chunk, batch.id)
+                        yield chunk
+                        chunk = []
         except ReviewError:
+            raise
+        except GeneratorExit:
+            if chunk:
+                self._store.put_cells(chunk, batch.id)
             raise
         except Exception as exc:
             if chunk:

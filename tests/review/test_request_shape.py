@@ -5,8 +5,6 @@ The figures printed here are the ones quoted in ``assistant/review/requests.py``
 
 from __future__ import annotations
 
-from typing import Any
-
 from assistant.catalog import Store
 from assistant.review import AnswerType, CellState, QuestionSpec, ReviewService
 
@@ -22,7 +20,7 @@ FIVE = [
 
 
 def test_document_cached_across_a_files_questions(
-    reviews: ReviewService, contracts: list[int], store: Store, capsys: Any
+    reviews: ReviewService, contracts: list[int], store: Store
 ) -> None:
     review = reviews.create_review("Shape", MODEL, contracts[:1], FIVE)
     record = store.get_file(contracts[0])
@@ -45,10 +43,9 @@ def test_document_cached_across_a_files_questions(
     cached = first.cache_write_1h_tokens
     units_cached = cached * 2 + len(rest) * cached * 0.1 + sum(t - cached for t in per_cell)
     units_plain = sum(per_cell)
-    with capsys.disabled():
-        print(
-            f"\nrequest shape: document prefix {prefix:,} tokens (count_tokens); per cell {per_cell} input "
-            f"tokens; cache write 1h {cached:,} then {len(rest)} reads of {cached:,}; input-price units "
-            f"{units_cached:,.0f} cached vs {units_plain:,} uncached ({units_cached / units_plain - 1:+.0%})"
-        )
+    print(
+        f"\nrequest shape: document prefix {prefix:,} tokens (count_tokens); per cell {per_cell} input "
+        f"tokens; cache write 1h {cached:,} then {len(rest)} reads of {cached:,}; input-price units "
+        f"{units_cached:,.0f} cached vs {units_plain:,} uncached ({units_cached / units_plain - 1:+.0%})"
+    )
     assert units_cached < units_plain * 0.6
