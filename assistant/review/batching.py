@@ -93,7 +93,8 @@ class BatchRunning(ServiceBase):
     def submit_batch(self, review_id: int, cells: Sequence[CellKey] | None = None) -> SubmitResult:
         """Writes the batch (requests, custom_id -> cell) to the catalog, marks the cells QUEUED, then
         sends it (split over 100,000 requests or 256 MB). ``cells`` None: every cell not answered yet.
-        Cells of gone files become FILE_GONE and are not sent. Raises ReviewError: NO_FILES,
+        Cells of gone files become FILE_GONE, and of files ``estimate`` found over the model's context
+        ERRORED (saying so); neither is sent. Raises ReviewError: NO_FILES,
         NO_QUESTIONS, NO_FILE_USABLE, REJECTED (400; the cells are ERRORED with the API's reason),
         PERMISSION (403; the cells say so), NETWORK (the batch stays PREPARING; ``resume`` sends it)."""
         review = self._review(review_id)
@@ -130,6 +131,12 @@ class BatchRunning(ServiceBase):
             if why is not None or record is None:
                 unsendable.append(
                     failed_cell(review.id, key, CellState.FILE_GONE, why or "", mode=RunMode.BATCH)
+                )
+                continue
+            too_long = self._over_context(record, review.model)
+            if too_long is not None:
+                unsendable.append(
+                    failed_cell(review.id, key, CellState.ERRORED, too_long, mode=RunMode.BATCH)
                 )
                 continue
             try:
