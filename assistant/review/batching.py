@@ -282,7 +282,9 @@ class BatchRunning(ServiceBase):
                     if not raw.strip():
                         continue
                     if cancel is not None and cancel.is_cancelled():
-                        return
+                        if chunk:
+                            self._store.put_cells(chunk, batch.id)
+                        return  # the batch stays ENDED: reading again fills the rest
                     line = json.loads(raw)
                     cid = str(line.get("custom_id"))
                     key = mapping.get(cid)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from assistant.review import AnswerType, QuestionSpec, ReviewError, ReviewProblem, ReviewService
@@ -74,3 +76,20 @@ def test_grid_rows_in_order_and_deleted_review(reviews: ReviewService, contracts
     with pytest.raises(ReviewError) as gone:
         reviews.grid(review.id)
     assert gone.value.problem is ReviewProblem.NO_REVIEW
+
+
+def test_estimate_counts_once_per_file_and_offline_gives_tokens_only(
+    reviews: ReviewService, contracts: list[int], sandbox: Any
+) -> None:
+    review = reviews.create_review("Suppliers", MODEL, contracts[:2], [NOTICE, CAP])
+    first = reviews.estimate(review.id)
+    assert first.counted and first.requests == 4 and first.price_known
+    sandbox.faults.set("count_tokens:500")  # counted already: the cached counts are used
+    again = reviews.estimate(review.id)
+    assert again == first
+    grown = reviews.set_files(review.id, contracts)  # a new file must be counted: it cannot be
+    counted = reviews.estimate(grown.id)
+    assert not counted.counted and counted.batch_usd is None and counted.requests == 6
+    assert any("could not be counted" in note for note in counted.notes)
+    offline = reviews.estimate(review.id, offline=True)
+    assert not offline.counted and offline.interactive_usd is None and offline.input_tokens > 0
