@@ -258,3 +258,19 @@ def test_no_files_and_no_questions(reviews: ReviewService, contracts: list[int],
     with pytest.raises(ReviewError) as asked:
         reviews.submit_batch(review.id)
     assert asked.value.problem is ReviewProblem.NO_QUESTIONS
+
+
+def test_batch_past_24_hours_expires_its_waiting_cells(
+    reviews: ReviewService, contracts: list[int], sandbox: Any
+) -> None:
+    review = reviews.create_review("Suppliers", MODEL, contracts, [NOTICE])
+    sandbox.batches.hold()
+    (batch,) = reviews.submit_batch(review.id).batches
+    assert batch.batch_id is not None
+    sandbox.clock.advance(24 * 3600 + 1)
+    sandbox.batches.release()
+    assert wait_ended(reviews, batch.batch_id).expired == 3
+    list(reviews.read_results(batch.batch_id))
+    cells = reviews.cells(review.id)
+    assert {c.state for c in cells} == {CellState.EXPIRED} and all("24-hour" in (c.why or "") for c in cells)
+    assert len(reviews.failed_cells(review.id)) == 3
