@@ -37,6 +37,9 @@ def clean_spec(spec: QuestionSpec) -> QuestionSpec:
     return QuestionSpec(text, spec.type, categories if spec.type is AnswerType.CATEGORY else ())
 
 
+_RUNNING: dict[int, set[CellKey]] = {}
+_RUNNING_LOCK = threading.Lock()
+
 QUESTION_ROOM = 256
 """Tokens left for a question and its instruction when judging a file against the context window."""
 
@@ -72,8 +75,11 @@ class ServiceBase:
         self._clock = clock
         self._token_cache: dict[tuple[Any, ...], int] = {}  # token counts per file / question and model
         self._token_lock = threading.Lock()
-        self._running: set[CellKey] = set()  # cells running now (interactive) in this process
-        self._running_lock = threading.Lock()
+        # cells running now (interactive) in this process, shared by every service on this catalog (a
+        # service built again after a reconnect must not call another's running cells stale)
+        with _RUNNING_LOCK:
+            self._running: set[CellKey] = _RUNNING.setdefault(id(store), set())
+        self._running_lock = _RUNNING_LOCK
 
     @property
     def prices(self) -> PriceList:

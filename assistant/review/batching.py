@@ -249,6 +249,8 @@ class BatchRunning(ServiceBase):
             remote = self._client.messages.batches.cancel(batch_id)
         except Exception as exc:
             raise _refusal(to_failure(exc)) from None
+        if remote.processing_status == "ended":  # it ended before the cancel arrived: nothing to cancel
+            return self.poll(batch_id)
         self._store.update_review_batch(
             batch.id, status=BatchStatus.CANCELING, counts=remote.request_counts.model_dump()
         )

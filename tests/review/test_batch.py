@@ -274,3 +274,5 @@ def test_batch_past_24_hours_expires_its_waiting_cells(
     cells = reviews.cells(review.id)
     assert {c.state for c in cells} == {CellState.EXPIRED} and all("24-hour" in (c.why or "") for c in cells)
     assert len(reviews.failed_cells(review.id)) == 3
+    assert reviews.cancel_batch(batch.batch_id).ended  # too late to cancel: it says it ended
+    assert reviews.open_batches() == []
