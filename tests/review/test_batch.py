@@ -276,3 +276,15 @@ def test_batch_past_24_hours_expires_its_waiting_cells(
     assert len(reviews.failed_cells(review.id)) == 3
     assert reviews.cancel_batch(batch.batch_id).ended  # too late to cancel: it says it ended
     assert reviews.open_batches() == []
+
+
+def test_split_over_the_size_limit(reviews: ReviewService, contracts: list[int], store: Store) -> None:
+    reviews.max_batch_bytes = 2_500  # about three requests of this review
+    review = reviews.create_review("Suppliers", MODEL, contracts, [NOTICE, CAP])
+    assert reviews.estimate(review.id).batches >= 2
+    submitted = reviews.submit_batch(review.id)
+    assert len(submitted.batches) >= 2 and sum(b.request_count for b in submitted.batches) == 6
+    assert submitted.split_note and f"{len(submitted.batches)} batches" in submitted.split_note
+    for batch in submitted.batches:
+        size = sum(len(r.params) + len(r.custom_id) + 40 for r in store.batch_requests(batch.id))
+        assert size <= 2_500 or batch.request_count == 1
