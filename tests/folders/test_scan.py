@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.catalog import FolderHealth, SkipReason, Store, SyncStatus, format_summary
-from assistant.folders import FolderSync, SyncConfig
 from assistant.documents.hashing import sha256_file
+from assistant.folders import FolderSync, SyncConfig
 from assistant.folders.actions import reupload_changed
 from assistant.settings import Paths
 from tests.folders.conftest import FAST, PDF, Batches, upload, write
