@@ -316,9 +316,7 @@ class FolderSync:
             out = scan_sets(
                 self._store, sets, config=self.config, settle=self._settle, in_flight=self._in_flight
             )
-            self._store.write_sync(out.writes, out.forget)
-            for row_id, path in out.relocate:
-                self._store.set_local_path(row_id, path)
+            self._store.write_sync(out.writes, out.forget, out.relocate)
             for path in out.uploads:
                 self._in_flight[path] = out.hashes.get(path)
             for item in out.changed:
