@@ -174,25 +174,51 @@ class SyncPaths(Database):
 
     def set_summary(self, set_id: int) -> SetSummary:
         """Counts per state: every path of the folder once, plus rows added by hand (synced)."""
-        counts = {s: 0 for s in SyncStatus}
-        grouped = self._query(
-            "SELECT status, COUNT(*) AS n FROM sync_paths WHERE set_id = ? GROUP BY status", (set_id,)
+        return self.set_summaries([set_id])[set_id]
+
+    def set_summaries(self, set_ids: Iterable[int] | None = None) -> dict[int, SetSummary]:
+        """``set_summary`` of these sets (every set when None) in two queries: for the list of sets."""
+        wanted = (
+            [r["id"] for r in self._query("SELECT id FROM document_sets")]
+            if set_ids is None
+            else list(set_ids)
         )
-        for r in grouped:
-            counts[SyncStatus(r["status"])] = r["n"]
-        by_hand = self._query(
-            "SELECT COUNT(*) AS n FROM set_files m WHERE m.set_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM sync_paths p WHERE p.set_id = m.set_id AND p.file_row_id = m.file_row_id)",
-            (set_id,),
-        )[0]["n"]
-        return SetSummary(
-            synced=counts[SyncStatus.SYNCED] + by_hand,
-            waiting=counts[SyncStatus.WAITING],
-            uploading=counts[SyncStatus.UPLOADING],
-            failed=counts[SyncStatus.FAILED],
-            skipped=counts[SyncStatus.SKIPPED],
-            missing=counts[SyncStatus.MISSING],
-        )
+        counts: dict[int, dict[str, int]] = {i: {} for i in wanted}
+        for r in self._query("SELECT set_id, status, COUNT(*) AS n FROM sync_paths GROUP BY set_id, status"):
+            if r["set_id"] in counts:
+                counts[r["set_id"]][r["status"]] = r["n"]
+        by_hand = {
+            r["set_id"]: r["n"]
+            for r in self._query(
+                "SELECT m.set_id, COUNT(*) AS n FROM set_files m WHERE NOT EXISTS "
+                "(SELECT 1 FROM sync_paths p WHERE p.set_id = m.set_id AND p.file_row_id = m.file_row_id) "
+                "GROUP BY m.set_id"
+            )
+        }
+        return {
+            i: SetSummary(
+                synced=c.get("synced", 0) + by_hand.get(i, 0),
+                waiting=c.get("waiting", 0),
+                uploading=c.get("uploading", 0),
+                failed=c.get("failed", 0),
+                skipped=c.get("skipped", 0),
+                missing=c.get("missing", 0),
+            )
+            for i, c in counts.items()
+        }
+
+    def file_sync_states(self) -> dict[int, SyncState]:
+        """Row id -> its most telling state over every set that syncs it from a folder (failed before
+        uploading before waiting before synced before missing): the files table unfiltered. Rows no
+        folder syncs are not in it."""
+        states: dict[int, SyncState] = {}
+        for r in self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE file_row_id IS NOT NULL"):
+            entry = _path_sync(r)
+            assert entry.row_id is not None
+            old = states.get(entry.row_id)
+            if old is None or _RANK[entry.state.status] < _RANK[old.status]:
+                states[entry.row_id] = entry.state
+        return states
 
     def set_storage(self, set_id: int, at: datetime | None = None) -> SetStorage:
         """What the set holds on the server: active files, their bytes, those expiring within 7 days."""

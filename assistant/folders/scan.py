@@ -23,7 +23,7 @@ from assistant.folders.ignore import IgnoreRules
 from assistant.folders.listing import Listing, list_folder
 from assistant.folders.model import ChangedItem, MissingItem, SyncConfig
 
-__all__ = ["ScanOutcome", "Settle", "scan_sets"]
+__all__ = ["ScanOutcome", "ScanStopped", "Settle", "scan_sets"]
 
 SETTLING = "Still being written: it is uploaded once its size and time stay still."
 QUEUED = "Waiting for its turn in the upload queue."
@@ -36,6 +36,10 @@ _SKIP = {
     DocumentErrorKind.EMPTY: SkipReason.EMPTY,
 }
 _KEPT = (SyncStatus.SYNCED, SyncStatus.SKIPPED, SyncStatus.FAILED)  # unchanged stat: nothing to judge
+
+
+class ScanStopped(Exception):
+    """The engine is stopping: the scan was left half-way, nothing of it is stored."""
 
 
 class Settle:
@@ -96,9 +100,11 @@ def scan_sets(
     config: SyncConfig,
     settle: Settle,
     in_flight: Mapping[str, str | None],
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> ScanOutcome:
     """Judge every linked folder of ``sets``; ``in_flight``: paths handed out and not yet reported
-    (path -> sha256), never handed out again until reported."""
+    (path -> sha256), never handed out again until reported. ScanStopped (nothing judged counts) when
+    ``should_stop`` says so between files."""
     scan = _Scan(store, config, settle, in_flight)
     out = scan.out
     judged: list[tuple[DocumentSet, Listing, dict[str, PathSync]]] = []
@@ -128,6 +134,8 @@ def scan_sets(
             if _state_differs(known.get(path), state):
                 out.write(SyncWrite(doc_set.id, path, state))
         for path, st in listing.files.items():
+            if should_stop():
+                raise ScanStopped
             scan.judge(doc_set.id, path, st, known.get(path))
     scanned = [s.id for s, _, _ in judged]
     for doc_set, listing, known in judged:

@@ -120,6 +120,11 @@ def test_summary_states_storage_and_missing_records(store: Store, tmp_path: Path
     )
     summary = store.set_summary(doc_set.id)
     assert summary == SetSummary(synced=2, waiting=1, failed=1, skipped=1, missing=1)
+    other = store.create_set("Other", file_ids=[rows[0]])
+    assert store.set_summaries() == {doc_set.id: summary, other.id: SetSummary(synced=1)}
+    everywhere = store.file_sync_states()
+    assert set(everywhere) == {rows[0], rows[1]}  # rows a folder syncs; rows[2] was added by hand
+    assert everywhere[rows[1]].status is SyncStatus.MISSING
     assert format_summary(summary) == "2 synced · 1 waiting · 1 skipped · 1 failed · 1 missing"
     assert format_summary(SetSummary(synced=214, skipped=3, failed=1)) == "214 synced · 3 skipped · 1 failed"
     assert format_summary(SetSummary()) == "empty"
