@@ -138,3 +138,37 @@ def test_a_rename_storm_is_one_batch(store: Store, batches: Batches, tmp_path: P
         assert sorted(m.path.name for m in batch.missing) == [f"module_{i:04}.py" for i in range(1, n, 2)]
     finally:
         sync.stop()
+
+
+def test_two_sets_on_one_folder_get_one_item_per_new_file(
+    store: Store, engine: FolderSync, batches: Batches, tmp_path: Path
+) -> None:
+    root = tmp_path / "shared"
+    root.mkdir()
+    first = engine.link(store.create_set("First").id, root)
+    second = engine.link(store.create_set("Second").id, root)
+    engine.start()
+    assert engine.wait_idle()
+    batches.items.clear()
+    write(root / "memo.txt", "One memo, two sets.\n", age=0)
+    batch = batches.wait_for(lambda b: bool(b.uploads))
+    assert [(i.path.name, sorted(i.set_ids)) for i in batch.uploads] == [("memo.txt", [first.id, second.id])]
+    assert engine.wait_idle()
+    assert sum(len(b.uploads) for b in batches.items) == 1
+
+
+def test_stopping_mid_scan_hands_out_nothing_more(store: Store, batches: Batches, tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for i in range(3000):
+        write(root / f"d{i % 10}" / f"f{i}.txt", f"File {i}.\n")
+    store.link_folder(store.create_set("Many").id, root)
+    sync = FolderSync(store, batches, config=FAST)
+    sync.start()
+    time.sleep(0.05)
+    sync.stop(timeout=10)
+    assert not sync.running
+    seen = len(batches.items)
+    time.sleep(0.3)
+    assert len(batches.items) == seen  # nothing after stop
+    again = FolderSync(store, batches, config=FAST)  # the next start picks everything up
+    assert len(again.scan_now().uploads) == 3000
