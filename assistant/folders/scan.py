@@ -194,9 +194,13 @@ class _Scan:
         if k is not None:
             same = k.size == size and k.mtime == mtime
             if same and k.state.status in _KEPT and k.state.reason is not SkipReason.IGNORED:
-                if k.row_id is not None:
+                if k.row_id is None:
+                    return
+                row = self.row(k.row_id)
+                if row is not None and row.state is not FileState.DELETED:
                     self.present_rows.add(k.row_id)
-                return
+                    return
+                # its remote copy was deleted (Clean up) while the file is still here: upload it again
             if k.state.status in (SyncStatus.WAITING, SyncStatus.UPLOADING) and path in self.in_flight:
                 if k.row_id is not None:
                     self.present_rows.add(k.row_id)

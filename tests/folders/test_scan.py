@@ -206,3 +206,20 @@ def test_new_ignore_patterns_skip_what_they_match(store: Store, tmp_path: Path) 
     batch = sync.scan_now()
     assert [i.path.name for i in batch.uploads] == ["today.log"]
     assert _states(store, doc_set.id, root)["keep.txt"] == "skipped: ignored pattern"
+
+
+def test_a_file_whose_remote_copy_was_deleted_is_uploaded_again(
+    store: Store, files: Any, paths: Paths, tmp_path: Path
+) -> None:
+    root = tmp_path / "docs"
+    write(root / "a.txt", "Still here on this computer.\n")
+    sync = FolderSync(store, Batches(), config=FAST)
+    doc_set = sync.link(store.create_set("Docs").id, root)
+    (item,) = sync.scan_now().uploads
+    record = upload(files, store, item.path, paths.converted)
+    sync.uploaded(item.path, record)
+    assert sync.scan_now().empty
+    assert files.delete(record.id).ok  # Clean up deleted the copy on the server
+    again = sync.scan_now()
+    assert [i.path for i in again.uploads] == [item.path]
+    assert _states(store, doc_set.id, root) == {"a.txt": "waiting"}
