@@ -9,13 +9,15 @@ from assistant.catalog.files import Files
 from assistant.catalog.review_cells import ReviewCells
 from assistant.catalog.reviews import Reviews
 from assistant.catalog.schema import connect
+from assistant.catalog.sets import Sets
+from assistant.catalog.sync_paths import SyncPaths
 from assistant.catalog.turns import Turns
 from assistant.catalog.upload_failures import UploadFailures
 
 __all__ = ["Store"]
 
 
-class Store(Files, Conversations, Turns, UploadFailures, Reviews, ReviewCells):
+class Store(Files, Conversations, Turns, UploadFailures, Reviews, ReviewCells, Sets, SyncPaths):
     """The catalog. Open with ``Store.open(path)``; close with ``close()`` or a ``with`` block."""
 
     @classmethod
