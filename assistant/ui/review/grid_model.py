@@ -1,0 +1,284 @@
+"""``GridModel``: the review grid, one row per file, the file's name first, then one column per question.
+
+Each cell is the catalog's ``Cell`` (a small typed record): ``Qt.DisplayRole`` is its typed value as shown
+(Yes / 14 days / 2025-03-31 / EUR 2,000,000), a document that does not answer shows ``∅ not stated`` in
+italics, a failed cell says what happened (``⚠ error``, ``⚠ expired``, ``⊘ canceled``, ``⚠ file gone``)
+with why in its tooltip. ``CELL_ROLE`` gives the record, ``ROW_ROLE`` the row's ``GridRow``,
+``SORT_ROLE`` a key that sorts typed values as values (numbers as numbers, dates as dates), then the
+unanswered, the failed, the empty.
+
+Results arriving change cells through ``update_cells`` (``dataChanged`` for those cells only, never a
+reset: selection and scroll stay); a reset happens only when the rows or questions themselves change.
+The model sorts itself (``sort``: one Python sort of the rows by key, then ``layoutChanged``): cheap for
+thousands of rows, unlike a proxy calling Python for every comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from assistant.review import Cell, CellState, GridRow, Question, ReviewGrid
+
+__all__ = ["CELL_ROLE", "ROW_ROLE", "SORT_ROLE", "GridModel", "cell_text", "cell_tip"]
+
+CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+NOT_STATED_MARK = "∅"
+_STATE_TEXT = {
+    CellState.EMPTY: "",
+    CellState.QUEUED: "queued…",
+    CellState.RUNNING: "asking…",
+    CellState.ERRORED: "⚠ error",
+    CellState.EXPIRED: "⚠ expired",
+    CellState.CANCELED: "⊘ canceled",
+    CellState.FILE_GONE: "⚠ file gone",
+}
+_STATE_WHY = {
+    CellState.EMPTY: "Not asked yet.",
+    CellState.QUEUED: "Sent in a batch; the answer comes when the batch has ended.",
+    CellState.RUNNING: "Being asked now.",
+    CellState.ERRORED: "The API answered this request with an error. Re-run it.",
+    CellState.EXPIRED: "The batch reached its 24-hour limit before this request ran. Re-run it.",
+    CellState.CANCELED: "The batch was cancelled before this request ran. Re-run it.",
+    CellState.FILE_GONE: "The file expired or was deleted on the server. Renew it, then re-run.",
+}
+_SORT_GROUP = {  # after the values: the unanswered, then the failed, then what has no answer yet
+    CellState.NOT_ANSWERED: 2,
+    CellState.ERRORED: 3,
+    CellState.EXPIRED: 3,
+    CellState.CANCELED: 3,
+    CellState.FILE_GONE: 3,
+    CellState.RUNNING: 4,
+    CellState.QUEUED: 4,
+    CellState.EMPTY: 5,
+}
+
+
+def cell_text(cell: Cell) -> str:
+    """What a cell shows."""
+    if cell.state is CellState.ANSWERED:
+        return cell.value
+    if cell.state is CellState.NOT_ANSWERED:
+        return f"{NOT_STATED_MARK} {cell.value or 'not stated'}"
+    return _STATE_TEXT.get(cell.state, cell.state.value)
+
+
+def cell_tip(cell: Cell) -> str:
+    """A cell's tooltip: why it is so (failed cells), or the start of its answer."""
+    if cell.state is CellState.ANSWERED:
+        answer = " ".join(cell.answer.split())
+        return answer[:300] + ("…" if len(answer) > 300 else "") if answer else cell.value
+    if cell.state is CellState.NOT_ANSWERED:
+        return cell.why or "The document does not answer this question."
+    if cell.state.failed:
+        why = cell.why or _STATE_WHY[cell.state]
+        return f"{why}\n({cell.error})" if cell.error and cell.error not in why else why
+    return cell.why or _STATE_WHY.get(cell.state, "")
+
+
+def sort_key(cell: Cell | None) -> tuple[int, float | str]:
+    if cell is None:
+        return (5, "")
+    if cell.state is CellState.ANSWERED:
+        value = cell.sort_value
+        if isinstance(value, int | float):
+            return (0, float(value))
+        return (1, (value if isinstance(value, str) else cell.value).casefold())
+    return (_SORT_GROUP.get(cell.state, 5), cell.value.casefold())
+
+
+class GridModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.review_id: int | None = None
+        self._rows: list[GridRow] = []
+        self._questions: list[Question] = []
+        self._cells: dict[tuple[int, int], Cell] = {}
+        self._row_of: dict[int, int] = {}  # file row id -> row
+        self._col_of: dict[int, int] = {}  # question id -> column
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    # ------------------------------------------------------------------------------ the contents
+    @property
+    def rows(self) -> list[GridRow]:
+        return list(self._rows)
+
+    @property
+    def questions(self) -> list[Question]:
+        return list(self._questions)
+
+    def cells(self) -> list[Cell]:
+        return list(self._cells.values())
+
+    def cell(self, file_row_id: int, question_id: int) -> Cell | None:
+        return self._cells.get((file_row_id, question_id))
+
+    def set_grid(self, grid: ReviewGrid) -> None:
+        """Show ``grid``. Same review, rows and questions: only the cells that differ change
+        (``dataChanged``); otherwise the model is reset (the structure changed)."""
+        rows, questions = list(grid.rows), list(grid.review.questions)
+        current = {r.file_row_id: r for r in self._rows}
+        same = (
+            grid.review.id == self.review_id
+            and questions == self._questions
+            and len(rows) == len(current)
+            and all(current.get(r.file_row_id) == r for r in rows)
+        )
+        if same:
+            self.update_cells(grid.cells.values())
+            return
+        order = (
+            {r.file_row_id: i for i, r in enumerate(self._rows)} if grid.review.id == self.review_id else {}
+        )
+        self.beginResetModel()
+        self.review_id = grid.review.id
+        if order:  # the same review: its rows keep the order they were sorted in
+            rows.sort(key=lambda r: order.get(r.file_row_id, len(order)))
+        self._rows, self._questions = rows, questions
+        self._cells = {(c.file_row_id, c.question_id): c for c in grid.cells.values()}
+        self._index()
+        self.endResetModel()
+
+    def update_cells(self, cells: Iterable[Cell]) -> int:
+        """Put these cells in (those of other reviews or unknown rows are ignored); ``dataChanged`` for
+        each changed cell, or once over the changed block when many change. Returns how many changed."""
+        changed: list[tuple[int, int]] = []
+        for cell in cells:
+            if cell.review_id != self.review_id:
+                continue
+            key = (cell.file_row_id, cell.question_id)
+            row, col = self._row_of.get(key[0]), self._col_of.get(key[1])
+            if row is None or col is None or self._cells.get(key) == cell:
+                continue
+            self._cells[key] = cell
+            changed.append((row, col))
+        if not changed:
+            return 0
+        if len(changed) <= 32:
+            for row, col in changed:
+                index = self.index(row, col)
+                self.dataChanged.emit(index, index)
+        else:
+            rows, cols = [r for r, _ in changed], [c for _, c in changed]
+            self.dataChanged.emit(self.index(min(rows), min(cols)), self.index(max(rows), max(cols)))
+        return len(changed)
+
+    def _index(self) -> None:
+        self._row_of = {r.file_row_id: i for i, r in enumerate(self._rows)}
+        self._col_of = {q.id: i + 1 for i, q in enumerate(self._questions)}
+
+    # ------------------------------------------------------------------------------ the model API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1 + len(self._questions)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is not Qt.Orientation.Horizontal:
+            return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
+        if section == 0:
+            return "File" if role == Qt.ItemDataRole.DisplayRole else None
+        if not 0 < section <= len(self._questions):
+            return None
+        question = self._questions[section - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return question.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            extra = f" ({', '.join(question.categories)})" if question.categories else ""
+            return f"{question.text}\nAnswer type: {question.type.label}{extra}"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        grid_row = self._rows[row]
+        if col == 0:
+            return self._name_data(grid_row, role)
+        cell = self._cells.get((grid_row.file_row_id, self._questions[col - 1].id))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if cell is None else cell_text(cell)
+        if role == CELL_ROLE:
+            return cell
+        if role == ROW_ROLE:
+            return grid_row
+        if role == SORT_ROLE:
+            return sort_key(cell)
+        if cell is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell_tip(cell)
+        if role == Qt.ItemDataRole.FontRole and cell.state is not CellState.ANSWERED:
+            return self._italic if cell.state is not CellState.EMPTY else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _foreground(cell.state)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{cell_text(cell)}. {cell_tip(cell)}"
+        return None
+
+    def _name_data(self, row: GridRow, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.name
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return (0, row.name.casefold())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.record is None:
+                return f"{row.name}: no longer in the catalog"
+            return (
+                f"{row.name}: expired or deleted on the server; Renew it to re-run" if row.gone else row.name
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and (row.gone or row.record is None):
+            return _foreground(CellState.FILE_GONE)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < self.columnCount() or not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [(self._rows[i.row()].file_row_id, i.column()) for i in old]
+        keyed: list[tuple[tuple[int, float | str], GridRow]]
+        if column == 0:
+            keyed = [((0, r.name.casefold()), r) for r in self._rows]
+        else:
+            qid = self._questions[column - 1].id
+            keyed = [(sort_key(self._cells.get((r.file_row_id, qid))), r) for r in self._rows]
+        # failed, unanswered and empty cells stay below the values whichever way values are sorted
+        values = [k for k in keyed if k[0][0] <= 1]
+        rest = [k for k in keyed if k[0][0] > 1]
+        values.sort(key=lambda k: k[0], reverse=order is Qt.SortOrder.DescendingOrder)
+        rest.sort(key=lambda k: k[0])
+        self._rows = [r for _, r in values + rest]
+        self._index()
+        self.changePersistentIndexList(old, [self.index(self._row_of[fid], col) for fid, col in old_ids])
+        self.layoutChanged.emit()
+
+
+def _foreground(state: CellState) -> QBrush | None:
+    palette = QApplication.palette()
+    if state is CellState.ANSWERED or state is CellState.EMPTY:
+        return None
+    if state.failed:
+        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        return QBrush(Qt.GlobalColor.red if dark else Qt.GlobalColor.darkRed)
+    return QBrush(palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
