@@ -15,6 +15,7 @@ from assistant.catalog.records import Citation, CitationKind, Usage
 __all__ = [
     "AnswerType",
     "BatchProgress",
+    "BatchRequest",
     "BatchStatus",
     "Cell",
     "CellKey",
@@ -247,6 +248,17 @@ class ReviewBatch:
     read_at: datetime | None = None
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One request of a batch as written before sending: its custom_id, the cell it answers, and its
+    params as the JSON text sent (a batch left unsent by a crash is sent again exactly so)."""
+
+    custom_id: str
+    file_row_id: int
+    question_id: int
+    params: str
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,87 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE files ADD COLUMN page_starts TEXT;
     """,
+    # review grids (issue 11): reviews (files × questions), saved question sets, each cell's typed answer,
+    # and the batches a review sent, with every request and its custom_id -> (file, question) written
+    # BEFORE the batch is sent (a batch is picked up again after a restart)
+    """
+    CREATE TABLE question_sets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        questions TEXT NOT NULL DEFAULT '[]',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        model TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE review_files (
+        review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+        file_row_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (review_id, file_row_id)
+    );
+    CREATE TABLE review_questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        type TEXT NOT NULL,
+        categories TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX review_questions_review ON review_questions(review_id, position);
+    CREATE TABLE review_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+        batch_id TEXT UNIQUE,
+        status TEXT NOT NULL,
+        model TEXT NOT NULL,
+        request_count INTEGER NOT NULL,
+        part INTEGER NOT NULL DEFAULT 1,
+        parts INTEGER NOT NULL DEFAULT 1,
+        counts TEXT NOT NULL DEFAULT '{}',
+        created_at REAL NOT NULL,
+        sent_at REAL,
+        ended_at REAL,
+        read_at REAL,
+        error TEXT
+    );
+    CREATE INDEX review_batches_status ON review_batches(status);
+    CREATE TABLE review_requests (
+        batch_row_id INTEGER NOT NULL REFERENCES review_batches(id) ON DELETE CASCADE,
+        custom_id TEXT NOT NULL,
+        file_row_id INTEGER NOT NULL,
+        question_id INTEGER NOT NULL,
+        params TEXT NOT NULL,
+        PRIMARY KEY (batch_row_id, custom_id)
+    );
+    CREATE TABLE review_cells (
+        review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+        file_row_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        question_id INTEGER NOT NULL REFERENCES review_questions(id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        value TEXT NOT NULL DEFAULT '',
+        sort_num REAL,
+        sort_text TEXT,
+        answer TEXT NOT NULL DEFAULT '',
+        citations TEXT NOT NULL DEFAULT '[]',
+        usage TEXT,
+        cost_usd REAL,
+        interactive_cost_usd REAL,
+        error TEXT,
+        why TEXT,
+        mode TEXT,
+        batch_row_id INTEGER REFERENCES review_batches(id) ON DELETE SET NULL,
+        custom_id TEXT,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (review_id, file_row_id, question_id)
+    );
+    CREATE INDEX review_cells_question ON review_cells(question_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from assistant.catalog.conversations import Conversations
 from assistant.catalog.files import Files
+from assistant.catalog.review_cells import ReviewCells
+from assistant.catalog.reviews import Reviews
 from assistant.catalog.schema import connect
 from assistant.catalog.turns import Turns
 from assistant.catalog.upload_failures import UploadFailures
@@ -13,7 +15,7 @@ from assistant.catalog.upload_failures import UploadFailures
 __all__ = ["Store"]
 
 
-class Store(Files, Conversations, Turns, UploadFailures):
+class Store(Files, Conversations, Turns, UploadFailures, Reviews, ReviewCells):
     """The catalog. Open with ``Store.open(path)``; close with ``close()`` or a ``with`` block."""
 
     @classmethod

@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--storage-quota", type=int, default=None, metavar="BYTES", help="organisation quota (default: 1 TB)"
     )
+    parser.add_argument(
+        "--batch-pace",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="process one batch request every SECONDS (default: 0, as fast as possible)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -73,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         faults=args.faults,
         tokens_per_second=args.tokens_per_second,
+        batch_pace=args.batch_pace,
     )
     if args.max_file_size is not None:
         server.max_file_size = args.max_file_size

@@ -2,6 +2,13 @@
 
 Layout: ``<data_dir>/batches/<batch_id>.json`` (metadata and requests), ``<batch_id>.jsonl`` (results,
 one line per request, written as they finish). A batch still in progress at a restart is resumed.
+
+Each request runs through the Messages endpoint's own planning (file documents, citations, prompt
+caching counted per request against the shared cache ledger). ``pace`` (seconds of real time per
+request; 0 = as fast as possible) lets a test see ``in_progress`` with partial ``request_counts``; a
+cancel mid-way ends the requests not yet run ``canceled``; results are served only once the batch
+ended. Faults routed ``batch_request`` (``assistant.sandbox.faults``) end single requests ``errored``
+or ``expired``; a batch past its 24 h ``expires_at`` ends its remaining requests ``expired``.
 """
 
 from __future__ import annotations
@@ -11,11 +18,13 @@ import os
 import pathlib
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from assistant.sandbox.clock import Clock
-from assistant.sandbox.errors import ApiError
+from assistant.sandbox.errors import ERROR_TYPES, ApiError
+from assistant.sandbox.faults import FaultPlan
 from assistant.sandbox.storage import new_id, rfc3339
 
 MAX_REQUESTS = 100_000
@@ -64,7 +73,18 @@ def _summary(batch: Batch) -> Batch:
 class BatchStore:
     """Thread-safe batches with a worker thread; `hold()`/`release()` pause processing (for tests)."""
 
-    def __init__(self, data_dir: pathlib.Path, clock: Clock, runner: Runner) -> None:
+    def __init__(
+        self,
+        data_dir: pathlib.Path,
+        clock: Clock,
+        runner: Runner,
+        *,
+        faults: FaultPlan | None = None,
+        pace: float = 0.0,
+    ) -> None:
+        self.pace = pace  # seconds of real time per request (0: as fast as possible)
+        self._faults = faults
+        self._next_at = 0.0  # monotonic time before which the next request does not start
         self.dir = data_dir / "batches"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.clock = clock
@@ -259,15 +279,27 @@ class BatchStore:
                 while True:
                     if self._stopping:
                         return
-                    work = None if self._held else self._next_work()
+                    wait = self._next_at - time.monotonic() if self.pace > 0 else 0.0
+                    work = None if self._held or wait > 0 else self._next_work()
                     if work is not None:
                         break
-                    self._wake.wait(0.5)
+                    self._wake.wait(min(0.5, wait) if wait > 0 else 0.5)
                 batch, request = work
+                self._next_at = time.monotonic() + self.pace
+            fault = self._faults.draw(frozenset({"batch_request"}), wildcard=False) if self._faults else None
             try:
-                message = self._runner(request["params"])
-                result: dict[str, object] = {"type": "succeeded", "message": message}
-                kind = "succeeded"
+                if fault is not None and fault.kind == "expired":
+                    result: dict[str, object] = {"type": "expired"}
+                    kind = "expired"
+                elif fault is not None and (fault.status or fault.kind == "errored"):
+                    status = fault.status or 500
+                    raise ApiError(
+                        status, f"{ERROR_TYPES.get(status, 'api_error')} (injected by the sandbox)"
+                    )
+                else:
+                    message = self._runner(request["params"])
+                    result = {"type": "succeeded", "message": message}
+                    kind = "succeeded"
             except ApiError as err:
                 result = {"type": "errored", "error": err.body(new_id("req_"))}
                 kind = "errored"

@@ -7,7 +7,11 @@ A fault spec is a comma-separated list of items::
            | "retry-after=" SECONDS           retry-after sent with injected errors (default 1;
                                               429 always carries it, 500/529 only when set here)
            | [ROUTE ":"] FAULT [ "x" COUNT | "@" PROBABILITY ]
-    FAULT := "429" | "500" | "529"            answer with that error (rate_limit / api / overloaded)
+    FAULT := "429" | "500" | "529" | "403"    answer with that error (rate_limit / api / overloaded /
+                                              permission: a key without access, e.g. to batches)
+           | "errored" | "expired"            (route batch_request only) one request of a batch ends
+                                              errored (api_error) or expired; "429"/"500"/"529" there
+                                              end it errored with that error type
            | "slow" ["=" SECONDS]             answer after a delay (default 2 s)
            | "drop-upload" ["=" BYTES]        close the connection after reading BYTES of an upload
                                               body (default 65536)
@@ -27,6 +31,8 @@ A fault spec is a comma-separated list of items::
     ROUTE := "*" (default, any API request) | "messages" (POST /v1/messages, streamed or not)
            | "stream" (streamed messages only) | "count_tokens" | "files" (any /v1/files request)
            | "upload" (POST /v1/files) | "models" | "batches"
+           | "batch_request" (one request of a batch as the batch worker runs it; only rules that name
+                              this route hit it, never "*" ones)
 
 Without a suffix a rule hits every matching request; ``xN`` hits the next N matching requests and is
 then used up; ``@P`` hits each matching request with probability P, drawn from a random generator
@@ -35,7 +41,8 @@ The ``-upload`` faults only match uploads; the ``-stream`` faults only streamed 
 
 Examples: ``messages:529x2`` (the next two message requests get 529), ``429@0.3,seed=7``,
 ``stream:drop-stream=5x1`` (the next stream is cut after five events), ``upload:drop-upload``,
-``slow=0.5@0.1,retry-after=0.05``.
+``slow=0.5@0.1,retry-after=0.05``, ``batch_request:errored@0.2,batch_request:expiredx1``,
+``batches:403`` (a key that may not use batches).
 """
 
 from __future__ import annotations
@@ -45,15 +52,18 @@ import re
 import threading
 from dataclasses import dataclass
 
-ROUTES = frozenset({"*", "messages", "stream", "count_tokens", "files", "upload", "models", "batches"})
+ROUTES = frozenset(
+    {"*", "messages", "stream", "count_tokens", "files", "upload", "models", "batches", "batch_request"}
+)
 KINDS = (
-    "429", "500", "529", "slow", "drop-upload", "drop-stream", "error-stream", "end-stream", "json-stream",
+    "429", "500", "529", "403", "errored", "expired",
+    "slow", "drop-upload", "drop-stream", "error-stream", "end-stream", "json-stream",
     "lose-upload", "reuse-id-upload",
 )  # fmt: skip
 
 _ITEM = re.compile(
     r"^(?:(?P<route>[a-z_*]+):)?"
-    r"(?P<kind>429|500|529|slow|drop-upload|lose-upload|reuse-id-upload|drop-stream|error-stream|end-stream"
+    r"(?P<kind>429|500|529|403|errored|expired|slow|drop-upload|lose-upload|reuse-id-upload|drop-stream|error-stream|end-stream"
     r"|json-stream)"
     r"(?:=(?P<arg>\d+(?:\.\d*)?))?(?:x(?P<count>\d+)|@(?P<prob>\d*(?:\.\d*)?))?$"
 )
@@ -188,15 +198,20 @@ class FaultPlan:
         fault: Fault | None = getattr(self._drawn, "fault", None)
         return fault
 
-    def draw(self, tags: frozenset[str]) -> Fault | None:
-        """The fault for a request with these route tags, or None. Consumes counted rules."""
-        self._drawn.fault = fault = self._draw(tags)
+    def draw(self, tags: frozenset[str], *, wildcard: bool = True) -> Fault | None:
+        """The fault for a request with these route tags, or None. Consumes counted rules.
+        ``wildcard`` False: only rules that name one of ``tags`` (not "*") can hit."""
+        self._drawn.fault = fault = self._draw(tags, wildcard)
         return fault
 
-    def _draw(self, tags: frozenset[str]) -> Fault | None:
+    def _draw(self, tags: frozenset[str], wildcard: bool = True) -> Fault | None:
         with self._lock:
             for rule in self._rules:
+                if rule.route == "*" and not wildcard:
+                    continue
                 if rule.route != "*" and rule.route not in tags:
+                    continue
+                if rule.kind in ("errored", "expired") and "batch_request" not in tags:
                     continue
                 if rule.kind.endswith("-upload") and "upload" not in tags:
                     continue

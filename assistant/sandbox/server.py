@@ -13,6 +13,7 @@ In-process use (tests, the app's offline mode)::
         server.max_file_size = 10_000        # per-file limit in bytes (413 above it)
         server.storage_quota = 100_000       # organisation quota in bytes (400 storage_quota_exceeded)
         server.batches.hold() / .release()   # pause and resume batch processing
+        server.batches.pace = 0.05           # seconds per batch request (partial request_counts)
 
 Data dir layout: ``files/<id>.bin`` and ``files/<id>.json`` (bytes and metadata), ``tmp/`` (uploads
 in progress), ``batches/<id>.json`` and ``batches/<id>.jsonl`` (batch and its results).
@@ -48,7 +49,8 @@ class SandboxServer:
     Arguments (all keyword): `data_dir` (files and batches persist there; None = a temporary dir removed
     on stop), `api_key` (the one key accepted; None accepts any non-empty key), `host`, `port` (0 = a
     free port), `faults` (a spec, see `assistant.sandbox.faults`), `tokens_per_second` (stream
-    throttle; None or 0 = as fast as possible), `max_file_size`, `storage_quota` (bytes), `clock`.
+    throttle; None or 0 = as fast as possible), `max_file_size`, `storage_quota` (bytes), `clock`,
+    `batch_pace` (seconds per batch request; 0 = as fast as possible).
     """
 
     def __init__(
@@ -63,6 +65,7 @@ class SandboxServer:
         max_file_size: int = MAX_FILE_SIZE,
         storage_quota: int = STORAGE_QUOTA,
         clock: Clock | None = None,
+        batch_pace: float = 0.0,
     ) -> None:
         self._own_dir = data_dir is None
         if data_dir is None:
@@ -77,7 +80,9 @@ class SandboxServer:
         self.tokens_per_second = tokens_per_second
         self.ledger = CacheLedger()
         self.files = FileStore(self.data_dir, self.clock, max_file_size, storage_quota)
-        self.batches = BatchStore(self.data_dir, self.clock, self._run_batch_request)
+        self.batches = BatchStore(
+            self.data_dir, self.clock, self._run_batch_request, faults=self.faults, pace=batch_pace
+        )
         self._httpd: HTTPServer | None = None
         self.stopping = threading.Event()  # set by stop(): waits (slow faults, throttling) end
         self._thread: threading.Thread | None = None

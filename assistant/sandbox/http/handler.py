@@ -211,6 +211,8 @@ class Handler(BaseHTTPRequestHandler):
             err = ApiError(
                 fault.status,
                 {
+                    403: "Your API key does not have permission to use the specified resource "
+                    "(injected by the sandbox).",
                     429: "Number of requests has exceeded your rate limit (injected by the sandbox).",
                     500: "Internal server error (injected by the sandbox).",
                     529: "Overloaded (injected by the sandbox).",
