@@ -75,7 +75,7 @@ class QuestionEditor(QWidget):
         self.kind.setObjectName("reviewAnswerType")
         self.kind.setAccessibleName("Answer type")
         for kind in AnswerType:
-            self.kind.addItem(kind.label, kind)
+            self.kind.addItem(kind.label, kind.value)  # Qt keeps a StrEnum as its str
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.categories = QLineEdit()
         self.categories.setObjectName("reviewCategoriesEdit")
@@ -169,6 +169,9 @@ class QuestionEditor(QWidget):
         self.set_name.setEditText(current)
         self.set_name.blockSignals(False)
 
+    def answer_type(self) -> AnswerType:
+        return AnswerType(self.kind.currentData())
+
     def current_id(self) -> int | None:
         row = self.list.currentRow()
         return self._questions[row].id if 0 <= row < len(self._questions) else None
@@ -177,7 +180,7 @@ class QuestionEditor(QWidget):
         """Add the typed question (or save the one being edited); say what is missing instead. The box
         keeps the text until the catalog has it (``accepted``)."""
         text = self.edit.text().strip()
-        kind = self.kind.currentData()
+        kind = self.answer_type()
         if not text:
             self.said.emit("Write a question first: the question box is empty.")
             self.edit.setFocus()
@@ -208,7 +211,7 @@ class QuestionEditor(QWidget):
         question = self._questions[row]
         self._editing = question.id
         self.edit.setText(question.text)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(question.type)))
+        self.kind.setCurrentIndex(max(0, self.kind.findData(question.type.value)))
         self.categories.setText(", ".join(question.categories))
         self.add_button.setText("Save question")
         self.cancel_edit.show()
@@ -250,7 +253,7 @@ class QuestionEditor(QWidget):
         self.save_set_button.setEnabled(n > 0)
 
     def _kind_changed(self, _index: int) -> None:
-        self.categories.setVisible(self.kind.currentData() is AnswerType.CATEGORY)
+        self.categories.setVisible(self.answer_type() is AnswerType.CATEGORY)
 
     def _stop_editing(self) -> None:
         self._editing = None
