@@ -23,7 +23,6 @@ from assistant.review import (
     Cell,
     CellKey,
     CellState,
-    QuestionSpec,
     ReviewBatch,
     ReviewCost,
     ReviewEstimate,
@@ -32,6 +31,7 @@ from assistant.review import (
     SubmitResult,
 )
 from assistant.ui.controllers.base import Controller
+from assistant.ui.review.editing import QuestionEdits
 from assistant.ui.review.polling import BatchPoller
 
 __all__ = ["ReviewController"]
@@ -68,6 +68,7 @@ class ReviewController(Controller):
         self.review_id: int | None = None
         self.grid: ReviewGrid | None = None
         self.poller = BatchPoller(runner, lambda: self.service, self)
+        self.questions = QuestionEdits(self)
         self._now: Task[Cell] | None = None
         self._estimate_task: Task[ReviewEstimate] | None = None
         self._estimate_timer = QTimer(self)
@@ -105,13 +106,13 @@ class ReviewController(Controller):
             names = [s.name for s in service.list_question_sets()]
             return grid, service.open_batches(), names
 
-        self.run(work, on_result=self._started, on_failed=self._failed, name="open reviews")
+        self.run(work, on_result=self._started, on_failed=self.failed, name="open reviews")
 
     def _started(self, result: tuple[ReviewGrid | None, list[ReviewBatch], list[str]]) -> None:
         grid, batches, names = result
         self.set_names.emit(names)
         if grid is not None:
-            self._show(grid)
+            self.show(grid)
         else:
             self.status.emit("Select files and choose Review these… to start a review.")
         for batch in batches:
@@ -125,7 +126,7 @@ class ReviewController(Controller):
             self.run(
                 lambda _t: service.resume(batch.id),
                 on_result=self._watch_sent,
-                on_failed=self._failed,
+                on_failed=self.failed,
                 name="resume review batch",
             )
 
@@ -154,77 +155,22 @@ class ReviewController(Controller):
             specs = [q.spec for q in grid.review.questions] if grid is not None else []
             return service.grid(service.create_review(title, model, ids, specs).id)
 
-        self.run(work, on_result=self._show, on_failed=self._failed, name="review files")
+        self.run(work, on_result=self.show, on_failed=self.failed, name="review files")
 
     def open_review(self, review_id: int) -> None:
-        self._reload(review_id)
-
-    # ------------------------------------------------------------------------------ questions
-    def add_question(self, spec: QuestionSpec) -> None:
-        self._edit(lambda s, rid: s.add_question(rid, spec), accepted=True)
-
-    def update_question(self, question_id: int, spec: QuestionSpec) -> None:
-        self._edit(lambda s, _rid: s.update_question(question_id, spec), accepted=True)
-
-    def move_question(self, question_id: int, to: int) -> None:
-        grid = self.grid
-        if grid is None:
-            return
-        ids = [q.id for q in grid.review.questions if q.id != question_id]
-        ids.insert(max(0, min(to, len(ids))), question_id)
-        self._edit(lambda s, rid: s.reorder_questions(rid, ids))
-
-    def remove_question(self, question_id: int) -> None:
-        self._edit(lambda s, _rid: s.remove_question(question_id))
-
-    def save_set(self, name: str) -> None:
-        service, grid = self.service, self.grid
-        if service is None or grid is None or not grid.review.questions:
-            self.said.emit("Write the questions first; then save them as a set.")
-            return
-        specs = [q.spec for q in grid.review.questions]
-
-        def work(_t: CancelToken) -> list[str]:
-            service.save_question_set(name, specs)
-            return [s.name for s in service.list_question_sets()]
-
-        def saved(names: list[str]) -> None:
-            self.set_names.emit(names)
-            self.status.emit(f"Saved the question set “{name}” ({len(specs)} questions).")
-
-        self.run(work, on_result=saved, on_failed=self._failed, name="save question set")
-
-    def load_set(self, name: str) -> None:
-        self._edit(lambda s, rid: s.apply_question_set(rid, name))
-
-    def _edit(self, change: Callable[[ReviewService, int], object], *, accepted: bool = False) -> None:
-        service, review_id = self.service, self.review_id
-        if service is None or review_id is None:
-            self.said.emit("Choose the files first: select them in the list and choose Review these….")
-            return
-
-        def work(_t: CancelToken) -> ReviewGrid:
-            change(service, review_id)
-            return service.grid(review_id)
-
-        def done(grid: ReviewGrid) -> None:
-            if accepted:
-                self.question_accepted.emit()
-            self._show(grid)
-
-        self.run(work, on_result=done, on_failed=self._failed, name="edit review questions")
+        self.reload(review_id)
 
     # -------------------------------------------------------------------------------- the grid
-    def _reload(self, review_id: int | None = None) -> None:
+    def reload(self, review_id: int | None = None) -> None:
         service = self.service
         wanted = review_id if review_id is not None else self.review_id
         if service is None or wanted is None:
             return
         self.run(
-            lambda _t: service.grid(wanted), on_result=self._show, on_failed=self._failed, name="review grid"
+            lambda _t: service.grid(wanted), on_result=self.show, on_failed=self.failed, name="review grid"
         )
 
-    def _show(self, grid: ReviewGrid) -> None:
+    def show(self, grid: ReviewGrid) -> None:
         changed = grid.review.id != self.review_id
         self.review_id, self.grid = grid.review.id, grid
         self.grid_loaded.emit(grid)
@@ -254,7 +200,7 @@ class ReviewController(Controller):
 
     def _batch_read(self, _batch_id: str, review_id: int) -> None:
         if review_id == self.review_id:
-            self._reload()
+            self.reload()
 
     @property
     def is_running(self) -> bool:
@@ -297,7 +243,7 @@ class ReviewController(Controller):
                 self.cost_known.emit(cost)
 
         self.run(
-            lambda _t: service.cost(review_id), on_result=done, on_failed=self._failed, name="review cost"
+            lambda _t: service.cost(review_id), on_result=done, on_failed=self.failed, name="review cost"
         )
 
     # ----------------------------------------------------------------------------------- running
@@ -317,11 +263,11 @@ class ReviewController(Controller):
                 notes.append(f"{len(result.skipped)} cells were not sent (their file is gone or too large).")
             if notes:
                 self.said.emit(" ".join(notes))
-            self._reload()
+            self.reload()
 
         def failed(failure: ApiFailure) -> None:
-            self._failed(failure)
-            self._reload()  # the cells say why (errored) and the questions are all still there
+            self.failed(failure)
+            self.reload()  # the cells say why (errored) and the questions are all still there
 
         self.run(
             lambda _t: service.submit_batch(review_id, cells),
@@ -342,11 +288,11 @@ class ReviewController(Controller):
         task = self.stream(work, on_item=lambda cell: self._cells([cell]), name="run review now")
         if task is None:
             return
-        task.signals.failed.connect(self._live(self._failed))
+        task.signals.failed.connect(self._live(self.failed))
 
         def ended() -> None:
             self._now = None
-            self._reload()
+            self.reload()
 
         task.signals.ended.connect(ended)
         self._now = task
@@ -372,7 +318,7 @@ class ReviewController(Controller):
         self.run(
             lambda _t: service.failed_cells(review_id),
             on_result=got,
-            on_failed=self._failed,
+            on_failed=self.failed,
             name="failed cells",
         )
 
@@ -412,7 +358,7 @@ class ReviewController(Controller):
             name="export review",
         )
 
-    def _failed(self, failure: ApiFailure) -> None:
+    def failed(self, failure: ApiFailure) -> None:
         self.said.emit(failure.message)
 
     def close(self) -> None:

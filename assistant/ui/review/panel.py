@@ -151,12 +151,12 @@ class ReviewPanel(QWidget):
 
     def _connect(self) -> None:
         c, q, d = self.controller, self.questions, self.detail
-        q.add_requested.connect(self._quiet(c.add_question))
-        q.update_requested.connect(self._quiet(c.update_question))
-        q.move_requested.connect(c.move_question)
-        q.remove_requested.connect(c.remove_question)
-        q.save_set_requested.connect(c.save_set)
-        q.load_set_requested.connect(c.load_set)
+        q.add_requested.connect(self._quiet(c.questions.add))
+        q.update_requested.connect(self._quiet(c.questions.update))
+        q.move_requested.connect(c.questions.move)
+        q.remove_requested.connect(c.questions.remove)
+        q.save_set_requested.connect(c.questions.save_set)
+        q.load_set_requested.connect(c.questions.load_set)
         q.said.connect(self.say)
         c.question_accepted.connect(q.accepted)
         c.set_names.connect(q.set_names)
