@@ -18,19 +18,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from assistant.review import Cell, CellState, GridRow, Question, ReviewGrid
 
 __all__ = ["CELL_ROLE", "ROW_ROLE", "SORT_ROLE", "GridModel", "cell_text", "cell_tip"]
 
-CELL_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+CELL_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
+ROW_ROLE = CELL_ROLE + 1
+SORT_ROLE = CELL_ROLE + 2
 
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+FONT = int(Qt.ItemDataRole.FontRole.value)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
 
 NOT_STATED_MARK = "∅"
 _STATE_TEXT = {
@@ -61,6 +66,10 @@ _SORT_GROUP = {  # after the values: the unanswered, then the failed, then what 
     CellState.QUEUED: 4,
     CellState.EMPTY: 5,
 }
+
+
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ROLES = frozenset({DISPLAY, TOOLTIP, FONT, FOREGROUND, ACCESSIBLE, CELL_ROLE, ROW_ROLE, SORT_ROLE})
 
 
 def cell_text(cell: Cell) -> str:
@@ -103,10 +112,12 @@ class GridModel(QAbstractTableModel):
         self._rows: list[GridRow] = []
         self._questions: list[Question] = []
         self._cells: dict[tuple[int, int], Cell] = {}
+        self._keys: dict[tuple[int, int], tuple[int, float | str]] = {}  # each cell's sort key, kept
         self._row_of: dict[int, int] = {}  # file row id -> row
         self._col_of: dict[int, int] = {}  # question id -> column
         self._italic = QFont()
         self._italic.setItalic(True)
+        self._brushes = _brushes()
 
     # ------------------------------------------------------------------------------ the contents
     @property
@@ -146,6 +157,7 @@ class GridModel(QAbstractTableModel):
             rows.sort(key=lambda r: order.get(r.file_row_id, len(order)))
         self._rows, self._questions = rows, questions
         self._cells = {(c.file_row_id, c.question_id): c for c in grid.cells.values()}
+        self._keys = {key: sort_key(cell) for key, cell in self._cells.items()}
         self._index()
         self.endResetModel()
 
@@ -161,6 +173,7 @@ class GridModel(QAbstractTableModel):
             if row is None or col is None or self._cells.get(key) == cell:
                 continue
             self._cells[key] = cell
+            self._keys[key] = sort_key(cell)
             changed.append((row, col))
         if not changed:
             return 0
@@ -179,7 +192,7 @@ class GridModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------------------ the model API
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return len(self._rows) if not parent.isValid() else 0
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 1 + len(self._questions)
@@ -201,15 +214,17 @@ class GridModel(QAbstractTableModel):
             return f"{question.text}\nAnswer type: {question.type.label}{extra}"
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # painting asks every visible cell for a dozen roles: unknown ones leave first, plain ints compare
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         row, col = index.row(), index.column()
         grid_row = self._rows[row]
         if col == 0:
             return self._name_data(grid_row, role)
         cell = self._cells.get((grid_row.file_row_id, self._questions[col - 1].id))
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return "" if cell is None else cell_text(cell)
         if role == CELL_ROLE:
             return cell
@@ -219,41 +234,47 @@ class GridModel(QAbstractTableModel):
             return sort_key(cell)
         if cell is None:
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        state = cell.state
+        if role == FOREGROUND:
+            return self._brushes.get(state)
+        if role == FONT:
+            return None if state is CellState.ANSWERED or state is CellState.EMPTY else self._italic
+        if role == TOOLTIP:
             return cell_tip(cell)
-        if role == Qt.ItemDataRole.FontRole and cell.state is not CellState.ANSWERED:
-            return self._italic if cell.state is not CellState.EMPTY else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return _foreground(cell.state)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{cell_text(cell)}. {cell_tip(cell)}"
-        return None
+        return f"{cell_text(cell)}. {cell_tip(cell)}"  # ACCESSIBLE
 
     def _name_data(self, row: GridRow, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return row.name
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
             return (0, row.name.casefold())
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             if row.record is None:
                 return f"{row.name}: no longer in the catalog"
-            return (
-                f"{row.name}: expired or deleted on the server; Renew it to re-run" if row.gone else row.name
-            )
-        if role == Qt.ItemDataRole.ForegroundRole and (row.gone or row.record is None):
-            return _foreground(CellState.FILE_GONE)
+            if row.gone:
+                return f"{row.name}: expired or deleted on the server; Renew it to re-run"
+            return row.name
+        if role == FOREGROUND and (row.gone or row.record is None):
+            return self._brushes.get(CellState.FILE_GONE)
         return None
 
+    def follow_palette(self) -> None:
+        """The colours for the theme now in use (call when the palette changes)."""
+        self._brushes = _brushes()
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self._questions)), [FOREGROUND]
+            )
+
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < self.columnCount() or not self._rows:
             return
+        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint  # the columns stay as they are
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [(self._rows[i.row()].file_row_id, i.column()) for i in old]
@@ -262,7 +283,9 @@ class GridModel(QAbstractTableModel):
             keyed = [((0, r.name.casefold()), r) for r in self._rows]
         else:
             qid = self._questions[column - 1].id
-            keyed = [(sort_key(self._cells.get((r.file_row_id, qid))), r) for r in self._rows]
+            empty = sort_key(None)
+            keys = self._keys
+            keyed = [(keys.get((r.file_row_id, qid), empty), r) for r in self._rows]
         # failed, unanswered and empty cells stay below the values whichever way values are sorted
         values = [k for k in keyed if k[0][0] <= 1]
         rest = [k for k in keyed if k[0][0] > 1]
@@ -274,11 +297,14 @@ class GridModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
-def _foreground(state: CellState) -> QBrush | None:
+def _brushes() -> dict[CellState, QBrush]:
+    """The text colour of each state that has one: failed red (lighter on a dark theme), the not stated
+    and the pending greyed."""
     palette = QApplication.palette()
-    if state is CellState.ANSWERED or state is CellState.EMPTY:
-        return None
-    if state.failed:
-        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        return QBrush(Qt.GlobalColor.red if dark else Qt.GlobalColor.darkRed)
-    return QBrush(palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    failed = QBrush(QColor("#ff6b6b") if dark else QColor("#b00020"))
+    grey = QBrush(palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+    return {
+        **{s: failed for s in CellState if s.failed},
+        **{s: grey for s in (CellState.NOT_ANSWERED, CellState.QUEUED, CellState.RUNNING)},
+    }
