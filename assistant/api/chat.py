@@ -102,6 +102,7 @@ __all__ = [
     "TextDelta",
     "UsageEvent",
     "conversation_total",
+    "file_block",
 ]
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,9 @@ def _file_block(record: FileRecord) -> dict[str, Any]:
         f"{known_name(record)} ({record.mime_type}) cannot be read in a conversation: only PDF, text and "
         "JPEG/PNG/GIF/WebP images can. Remove it from the conversation.",
     )
+
+
+file_block = _file_block  # public: the review grid builds its documents the same way (assistant.review)
 
 
 def _unusable(record: FileRecord) -> ApiFailure | None:

@@ -2,20 +2,122 @@
 
 One row per file (first column "File"), then for each question two columns: the value, and
 "<question> — quote" with the supporting quote and its page ('"..." (p. 3)'). Markdown puts the
-quotes as footnotes under the table instead. Cells not answered say why ("not stated", "errored: ...").
+quotes as footnotes under the table instead. A cell without a value says what it is ("not stated",
+"errored: <why>", "queued"); a cell never run is empty.
 """
 
 from __future__ import annotations
 
+import csv
+import os
 from pathlib import Path
 
+from assistant.catalog.review_records import Cell, CellState
 from assistant.review.records import ReviewGrid
 
-__all__ = ["EXPORT_SUFFIXES", "export_grid"]
+__all__ = ["EXPORT_SUFFIXES", "cell_text", "export_grid", "grid_table"]
 
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".md")
+QUOTE_SUFFIX = " — quote"
+
+
+def cell_text(cell: Cell) -> str:
+    """What a cell exports as its value."""
+    if cell.state in (CellState.ANSWERED, CellState.NOT_ANSWERED):
+        return cell.value
+    if cell.state is CellState.EMPTY:
+        return ""
+    label = str(cell.state).replace("_", " ")
+    return f"{label}: {cell.why}" if cell.why and cell.state.failed else label
+
+
+def grid_table(grid: ReviewGrid) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows: File, then per question its value and its quote."""
+    header = ["File"]
+    for q in grid.review.questions:
+        header += [q.text, q.text + QUOTE_SUFFIX]
+    rows = []
+    for row in grid.rows:
+        line = [row.name]
+        for q in grid.review.questions:
+            cell = grid.cell(row.file_row_id, q.id)
+            line += [cell_text(cell), cell.quote_label]
+        rows.append(line)
+    return header, rows
 
 
 def export_grid(grid: ReviewGrid, path: Path) -> Path:
-    """Writes ``grid`` to ``path`` (suffix .csv, .xlsx or .md; any other: ValueError with the choices)."""
-    raise NotImplementedError
+    """Writes ``grid`` to ``path`` (suffix .csv, .xlsx or .md; any other: ValueError with the choices),
+    through a temporary file replaced at the end (a failed export leaves no half file)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise ValueError(f"Export to {', '.join(EXPORT_SUFFIXES)}; “{path.name}” is none of them.")
+    part = path.with_name(path.name + ".part")
+    try:
+        if suffix == ".csv":
+            _csv(grid, part)
+        elif suffix == ".xlsx":
+            _xlsx(grid, part)
+        else:
+            part.write_text(_markdown(grid), encoding="utf-8")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
+
+
+def _csv(grid: ReviewGrid, path: Path) -> None:
+    header, rows = grid_table(grid)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:  # BOM: spreadsheets read UTF-8 so
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _xlsx(grid: ReviewGrid, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    header, rows = grid_table(grid)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = (grid.review.title or "Review")[:31].translate(str.maketrans("", "", "[]:*?/\\"))
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    book.save(path)
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _markdown(grid: ReviewGrid) -> str:
+    questions = grid.review.questions
+    lines = [f"# {_md(grid.review.title)}", "", f"Model: {grid.review.model}", ""]
+    lines.append("| File | " + " | ".join(_md(q.text) for q in questions) + " |")
+    lines.append("|---" * (len(questions) + 1) + "|")
+    notes: list[str] = []
+    for row in grid.rows:
+        cells = []
+        for q in questions:
+            cell = grid.cell(row.file_row_id, q.id)
+            text = _md(cell_text(cell))
+            if cell.quote is not None:
+                notes.append(
+                    f"[^{len(notes) + 1}]: {_md(row.name)}, “{_md(q.text)}”: {_md(cell.quote_label)}"
+                )
+                text += f"[^{len(notes)}]"
+            cells.append(text)
+        lines.append(f"| {_md(row.name)} | " + " | ".join(cells) + " |")
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines) + "\n"

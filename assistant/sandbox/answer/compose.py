@@ -15,8 +15,9 @@ block. Deterministic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from assistant.sandbox.answer.structured import split_form
 from assistant.sandbox.reading.scoring import query_weights, score
 from assistant.sandbox.reading.text import collapse
 from assistant.sandbox.request.records import Document, Request
@@ -157,7 +158,17 @@ def _opening(documents: list[Document], passages: list[_Passage]) -> list[_Passa
 
 
 def compose(request: Request) -> list[PlannedBlock]:
-    """The answer's text blocks: a lead, the quoted passages with their citations, notes on what is unread."""
+    """The answer's text blocks: a lead, the quoted passages with their citations, notes on what is unread;
+    opened with an ``ANSWER: <value>`` line when the question asks for one (``structured``)."""
+    asked, form = split_form(request.question)
+    if form is None:
+        return _compose(request)
+    blocks = _compose(replace(request, question=asked))
+    value = form.value([str(b.citations[0]["cited_text"]) for b in blocks if b.citations])
+    return [PlannedBlock(f"ANSWER: {value}\n\n"), *blocks]
+
+
+def _compose(request: Request) -> list[PlannedBlock]:
     documents = request.documents
     labels = [d.label for d in documents]
     several = len(documents) > 1
