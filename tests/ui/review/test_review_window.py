@@ -126,6 +126,8 @@ def test_a_review_runs_as_a_batch_survives_a_restart_and_exports(
     window.close()
     window.composition.shutdown()
     again = open_window(windows, tmp_path, sandbox, qtbot)
+    qtbot.mouseClick(again.findChild(QWidget, "reviewToolButton"), Qt.MouseButton.LeftButton)
+    assert again.findChild(QTabWidget, "mainTabs").currentWidget() is again.review_panel
     qtbot.waitUntil(lambda: grid(again).model().rowCount() == 3, timeout=WAIT)
     assert grid(again).model().columnCount() == 3, "the questions are in the catalog"
     qtbot.waitUntil(
