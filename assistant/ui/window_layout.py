@@ -30,6 +30,7 @@ class WindowLayout:
         tabs = QTabWidget()
         tabs.setObjectName("mainTabs")
         tabs.setDocumentMode(True)
+        tabs.setAccessibleName("Chat or Review")
         tabs.addTab(chat, "Chat")
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (left, 9), (tabs, 11))
         main.setSizes([450, 550])

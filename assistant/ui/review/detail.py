@@ -91,6 +91,7 @@ class CellDetail(QWidget):
         self.text.setObjectName("reviewAnswer")
         self.text.setAccessibleName("The chosen cell's answer")
         self.text.setOpenLinks(False)
+        self.text.setMinimumHeight(36)
         self.text.anchorClicked.connect(self._link)
         self.text.setPlaceholderText("Choose a cell to read its whole answer and open its sources.")
         self.rerun_button, batch = _split_button(

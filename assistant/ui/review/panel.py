@@ -125,6 +125,7 @@ class ReviewPanel(QWidget):
         header.setDefaultSectionSize(170)
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
+        self.grid.setMinimumHeight(48)
         self.detail = CellDetail(self)
         self.grid_split = QSplitter(Qt.Orientation.Vertical)
         self.grid_split.setObjectName("reviewGridSplitter")

@@ -100,6 +100,7 @@ class QuestionEditor(QWidget):
         self.list.setObjectName("reviewQuestionList")
         self.list.setAccessibleName("Questions")
         self.list.setMaximumHeight(110)
+        self.list.setMinimumHeight(36)  # a short window: the grid keeps its room
         self.list.itemDoubleClicked.connect(lambda _item: self.edit_current())
         self.list.currentRowChanged.connect(lambda _row: self._buttons())
         self.edit_button = _tool("Edit", "Edit the chosen question", "reviewEditQuestionButton")
