@@ -68,6 +68,7 @@ _SORT_GROUP = {  # after the values: the unanswered, then the failed, then what 
 }
 
 
+_MANY = 32  # more changed cells than this: one dataChanged over their block
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _ROLES = frozenset({DISPLAY, TOOLTIP, FONT, FOREGROUND, ACCESSIBLE, CELL_ROLE, ROW_ROLE, SORT_ROLE})
 
@@ -163,7 +164,11 @@ class GridModel(QAbstractTableModel):
 
     def update_cells(self, cells: Iterable[Cell]) -> int:
         """Put these cells in (those of other reviews or unknown rows are ignored); ``dataChanged`` for
-        each changed cell, or once over the changed block when many change. Returns how many changed."""
+        each changed cell, or, for many cells (a batch's results), once over their block without
+        comparing. Returns how many were put in."""
+        cells = list(cells)
+        if len(cells) > _MANY:  # a whole batch read again: no comparing, one signal over the block
+            return self._update_many(cells)
         changed: list[tuple[int, int]] = []
         for cell in cells:
             if cell.review_id != self.review_id:
@@ -175,16 +180,27 @@ class GridModel(QAbstractTableModel):
             self._cells[key] = cell
             self._keys[key] = sort_key(cell)
             changed.append((row, col))
-        if not changed:
-            return 0
-        if len(changed) <= 32:
-            for row, col in changed:
-                index = self.index(row, col)
-                self.dataChanged.emit(index, index)
-        else:
-            rows, cols = [r for r, _ in changed], [c for _, c in changed]
-            self.dataChanged.emit(self.index(min(rows), min(cols)), self.index(max(rows), max(cols)))
+        for row, col in changed:
+            index = self.index(row, col)
+            self.dataChanged.emit(index, index)
         return len(changed)
+
+    def _update_many(self, cells: list[Cell]) -> int:
+        rows: list[int] = []
+        cols: list[int] = []
+        row_of, col_of, store, keys = self._row_of, self._col_of, self._cells, self._keys
+        for cell in cells:
+            key = (cell.file_row_id, cell.question_id)
+            row, col = row_of.get(key[0]), col_of.get(key[1])
+            if row is None or col is None or cell.review_id != self.review_id:
+                continue
+            store[key] = cell
+            keys[key] = sort_key(cell)
+            rows.append(row)
+            cols.append(col)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), min(cols)), self.index(max(rows), max(cols)))
+        return len(rows)
 
     def _index(self) -> None:
         self._row_of = {r.file_row_id: i for i, r in enumerate(self._rows)}

@@ -97,10 +97,12 @@ def grid_summary(grid: ReviewGrid) -> str:
     rows, questions = len(grid.rows), len(grid.review.questions)
     head = f"{rows} file{'s' if rows != 1 else ''} × {questions} question{'s' if questions != 1 else ''}"
     counts: dict[CellState, int] = {}
-    for row in grid.rows:
-        for q in grid.review.questions:
-            state = grid.cell(row.file_row_id, q.id).state
-            counts[state] = counts.get(state, 0) + 1
+    rows_ids = {r.file_row_id for r in grid.rows}
+    question_ids = {q.id for q in grid.review.questions}
+    for cell in grid.cells.values():  # one pass over the stored cells; those never run are EMPTY
+        if cell.file_row_id in rows_ids and cell.question_id in question_ids:
+            counts[cell.state] = counts.get(cell.state, 0) + 1
+    counts[CellState.EMPTY] = counts.get(CellState.EMPTY, 0) + rows * questions - sum(counts.values())
     parts = [
         f"{counts[s]} {word}"
         for s, word in (

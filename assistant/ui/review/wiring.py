@@ -112,8 +112,7 @@ class ReviewView(QObject):
         self._tabs.setCurrentIndex(self.index)
 
     def review_selected(self) -> None:
-        records = self._window.files_panel.selected()
-        self.review(records)
+        self.review(list(self._window.selection.records))  # kept by the selection (no second walk)
 
     def review(self, records: list[FileRecord]) -> None:
         """Open the review on these files (the Review tab comes to the front)."""
