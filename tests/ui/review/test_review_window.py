@@ -26,7 +26,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 CONTRACTS = {
     "alpha-contract.txt": "Supplier Alpha Ltd. The notice period is 30 days. Remote work is allowed.",
     "beta-contract.txt": "Supplier Beta GmbH. The notice period is 90 days. Remote work is not allowed.",
-    "gamma-contract.txt": "Supplier Gamma SA. The notice period is 14 days. The liability cap is EUR 2,000,000.",
+    "gamma-contract.txt": "Supplier Gamma SA. The notice period is 14 days. Cap: EUR 2,000,000.",
 }
 
 
