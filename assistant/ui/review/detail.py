@@ -46,15 +46,16 @@ def answer_html(question: Question, row: GridRow, cell: Cell) -> str:
 
 
 def _marked(cell: Cell) -> str:
-    """The answer with a mark after each cited block (at its offset; without one, at the end)."""
-    text = cell.answer
+    """The answer with a mark after each cited block (at its offset; without one, at the end). The
+    answer's first line "ANSWER: value" is left out (the value is shown above it)."""
+    text, cut = cell.answer, 0
+    first, _, rest = text.partition("\n")
+    if first.strip().upper().startswith("ANSWER:"):
+        cut = len(text) - len(rest.lstrip("\n"))
+        text = text[cut:]
     at: dict[int, list[int]] = {}
     for n, c in enumerate(cell.citations, 1):
-        offset = (
-            c.answer_offset
-            if c.answer_offset is not None and 0 <= c.answer_offset <= len(text)
-            else len(text)
-        )
+        offset = len(text) if c.answer_offset is None else min(max(0, c.answer_offset - cut), len(text))
         at.setdefault(offset, []).append(n)
     out, last = [], 0
     for offset in sorted(at):

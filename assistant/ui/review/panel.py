@@ -50,6 +50,8 @@ class ReviewPanel(QWidget):
         self.setObjectName("reviewPanel")
         self.controller = controller
         self._progress: dict[str, BatchProgress] = {}
+        self._before: tuple[str, str] | None = None  # what the cells still to run will cost
+        self._after: tuple[str, str] | None = None  # what the review cost so far
         self._build()
         self.source = ReviewSource(runner, self.splitter, self.say, self)
         self._connect()
@@ -108,10 +110,13 @@ class ReviewPanel(QWidget):
         self.message.hide()
 
         self.model = GridModel(self)
+        self._resets = 0
+        self.model.modelReset.connect(self._reset_seen)
         self.grid = QTableView(self)
         self.grid.setObjectName("reviewGrid")
         self.grid.setAccessibleName("Review grid: one row per file, one column per question")
         self.grid.setModel(self.model)
+        self.grid.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by name, A to Z
         self.grid.setSortingEnabled(True)
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -132,7 +137,7 @@ class ReviewPanel(QWidget):
         self.grid_split.addWidget(self.grid)
         self.grid_split.addWidget(self.detail)
         self.grid_split.setStretchFactor(0, 3)
-        self.grid_split.setStretchFactor(1, 1)
+        self.grid_split.setStretchFactor(1, 2)
         self.grid_split.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("reviewSplitter")
@@ -162,7 +167,7 @@ class ReviewPanel(QWidget):
         c.set_names.connect(q.set_names)
         c.grid_loaded.connect(self.show_grid)
         c.cells_changed.connect(self._cells)
-        c.estimating.connect(lambda: self._cost_line("Counting what it costs…", ""))
+        c.estimating.connect(self._counting)
         c.estimated.connect(self._estimated)
         c.cost_known.connect(self._cost_known)
         c.progress.connect(self._show_progress)
@@ -203,13 +208,23 @@ class ReviewPanel(QWidget):
         files = ", ".join(r.name for r in grid.rows[:3]) + ("…" if len(grid.rows) > 3 else "")
         self.title.setText(f"Review of {len(grid.rows)} file{'s' if len(grid.rows) != 1 else ''}: {files}")
         self.title.setToolTip("\n".join(r.name for r in grid.rows))
+        if grid.review.id != self.model.review_id:
+            self._before = self._after = None
+            self._cost_line("", "")
+        resets = self._resets
         self.model.set_grid(grid)
+        if self._resets != resets:  # new rows or columns: in the order the header shows
+            header = self.grid.horizontalHeader()
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.questions.set_questions(grid.review.questions)
         self._progress = {k: v for k, v in self._progress.items() if v.review_id == grid.review.id}
         self._summary()
         self._failed_count()
         if not self.grid.currentIndex().isValid() and grid.rows and grid.review.questions:
             self.grid.setCurrentIndex(self.model.index(0, 1))
+
+    def _reset_seen(self) -> None:
+        self._resets += 1
 
     def _cells(self, cells: list[object]) -> None:
         self.model.update_cells(cells)  # type: ignore[arg-type]
@@ -241,15 +256,27 @@ class ReviewPanel(QWidget):
         self.cost.setText(text)
         self.cost.setToolTip(tip or text)
 
+    def _counting(self) -> None:
+        if self._after is None:
+            self._cost_line("Counting what it costs…", "")
+
     def _estimated(self, estimate: ReviewEstimate) -> None:
-        self._cost_line(*cost_before(estimate, offline=self.controller.offline))
+        self._before = cost_before(estimate, offline=self.controller.offline)
+        self._show_cost()
 
     def _cost_known(self, cost: ReviewCost) -> None:
-        line, tip = cost_after(cost, offline=self.controller.offline)
-        before = self.cost.text()
-        if before.startswith("≈"):  # cells still to run: what they will cost stays beside it
-            line, tip = f"{line} · to run: {before}", f"{tip}\n\n{self.cost.toolTip()}"
-        self._cost_line(line, tip)
+        self._after = cost_after(cost, offline=self.controller.offline)
+        self._show_cost()
+
+    def _show_cost(self) -> None:
+        """What it cost so far first, then what the cells still to run will cost."""
+        parts = [p for p in (self._after, self._before) if p is not None and p[0]]
+        if self._after is not None and self._before is not None and self._before[0].startswith("Nothing"):
+            parts = [self._after]
+        if len(parts) == 2:
+            self._cost_line(f"{parts[0][0]} · to run: {parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
+        elif parts:
+            self._cost_line(*parts[0])
 
     def _chosen(self, index: QModelIndex, *, only_if_changed: bool = False) -> None:
         cell = index.data(CELL_ROLE) if index.isValid() else None

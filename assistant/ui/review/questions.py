@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -99,8 +98,8 @@ class QuestionEditor(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("reviewQuestionList")
         self.list.setAccessibleName("Questions")
-        self.list.setMaximumHeight(110)
-        self.list.setMinimumHeight(36)  # a short window: the grid keeps its room
+        self.list.setMaximumHeight(self.fontMetrics().height() * 4 + 12)  # four questions, then it scrolls
+        self.list.setMinimumHeight(self.fontMetrics().height() * 2 + 8)  # a short window: the grid keeps room
         self.list.itemDoubleClicked.connect(lambda _item: self.edit_current())
         self.list.currentRowChanged.connect(lambda _row: self._buttons())
         self.edit_button = _tool("Edit", "Edit the chosen question", "reviewEditQuestionButton")
@@ -111,13 +110,8 @@ class QuestionEditor(QWidget):
         self.up_button.clicked.connect(lambda: self.move_current(-1))
         self.down_button.clicked.connect(lambda: self.move_current(1))
         self.remove_button.clicked.connect(self.remove_current)
-        side = QVBoxLayout()
-        for button in (self.edit_button, self.up_button, self.down_button, self.remove_button):
-            side.addWidget(button)
-        side.addStretch(1)
-        listing = QHBoxLayout()
-        listing.addWidget(self.list, 1)
-        listing.addLayout(side)
+        self.up_button.setText("←")  # the columns' order: earlier is left in the grid
+        self.down_button.setText("→")
 
         self.set_name = QComboBox()
         self.set_name.setObjectName("reviewSetName")
@@ -126,15 +120,19 @@ class QuestionEditor(QWidget):
         self.set_name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         line = self.set_name.lineEdit()
         if line is not None:
-            line.setPlaceholderText("Question set name, e.g. Supplier contract checks")
+            line.setPlaceholderText("Question set, e.g. Supplier contract checks")
+        self.set_name.setMinimumContentsLength(8)
+        self.set_name.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.save_set_button = QPushButton("Save set")
         self.save_set_button.setObjectName("reviewSaveSetButton")
         self.save_set_button.clicked.connect(self._save_set)
         self.load_set_button = QPushButton("Load set")
         self.load_set_button.setObjectName("reviewLoadSetButton")
         self.load_set_button.clicked.connect(self._load_set)
-        sets = QHBoxLayout()
-        sets.addWidget(QLabel("Question set:"))
+        sets = QHBoxLayout()  # what to do with the chosen question, then the sets
+        for button in (self.edit_button, self.up_button, self.down_button, self.remove_button):
+            sets.addWidget(button)
+        sets.addSpacing(12)
         sets.addWidget(self.set_name, 1)
         sets.addWidget(self.save_set_button)
         sets.addWidget(self.load_set_button)
@@ -143,7 +141,7 @@ class QuestionEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(row)
-        layout.addLayout(listing)
+        layout.addWidget(self.list)
         layout.addLayout(sets)
         self._buttons()
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle
 
 from assistant.settings import DEFAULT_MODEL
 from assistant.ui.review.controller import ReviewController
@@ -81,6 +82,11 @@ class ReviewView(QObject):
         menu.addAction(self.review_action)
         menu.addAction(self.show_action)
         toolbar = window.commands.toolbar
+        style = window.style()
+        icon = QIcon.fromTheme("x-office-spreadsheet")
+        self.show_action.setIcon(
+            icon if not icon.isNull() else style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        )
         toolbar.addAction(self.show_action)
         button = toolbar.widgetForAction(self.show_action)
         if button is not None:
