@@ -138,12 +138,16 @@ class ReviewCells(Database):
     def put_cells(self, cells: Iterable[Cell], batch_row_id: int | None = None) -> None:
         """Writes these cells (one transaction); a cell whose file or question is gone is skipped."""
         stamp = to_ts(now())
+        cells = list(cells)
+        reviews = sorted({c.review_id for c in cells})
         with self._tx() as db:
             live = {
                 (r[0], r[1], r[2])
                 for r in db.execute(
                     "SELECT rf.review_id, rf.file_row_id, q.id FROM review_files rf "
-                    "JOIN review_questions q ON q.review_id = rf.review_id"
+                    "JOIN review_questions q ON q.review_id = rf.review_id "
+                    f"WHERE rf.review_id IN ({','.join('?' * len(reviews))})",
+                    reviews,
                 )
             }
             db.executemany(

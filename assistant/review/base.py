@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.api.pricing import PriceList, load_prices
 from assistant.catalog import FileRecord, Store
+from assistant.catalog.identity import known_name
 from assistant.catalog.review_records import AnswerType, CellKey, CellState, QuestionSpec, Review
 from assistant.review.errors import ReviewError, ReviewProblem
 
 if TYPE_CHECKING:
     import anthropic
 
-__all__ = ["ServiceBase", "clean_spec"]
+__all__ = ["ServiceBase", "clean_spec", "over_context_reason"]
 
 
 def clean_spec(spec: QuestionSpec) -> QuestionSpec:
@@ -34,6 +35,20 @@ def clean_spec(spec: QuestionSpec) -> QuestionSpec:
             "answer type.",
         )
     return QuestionSpec(text, spec.type, categories if spec.type is AnswerType.CATEGORY else ())
+
+
+_RUNNING: dict[int, set[CellKey]] = {}
+_RUNNING_LOCK = threading.Lock()
+
+QUESTION_ROOM = 256
+"""Tokens left for a question and its instruction when judging a file against the context window."""
+
+
+def over_context_reason(record: FileRecord, tokens: int, model: str, limit: int) -> str:
+    return (
+        f"{known_name(record)} is {tokens:,} tokens, over {model}'s {limit:,}-token context window. Choose a "
+        "model with a larger window, or split the file."
+    )
 
 
 class ServiceBase:
@@ -60,12 +75,24 @@ class ServiceBase:
         self._clock = clock
         self._token_cache: dict[tuple[Any, ...], int] = {}  # token counts per file / question and model
         self._token_lock = threading.Lock()
-        self._running: set[CellKey] = set()  # cells running now (interactive) in this process
-        self._running_lock = threading.Lock()
+        # cells running now (interactive) in this process, shared by every service on this catalog (a
+        # service built again after a reconnect must not call another's running cells stale)
+        with _RUNNING_LOCK:
+            self._running: set[CellKey] = _RUNNING.setdefault(id(store), set())
+        self._running_lock = _RUNNING_LOCK
 
     @property
     def prices(self) -> PriceList:
         return self._prices or load_prices()
+
+    def _over_context(self, record: FileRecord, model: str) -> str | None:
+        """Why this file cannot fit the model's context window, from counts already made (``estimate``);
+        None when it fits or nobody counted it (the API then answers the request with an error)."""
+        tokens = self._token_cache.get(("file", record.id, record.file_id, model))
+        limit = self._token_cache.get(("context", model))
+        if tokens is None or not limit or tokens + QUESTION_ROOM + self._max_tokens <= limit:
+            return None
+        return over_context_reason(record, tokens, model, limit)
 
     def _review(self, review_id: int) -> Review:
         review = self._store.get_review(review_id)

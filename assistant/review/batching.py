@@ -34,7 +34,7 @@ __all__ = ["BatchRunning"]
 log = logging.getLogger(__name__)
 
 NO_LINE = "The batch's results had no line for this request. Re-run it."
-RESULT_CHUNK = 250
+RESULT_CHUNK = 500
 """Cells written to the catalog (and yielded to the view) per transaction while reading results."""
 
 
@@ -93,7 +93,8 @@ class BatchRunning(ServiceBase):
     def submit_batch(self, review_id: int, cells: Sequence[CellKey] | None = None) -> SubmitResult:
         """Writes the batch (requests, custom_id -> cell) to the catalog, marks the cells QUEUED, then
         sends it (split over 100,000 requests or 256 MB). ``cells`` None: every cell not answered yet.
-        Cells of gone files become FILE_GONE and are not sent. Raises ReviewError: NO_FILES,
+        Cells of gone files become FILE_GONE, and of files ``estimate`` found over the model's context
+        ERRORED (saying so); neither is sent. Raises ReviewError: NO_FILES,
         NO_QUESTIONS, NO_FILE_USABLE, REJECTED (400; the cells are ERRORED with the API's reason),
         PERMISSION (403; the cells say so), NETWORK (the batch stays PREPARING; ``resume`` sends it)."""
         review = self._review(review_id)
@@ -130,6 +131,12 @@ class BatchRunning(ServiceBase):
             if why is not None or record is None:
                 unsendable.append(
                     failed_cell(review.id, key, CellState.FILE_GONE, why or "", mode=RunMode.BATCH)
+                )
+                continue
+            too_long = self._over_context(record, review.model)
+            if too_long is not None:
+                unsendable.append(
+                    failed_cell(review.id, key, CellState.ERRORED, too_long, mode=RunMode.BATCH)
                 )
                 continue
             try:
@@ -242,6 +249,8 @@ class BatchRunning(ServiceBase):
             remote = self._client.messages.batches.cancel(batch_id)
         except Exception as exc:
             raise _refusal(to_failure(exc)) from None
+        if remote.processing_status == "ended":  # it ended before the cancel arrived: nothing to cancel
+            return self.poll(batch_id)
         self._store.update_review_batch(
             batch.id, status=BatchStatus.CANCELING, counts=remote.request_counts.model_dump()
         )
@@ -266,32 +275,40 @@ class BatchRunning(ServiceBase):
         mapping = self._store.batch_cells(batch.id)
         questions = {q.id: q for q in review.questions}
         records = self._records(review)
-        try:
-            results = self._client.messages.batches.results(batch_id)
-        except Exception as exc:
-            raise _refusal(to_failure(exc)) from None
         seen: set[str] = set()
         chunk: list[Cell] = []
         try:
-            for line in results:
-                if cancel is not None and cancel.is_cancelled():
-                    return
-                key = mapping.get(line.custom_id)
-                question = None if key is None else questions.get(key.question_id)
-                if key is None or question is None:
-                    continue  # a cell removed from the review meanwhile
-                seen.add(line.custom_id)
-                chunk.append(
-                    result_cell(
-                        review.id, key, question, records.get(key.file_row_id), line.result.model_dump(),
-                        model=batch.model, prices=self._prices, custom_id=line.custom_id,
-                    )
-                )  # fmt: skip
-                if len(chunk) >= RESULT_CHUNK:
-                    self._store.put_cells(chunk, batch.id)
-                    yield chunk
-                    chunk = []
+            # the raw JSONL, line by line (the SDK's typed objects would cost more than the catalog work)
+            with self._client.messages.batches.with_streaming_response.results(batch_id) as response:
+                for raw in response.iter_lines():
+                    if not raw.strip():
+                        continue
+                    if cancel is not None and cancel.is_cancelled():
+                        if chunk:
+                            self._store.put_cells(chunk, batch.id)
+                        return  # the batch stays ENDED: reading again fills the rest
+                    line = json.loads(raw)
+                    cid = str(line.get("custom_id"))
+                    key = mapping.get(cid)
+                    question = None if key is None else questions.get(key.question_id)
+                    if key is None or question is None:
+                        continue  # a cell removed from the review meanwhile
+                    seen.add(cid)
+                    chunk.append(
+                        result_cell(
+                            review.id, key, question, records.get(key.file_row_id), line.get("result") or {},
+                            model=batch.model, prices=self._prices, custom_id=cid,
+                        )
+                    )  # fmt: skip
+                    if len(chunk) >= RESULT_CHUNK:
+                        self._store.put_cells(chunk, batch.id)
+                        yield chunk
+                        chunk = []
         except ReviewError:
+            raise
+        except GeneratorExit:
+            if chunk:
+                self._store.put_cells(chunk, batch.id)
             raise
         except Exception as exc:
             if chunk:

@@ -11,10 +11,9 @@ from typing import Any
 
 from assistant.api.errors import ApiFailure, to_failure
 from assistant.catalog import FileRecord
-from assistant.catalog.identity import known_name
 from assistant.catalog.review_records import CellKey, Question
 from assistant.review.answers import instruction
-from assistant.review.base import ServiceBase
+from assistant.review.base import ServiceBase, over_context_reason
 from assistant.review.cells import BATCH_DISCOUNT
 from assistant.review.records import FileEstimate, ReviewEstimate
 from assistant.review.requests import REVIEW_SYSTEM, cell_params, gone_reason
@@ -110,12 +109,8 @@ class Estimating(ServiceBase):
                     notes.append(f"Tokens could not be counted ({failure.message}); figures are guesses.")
             if prefix is None:
                 prefix = max(1, record.size_bytes // 4)
-            over = limit is not None and prefix + max(q_tokens) + self._max_tokens > limit
-            if over:
-                problem = (
-                    f"{known_name(record)} is {prefix:,} tokens, over {review.model}'s {limit:,}-token "
-                    "context window. Choose a model with a larger window, or split the file."
-                )
+            if limit is not None and prefix + max(q_tokens) + self._max_tokens > limit:
+                problem = over_context_reason(record, prefix, review.model, limit)
                 files.append(FileEstimate(row_id, prefix, True, problem))
                 skipped.extend(CellKey(row_id, q.id) for q in asked)
                 continue

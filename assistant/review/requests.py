@@ -17,11 +17,14 @@ Why this shape, not one request per file asking every question at once:
   written with the 1-hour TTL (the Batch API docs advise it for context shared across requests); run
   now uses the 5-minute TTL, since the file's other questions follow its first at once.
 
-Measured against the sandbox (tests/review/test_request_shape.py; the lead may quote these): a 10-page
-text contract of 3,322 tokens with 5 questions: 3,398 input tokens per cell; the first cell writes
-3,333 tokens to the 1-hour cache and the next four read 3,333 each, so the file's input costs
-3,333 x 2 + 4 x 3,333 x 0.1 + 5 x 65 = 8,324 input-price units instead of 5 x 3,398 = 16,990 sent
-uncached (-51%), before the batch discount halves both.
+Measured against the sandbox (tests/review/test_request_shape.py prints them; run it with -s): a
+supplier contract sent as text (7.7 KB; system prompt + document = 2,237 tokens) with 5 questions of
+five answer types, as one batch: 2,319-2,338 input tokens per cell (count_tokens: 2,244 for the prefix
+with a one-character question). The first cell writes 2,237 tokens to the 1-hour cache, the four others
+read those 2,237 each and pay plain input only for their ~90-token question. In input-price units:
+2,237 x 2 + 4 x 2,237 x 0.1 + 456 = 5,825 instead of 11,641 uncached (-50%), and the batch discount
+halves that again. The saving grows with the document and the number of questions (for Q questions of
+a D-token document, about (2 + 0.1(Q-1)) / Q of the uncached input).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Message batches: stored in the data dir and processed one request at a time by a background thread.
 
-Layout: ``<data_dir>/batches/<batch_id>.json`` (metadata and requests), ``<batch_id>.jsonl`` (results,
-one line per request, written as they finish). A batch still in progress at a restart is resumed.
+Layout: ``<data_dir>/batches/<batch_id>.json`` (metadata, rewritten as requests finish),
+``<batch_id>.requests.json`` (its requests, written once), ``<batch_id>.jsonl`` (results, one line per
+request, written as they finish). A batch still in progress at a restart is resumed.
 
 Each request runs through the Messages endpoint's own planning (file documents, citations, prompt
 caching counted per request against the shared cache ledger). ``pace`` (seconds of real time per
@@ -20,7 +21,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from assistant.sandbox.clock import Clock
 from assistant.sandbox.errors import ERROR_TYPES, ApiError
@@ -67,7 +68,8 @@ class Batch:
 
 def _summary(batch: Batch) -> Batch:
     """A copy of the batch without its requests (what get, list and cancel answer with)."""
-    return Batch(**{**asdict(batch), "requests": []})
+    meta = {f.name: getattr(batch, f.name) for f in fields(batch) if f.name not in ("requests", "counts")}
+    return Batch(**meta, requests=[], counts=dict(batch.counts))
 
 
 class BatchStore:
@@ -96,10 +98,15 @@ class BatchStore:
         self._stopping = False
         self._held = False
         self._thread: threading.Thread | None = None
-        for meta in self.dir.glob("*.json"):
+        for meta in self.dir.glob("msgbatch_*.json"):
+            if meta.name.endswith(".requests.json"):
+                continue
             try:
-                batch = Batch(**json.loads(meta.read_text("utf-8")))
-            except (ValueError, TypeError):
+                data = json.loads(meta.read_text("utf-8"))
+                if "requests" not in data:  # older data dirs kept them in the metadata
+                    data["requests"] = json.loads(self._requests_path(meta.stem).read_text("utf-8"))
+                batch = Batch(**data)
+            except (OSError, ValueError, TypeError):
                 continue
             self._batches[batch.id] = batch
             self._seq = max(self._seq, batch.seq)
@@ -166,6 +173,9 @@ class BatchStore:
             )
             batch.counts["processing"] = len(requests)
             self._results_path(batch.id).write_bytes(b"")
+            part = self._requests_path(batch.id).with_suffix(".part")
+            part.write_text(json.dumps(batch.requests), "utf-8")
+            os.replace(part, self._requests_path(batch.id))
             self._save(batch)
             self._batches[batch.id] = batch
             self._wake.notify_all()
@@ -212,6 +222,7 @@ class BatchStore:
                 raise ApiError(400, f"Message batch {batch_id} is still processing; cancel it first.")
             del self._batches[batch_id]
             (self.dir / f"{batch_id}.json").unlink(missing_ok=True)
+            self._requests_path(batch_id).unlink(missing_ok=True)
             self._results_path(batch_id).unlink(missing_ok=True)
 
     def results(self, batch_id: str) -> bytes:
@@ -233,10 +244,15 @@ class BatchStore:
     def _results_path(self, batch_id: str) -> pathlib.Path:
         return self.dir / f"{batch_id}.jsonl"
 
+    def _requests_path(self, batch_id: str) -> pathlib.Path:
+        return self.dir / f"{batch_id}.requests.json"
+
     def _save(self, batch: Batch) -> None:
+        """The metadata (its requests are written once, by ``create``)."""
         path = self.dir / f"{batch.id}.json"
         part = path.with_suffix(".json.part")
-        part.write_text(json.dumps(asdict(batch)), "utf-8")
+        meta = {f.name: getattr(batch, f.name) for f in fields(batch) if f.name != "requests"}
+        part.write_text(json.dumps(meta), "utf-8")
         os.replace(part, path)
 
     def _next_work(self) -> tuple[Batch, dict[str, object]] | None:

@@ -7,8 +7,9 @@ A fault spec is a comma-separated list of items::
            | "retry-after=" SECONDS           retry-after sent with injected errors (default 1;
                                               429 always carries it, 500/529 only when set here)
            | [ROUTE ":"] FAULT [ "x" COUNT | "@" PROBABILITY ]
-    FAULT := "429" | "500" | "529" | "403"    answer with that error (rate_limit / api / overloaded /
-                                              permission: a key without access, e.g. to batches)
+    FAULT := "429" | "500" | "529"            answer with that error (rate_limit / api / overloaded)
+           | "403" | "400"                    answer with permission_error (a key without access, e.g.
+                                              to batches) / invalid_request_error (a refused request)
            | "errored" | "expired"            (route batch_request only) one request of a batch ends
                                               errored (api_error) or expired; "429"/"500"/"529" there
                                               end it errored with that error type
@@ -56,14 +57,14 @@ ROUTES = frozenset(
     {"*", "messages", "stream", "count_tokens", "files", "upload", "models", "batches", "batch_request"}
 )
 KINDS = (
-    "429", "500", "529", "403", "errored", "expired",
+    "429", "500", "529", "403", "400", "errored", "expired",
     "slow", "drop-upload", "drop-stream", "error-stream", "end-stream", "json-stream",
     "lose-upload", "reuse-id-upload",
 )  # fmt: skip
 
 _ITEM = re.compile(
     r"^(?:(?P<route>[a-z_*]+):)?"
-    r"(?P<kind>429|500|529|403|errored|expired|slow|drop-upload|lose-upload|reuse-id-upload|drop-stream|error-stream|end-stream"
+    r"(?P<kind>429|500|529|403|400|errored|expired|slow|drop-upload|lose-upload|reuse-id-upload|drop-stream|error-stream|end-stream"
     r"|json-stream)"
     r"(?:=(?P<arg>\d+(?:\.\d*)?))?(?:x(?P<count>\d+)|@(?P<prob>\d*(?:\.\d*)?))?$"
 )

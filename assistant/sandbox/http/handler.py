@@ -211,6 +211,7 @@ class Handler(BaseHTTPRequestHandler):
             err = ApiError(
                 fault.status,
                 {
+                    400: "The request was refused as invalid (injected by the sandbox).",
                     403: "Your API key does not have permission to use the specified resource "
                     "(injected by the sandbox).",
                     429: "Number of requests has exceeded your rate limit (injected by the sandbox).",
