@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QTableView, QTabWidget, QWidget
 
 from assistant.review import AnswerType, CellState, PollBackoff
 from assistant.ui.main_window import MainWindow
@@ -93,6 +93,10 @@ def test_a_review_runs_as_a_batch_survives_a_restart_and_exports(
     # Review these… opens the Review tab on the selected files
     action = window.findChild(QAction, "reviewSelectedAction")
     assert action is not None and action.isEnabled()
+    menu = window.files_panel.build_menu(window.files_panel.selected())
+    assert action in menu.actions(), "Review these… is in the files' context menu"
+    review_menu = window.findChild(QMenu, "reviewMenu")
+    assert action in review_menu.actions()
     action.trigger()
     tabs = window.findChild(QTabWidget, "mainTabs")
     assert tabs.currentWidget() is window.review_panel
