@@ -52,6 +52,7 @@ class ReviewController(Controller):
     set_names = Signal(list)  # list[str]
     running_changed = Signal(bool)  # a batch of the review on show is open, or cells run now
     exported = Signal(object)  # Path
+    reviews_listed = Signal(list)  # list[Review], newest first
 
     def __init__(
         self,
@@ -175,6 +176,7 @@ class ReviewController(Controller):
         self.review_id, self.grid = grid.review.id, grid
         self.grid_loaded.emit(grid)
         if changed:
+            self.list_reviews()
             for progress in self._progresses().values():
                 if progress is not None:
                     self.progress.emit(progress)
@@ -183,6 +185,13 @@ class ReviewController(Controller):
             self.schedule_estimate()
             if any(c.usage is not None for c in grid.cells.values()):
                 self.cost()
+
+    def list_reviews(self) -> None:
+        service = self.service
+        if service is not None:
+            self.run(
+                lambda _t: service.list_reviews(), on_result=self.reviews_listed.emit, name="list reviews"
+            )
 
     def _cells(self, cells: list[Cell]) -> None:
         self.cells_changed.emit(cells)

@@ -32,6 +32,7 @@ from assistant.ui.chat.label import ElidedLabel
 from assistant.ui.review.controller import ReviewController
 from assistant.ui.review.detail import CellDetail
 from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
+from assistant.ui.review.picker import ReviewPicker
 from assistant.ui.review.questions import QuestionEditor
 from assistant.ui.review.source import ReviewSource
 from assistant.ui.review.texts import cost_after, cost_before, grid_summary, progress_text
@@ -58,7 +59,8 @@ class ReviewPanel(QWidget):
 
     # ------------------------------------------------------------------------------------- build
     def _build(self) -> None:
-        self.title = QLabel("No review yet")
+        self.title = ElidedLabel(self)  # cut to its room: a new title never lays the window out again
+        self.title.setText("No review yet")
         self.title.setObjectName("reviewTitle")
         font = self.title.font()
         font.setBold(True)
@@ -67,7 +69,10 @@ class ReviewPanel(QWidget):
         self.export_button.setObjectName("reviewExportButton")
         self.export_button.setToolTip("Export the grid as CSV, Excel (XLSX) or Markdown")
         self.export_button.clicked.connect(self._choose_export)
+        self.picker = ReviewPicker(self)
+        self.picker.hide()  # shown once there are two reviews to choose from
         top = QHBoxLayout()
+        top.addWidget(self.picker)
         top.addWidget(self.title, 1)
         top.addWidget(self.export_button)
 
@@ -175,6 +180,8 @@ class ReviewPanel(QWidget):
         c.said.connect(self.say)
         c.running_changed.connect(self._running)
         c.exported.connect(self._exported)
+        c.reviews_listed.connect(lambda reviews: self.picker.fill(reviews, c.review_id))
+        self.picker.chosen.connect(self._quiet(c.open_review))
         self.run_button.clicked.connect(self._quiet(lambda *_: c.run_batch()))
         self.now_button.clicked.connect(self._quiet(lambda *_: c.run_now()))
         self.cancel_button.clicked.connect(c.cancel)

@@ -125,6 +125,18 @@ def test_run_now_fills_cells_as_answers_arrive_then_says_what_it_cost(
         heard.costs[-1].interactive_usd
     ), "run now is at the full price"
 
+    # reviewing other files once this review has answers: a new review, with the same questions
+    listed: list[list[Any]] = []
+    controller.reviews_listed.connect(listed.append)
+    first = controller.review_id
+    reviewed(controller, heard, qtbot, [records[0]])
+    assert controller.review_id != first
+    assert [q.text for q in heard.grids[-1].review.questions] == ["What is the notice period?"]
+    qtbot.waitUntil(lambda: bool(listed) and len(listed[-1]) == 2, timeout=WAIT)
+    assert first is not None
+    controller.open_review(first)
+    qtbot.waitUntil(lambda: controller.review_id == first and len(heard.grids[-1].rows) == 2, timeout=WAIT)
+
 
 def test_a_key_without_batch_permission_is_told_to_run_now(
     controller: ReviewController, qtbot: Any, sandbox: Any, upload: Callable[[str, str], FileRecord]
