@@ -252,6 +252,9 @@ class ReviewPanel(QWidget):
         self.status.setText(progress_text(self._progress.values()))
 
     def _running(self, running: bool) -> None:
+        if running and self._before is not None:  # what was to run is running: its estimate is spent
+            self._before = None
+            self._show_cost()
         self.cancel_button.setEnabled(running)
         self.run_button.setEnabled(not running)
         self.now_button.setEnabled(not running)
@@ -284,6 +287,8 @@ class ReviewPanel(QWidget):
             self._cost_line(f"{parts[0][0]} · to run: {parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
         elif parts:
             self._cost_line(*parts[0])
+        else:
+            self._cost_line("What it cost follows from the answers' usage.", "")
 
     def _chosen(self, index: QModelIndex, *, only_if_changed: bool = False) -> None:
         cell = index.data(CELL_ROLE) if index.isValid() else None
