@@ -21,6 +21,7 @@ from assistant.ui.open_at_page import open_local
 from assistant.ui.source.controller import SourceController
 from assistant.ui.source.pane import SourcePane
 from assistant.ui.source.reading import ShownKind
+from assistant.ui.source.room import FILES_LEAST
 
 __all__ = ["ReviewSource"]
 
@@ -35,6 +36,8 @@ class ReviewSource(QObject):
     ) -> None:
         super().__init__(parent)
         self._runner, self._splitter, self._say = runner, splitter, say
+        self.main: QSplitter | None = None  # the window's files | tabs splitter: its files side yields
+        self._given: list[int] | None = None  # its sizes before the files side yielded
         self.pane: SourcePane | None = None
         self.controller: SourceController | None = None
         self._record: FileRecord | None = None
@@ -50,6 +53,7 @@ class ReviewSource(QObject):
         opened = pane.isHidden()
         pane.show_opening(cited)
         if opened:
+            self._make_room()
             sizes = self._splitter.sizes()
             total = sum(sizes)
             if total > 0:
@@ -58,6 +62,23 @@ class ReviewSource(QObject):
         if layout is not None:
             layout.activate()
         controller.open(cited, pane.page_view.fit())
+
+    def _make_room(self) -> None:
+        """The files side yields to its least width while the pane is open (the grid keeps its room)."""
+        main = self.main
+        if main is None or main.count() != 2:
+            return
+        sizes = main.sizes()
+        side = main.widget(0)
+        least = max(FILES_LEAST, side.minimumSizeHint().width() if side is not None else 0)
+        if sizes[0] > least:
+            self._given = sizes
+            main.setSizes([least, sum(sizes) - least])
+
+    def _give_back(self) -> None:
+        if self.main is not None and self._given is not None:
+            self.main.setSizes(self._given)
+        self._given = None
 
     def _build(self) -> tuple[SourcePane, SourceController]:
         if self.pane is not None and self.controller is not None:
@@ -78,6 +99,7 @@ class ReviewSource(QObject):
         pane.citation_chosen.connect(lambda number: self.open(self._record, self._citations, number))
         pane.open_requested.connect(lambda: self._open_local(in_folder=False))
         pane.folder_requested.connect(lambda: self._open_local(in_folder=True))
+        pane.closed.connect(self._give_back)
         return pane, ctl
 
     def _open_local(self, *, in_folder: bool) -> None:

@@ -41,6 +41,7 @@ class ReviewView(QObject):
         )
         self.panel = ReviewPanel(self.controller, ctx.runner)
         self.index = tabs.addTab(self.panel, "Review")
+        self.panel.source.main = window.splitter  # a citation's page beside the grid: the files yield
         tabs.setTabToolTip(
             self.index, "Ask the same questions of many files: a grid, run as a batch at half price"
         )
