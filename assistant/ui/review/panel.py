@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -345,6 +345,11 @@ class ReviewPanel(QWidget):
     def review_files(self, records: list[FileRecord]) -> None:
         self.say("")
         self.controller.review_files(records)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light or dark: the cells' colours follow
+            self.model.follow_palette()
+        super().changeEvent(event)
 
     def shutdown(self) -> None:
         """No more work: the source pane's and the controller's tasks are cancelled."""
