@@ -151,6 +151,7 @@ class FilesPanel(QWidget):
         self.setObjectName("filesPanel")
         self.model = model
         self._filtering = False
+        self.menu_actions: list[QAction] = []  # other parts' actions on the selection ("Review these…")
         self.proxy = FilesProxy(self)
         self.proxy.setSourceModel(model)
 
@@ -315,6 +316,8 @@ class FilesPanel(QWidget):
         n = len(records)
         ask = menu.addAction("Ask about this file" if n == 1 else f"Ask about these {n} files")
         ask.triggered.connect(lambda: self.ask_requested.emit(records))
+        for action in self.menu_actions:
+            menu.addAction(action)
         copy = menu.addAction("Copy file id" if n == 1 else "Copy file ids")
         copy.triggered.connect(self.copy_ids)
         local = menu.addAction("Show local copy")

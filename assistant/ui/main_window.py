@@ -153,6 +153,10 @@ class MainWindow(QMainWindow):
         self.source = SourceViewer(
             ctx.runner, self.chat_panel, self.splitter, lambda t: self.status.showMessage(t, 6000), self
         )
+        from assistant.ui.review.wiring import ReviewView
+
+        self.review = ReviewView(self, layout.tabs)
+        self.review_panel = self.review.panel
         self.drop_filter = FileDropFilter(self.add_paths, self)
         self.drop_filter.watch(self)
 
@@ -324,7 +328,15 @@ class MainWindow(QMainWindow):
         if not self.assembled or self.closed:
             return
         self.closed = True
-        for controller in (self.files, self.stale, self.rows, self.cleanup, self.uploads.memory, self.source):
+        for controller in (
+            self.files,
+            self.stale,
+            self.rows,
+            self.cleanup,
+            self.uploads.memory,
+            self.source,
+            self.review,
+        ):
             controller.close()
         self.chat_panel.stop()
         self.upload_queue.cancel_all()

@@ -1,12 +1,13 @@
-"""The main window's central area: the files (table over the upload queue) beside the chat pane,
-under the offline banner. Splitters have stable object names, so their sizes are kept between runs."""
+"""The main window's central area: the files (table over the upload queue) beside the chat pane and
+the review (tabs "Chat | Review", ``mainTabs``), under the offline banner. Splitters have stable object
+names, so their sizes are kept between runs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from assistant.ui.banner import OfflineBanner
 
@@ -16,16 +17,22 @@ __all__ = ["WindowLayout"]
 @dataclass
 class WindowLayout:
     central: QWidget
-    splitter: QSplitter  # "mainSplitter": files | chat
+    splitter: QSplitter  # "mainSplitter": files | tabs
     left_splitter: QSplitter  # "filesSplitter": table over queue
     banner: OfflineBanner
+    tabs: QTabWidget  # "mainTabs": Chat (the chat pane), then Review (added by ``ui.review``)
 
     @classmethod
     def build(cls, files: QWidget, uploads: QWidget, chat: QWidget, *, offline: bool) -> WindowLayout:
         left = _splitter(Qt.Orientation.Vertical, "filesSplitter", (files, 3), (uploads, 1))
         # the conversation gets the larger part (11:9): a reading measure of about 75 characters on a
         # 1024 px screen, while the files table keeps room for whole names
-        main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (left, 9), (chat, 11))
+        tabs = QTabWidget()
+        tabs.setObjectName("mainTabs")
+        tabs.setDocumentMode(True)
+        tabs.setAccessibleName("Chat or Review")
+        tabs.addTab(chat, "Chat")
+        main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (left, 9), (tabs, 11))
         main.setSizes([450, 550])
         central = QWidget()
         column = QVBoxLayout(central)
@@ -34,7 +41,7 @@ class WindowLayout:
         banner = OfflineBanner(offline)
         column.addWidget(banner)
         column.addWidget(main, 1)
-        return cls(central, main, left, banner)
+        return cls(central, main, left, banner, tabs)
 
 
 def _splitter(orientation: Qt.Orientation, name: str, *parts: tuple[QWidget, int]) -> QSplitter:

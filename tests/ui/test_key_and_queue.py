@@ -135,6 +135,7 @@ def test_paste_files_and_the_context_menu(
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts == [
         "Ask about this file",
+        "&Review these…",  # the review's action (issue 11)
         "Copy file id",
         "Show local copy",
         "Renew (upload again, fresh expiry)",

@@ -1,0 +1,149 @@
+"""``CellDetail``: the chosen cell in full, under the grid: its question and file, its value or why it
+has none, the whole answer with its citation marks, the cited passages (each a link that opens the
+document at the cited page), and what can be done with it (Re-run the cell, Re-run the failed ones,
+Renew a file that is gone). A widget only: it says what was asked through signals.
+
+Stable names: ``reviewDetail`` (this widget), ``reviewAnswer`` (the text), ``reviewRerunCellButton``,
+``reviewRerunFailedButton`` (click: as the button says; its menu offers the other way),
+``reviewRenewButton``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QTextBrowser, QToolButton, QVBoxLayout, QWidget
+
+from assistant.review import Cell, CellState, GridRow, Question
+from assistant.ui.chat.format import citation_place, short
+from assistant.ui.review.grid_model import cell_text, cell_tip
+
+__all__ = ["CellDetail", "answer_html"]
+
+
+def answer_html(question: Question, row: GridRow, cell: Cell) -> str:
+    """The cell in full, as HTML: citation marks ``[n]`` link to ``cite:n``."""
+    parts = [
+        f"<p><b>{escape(question.text)}</b> — {escape(row.name)}</p>",
+        f"<p>Value: <b>{escape(cell_text(cell) or 'not asked yet')}</b></p>",
+    ]
+    if cell.state is not CellState.ANSWERED:
+        parts.append(f"<p><i>{escape(cell_tip(cell))}</i></p>")
+    if cell.answer:
+        parts.append(f"<p>{_marked(cell)}</p>")
+    if cell.citations:
+        items = "".join(
+            f'<li><a href="cite:{n}">[{n}]</a> “{escape(short(c.cited_text, 300))}” — '
+            f"{escape(citation_place(c))}</li>"
+            for n, c in enumerate(cell.citations, 1)
+        )
+        parts.append(f"<p>Sources (click to open at the cited page):</p><ol>{items}</ol>")
+    elif cell.state is CellState.ANSWERED:
+        parts.append("<p><i>No citations came with this answer.</i></p>")
+    return "".join(parts)
+
+
+def _marked(cell: Cell) -> str:
+    """The answer with a mark after each cited block (at its offset; without one, at the end). The
+    answer's first line "ANSWER: value" is left out (the value is shown above it)."""
+    text, cut = cell.answer, 0
+    first, _, rest = text.partition("\n")
+    if first.strip().upper().startswith("ANSWER:"):
+        cut = len(text) - len(rest.lstrip("\n"))
+        text = text[cut:]
+    at: dict[int, list[int]] = {}
+    for n, c in enumerate(cell.citations, 1):
+        offset = len(text) if c.answer_offset is None else min(max(0, c.answer_offset - cut), len(text))
+        at.setdefault(offset, []).append(n)
+    out, last = [], 0
+    for offset in sorted(at):
+        out.append(escape(text[last:offset]))
+        out.append("".join(f'<a href="cite:{n}"><sup>[{n}]</sup></a>' for n in at[offset]))
+        last = offset
+    out.append(escape(text[last:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def _split_button(text: str, name: str, first: str, second: str) -> tuple[QToolButton, QAction]:
+    """A button that does ``first`` on click; its menu offers ``second`` (the returned action)."""
+    button = QToolButton()
+    button.setObjectName(name)
+    button.setText(text)
+    button.setToolTip(f"{text}: {first}; the arrow offers {second}")
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+    menu = QMenu(button)
+    other = menu.addAction(second)
+    button.setMenu(menu)
+    return button, other
+
+
+class CellDetail(QWidget):
+    citation_clicked = Signal(int)  # 1-based number of the cell's citation
+    rerun_cell = Signal(bool)  # now?
+    rerun_failed = Signal(bool)  # now?
+    renew = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewDetail")
+        self.text = QTextBrowser()
+        self.text.setObjectName("reviewAnswer")
+        self.text.setAccessibleName("The chosen cell's answer")
+        self.text.setOpenLinks(False)
+        self.text.setMinimumHeight(36)
+        self.text.anchorClicked.connect(self._link)
+        self.text.setPlaceholderText("Choose a cell to read its whole answer and open its sources.")
+        self.rerun_button, batch = _split_button(
+            "Re-run cell", "reviewRerunCellButton", "ask it again now", "Re-run as a batch (half price)"
+        )
+        self.rerun_button.clicked.connect(lambda: self.rerun_cell.emit(True))
+        batch.triggered.connect(lambda: self.rerun_cell.emit(False))
+        self.failed_button, now = _split_button(
+            "Re-run failed", "reviewRerunFailedButton", "send every failed cell as a batch", "Re-run them now"
+        )
+        self.failed_button.clicked.connect(lambda: self.rerun_failed.emit(False))
+        now.triggered.connect(lambda: self.rerun_failed.emit(True))
+        self.renew_button = QToolButton()
+        self.renew_button.setObjectName("reviewRenewButton")
+        self.renew_button.setText("Renew file")
+        self.renew_button.setToolTip("Upload this file again from its kept copy, then re-run its cells")
+        self.renew_button.clicked.connect(self.renew.emit)
+        row = QHBoxLayout()
+        row.addWidget(self.rerun_button)
+        row.addWidget(self.failed_button)
+        row.addWidget(self.renew_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(row)
+        self.cell: Cell | None = None
+        self.row: GridRow | None = None
+        self.show_cell(None, None, None)
+
+    def show_cell(self, question: Question | None, row: GridRow | None, cell: Cell | None) -> None:
+        self.cell, self.row = cell, row
+        if question is None or row is None or cell is None:
+            self.text.clear()
+        else:
+            self.text.setHtml(answer_html(question, row, cell))
+        runnable = cell is not None and not cell.state.pending and row is not None and not row.gone
+        self.rerun_button.setEnabled(runnable)
+        self.renew_button.setVisible(
+            row is not None and (row.gone or (cell is not None and cell.state is CellState.FILE_GONE))
+        )
+        self.renew_button.setEnabled(row is not None and row.record is not None)
+
+    def set_failed(self, count: int) -> None:
+        self.failed_button.setEnabled(count > 0)
+        self.failed_button.setText(f"Re-run {count} failed" if count else "Re-run failed")
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "cite":
+            try:
+                self.citation_clicked.emit(int(url.path()))
+            except ValueError:
+                return

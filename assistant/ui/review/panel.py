@@ -1,0 +1,357 @@
+"""``ReviewPanel``: the Review tab. It assembles the questions, the cost and the run buttons, the state of
+the run, the grid (``reviewGrid``), the chosen cell in full and its source, and routes them to and
+from its ``ReviewController`` (which does the work, in workers).
+
+Public: ``export(path)`` writes the grid as CSV, XLSX or Markdown, picked by the suffix (in a worker;
+``exported(path)`` when it is written, or the view says why not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.bridge import Task, TaskRunner
+from assistant.catalog import FileRecord
+from assistant.review import EXPORT_SUFFIXES, BatchProgress, CellKey, ReviewCost, ReviewEstimate, ReviewGrid
+from assistant.ui.chat.label import ElidedLabel
+from assistant.ui.review.controller import ReviewController
+from assistant.ui.review.detail import CellDetail
+from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
+from assistant.ui.review.picker import ReviewPicker
+from assistant.ui.review.questions import QuestionEditor
+from assistant.ui.review.source import ReviewSource
+from assistant.ui.review.texts import cost_after, cost_before, grid_summary, progress_text
+
+__all__ = ["ReviewPanel"]
+
+
+class ReviewPanel(QWidget):
+    exported = Signal(object)  # Path
+    renew_requested = Signal(object)  # FileRecord
+
+    def __init__(
+        self, controller: ReviewController, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPanel")
+        self.controller = controller
+        self._progress: dict[str, BatchProgress] = {}
+        self._before: tuple[str, str] | None = None  # what the cells still to run will cost
+        self._after: tuple[str, str] | None = None  # what the review cost so far
+        self._build()
+        self.source = ReviewSource(runner, self.splitter, self.say, self)
+        self._connect()
+
+    # ------------------------------------------------------------------------------------- build
+    def _build(self) -> None:
+        self.title = ElidedLabel(self)  # cut to its room: a new title never lays the window out again
+        self.title.setText("No review yet")
+        self.title.setObjectName("reviewTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("reviewExportButton")
+        self.export_button.setToolTip("Export the grid as CSV, Excel (XLSX) or Markdown")
+        self.export_button.clicked.connect(self._choose_export)
+        self.picker = ReviewPicker(self)
+        self.picker.hide()  # shown once there are two reviews to choose from
+        top = QHBoxLayout()
+        top.addWidget(self.picker)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.export_button)
+
+        self.questions = QuestionEditor(self)
+
+        self.cost = ElidedLabel(self)
+        self.cost.setObjectName("reviewCost")
+        self.cost.setAccessibleName("Review cost")
+        self.run_button = QPushButton("Run as batch (half price)")
+        self.run_button.setObjectName("runReviewButton")
+        self.run_button.setToolTip(
+            "Send every cell not answered yet as a Message Batch: half the price; most finish within an hour"
+        )
+        self.run_button.setDefault(True)
+        self.now_button = QPushButton("Run now")
+        self.now_button.setObjectName("runReviewNowButton")
+        self.now_button.setToolTip(
+            "Ask every cell not answered yet now, at full price; cells fill as answers come"
+        )
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelReviewButton")
+        self.cancel_button.setToolTip(
+            "Cancel the batch (requests not yet run end canceled) or the cells asked now"
+        )
+        self.cancel_button.setEnabled(False)
+        run = QHBoxLayout()
+        run.addWidget(self.cost, 1)
+        run.addWidget(self.run_button)
+        run.addWidget(self.now_button)
+        run.addWidget(self.cancel_button)
+
+        self.status = ElidedLabel(self)
+        self.status.setObjectName("reviewStatus")
+        self.status.setAccessibleName("Review state")
+        self.message = QLabel(self)
+        self.message.setObjectName("reviewMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setProperty("notice", "warning")
+        self.message.hide()
+
+        self.model = GridModel(self)
+        self._resets = 0
+        self.model.modelReset.connect(self._reset_seen)
+        self.grid = QTableView(self)
+        self.grid.setObjectName("reviewGrid")
+        self.grid.setAccessibleName("Review grid: one row per file, one column per question")
+        self.grid.setModel(self.model)
+        self.grid.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by name, A to Z
+        self.grid.setSortingEnabled(True)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setWordWrap(False)
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.grid.verticalHeader().hide()
+        # one default height (no per-row resize mode: a header keeps every non-default row through a sort)
+        self.grid.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.grid.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(170)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        self.grid.setMinimumHeight(48)
+        self.detail = CellDetail(self)
+        self.grid_split = QSplitter(Qt.Orientation.Vertical)
+        self.grid_split.setObjectName("reviewGridSplitter")
+        self.grid_split.addWidget(self.grid)
+        self.grid_split.addWidget(self.detail)
+        self.grid_split.setStretchFactor(0, 3)
+        self.grid_split.setStretchFactor(1, 2)
+        self.grid_split.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("reviewSplitter")
+        self.splitter.addWidget(self.grid_split)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addWidget(self.questions)
+        layout.addLayout(run)
+        layout.addWidget(self.status)
+        layout.addWidget(self.message)
+        layout.addWidget(self.splitter, 1)
+
+    def _connect(self) -> None:
+        c, q, d = self.controller, self.questions, self.detail
+        q.add_requested.connect(self._quiet(c.questions.add))
+        q.update_requested.connect(self._quiet(c.questions.update))
+        q.move_requested.connect(c.questions.move)
+        q.remove_requested.connect(c.questions.remove)
+        q.save_set_requested.connect(c.questions.save_set)
+        q.load_set_requested.connect(c.questions.load_set)
+        q.said.connect(self.say)
+        c.question_accepted.connect(q.accepted)
+        c.set_names.connect(q.set_names)
+        c.grid_loaded.connect(self.show_grid)
+        c.cells_changed.connect(self._cells)
+        c.estimating.connect(self._counting)
+        c.estimated.connect(self._estimated)
+        c.cost_known.connect(self._cost_known)
+        c.progress.connect(self._show_progress)
+        c.status.connect(self.status.setText)
+        c.said.connect(self.say)
+        c.running_changed.connect(self._running)
+        c.exported.connect(self._exported)
+        c.reviews_listed.connect(lambda reviews: self.picker.fill(reviews, c.review_id))
+        self.picker.chosen.connect(self._quiet(c.open_review))
+        self.run_button.clicked.connect(self._quiet(lambda *_: c.run_batch()))
+        self.now_button.clicked.connect(self._quiet(lambda *_: c.run_now()))
+        self.cancel_button.clicked.connect(c.cancel)
+        selection = self.grid.selectionModel()
+        selection.currentChanged.connect(lambda current, _previous: self._chosen(current))
+        self.model.dataChanged.connect(
+            lambda *_: self._chosen(self.grid.currentIndex(), only_if_changed=True)
+        )
+        self.model.modelReset.connect(lambda: self._chosen(self.grid.currentIndex()))
+        d.citation_clicked.connect(self._open_citation)
+        d.rerun_cell.connect(self._rerun_cell)
+        d.rerun_failed.connect(self._quiet(lambda now: c.rerun_failed(now=now)))
+        d.renew.connect(self._renew)
+
+    def _quiet(self, slot: Callable[..., object]) -> Callable[..., None]:
+        """A new request clears the last message first."""
+
+        def call(*args: object) -> None:
+            self.say("")
+            slot(*args)
+
+        return call
+
+    # ----------------------------------------------------------------------------------- showing
+    def say(self, text: str) -> None:
+        """A clear message in the view (what failed, why, what to do); empty hides it."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def show_grid(self, grid: ReviewGrid) -> None:
+        files = ", ".join(r.name for r in grid.rows[:3]) + ("…" if len(grid.rows) > 3 else "")
+        self.title.setText(f"Review of {len(grid.rows)} file{'s' if len(grid.rows) != 1 else ''}: {files}")
+        self.title.setToolTip("\n".join(r.name for r in grid.rows))
+        if grid.review.id != self.model.review_id:
+            self._before = self._after = None
+            self._cost_line("", "")
+        resets = self._resets
+        self.model.set_grid(grid)
+        if self._resets != resets:  # new rows or columns: in the order the header shows
+            header = self.grid.horizontalHeader()
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.questions.set_questions(grid.review.questions)
+        self._progress = {k: v for k, v in self._progress.items() if v.review_id == grid.review.id}
+        self._summary()
+        self._failed_count()
+        if not self.grid.currentIndex().isValid() and grid.rows and grid.review.questions:
+            self.grid.setCurrentIndex(self.model.index(0, 1))
+
+    def _reset_seen(self) -> None:
+        self._resets += 1
+
+    def _cells(self, cells: list[object]) -> None:
+        self.model.update_cells(cells)  # type: ignore[arg-type]
+        self._failed_count()
+
+    def _failed_count(self) -> None:
+        self.detail.set_failed(sum(1 for c in self.model.cells() if c.state.failed))
+
+    def _summary(self) -> None:
+        grid = self.controller.grid
+        if self._progress and self.controller.is_running:
+            self.status.setText(progress_text(self._progress.values()))
+        elif grid is not None:
+            self.status.setText(grid_summary(grid))
+
+    def _show_progress(self, progress: BatchProgress) -> None:
+        self._progress[progress.batch_id] = progress
+        self.status.setText(progress_text(self._progress.values()))
+
+    def _running(self, running: bool) -> None:
+        if running and self._before is not None:  # what was to run is running: its estimate is spent
+            self._before = None
+            self._show_cost()
+        self.cancel_button.setEnabled(running)
+        self.run_button.setEnabled(not running)
+        self.now_button.setEnabled(not running)
+        if not running:
+            self._progress.clear()
+            self._summary()
+
+    def _cost_line(self, text: str, tip: str) -> None:
+        self.cost.setText(text)
+        self.cost.setToolTip(tip or text)
+
+    def _counting(self) -> None:
+        if self._after is None:
+            self._cost_line("Counting what it costs…", "")
+
+    def _estimated(self, estimate: ReviewEstimate) -> None:
+        self._before = cost_before(estimate, offline=self.controller.offline)
+        self._show_cost()
+
+    def _cost_known(self, cost: ReviewCost) -> None:
+        self._after = cost_after(cost, offline=self.controller.offline)
+        self._show_cost()
+
+    def _show_cost(self) -> None:
+        """What it cost so far first, then what the cells still to run will cost."""
+        parts = [p for p in (self._after, self._before) if p is not None and p[0]]
+        if self._after is not None and self._before is not None and self._before[0].startswith("Nothing"):
+            parts = [self._after]
+        if len(parts) == 2:
+            self._cost_line(f"{parts[0][0]} · to run: {parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
+        elif parts:
+            self._cost_line(*parts[0])
+        else:
+            self._cost_line("What it cost follows from the answers' usage.", "")
+
+    def _chosen(self, index: QModelIndex, *, only_if_changed: bool = False) -> None:
+        cell = index.data(CELL_ROLE) if index.isValid() else None
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        if only_if_changed and cell is self.detail.cell:
+            return
+        questions = self.model.questions
+        question = (
+            questions[index.column() - 1]
+            if index.isValid() and 0 < index.column() <= len(questions)
+            else None
+        )
+        self.detail.show_cell(question, row, cell)
+
+    # ------------------------------------------------------------------------------------ actions
+    def _open_citation(self, number: int) -> None:
+        cell, row = self.detail.cell, self.detail.row
+        if cell is None or row is None:
+            return
+        self.source.open(row.record, cell.citations, number)
+
+    def _rerun_cell(self, now: bool) -> None:
+        cell = self.detail.cell
+        if cell is not None:
+            self.say("")
+            self.controller.rerun([CellKey(cell.file_row_id, cell.question_id)], now=now)
+
+    def _renew(self) -> None:
+        row = self.detail.row
+        if row is not None and row.record is not None:
+            self.renew_requested.emit(row.record)
+            self.status.setText(f"Renewing {row.name}…; then re-run its cells.")
+
+    def _choose_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export the review", "review.xlsx", "Excel (*.xlsx);;CSV (*.csv);;Markdown (*.md)"
+        )
+        if path:
+            self.export(Path(path))
+
+    def export(self, path: Path | str) -> Task[Path] | None:
+        """Write the grid to ``path`` as CSV, XLSX or Markdown by its suffix (in a worker; ``exported``
+        follows). Another suffix: the view says which ones work, and nothing is written."""
+        path = Path(path)
+        if path.suffix.lower() not in EXPORT_SUFFIXES:
+            self.say(f"Export as {', '.join(EXPORT_SUFFIXES)}: “{path.name}” has none of these suffixes.")
+            return None
+        return self.controller.export(path)
+
+    def _exported(self, path: Path) -> None:
+        self.status.setText(f"Exported to {path}")
+        self.exported.emit(path)
+
+    def review_files(self, records: list[FileRecord]) -> None:
+        self.say("")
+        self.controller.review_files(records)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light or dark: the cells' colours follow
+            self.model.follow_palette()
+        super().changeEvent(event)
+
+    def shutdown(self) -> None:
+        """No more work: the source pane's and the controller's tasks are cancelled."""
+        self.source.close()
+        self.controller.close()
