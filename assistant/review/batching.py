@@ -29,7 +29,7 @@ from assistant.review.estimating import split_note
 from assistant.review.records import SubmitResult
 from assistant.review.requests import cell_params, custom_id, gone_reason
 
-__all__ = ["BatchRunning"]
+__all__ = ["BatchRunning", "batch_body"]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,18 @@ def _refusal(failure: ApiFailure) -> ReviewError:
     return ReviewError(
         failure.kind, failure.message, request_id=failure.request_id, problem=ReviewProblem.API
     )
+
+
+def batch_body(requests: Sequence[BatchRequest]) -> bytes:
+    """The create call's JSON body, joined from each request's params as written to the catalog.
+
+    Not decoded and encoded again: for 5,000 requests (~7 MB) that built ~100,000 dicts (twice: the SDK
+    copies the body before encoding it) and encoded them in one ``json.dumps``. The encoding holds the GIL
+    throughout (~50 ms), and the dicts trigger full garbage collections (~100-170 ms each, over every
+    object of the app): both stalled the GUI thread. Joining strings allocates no containers, and the
+    bytes sent are exactly the params stored."""
+    pieces = [f'{{"custom_id":{json.dumps(r.custom_id)},"params":{r.params}}}' for r in requests]
+    return ('{"requests":[' + ",".join(pieces) + "]}").encode()
 
 
 class BatchRunning(ServiceBase):
@@ -177,12 +189,16 @@ class BatchRunning(ServiceBase):
             raise ReviewError.local(ReviewProblem.NO_REVIEW, "This batch is no longer in the catalog.")
         if batch.status is not BatchStatus.PREPARING:
             return batch
-        body = [
-            {"custom_id": r.custom_id, "params": json.loads(r.params)}
-            for r in self._store.batch_requests(batch.id)
-        ]
+        from anthropic.types.messages import MessageBatch  # imported on use, as the api package does
+
+        body = batch_body(self._store.batch_requests(batch.id))
         try:
-            created = self._client.messages.batches.create(requests=body)  # type: ignore[arg-type]
+            created = self._client.post(
+                "/v1/messages/batches",
+                cast_to=MessageBatch,
+                content=body,
+                options={"headers": {"Content-Type": "application/json"}},
+            )
         except Exception as exc:
             error = _refusal(to_failure(exc))
             if error.problem is ReviewProblem.NETWORK:

@@ -3,6 +3,7 @@ with partial progress, resumed after a restart, results streamed into the catalo
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from assistant.review import (
     ReviewService,
     RunMode,
 )
+from assistant.review.batching import batch_body
 
 from .conftest import CAP, MODEL, NOTICE, wait_ended
 
@@ -288,3 +290,28 @@ def test_split_over_the_size_limit(reviews: ReviewService, contracts: list[int],
     for batch in submitted.batches:
         size = sum(len(r.params) + len(r.custom_id) + 40 for r in store.batch_requests(batch.id))
         assert size <= 2_500 or batch.request_count == 1
+
+
+def test_sent_exactly_as_written(
+    reviews: ReviewService, contracts: list[int], sandbox: Any, store: Store
+) -> None:
+    """The body is joined from the params written to the catalog (not decoded and encoded again: for
+    5,000 requests that stalled the GUI thread); the API receives each request exactly as written."""
+    review = reviews.create_review("Suppliers", MODEL, contracts, [NOTICE, CAP])
+    sandbox.batches.hold()
+    (batch,) = reviews.submit_batch(review.id).batches
+    assert batch.batch_id is not None
+    written = store.batch_requests(batch.id)
+    assert (
+        batch_body(written)
+        == (
+            '{"requests":['
+            + ",".join(f'{{"custom_id":"{r.custom_id}","params":{r.params}}}' for r in written)
+            + "]}"
+        ).encode()
+    )
+    # what the sandbox received, as it keeps it on disk
+    received = json.loads((sandbox.batches.dir / f"{batch.batch_id}.requests.json").read_text("utf-8"))
+    assert received == [{"custom_id": r.custom_id, "params": json.loads(r.params)} for r in written]
+    assert len(received) == 6 and received[0]["params"]["messages"][0]["content"][0]["cache_control"]
+    sandbox.batches.release()
