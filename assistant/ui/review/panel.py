@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -29,6 +28,7 @@ from assistant.bridge import Task, TaskRunner
 from assistant.catalog import FileRecord
 from assistant.review import EXPORT_SUFFIXES, BatchProgress, CellKey, ReviewCost, ReviewEstimate, ReviewGrid
 from assistant.ui.chat.label import ElidedLabel
+from assistant.ui.review.columns import GridColumns
 from assistant.ui.review.controller import ReviewController
 from assistant.ui.review.detail import CellDetail
 from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
@@ -130,11 +130,7 @@ class ReviewPanel(QWidget):
         self.grid.verticalHeader().hide()
         # one default height (no per-row resize mode: a header keeps every non-default row through a sort)
         self.grid.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.grid.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultSectionSize(170)
-        header.setStretchLastSection(True)
-        header.setSortIndicatorShown(True)
+        self.columns = GridColumns(self.grid)  # left-aligned headers cut at the right; widths kept
         self.grid.setMinimumHeight(48)
         self.detail = CellDetail(self)
         self.grid_split = QSplitter(Qt.Orientation.Vertical)
@@ -215,12 +211,14 @@ class ReviewPanel(QWidget):
         files = ", ".join(r.name for r in grid.rows[:3]) + ("…" if len(grid.rows) > 3 else "")
         self.title.setText(f"Review of {len(grid.rows)} file{'s' if len(grid.rows) != 1 else ''}: {files}")
         self.title.setToolTip("\n".join(r.name for r in grid.rows))
-        if grid.review.id != self.model.review_id:
+        new_review = grid.review.id != self.model.review_id
+        if new_review:
             self._before = self._after = None
             self._cost_line("", "")
         resets = self._resets
         self.model.set_grid(grid)
-        if self._resets != resets:  # new rows or columns: in the order the header shows
+        if self._resets != resets:  # new rows or columns: in the order the header shows, at their widths
+            self.columns.set_questions(grid.review.questions, new_review=new_review)
             header = self.grid.horizontalHeader()
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.questions.set_questions(grid.review.questions)
