@@ -5,6 +5,8 @@ question reads (within bounds), and keeps the width the user drags it to while t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
@@ -40,7 +42,7 @@ class GridColumns(QObject):
         text = header.fontMetrics().horizontalAdvance(question.text)
         return max(MIN_WIDTH, min(MAX_WIDTH, text + 36))
 
-    def set_questions(self, questions: list[Question], *, new_review: bool) -> None:
+    def set_questions(self, questions: Sequence[Question], *, new_review: bool) -> None:
         """After a reset of the model: every column its width (kept, or its initial one)."""
         if new_review:
             self._widths.clear()
