@@ -166,10 +166,11 @@ class MainWindow(QMainWindow):
             self,
             splitters={"main": self.splitter, "files": self.left_splitter, "chat": self.chat_panel.splitter},
             headers={"files": self.files_panel.table.horizontalHeader()},
-            numbers={"source/width": self.source.room.number},
+            numbers={"source/width": self.source.room.number, **self.review.kept},
         )
         self.files_panel.fit_columns(self.width())  # until the saved header state says otherwise
         self.window_state.restore(geometry=False)
+        self.review.restore()  # the tab and the review of the last run
         self.status.set_key(None, offline=session.offline)
         self.assembled = True
 

@@ -67,6 +67,7 @@ class ReviewController(Controller):
         self.offline = offline
         self._model = model
         self.review_id: int | None = None
+        self.last_shown: int | None = None  # the review on show in the last run: shown at start
         self.grid: ReviewGrid | None = None
         self.poller = BatchPoller(runner, lambda: self.service, self)
         self.questions = QuestionEdits(self)
@@ -102,7 +103,9 @@ class ReviewController(Controller):
 
         def work(_t: CancelToken) -> tuple[ReviewGrid | None, list[ReviewBatch], list[str]]:
             reviews = service.list_reviews()
-            wanted = self.review_id if self.review_id is not None else (reviews[0].id if reviews else None)
+            known = {r.id for r in reviews}  # the review of the last run may have been deleted since
+            kept = next((i for i in (self.review_id, self.last_shown) if i in known), None)
+            wanted = kept if kept is not None else (reviews[0].id if reviews else None)
             grid = service.grid(wanted) if wanted is not None else None
             names = [s.name for s in service.list_question_sets()]
             return grid, service.open_batches(), names

@@ -6,6 +6,9 @@ Ctrl+Shift+R, in the files' context menu and the Review menu) opens the review o
 ``showReviewAction`` (toolbar ``reviewToolButton``, Ctrl+Shift+G) shows the tab. When the session has a
 client, a ``ReviewService`` is made on it (the same client and catalog as the chat's) and the latest
 review is shown, its open batches watched again. ``close()`` cancels every task.
+
+Kept between runs (``kept``, in the window's ``window.ini``): whether the Review tab was the one open,
+and which review was on show (``restore()`` puts both back, once the window's state is read).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QStyle
 
+from assistant.review import ReviewGrid
 from assistant.settings import DEFAULT_MODEL
+from assistant.ui.geometry import KeptNumber
 from assistant.ui.review.controller import ReviewController
 from assistant.ui.review.panel import ReviewPanel
 
@@ -70,6 +75,24 @@ class ReviewView(QObject):
             self.services_ready(session.services)
         window.files.changed.connect(self.controller.start)  # a renewed file: its row is usable again
         self.panel.renew_requested.connect(window.rows.renew)
+
+        self.open_tab = KeptNumber()  # 1: the Review tab was the one open
+        self.shown = KeptNumber()  # the id of the review on show (0: none yet)
+        self.kept = {"review/open": self.open_tab, "review/shown": self.shown}
+        tabs.currentChanged.connect(self._tab_changed)
+        self.controller.grid_loaded.connect(self._shown)
+
+    def restore(self) -> None:
+        """The tab and the review of the last run (the review is loaded once connected)."""
+        self.controller.last_shown = self.shown.value or None
+        if self.open_tab.value:
+            self.show()
+
+    def _tab_changed(self, index: int) -> None:
+        self.open_tab.value = int(index == self.index)
+
+    def _shown(self, grid: ReviewGrid) -> None:
+        self.shown.value = grid.review.id
 
     def _menu(self) -> None:
         window = self._window
