@@ -8,7 +8,8 @@ with why in its tooltip. ``CELL_ROLE`` gives the record, ``ROW_ROLE`` the row's 
 unanswered, the failed, the empty.
 
 Results arriving change cells through ``update_cells`` (``dataChanged`` for those cells only, never a
-reset: selection and scroll stay); a reset happens only when the rows or questions themselves change.
+reset: selection and scroll stay); a reset happens only when the rows or questions themselves change
+(a row's file renewed or gone changes that row's name cell only).
 The model sorts itself (``sort``: one Python sort of the rows by key, then ``layoutChanged``): cheap for
 thousands of rows, unlike a proxy calling Python for every comparison.
 """
@@ -139,14 +140,14 @@ class GridModel(QAbstractTableModel):
         """Show ``grid``. Same review, rows and questions: only the cells that differ change
         (``dataChanged``); otherwise the model is reset (the structure changed)."""
         rows, questions = list(grid.rows), list(grid.review.questions)
-        current = {r.file_row_id: r for r in self._rows}
         same = (
             grid.review.id == self.review_id
             and questions == self._questions
-            and len(rows) == len(current)
-            and all(current.get(r.file_row_id) == r for r in rows)
+            and len(rows) == len(self._row_of)
+            and all(r.file_row_id in self._row_of for r in rows)
         )
-        if same:
+        if same:  # the same rows (a file renewed, gone or used meanwhile): changed in place, no reset
+            self._update_rows(rows)
             self.update_cells(grid.cells.values())
             return
         order = (
@@ -184,6 +185,15 @@ class GridModel(QAbstractTableModel):
             index = self.index(row, col)
             self.dataChanged.emit(index, index)
         return len(changed)
+
+    def _update_rows(self, rows: list[GridRow]) -> None:
+        """The same files with news (a new record, gone or back): each row's first column changes."""
+        for new in rows:
+            at = self._row_of[new.file_row_id]
+            if self._rows[at] != new:
+                self._rows[at] = new
+                index = self.index(at, 0)
+                self.dataChanged.emit(index, index)
 
     def _update_many(self, cells: list[Cell]) -> int:
         rows: list[int] = []

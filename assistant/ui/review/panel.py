@@ -291,8 +291,8 @@ class ReviewPanel(QWidget):
     def _chosen(self, index: QModelIndex, *, only_if_changed: bool = False) -> None:
         cell = index.data(CELL_ROLE) if index.isValid() else None
         row = index.data(ROW_ROLE) if index.isValid() else None
-        if only_if_changed and cell is self.detail.cell:
-            return
+        if only_if_changed and cell is self.detail.cell and row == self.detail.row:
+            return  # (a row changes alone when its file is renewed or gone)
         questions = self.model.questions
         question = (
             questions[index.column() - 1]
