@@ -16,7 +16,7 @@ __all__ = ["FILE_WIDTH", "MAX_WIDTH", "MIN_WIDTH", "GridColumns"]
 
 MIN_WIDTH = 130  # "EUR 2,000,000", "2025-03-31" and "∅ not stated" fit
 MAX_WIDTH = 280  # a long question is cut; a few columns still fit beside the files
-FILE_WIDTH = 200
+FILE_WIDTH = 240  # at most: a longer name is cut, its tooltip has it whole
 
 
 class GridColumns(QObject):
@@ -42,8 +42,11 @@ class GridColumns(QObject):
         text = header.fontMetrics().horizontalAdvance(question.text)
         return max(MIN_WIDTH, min(MAX_WIDTH, text + 36))
 
-    def set_questions(self, questions: Sequence[Question], *, new_review: bool) -> None:
-        """After a reset of the model: every column its width (kept, or its initial one)."""
+    def set_questions(
+        self, questions: Sequence[Question], *, new_review: bool, names: Sequence[str] = ()
+    ) -> None:
+        """After a reset of the model: every column its width (kept, or its initial one); a new
+        review's file column as wide as its longest name (within bounds)."""
         if new_review:
             self._widths.clear()
         self._questions = list(questions)
@@ -51,12 +54,17 @@ class GridColumns(QObject):
         self._setting = True
         try:
             if new_review or header.sectionSize(0) == header.defaultSectionSize():
-                header.resizeSection(0, FILE_WIDTH)
+                header.resizeSection(0, self._file_width(names))
             for column, question in enumerate(questions, 1):
                 width = self._widths.setdefault(question.id, self.initial_width(question))
                 header.resizeSection(column, width)
         finally:
             self._setting = False
+
+    def _file_width(self, names: Sequence[str]) -> int:
+        metrics = self._view.fontMetrics()
+        longest = max((metrics.horizontalAdvance(n) for n in names[:2000]), default=0)
+        return max(MIN_WIDTH, min(FILE_WIDTH, longest + 16))
 
     def _resized(self, column: int, _old: int, new: int) -> None:
         if self._setting or not 0 < column <= len(self._questions):

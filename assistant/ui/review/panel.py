@@ -218,7 +218,9 @@ class ReviewPanel(QWidget):
         resets = self._resets
         self.model.set_grid(grid)
         if self._resets != resets:  # new rows or columns: in the order the header shows, at their widths
-            self.columns.set_questions(grid.review.questions, new_review=new_review)
+            self.columns.set_questions(
+                grid.review.questions, new_review=new_review, names=[r.name for r in grid.rows]
+            )
             header = self.grid.horizontalHeader()
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.questions.set_questions(grid.review.questions)
@@ -262,7 +264,7 @@ class ReviewPanel(QWidget):
 
     def _cost_line(self, text: str, tip: str) -> None:
         self.cost.setText(text)
-        self.cost.setToolTip(tip or text)
+        self.cost.setToolTip(f"{text}\n\n{tip}" if tip and text else text)  # the whole line, when cut
 
     def _counting(self) -> None:
         if self._after is None:

@@ -25,6 +25,8 @@ from assistant.ui.source.room import FILES_LEAST
 
 __all__ = ["ReviewSource"]
 
+PANE_LEAST = 300  # the source pane's width at least when it opens (its buttons fit)
+
 
 class ReviewSource(QObject):
     def __init__(
@@ -57,7 +59,8 @@ class ReviewSource(QObject):
             sizes = self._splitter.sizes()
             total = sum(sizes)
             if total > 0:
-                self._splitter.setSizes([total - max(360, total * 2 // 5), max(360, total * 2 // 5)])
+                side = max(PANE_LEAST, total * 2 // 5)  # on a small screen the grid keeps the most room
+                self._splitter.setSizes([total - side, side])
         layout = pane.layout()
         if layout is not None:
             layout.activate()

@@ -12,7 +12,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from assistant.bridge import TaskRunner
-from assistant.review import AnswerType, GridRow, Question, Review, ReviewGrid
+from assistant.catalog import Usage
+from assistant.review import (
+    AnswerType,
+    GridRow,
+    Question,
+    Review,
+    ReviewCost,
+    ReviewEstimate,
+    ReviewGrid,
+)
 from assistant.ui.review.controller import ReviewController
 from assistant.ui.review.panel import ReviewPanel
 
@@ -25,7 +34,8 @@ SHORT = "Cap?"
 def _grid(*texts: str) -> ReviewGrid:
     questions = tuple(Question(100 + n, 1, t, AnswerType.TEXT) for n, t in enumerate(texts))
     review = Review(1, "r", "claude-sonnet-5-5", (1, 2), questions, NOW, NOW)
-    return ReviewGrid(review, (GridRow(1, "alpha.txt", None), GridRow(2, "beta.txt", None)), {})
+    rows = (GridRow(1, "alpha-supplier-contract.txt", None), GridRow(2, "beta.txt", None))
+    return ReviewGrid(review, rows, {})
 
 
 @pytest.fixture
@@ -65,3 +75,14 @@ def test_a_dragged_width_is_kept_when_a_question_is_added(panel: Any) -> None:
     assert panel.model.columnCount() == 4
     assert header.sectionSize(1) == 150
     assert header.sectionSize(2) < 200, "the last column filled the view; now it has its own width"
+
+
+def test_a_cut_cost_line_has_its_whole_text_in_its_tooltip(panel: Any) -> None:
+    panel.show_grid(_grid(LONG, SHORT))
+    panel.controller.estimated.emit(ReviewEstimate(6, 12_000, 6_144, 0.05, 0.1))
+    panel.controller.cost_known.emit(ReviewCost(0.03, 0.06, cells=6, usage=Usage(9_000, 600)))
+    panel.resize(500, 700)  # too narrow for the line: it is cut
+    line = panel.cost.text()
+    assert "Cost $" in line and "to run" in line
+    assert line in panel.cost.toolTip(), "the whole line is in the tooltip"
+    assert "real usage" in panel.cost.toolTip(), "with what it means"
