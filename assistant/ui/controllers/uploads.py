@@ -176,6 +176,12 @@ class UploadQueue(QObject):
         self.intake_changed.emit()
         self._check_idle()
 
+    def add_files(self, files: Sequence[Path]) -> None:
+        """Queue exactly these files, without counting or asking (a watched folder's new files: linking
+        the folder was the yes); a file already waiting or being sent is not queued twice."""
+        busy = {j.path for j in self._jobs if not j.finished}
+        self._add_files([Path(p) for p in dict.fromkeys(files) if Path(p) not in busy])
+
     def _add_files(self, files: Sequence[Path]) -> None:
         again = {Path(p) for p in files}
         # a file added again takes the place of its failed or cancelled row
