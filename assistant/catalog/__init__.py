@@ -28,6 +28,17 @@ keys on, schema version in ``PRAGMA user_version`` with forward migrations.
                       saves at most every ``interval`` seconds, so a crash loses at most that much
     upload_failures.py  UploadFailure; record_upload_failure (one per path), list_upload_failures (oldest
                       first), forget_upload_failures(paths): failed uploads kept until dismissed
+    set_records.py    (issue 12) DocumentSet, SyncStatus, SkipReason, SyncState (.label), PathSync, SetSummary
+                      + format_summary, SetStorage, OrganisationQuota/ORGANISATION_QUOTA (the API reports no
+                      use), FolderHealth, FolderState, DEFAULT_IGNORE_PATTERNS, SetError
+    sets.py           create_set, get_set, required_set, set_by_name, list_sets, rename_set, set_instructions,
+                      delete_set (never the files: returns the row ids it held), add_to_set, remove_from_set,
+                      set_file_ids, set_records, sets_of_file, set_memberships, link_folder, unlink_folder,
+                      set_ignore_patterns, linked_sets, set_conversation_set, conversation_set,
+                      files_to_pick_up (active files of a conversation's set not attached yet)
+    sync_paths.py     sync_paths(set_id), paths_synced_as(path), write_sync (the folder engine's), sync_states
+                      (row id -> SyncState in a set), set_summary, set_storage, missing_records (offered for
+                      clean-up), forget_missing, set_local_path
     rules.py          EXPIRY_WARNING, expiring_soon, can_renew, orphans, gone_files_for (pure; for the UI)
     identity.py       text_conversion(record), known_name(record): a file converted to text here is shown
                       and cited by its own name, kind and size (pure)
@@ -51,26 +62,56 @@ from assistant.catalog.records import (
     Usage,
 )
 from assistant.catalog.schema import StoreError
+from assistant.catalog.set_records import (
+    DEFAULT_IGNORE_PATTERNS,
+    ORGANISATION_QUOTA,
+    DocumentSet,
+    FolderHealth,
+    FolderState,
+    OrganisationQuota,
+    PathSync,
+    SetError,
+    SetStorage,
+    SetSummary,
+    SkipReason,
+    SyncState,
+    SyncStatus,
+    format_summary,
+)
 from assistant.catalog.store import Store
 from assistant.catalog.upload_failures import UploadFailure
 from assistant.catalog.writer import TurnWriter
 
 __all__ = [
+    "DEFAULT_IGNORE_PATTERNS",
     "IMAGE_TYPES",
+    "ORGANISATION_QUOTA",
     "Citation",
     "CitationKind",
     "Conversation",
+    "DocumentSet",
     "FileOrigin",
     "FileRecord",
     "FileState",
+    "FolderHealth",
+    "FolderState",
     "NewFile",
+    "OrganisationQuota",
+    "PathSync",
     "RemoteUpdate",
+    "SetError",
+    "SetStorage",
+    "SetSummary",
+    "SkipReason",
     "SourceState",
     "Store",
     "StoreError",
+    "SyncState",
+    "SyncStatus",
     "Turn",
     "TurnState",
     "TurnWriter",
     "UploadFailure",
     "Usage",
+    "format_summary",
 ]

@@ -11,7 +11,7 @@ from assistant.catalog.schema import now, req_ts, to_ts
 
 __all__ = ["Conversations"]
 
-_COLUMNS = "id, title, model, created_at, updated_at"
+_COLUMNS = "id, title, model, created_at, updated_at, set_id"
 _LINK = "INSERT OR IGNORE INTO conversation_files (conversation_id, file_row_id, position) VALUES (?, ?, ?)"
 
 
@@ -23,18 +23,23 @@ def _conversation(row: sqlite3.Row, file_ids: Sequence[int]) -> Conversation:
         created_at=req_ts(row["created_at"]),
         updated_at=req_ts(row["updated_at"]),
         file_ids=tuple(file_ids),
+        set_id=row["set_id"],
     )
 
 
 class Conversations(Database):
     """The conversation methods of ``Store``. Files are catalog row ids, kept in attach order."""
 
-    def create_conversation(self, title: str, model: str, file_ids: Sequence[int] = ()) -> Conversation:
+    def create_conversation(
+        self, title: str, model: str, file_ids: Sequence[int] = (), *, set_id: int | None = None
+    ) -> Conversation:
+        """A new conversation with ``file_ids`` attached; ``set_id``: the document set it is on."""
         stamp = to_ts(now())
         with self._tx() as db:
             cur = db.execute(
-                "INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                (title, model, stamp, stamp),
+                "INSERT INTO conversations (title, model, created_at, updated_at, set_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (title, model, stamp, stamp, set_id),
             )
             conv_id = int(cur.lastrowid or 0)
             db.executemany(_LINK, [(conv_id, f, i) for i, f in enumerate(file_ids)])

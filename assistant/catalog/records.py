@@ -194,6 +194,7 @@ class Conversation:
     created_at: datetime
     updated_at: datetime
     file_ids: tuple[int, ...] = ()
+    set_id: int | None = None  # the document set it was started on (the sets migration), None for none
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,49 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE files ADD COLUMN page_starts TEXT;
     """,
+    # document sets (issue 12): named collections of rows, each optionally linked to one local folder with
+    # its ignore patterns; the sync state of every path seen in a linked folder, per set (what it uploaded
+    # as, and the size, time and hash it was judged by); the set a conversation was started on
+    """
+    CREATE TABLE document_sets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        instructions TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE set_files (
+        set_id INTEGER NOT NULL REFERENCES document_sets(id) ON DELETE CASCADE,
+        file_row_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        added_at REAL NOT NULL,
+        PRIMARY KEY (set_id, file_row_id)
+    );
+    CREATE INDEX set_files_file ON set_files(file_row_id);
+    CREATE TABLE watched_folders (
+        set_id INTEGER PRIMARY KEY REFERENCES document_sets(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        ignore_patterns TEXT NOT NULL DEFAULT '[]',
+        linked_at REAL NOT NULL
+    );
+    CREATE TABLE sync_paths (
+        set_id INTEGER NOT NULL REFERENCES document_sets(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('synced', 'waiting', 'uploading', 'failed', 'skipped', 'missing')),
+        reason TEXT,
+        message TEXT,
+        permanent INTEGER NOT NULL DEFAULT 0,
+        file_row_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+        size INTEGER,
+        mtime REAL,
+        sha256 TEXT,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (set_id, path)
+    );
+    CREATE INDEX sync_paths_path ON sync_paths(path);
+    CREATE INDEX sync_paths_file ON sync_paths(file_row_id);
+    CREATE INDEX files_source_sha256 ON files(source_sha256);
+    ALTER TABLE conversations ADD COLUMN set_id INTEGER REFERENCES document_sets(id) ON DELETE SET NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,13 +7,15 @@ from pathlib import Path
 from assistant.catalog.conversations import Conversations
 from assistant.catalog.files import Files
 from assistant.catalog.schema import connect
+from assistant.catalog.sets import Sets
+from assistant.catalog.sync_paths import SyncPaths
 from assistant.catalog.turns import Turns
 from assistant.catalog.upload_failures import UploadFailures
 
 __all__ = ["Store"]
 
 
-class Store(Files, Conversations, Turns, UploadFailures):
+class Store(Files, Conversations, Turns, UploadFailures, Sets, SyncPaths):
     """The catalog. Open with ``Store.open(path)``; close with ``close()`` or a ``with`` block."""
 
     @classmethod

@@ -1,0 +1,214 @@
+"""The ``sync_paths`` table: the sync state of every path seen in a set's linked folder (issue 12), the
+per-set summary and storage. Blocking catalog calls: run them in workers.
+
+The folder-sync engine (``assistant.folders``) is the writer of scan results (``write_sync``); the UI
+reads states, summaries and storage, and reports upload outcomes through the engine.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from assistant.catalog.db import Database
+from assistant.catalog.file_rows import COLUMNS as _FILE_COLUMNS
+from assistant.catalog.file_rows import file_record
+from assistant.catalog.records import FileRecord
+from assistant.catalog.schema import now, req_ts, to_ts
+from assistant.catalog.set_records import (
+    PathSync,
+    SetStorage,
+    SetSummary,
+    SkipReason,
+    SyncState,
+    SyncStatus,
+)
+
+__all__ = ["SyncPaths", "SyncWrite"]
+
+_COLUMNS = "set_id, path, status, reason, message, permanent, file_row_id, size, mtime, sha256, updated_at"
+_F = ", ".join("f." + c.strip() for c in _FILE_COLUMNS.split(","))
+_WEEK = timedelta(days=7)
+# when one row is listed by several paths of a set, the state shown for the row: the most telling
+_RANK = {
+    SyncStatus.FAILED: 0,
+    SyncStatus.UPLOADING: 1,
+    SyncStatus.WAITING: 2,
+    SyncStatus.SYNCED: 3,
+    SyncStatus.MISSING: 4,
+    SyncStatus.SKIPPED: 5,
+}
+
+
+@dataclass(frozen=True)
+class SyncWrite:
+    """One path's new state in one set (what ``write_sync`` stores); ``None`` figures keep the old."""
+
+    set_id: int
+    path: Path
+    state: SyncState
+    row_id: int | None = None
+    size: int | None = None
+    mtime: float | None = None
+    sha256: str | None = None
+
+
+def _path_sync(row: sqlite3.Row) -> PathSync:
+    return PathSync(
+        set_id=row["set_id"],
+        path=Path(row["path"]),
+        state=SyncState(
+            SyncStatus(row["status"]),
+            SkipReason(row["reason"]) if row["reason"] else None,
+            row["message"],
+            bool(row["permanent"]),
+        ),
+        row_id=row["file_row_id"],
+        size=row["size"],
+        mtime=row["mtime"],
+        sha256=row["sha256"],
+        updated_at=req_ts(row["updated_at"]),
+    )
+
+
+class SyncPaths(Database):
+    """The sync-state methods of ``Store``."""
+
+    def sync_paths(self, set_id: int) -> list[PathSync]:
+        """Every path of the set's folder that has a state, by path."""
+        rows = self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE set_id = ? ORDER BY path", (set_id,))
+        return [_path_sync(r) for r in rows]
+
+    def paths_synced_as(self, path: Path | str) -> list[PathSync]:
+        """The states of one path in every set that sees it (overlapping folders)."""
+        rows = self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE path = ? ORDER BY set_id", (str(path),))
+        return [_path_sync(r) for r in rows]
+
+    def write_sync(self, writes: Sequence[SyncWrite], forget: Iterable[tuple[int, Path]] = ()) -> None:
+        """Store new states (one transaction, for a whole scan) and drop the ``(set_id, path)`` in
+        ``forget``. A synced path's row joins the set."""
+        stamp = to_ts(now())
+        with self._tx() as db:
+            db.executemany(
+                "DELETE FROM sync_paths WHERE set_id = ? AND path = ?", [(s, str(p)) for s, p in forget]
+            )
+            db.executemany(
+                f"INSERT INTO sync_paths ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (set_id, path) DO UPDATE SET status = excluded.status, "
+                "reason = excluded.reason, "
+                "message = excluded.message, permanent = excluded.permanent, "
+                "file_row_id = COALESCE(excluded.file_row_id, file_row_id), "
+                "size = COALESCE(excluded.size, size), mtime = COALESCE(excluded.mtime, mtime), "
+                "sha256 = COALESCE(excluded.sha256, sha256), updated_at = excluded.updated_at",
+                [
+                    (
+                        w.set_id,
+                        str(w.path),
+                        str(w.state.status),
+                        None if w.state.reason is None else str(w.state.reason),
+                        w.state.message,
+                        int(w.state.permanent),
+                        w.row_id,
+                        w.size,
+                        w.mtime,
+                        w.sha256,
+                        stamp,
+                    )
+                    for w in writes
+                ],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO set_files (set_id, file_row_id, added_at) VALUES (?, ?, ?)",
+                [
+                    (w.set_id, w.row_id, stamp)
+                    for w in writes
+                    if w.row_id is not None and w.state.status is SyncStatus.SYNCED
+                ],
+            )
+
+    def sync_states(self, set_id: int) -> dict[int, SyncState]:
+        """Row id -> its state in the set. A row added by hand (no path in the folder) is synced."""
+        states = {row_id: SyncState(SyncStatus.SYNCED) for row_id in self._member_ids(set_id)}
+        from_paths: dict[int, SyncState] = {}
+        for entry in self.sync_paths(set_id):
+            if entry.row_id is None:
+                continue
+            old = from_paths.get(entry.row_id)
+            if old is None or _RANK[entry.state.status] < _RANK[old.status]:
+                from_paths[entry.row_id] = entry.state
+        states.update(from_paths)
+        return states
+
+    def _member_ids(self, set_id: int) -> list[int]:
+        rows = self._query("SELECT file_row_id FROM set_files WHERE set_id = ?", (set_id,))
+        return [r["file_row_id"] for r in rows]
+
+    def set_summary(self, set_id: int) -> SetSummary:
+        """Counts per state: every path of the folder once, plus rows added by hand (synced)."""
+        counts = {s: 0 for s in SyncStatus}
+        grouped = self._query(
+            "SELECT status, COUNT(*) AS n FROM sync_paths WHERE set_id = ? GROUP BY status", (set_id,)
+        )
+        for r in grouped:
+            counts[SyncStatus(r["status"])] = r["n"]
+        by_hand = self._query(
+            "SELECT COUNT(*) AS n FROM set_files m WHERE m.set_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM sync_paths p WHERE p.set_id = m.set_id AND p.file_row_id = m.file_row_id)",
+            (set_id,),
+        )[0]["n"]
+        return SetSummary(
+            synced=counts[SyncStatus.SYNCED] + by_hand,
+            waiting=counts[SyncStatus.WAITING],
+            uploading=counts[SyncStatus.UPLOADING],
+            failed=counts[SyncStatus.FAILED],
+            skipped=counts[SyncStatus.SKIPPED],
+            missing=counts[SyncStatus.MISSING],
+        )
+
+    def set_storage(self, set_id: int, at: datetime | None = None) -> SetStorage:
+        """What the set holds on the server: active files, their bytes, those expiring within 7 days."""
+        when = at or now()
+        rows = self._query(
+            f"SELECT {_F} FROM files f JOIN set_files m ON m.file_row_id = f.id "
+            "WHERE m.set_id = ? AND f.state = 'active'",
+            (set_id,),
+        )
+        records = [file_record(r) for r in rows]
+        soon = sorted(
+            (r for r in records if r.expires_at is not None and r.expires_at - when <= _WEEK),
+            key=lambda r: (r.expires_at, r.id),
+        )
+        return SetStorage(set_id, len(records), sum(r.size_bytes for r in records), tuple(soon))
+
+    def missing_records(self, set_id: int) -> list[FileRecord]:
+        """The remote copies of the set's files deleted or moved locally (for clean-up; never deleted by
+        the sync itself): rows whose paths are all missing, still active on the server."""
+        rows = self._query(
+            f"SELECT DISTINCT {_F} FROM files f JOIN sync_paths p ON p.file_row_id = f.id "
+            "WHERE p.set_id = ? AND p.status = 'missing' AND f.state = 'active' AND NOT EXISTS "
+            "(SELECT 1 FROM sync_paths q WHERE q.file_row_id = f.id AND q.status != 'missing') "
+            "ORDER BY f.id",
+            (set_id,),
+        )
+        return [file_record(r) for r in rows]
+
+    def forget_missing(self, set_id: int, row_ids: Iterable[int] | None = None) -> None:
+        """Forget the set's missing paths (all, or those of ``row_ids``), e.g. after clean-up deleted
+        their remote copies or the person chose to keep them; the rows stay in the set unless removed."""
+        if row_ids is None:
+            with self._tx() as db:
+                db.execute("DELETE FROM sync_paths WHERE set_id = ? AND status = 'missing'", (set_id,))
+            return
+        with self._tx() as db:
+            db.executemany(
+                "DELETE FROM sync_paths WHERE set_id = ? AND status = 'missing' AND file_row_id = ?",
+                [(set_id, r) for r in row_ids],
+            )
+
+    def set_local_path(self, row_id: int, path: Path | str) -> None:
+        """A synced file moved inside a linked folder: its row now reads its source from ``path``."""
+        with self._tx() as db:
+            db.execute("UPDATE files SET local_path = ? WHERE id = ?", (str(path), row_id))
