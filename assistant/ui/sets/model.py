@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from assistant.catalog.set_records import format_summary
 from assistant.ui.row_drag import ROWS_MIME, dragged_rows
 from assistant.ui.sets.views import SetView, plural
 
@@ -90,7 +91,7 @@ class SetsModel(QAbstractListModel):
                 return "Every file in the catalog"
             lines = [view.name, plural(view.files, "file")]
             if view.folder:
-                lines.append(f"Linked to {view.folder}: {view.counts.summary()}")
+                lines.append(f"Linked to {view.folder}: {format_summary(view.counts)}")
             if view.folder_problem:
                 lines.append(view.folder_problem)
             if view.instructions:

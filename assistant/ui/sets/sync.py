@@ -14,6 +14,7 @@ GUI thread through the bridge (a stream task that hands each batch on), one batc
 
 from __future__ import annotations
 
+import logging
 import queue
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from assistant.ui.controllers.upload_jobs import UploadJob
 
 __all__ = ["FolderSyncController"]
+
+log = logging.getLogger(__name__)
 
 REPORT_MS = 250  # upload outcomes are gathered this long before the engine hears them
 ChangedWork = Callable[["ChangedItem"], Callable[[int, CancelToken], FileRecord] | None]
@@ -88,8 +91,13 @@ class FolderSyncController(Controller):
         if self.engine is not None or self.closed:
             return
         put = self._queue.put
-        self.engine = self._make_engine(put, put)
-        engine = self.engine
+        try:
+            engine = self._make_engine(put, put)
+        except Exception as exc:  # the engine could not be built: the sets work, folders are not synced
+            log.error("folder sync engine not started", exc_info=exc)
+            self.said.emit(f"Watched folders are not synced: {exc or type(exc).__name__}", 15000)
+            return
+        self.engine = engine
         pump = self.stream(self._pump, on_item=self._batch, name="folder-sync-batches")
         if pump is not None:
             pump.start()
@@ -122,10 +130,14 @@ class FolderSyncController(Controller):
         pats = None if patterns is None else list(patterns)
         self.run(
             lambda _t: engine.link(set_id, folder, pats),
-            on_result=lambda _s: (self.said.emit(f"Linked to {folder}: looking through it…", 8000), then()),
+            on_result=lambda _s: self._linked(folder, then),
             on_failed=lambda f: self.said.emit(f"Not linked: {f.message}", 12000),
             name="link-folder",
         )
+
+    def _linked(self, folder: Path, then: Callable[[], object]) -> None:
+        self.said.emit(f"Linked to {folder}: looking through it…", 8000)
+        then()
 
     def unlink(self, set_id: int, then: Callable[[], object]) -> None:
         engine = self.engine

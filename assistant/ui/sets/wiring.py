@@ -1,0 +1,343 @@
+"""``DocumentSets``: the files side's document sets, assembled: the sidebar beside the files table, the
+controllers (sets, folder sync, set conversations) and what the sidebar asks for. The main window
+builds one, puts ``beside(files_panel)`` where the files panel went, and calls ``start``, ``close``,
+``services_ready``; ``create_set`` and ``watch_folder`` are the window's automation methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenuBar, QMessageBox, QSplitter, QWidget
+
+from assistant.api.errors import CancelToken
+from assistant.catalog import FileRecord, FileState
+from assistant.catalog.set_records import DocumentSet, SetError
+from assistant.ui.files_cells import Col, SyncCell
+from assistant.ui.sets.asking import SetConversations
+from assistant.ui.sets.backend import SetsSnapshot, checked
+from assistant.ui.sets.controller import SetsController
+from assistant.ui.sets.dialogs import InstructionsDialog, LinkFolderDialog, NameDialog
+from assistant.ui.sets.model import SetsModel
+from assistant.ui.sets.sidebar import SetAction, SetsSidebar
+from assistant.ui.sets.sync import FolderSyncController
+
+if TYPE_CHECKING:
+    from assistant.folders import ChangedItem, FolderSync, SyncConfig
+    from assistant.ui.main_window import MainWindow
+
+__all__ = ["DocumentSets"]
+
+
+class DocumentSets(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = w = window
+        ctx = w.ctx
+        self.sync_config: SyncConfig | None = None  # tests shorten the waits before ``start``
+        self.model = SetsModel(self)
+        self.sidebar = SetsSidebar(self.model)
+        self.sets = SetsController(ctx.runner, ctx.store, self)
+        self.sync = FolderSyncController(
+            ctx.runner,
+            self._engine,
+            uploads=w.upload_queue,
+            rows=w.rows,
+            record_of=self._record_of,
+            changed_work=self._changed_work,
+            connected=lambda: w.session.services is not None,
+            parent=self,
+        )
+        self.conversations = SetConversations(w.chat_panel, self)
+        self._sync_shown_by_us = False
+        self._cells: dict[int, SyncCell] = {}
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.storage_action = QAction("&Storage…", w)
+        self.storage_action.setObjectName("storageAction")
+        self.storage_action.setToolTip("How much each set holds remotely, and what expires this week")
+        self.storage_action.triggered.connect(self.open_storage)
+        self._connect()
+
+    def beside(self, files: QWidget) -> QSplitter:
+        """The sidebar and the files panel, side by side (sizes kept between runs as "sets")."""
+        splitter = self.splitter
+        splitter.setObjectName("setsSplitter")
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(files)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(True)  # drag it shut for a wider table
+        self.sidebar.setMinimumWidth(self.sidebar.fontMetrics().horizontalAdvance("Ask about this set") + 24)
+        splitter.setSizes([self.sidebar.minimumWidth(), 600])
+        return splitter
+
+    def add_to_menu(self, bar: QMenuBar) -> None:
+        from assistant.ui.upload_area import _view_menu
+
+        _view_menu(bar).addAction(self.storage_action)
+
+    def _connect(self) -> None:
+        w, sets, sync, bar = self._window, self.sets, self.sync, self.sidebar
+        say = w.status.showMessage
+        bar.requested.connect(self._requested)
+        bar.chosen.connect(self._chosen)
+        self.model.rows_dropped.connect(sets.add)
+        self.model.rename_requested.connect(sets.rename)
+        sets.loaded.connect(self._loaded)
+        sets.said.connect(say)
+        sets.joined.connect(self.conversations.joined)
+        sync.joined.connect(self.conversations.joined)
+        sync.said.connect(say)
+        sync.sets_changed.connect(sets.reload)
+        sync.folders_changed.connect(self._folders_changed)
+        w.files.loaded.connect(self._files_changed)
+        w.files.rows_added.connect(self._files_changed)
+        w.cleanup.deleted.connect(self._file_deleted)
+
+    # -- start and stop ------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.sets.reload()
+        self.sync.start()
+
+    def services_ready(self) -> None:
+        self.sync.services_ready()
+
+    def close(self) -> None:
+        self.sync.close()
+        self.sets.close()
+
+    def _engine(self, on_batch: object, on_error: object) -> FolderSync:
+        from assistant.folders import FolderSync
+
+        return FolderSync(self._window.ctx.store, on_batch, config=self.sync_config, on_error=on_error)  # type: ignore[arg-type]
+
+    def _record_of(self, row_id: int) -> FileRecord | None:
+        model = self._window.files_model
+        row = model.row_of(row_id)
+        return None if row is None else model.record(row)
+
+    def _changed_work(self, item: ChangedItem):  # type: ignore[no-untyped-def]
+        session, ctx, engine = self._window.session, self._window.ctx, self.sync.engine
+        services = session.services
+        if services is None or engine is None:
+            return None
+
+        def work(_row_id: int, token: CancelToken) -> FileRecord:
+            from assistant.folders.actions import reupload_changed
+
+            return reupload_changed(
+                services.files, ctx.store, engine, item, ctx.paths.converted, cancel=token
+            )
+
+        return work
+
+    # -- what is shown -------------------------------------------------------------------------------
+    def _loaded(self, snapshot: SetsSnapshot) -> None:
+        w = self._window
+        old = dict(self._cells)
+        self._cells = dict(snapshot.sync)
+        self.model.set_sets(snapshot.views)
+        self.model.set_all_count(w.files_model.rowCount())
+        changed: dict[int, SyncCell | None] = {k: v for k, v in snapshot.sync.items() if old.get(k) != v}
+        changed.update({k: None for k in old if k not in snapshot.sync})
+        if changed:
+            w.files_model.set_sync(changed)
+        self._apply_filter()
+
+    def _files_changed(self) -> None:
+        self.model.set_all_count(self._window.files_model.rowCount())
+        self.sets.reload()
+
+    def _chosen(self, view: object) -> None:
+        self.sets.chosen = getattr(view, "id", None)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        w, chosen = self._window, self.sets.chosen
+        view = self.sets.snapshot.view(chosen)
+        empty = "No file in this set yet:\ndrag rows here from All files" if view and not view.folder else ""
+        if view is not None and view.folder:
+            empty = "Nothing synced from the folder yet"
+        w.files_panel.show_only(self.sets.members(chosen), empty)
+        header = w.files_panel.table.horizontalHeader()
+        if view is not None and view.folder and header.isSectionHidden(Col.SYNC):
+            header.setSectionHidden(Col.SYNC, False)
+            self._sync_shown_by_us = True
+        elif (view is None or not view.folder) and self._sync_shown_by_us:
+            header.setSectionHidden(Col.SYNC, True)
+            self._sync_shown_by_us = False
+
+    def _folders_changed(self, problems: dict[int, str]) -> None:
+        self.sets.problems = problems
+        self.sets.reload()
+
+    def _file_deleted(self, row_id: int) -> None:
+        """A file deleted through Clean up: a watched set stops listing it as deleted locally."""
+        holding = [s for s, rows in self.sets.snapshot.members.items() if row_id in rows]
+        if holding:
+            store = self._window.ctx.store
+
+            def forget(_t: CancelToken) -> None:
+                for set_id in holding:
+                    store.forget_missing(set_id, [row_id])
+
+            self.sets.run(
+                forget,
+                on_result=lambda _r: self.sets.reload(),
+                name="forget-missing",
+            )
+
+    # -- what the sidebar asks -------------------------------------------------------------------------
+    def _requested(self, action: str, set_id: int) -> None:
+        w, view = self._window, self.sets.snapshot.view(set_id)
+        act = SetAction(action)
+        if act is SetAction.NEW:
+            self.new_set_dialog()
+            return
+        if view is None:
+            return
+        selected = [r.id for r in w.selection.records]
+        if act is SetAction.ASK:
+            self.conversations.ask(set_id)
+        elif act is SetAction.ADD_SELECTED:
+            self.sets.add(set_id, selected)
+        elif act is SetAction.REMOVE_SELECTED:
+            self.sets.remove(set_id, selected)
+        elif act is SetAction.RENAME:
+            self.sidebar.rename(set_id)
+        elif act is SetAction.INSTRUCTIONS:
+            dialog = InstructionsDialog(view.name, view.instructions, w)
+            dialog.saved.connect(lambda text: self.sets.set_instructions(set_id, text))
+            dialog.open()
+        elif act is SetAction.LINK:
+            link = LinkFolderDialog(view.name, view.folder or "", view.patterns or _defaults(), w)
+            link.linked.connect(lambda path, pats: self.sync.link(set_id, path, pats, self.sets.reload))
+            link.open()
+        elif act is SetAction.UNLINK:
+            self.sync.unlink(set_id, self.sets.reload)
+        elif act is SetAction.DETAILS:
+            self.open_details(set_id)
+        elif act is SetAction.RETRY:
+            self.sync.retry(set_id)
+        elif act is SetAction.DELETE:
+            self._confirm_delete(set_id, view.name, view.files)
+        elif act is SetAction.DELETE_FILES:
+            self._clean_up_set(set_id)
+
+    def new_set_dialog(self) -> NameDialog:
+        w = self._window
+        records = list(w.selection.records)
+        n = len(records)
+        explain = (
+            f"A set of the {n} selected files."
+            if n
+            else "An empty set: drag files onto it, or link a folder."
+        )
+        dialog = NameDialog("New set", "", explain, w)
+        dialog.named.connect(
+            lambda name: self.sets.create(
+                name, [r.id for r in records], then=lambda s: self.sidebar.choose(s.id)
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def _confirm_delete(self, set_id: int, name: str, files: int) -> QMessageBox:
+        box = QMessageBox(self._window)
+        box.setObjectName("deleteSetBox")
+        box.setWindowTitle("Delete set")
+        box.setText(f"Delete the set “{name}”? Its {files} files are kept (in All files and other sets).")
+        keep = box.addButton("Delete the set", QMessageBox.ButtonRole.AcceptRole)
+        also = box.addButton("Delete the set and clean up its files…", QMessageBox.ButtonRole.DestructiveRole)
+        also.setEnabled(files > 0)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def clicked(button: object) -> None:
+            if button is also:
+                self._clean_up_set(set_id, then_delete=True)
+            elif button is keep:
+                self.sets.delete(set_id)
+
+        box.buttonClicked.connect(clicked)
+        box.open()
+        return box
+
+    def _clean_up_set(self, set_id: int, then_delete: bool = False) -> None:
+        """The set's files in the existing Clean up dialog, selected (nothing is deleted before OK)."""
+        store = self._window.ctx.store
+
+        def work(_t: CancelToken) -> list[FileRecord]:
+            return store.set_records(set_id, [FileState.ACTIVE, FileState.EXPIRED, FileState.MISSING])
+
+        def got(records: list[FileRecord]) -> None:
+            if then_delete:
+                self.sets.delete(set_id)
+            if records:
+                self.sidebar.choose(None)
+                self._window.delete_files(records)
+
+        self.sets.run(work, on_result=got, name="set-files-for-cleanup")
+
+    def open_details(self, set_id: int) -> None:
+        from assistant.ui.sets.details import SyncDetailsDialog, read_sync
+
+        store, w = self._window.ctx.store, self._window
+
+        def show(sync: object) -> None:
+            dialog = SyncDetailsDialog(sync, w)  # type: ignore[arg-type]
+            dialog.retry_requested.connect(self.sync.retry)
+            dialog.rescan_requested.connect(self.sync.rescan)
+            dialog.cleanup_requested.connect(w.delete_files)
+            dialog.open()
+            self.details = dialog
+
+        self.sets.run(lambda _t: read_sync(store, set_id), on_result=show, name="read-sync-details")
+
+    def open_storage(self) -> None:
+        from assistant.catalog.set_records import SetStorage
+        from assistant.ui.sets.details import StorageDialog, StorageRow, read_storage
+
+        store, w = self._window.ctx.store, self._window
+
+        def show(found: tuple[list[StorageRow], SetStorage]) -> None:
+            rows, total = found
+            self.storage = StorageDialog(rows, total, w)
+            self.storage.open()
+
+        self.sets.run(lambda _t: read_storage(store), on_result=show, name="read-storage")
+
+    # -- automation ------------------------------------------------------------------------------------
+    def create_set(self, name: str, records: tuple[FileRecord, ...] | list[FileRecord] = ()) -> DocumentSet:
+        return self.sets.create_and_wait(name, [r.id for r in records])
+
+    def watch_folder(self, set_name: str, path: Path | str) -> None:
+        """Link the named set to ``path`` (default ignore patterns) and start syncing it."""
+        store, engine = self._window.ctx.store, self.sync.engine
+        folder = Path(path)
+
+        def work(_t: CancelToken) -> DocumentSet:
+            def link() -> DocumentSet:
+                found = store.set_by_name(set_name)
+                if found is None:
+                    raise SetError(f"There is no set named “{set_name}”.")
+                if engine is None:
+                    return store.link_folder(found.id, folder)
+                return engine.link(found.id, folder)
+
+            return checked(link)
+
+        self.sets.run(
+            work,
+            on_result=lambda _s: self.sets.reload(),
+            on_failed=lambda f: self._window.status.showMessage(f"Not linked: {f.message}", 12000),
+            name="watch-folder",
+        )
+
+
+def _defaults() -> tuple[str, ...]:
+    from assistant.catalog.set_records import DEFAULT_IGNORE_PATTERNS
+
+    return DEFAULT_IGNORE_PATTERNS
