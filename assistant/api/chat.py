@@ -4,7 +4,8 @@ Plain Python, blocking: run ``ask`` through ``bridge.TaskRunner.stream`` (each e
 thread as ``signals.item``). The turn is in the catalog before the request goes out, the answer is
 saved as it grows (``store.TurnWriter``), and its final state, usage and cost when it ends.
 
-Request layout (so prompt caching pays off turn after turn): the constant system prompt, then the
+Request layout (so prompt caching pays off turn after turn): the constant system prompt (then, on a
+document set with instructions, those as a second system block: ``chat_system``), then the
 first user message holds every attached file in attach order — PDF and text as ``document`` blocks
 (source file_id, ``title`` = the name the user knows (``catalog.identity.known_name``: "memo.docx",
 not the "memo.docx.txt" its text was uploaded as), ``citations`` on), images as ``image`` blocks — with
@@ -71,6 +72,7 @@ from assistant.api.chat_stream import (
     read_message,
     read_stream,
 )
+from assistant.api.chat_system import system_for
 from assistant.api.chat_ttl import TtlKeeper
 from assistant.api.errors import ApiFailure, CancelToken, FailureKind, to_failure
 from assistant.api.estimate import TtlChoice
@@ -256,7 +258,7 @@ class ChatService:
         params: dict[str, Any] = {
             "model": conversation.model,
             "max_tokens": self._max_tokens,
-            "system": SYSTEM_PROMPT,
+            "system": system_for(self._store, conversation, SYSTEM_PROMPT),  # + a set's instructions
             "messages": messages,
         }
         return ChatRequest(params, tuple(records))

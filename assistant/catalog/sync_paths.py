@@ -212,3 +212,37 @@ class SyncPaths(Database):
         """A synced file moved inside a linked folder: its row now reads its source from ``path``."""
         with self._tx() as db:
             db.execute("UPDATE files SET local_path = ? WHERE id = ?", (str(path), row_id))
+
+    def active_hashes(self) -> dict[str, int]:
+        """SHA-256 (of the uploaded bytes, and of the source) -> the newest active row this app uploaded
+        with it: what a new path with the same content is linked to instead of uploading again."""
+        rows = self._query(
+            "SELECT id, sha256, source_sha256 FROM files WHERE state = 'active' AND origin = 'app' "
+            "AND leftover_of IS NULL ORDER BY uploaded_at, id"
+        )
+        found: dict[str, int] = {}
+        for r in rows:
+            for digest in (r["sha256"], r["source_sha256"]):
+                if digest:
+                    found[digest] = r["id"]
+        return found
+
+    def paths_with_hash(self, sha256: str, statuses: Iterable[SyncStatus]) -> list[PathSync]:
+        """Paths (any set) whose content had this hash when judged, in these states."""
+        wanted = [str(s) for s in statuses]
+        marks = ",".join("?" * len(wanted))
+        rows = self._query(
+            f"SELECT {_COLUMNS} FROM sync_paths WHERE sha256 = ? AND status IN ({marks})", (sha256, *wanted)
+        )
+        return [_path_sync(r) for r in rows]
+
+    def row_seen_elsewhere(self, row_id: int, set_ids: Iterable[int]) -> bool:
+        """Whether a set other than ``set_ids`` lists ``row_id`` at a path that is not missing."""
+        others = list(set_ids)
+        marks = ",".join("?" * len(others)) or "NULL"
+        rows = self._query(
+            f"SELECT 1 FROM sync_paths WHERE file_row_id = ? AND status != 'missing' "
+            f"AND set_id NOT IN ({marks}) LIMIT 1",
+            (row_id, *others),
+        )
+        return bool(rows)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.api.errors import CancelToken
+from assistant.api.errors import ApiFailure, CancelToken
 from assistant.api.files import FileService
+from assistant.api.lifecycle_stale import refresh_stale
 from assistant.catalog import FileRecord, Store
 from assistant.folders.engine import FolderSync
 from assistant.folders.model import ChangedItem
@@ -25,4 +26,10 @@ def reupload_changed(
     """Re-upload a changed file into its row (``lifecycle_stale.refresh_stale`` → ``swap_prepared``: a
     new file id, the old remote file deleted, every conversation using the row keeps working) and mark
     it synced; on failure it is marked failed (why) and the ApiFailure raised. Blocking."""
-    raise NotImplementedError
+    try:
+        record = refresh_stale(files, store, item.row_id, cache_dir, cancel=cancel)
+    except ApiFailure as exc:
+        sync.upload_failed(item.path, exc.message, exc.permanent)
+        raise
+    sync.uploaded(item.path, record)
+    return record
