@@ -77,8 +77,9 @@ class FilesProxy(QSortFilterProxyModel):
     def show_only(self, row_ids: frozenset[int] | None) -> None:
         """Show only these catalog rows (a document set's), or every row (None)."""
         if row_ids != self.only:
+            self.beginFilterChange()
             self.only = row_ids
-            self.invalidateFilter()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if self.only is not None:

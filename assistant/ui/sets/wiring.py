@@ -53,6 +53,7 @@ class DocumentSets(QObject):
         self.conversations = SetConversations(w.chat_panel, self)
         self._sync_shown_by_us = False
         self._cells: dict[int, SyncCell] = {}
+        self._to_choose: int | None = None  # a set just made: chosen once the sidebar lists it
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.storage_action = QAction("&Storage…", w)
         self.storage_action.setObjectName("storageAction")
@@ -94,6 +95,7 @@ class DocumentSets(QObject):
         sync.folders_changed.connect(self._folders_changed)
         w.files.loaded.connect(self._files_changed)
         w.files.rows_added.connect(self._files_changed)
+        w.files.changed.connect(self._files_changed)  # a changed file swapped in: synced again
         w.cleanup.deleted.connect(self._file_deleted)
 
     # -- start and stop ------------------------------------------------------------------------------
@@ -144,7 +146,13 @@ class DocumentSets(QObject):
         changed.update({k: None for k in old if k not in snapshot.sync})
         if changed:
             w.files_model.set_sync(changed)
+        if self._to_choose is not None and snapshot.view(self._to_choose) is not None:
+            self.sidebar.choose(self._to_choose)  # the filter follows (``_chosen``)
+            self._to_choose = None
         self._apply_filter()
+
+    def _choose_when_listed(self, doc_set: DocumentSet) -> None:
+        self._to_choose = doc_set.id
 
     def _files_changed(self) -> None:
         self.model.set_all_count(self._window.files_model.rowCount())
@@ -237,9 +245,7 @@ class DocumentSets(QObject):
         )
         dialog = NameDialog("New set", "", explain, w)
         dialog.named.connect(
-            lambda name: self.sets.create(
-                name, [r.id for r in records], then=lambda s: self.sidebar.choose(s.id)
-            )
+            lambda name: self.sets.create(name, [r.id for r in records], then=self._choose_when_listed)
         )
         dialog.open()
         return dialog
