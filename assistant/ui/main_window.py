@@ -141,7 +141,11 @@ class MainWindow(QMainWindow):
 
         self.sets: DocumentSets = DocumentSets(self)  # the sets sidebar beside the files table
         layout = WindowLayout.build(
-            self.sets.beside(self.files_panel), self.upload_panel, self.chat_panel, offline=session.offline
+            self.sets.beside(self.files_panel),
+            self.upload_panel,
+            self.chat_panel,
+            offline=session.offline,
+            sets_width=self.sets.width(),
         )
         self.setCentralWidget(layout.central)
         self.splitter, self.left_splitter, self.banner = layout.splitter, layout.left_splitter, layout.banner

@@ -1,6 +1,6 @@
 """``SetsController``: the document sets, read and written in workers (``backend``), never on the GUI
 thread. Reads are coalesced: while one runs, any number of further ``reload()`` calls make one more
-read after it (a burst of 2,000 synced files is one read and one update of the sidebar and table).
+read, a moment after it (a burst of 2,000 synced files is one read and one update of the sidebar and table).
 
 ``loaded(SetsSnapshot)`` after every read; ``said(text, ms)`` what happened or failed, for the status
 bar; ``joined(set id, row ids)`` files were added to a set (the set's conversations pick them up).
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from assistant.api.errors import ApiFailure, FailureKind
 from assistant.bridge import TaskRunner
@@ -23,6 +23,8 @@ from assistant.ui.sets.backend import SetsSnapshot, checked, read_sets
 from assistant.ui.sets.views import plural
 
 __all__ = ["SetsController"]
+
+READ_GAP_MS = 300  # reads asked for while one runs wait this long after it (at most ~3 reads a second)
 
 
 class SetsController(Controller):
@@ -66,6 +68,12 @@ class SetsController(Controller):
     def _read_ended(self) -> None:
         self._reading = False
         if self._again and not self.closed:
+            self._reading = True  # the next read starts after a short gap: a burst costs few reads
+            QTimer.singleShot(READ_GAP_MS, self._read_again)
+
+    def _read_again(self) -> None:
+        self._reading = False
+        if not self.closed:
             self.reload()
 
     def members(self, set_id: int | None) -> frozenset[int] | None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.ui.sets.delegate import SetDelegate
 from assistant.ui.sets.model import SET_ROLE, SetsModel
 from assistant.ui.sets.views import SetView
 
@@ -74,7 +75,10 @@ class SetsList(QListView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setUniformItemSizes(True)  # every row is two lines
         self.setWordWrap(False)
-        self.setSpacing(1)
+        self.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )  # names are cut, whole in tips
+        self.setItemDelegate(SetDelegate(self))
 
 
 class SetsSidebar(QWidget):

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DocumentSets"]
 
+NARROW_TABLE = 460  # px: a table narrower than this gives State's place to Sync too
+
 
 class DocumentSets(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -52,6 +54,7 @@ class DocumentSets(QObject):
         )
         self.conversations = SetConversations(w.chat_panel, self)
         self._sync_shown_by_us = False
+        self._hid: tuple[int, ...] = ()  # the columns Sync took the place of (shown again after)
         self._cells: dict[int, SyncCell] = {}
         self._to_choose: int | None = None  # a set just made: chosen once the sidebar lists it
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -69,10 +72,16 @@ class DocumentSets(QObject):
         splitter.addWidget(files)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(True)  # drag it shut for a wider table
+        splitter.setCollapsible(0, True)  # drag it shut for a wider table
+        splitter.setCollapsible(1, False)
         self.sidebar.setMinimumWidth(self.sidebar.fontMetrics().horizontalAdvance("Ask about this set") + 24)
-        splitter.setSizes([self.sidebar.minimumWidth(), 600])
+        splitter.setSizes([self.width(), 600])
         return splitter
+
+    def width(self) -> int:
+        """The sidebar's width on a first run (the files side grows by about this much): a little more
+        than its minimum in a wide window, so longer set names show whole."""
+        return self.sidebar.minimumWidth() + (48 if self._window.width() >= 1280 else 8)
 
     def add_to_menu(self, bar: QMenuBar) -> None:
         from assistant.ui.upload_area import _view_menu
@@ -171,10 +180,20 @@ class DocumentSets(QObject):
         w.files_panel.show_only(self.sets.members(chosen), empty)
         header = w.files_panel.table.horizontalHeader()
         if view is not None and view.folder and header.isSectionHidden(Col.SYNC):
+            # a linked set: Sync says more than Type (and, in a narrow table, than State, whose words
+            # stay in Sync's tooltip and the Expires colour), and the name keeps its room
+            narrow = w.files_panel.table.viewport().width() < NARROW_TABLE
+            self._hid = tuple(
+                c for c in (Col.TYPE, *((Col.STATE,) * narrow)) if not header.isSectionHidden(c)
+            )
+            for col in self._hid:
+                header.setSectionHidden(col, True)
             header.setSectionHidden(Col.SYNC, False)
             self._sync_shown_by_us = True
         elif (view is None or not view.folder) and self._sync_shown_by_us:
             header.setSectionHidden(Col.SYNC, True)
+            for col in self._hid:
+                header.setSectionHidden(col, False)
             self._sync_shown_by_us = False
 
     def _folders_changed(self, problems: dict[int, str]) -> None:

@@ -90,7 +90,8 @@ def test_many_reloads_while_one_read_runs_make_one_more_read(
     store.create_set("Logs", file_ids=[add(store, f"{i}.log").id for i in range(20)])
     for _ in range(200):
         sets.reload()
-    qtbot.waitUntil(lambda: not sets.running, timeout=WAIT)
+    qtbot.waitUntil(lambda: sets.reads == 2, timeout=WAIT)
+    qtbot.wait(800)
     assert sets.reads == 2, "the first read, and one more for everything asked meanwhile"
     assert sets.snapshot.views[0].files == 20
 
