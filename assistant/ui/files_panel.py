@@ -185,7 +185,7 @@ class FilesPanel(QWidget):
         self.ask_button.setToolTip("Attach the selected files to the conversation (Ctrl+Shift+A)")
         self.ask_button.setEnabled(False)
         self.ask_button.clicked.connect(self.ask_selected)
-        top = QHBoxLayout()
+        top = self.top_row = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.ask_button)
         layout.addLayout(top)

@@ -145,7 +145,6 @@ class MainWindow(QMainWindow):
             self.upload_panel,
             self.chat_panel,
             offline=session.offline,
-            sets_width=self.sets.width(),
         )
         self.setCentralWidget(layout.central)
         self.splitter, self.left_splitter, self.banner = layout.splitter, layout.left_splitter, layout.banner

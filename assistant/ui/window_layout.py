@@ -21,16 +21,12 @@ class WindowLayout:
     banner: OfflineBanner
 
     @classmethod
-    def build(
-        cls, files: QWidget, uploads: QWidget, chat: QWidget, *, offline: bool, sets_width: int = 0
-    ) -> WindowLayout:
+    def build(cls, files: QWidget, uploads: QWidget, chat: QWidget, *, offline: bool) -> WindowLayout:
         left = _splitter(Qt.Orientation.Vertical, "filesSplitter", (files, 3), (uploads, 1))
         # the conversation gets the larger part (11:9): a reading measure of about 75 characters on a
         # 1024 px screen, while the files table keeps room for whole names
         main = _splitter(Qt.Orientation.Horizontal, "mainSplitter", (left, 9), (chat, 11))
-        # the sets sidebar beside the table (``sets_width``) is paid for mostly by the chat, so the table
-        # keeps about the room it had for names
-        main.setSizes([450 + sets_width * 2 // 3, 550 - sets_width * 2 // 3])
+        main.setSizes([450, 550])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 0)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenuBar, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QMenuBar, QMessageBox, QSplitter, QToolButton, QWidget
 
 from assistant.api.errors import CancelToken
 from assistant.catalog import FileRecord, FileState
@@ -58,6 +58,17 @@ class DocumentSets(QObject):
         self._cells: dict[int, SyncCell] = {}
         self._to_choose: int | None = None  # a set just made: chosen once the sidebar lists it
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.toggle_action = QAction("Document &sets", w)
+        self.toggle_action.setObjectName("setsToggleAction")
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.setShortcut("Ctrl+Shift+D")
+        self.toggle_action.setToolTip("Show or hide the document sets beside the files (Ctrl+Shift+D)")
+        self.toggle_action.toggled.connect(self.show_sidebar)
+        self.toggle_button = QToolButton()
+        self.toggle_button.setObjectName("setsToggleButton")
+        self.toggle_button.setDefaultAction(self.toggle_action)
+        self.toggle_button.setText("Sets")
+        self._had_sets = False
         self.storage_action = QAction("&Storage…", w)
         self.storage_action.setObjectName("storageAction")
         self.storage_action.setToolTip("How much each set holds remotely, and what expires this week")
@@ -75,18 +86,36 @@ class DocumentSets(QObject):
         splitter.setCollapsible(0, True)  # drag it shut for a wider table
         splitter.setCollapsible(1, False)
         self.sidebar.setMinimumWidth(self.sidebar.fontMetrics().horizontalAdvance("Ask about this set") + 24)
-        splitter.setSizes([self.width(), 600])
+        splitter.setSizes([0, 600])  # shut until there is a set: the table keeps its room for names
+        splitter.splitterMoved.connect(lambda *_: self._follow_splitter())
+        self._window.files_panel.top_row.insertWidget(0, self.toggle_button)
+        self.toggle_button.setText("Sets")
         return splitter
 
-    def width(self) -> int:
-        """The sidebar's width on a first run (the files side grows by about this much): a little more
-        than its minimum in a wide window, so longer set names show whole."""
-        return self.sidebar.minimumWidth() + (48 if self._window.width() >= 1280 else 8)
+    def show_sidebar(self, shown: bool = True) -> None:
+        """Open the sets beside the table (a little wider than its least in a wide window), or shut it."""
+        sizes = self.splitter.sizes()
+        if shown == (sizes[0] > 0):
+            return
+        total = sum(sizes)
+        width = self.sidebar.minimumWidth() + (48 if self._window.width() >= 1280 else 8) if shown else 0
+        self.splitter.setSizes([width, max(1, total - width)])
+        self._follow_splitter()
+
+    def _follow_splitter(self) -> None:
+        shown = self.splitter.sizes()[0] > 0
+        if self.toggle_action.isChecked() != shown:
+            self.toggle_action.blockSignals(True)
+            self.toggle_action.setChecked(shown)
+            self.toggle_action.blockSignals(False)
+        self.toggle_button.setText("Sets")
 
     def add_to_menu(self, bar: QMenuBar) -> None:
         from assistant.ui.upload_area import _view_menu
 
-        _view_menu(bar).addAction(self.storage_action)
+        menu = _view_menu(bar)
+        menu.addAction(self.toggle_action)
+        menu.addAction(self.storage_action)
 
     def _connect(self) -> None:
         w, sets, sync, bar = self._window, self.sets, self.sync, self.sidebar
@@ -150,6 +179,9 @@ class DocumentSets(QObject):
         old = dict(self._cells)
         self._cells = dict(snapshot.sync)
         self.model.set_sets(snapshot.views)
+        if snapshot.views and not self._had_sets:
+            self.show_sidebar()  # the first set (or the sets of an earlier run): the sidebar opens
+        self._had_sets = bool(snapshot.views)
         self.model.set_all_count(w.files_model.rowCount())
         changed: dict[int, SyncCell | None] = {k: v for k, v in snapshot.sync.items() if old.get(k) != v}
         changed.update({k: None for k in old if k not in snapshot.sync})

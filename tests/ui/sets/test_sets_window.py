@@ -99,7 +99,10 @@ def test_a_set_from_the_selection_asked_about_and_kept_in_sync_with_a_folder(
     alpha, beta = row_named(window, "alpha.txt"), row_named(window, "beta.txt")
     assert alpha is not None and beta is not None
 
-    # a set from the selection: the + button, a name, Create
+    # a set from the selection: Sets (the sidebar is shut while there is none), +, a name, Create
+    assert window.sets.splitter.sizes()[0] == 0, "no set yet: the table keeps its room"
+    qtbot.mouseClick(window.findChild(QWidget, "setsToggleButton"), Qt.MouseButton.LeftButton)
+    assert window.sets.splitter.sizes()[0] > 0
     window.files_panel.select_ids({alpha.id, beta.id})
     qtbot.mouseClick(window.findChild(QWidget, "newSetButton"), Qt.MouseButton.LeftButton)
     dialog = window.findChild(QDialog, "setNameDialog")
