@@ -228,7 +228,7 @@ class FilesPanel(QWidget):
             (Col.EXPIRES, metrics.horizontalAdvance("29 d 23 h")),
             (Col.LAST_USED, metrics.horizontalAdvance("Last use")),
             (Col.STATE, icon + max(metrics.horizontalAdvance(t) for t in STATE_LABELS)),  # all in the tooltip
-            (Col.SYNC, metrics.horizontalAdvance("uploading")),
+            (Col.SYNC, metrics.horizontalAdvance("waiting")),  # longer words whole in the tooltip
         ):
             header.resizeSection(col, width + 18)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

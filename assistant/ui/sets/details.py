@@ -88,7 +88,8 @@ class _Table(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().hide()
         self.setWordWrap(False)
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setStretchLastSection(True)  # the last column (why) takes what is left
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def fill(self, rows: Sequence[Sequence[str]], tips: Sequence[str] = ()) -> None:
         self.setRowCount(len(rows))
@@ -98,8 +99,13 @@ class _Table(QTableWidget):
                 if c == 0 and r < len(tips):
                     item.setToolTip(tips[r])
                 self.setItem(r, c, item)
-        for c in range(1, self.columnCount()):
+        for c in range(self.columnCount() - 1):
             self.resizeColumnToContents(c)
+            self.setColumnWidth(c, min(self.columnWidth(c), 280))
+        for r in range(len(rows)):  # the last column's whole text in its tooltip
+            item = self.item(r, self.columnCount() - 1)
+            if item is not None and item.text():
+                item.setToolTip(item.text())
 
 
 class SyncDetailsDialog(QDialog):

@@ -97,8 +97,15 @@ class DocumentSets(QObject):
         sizes = self.splitter.sizes()
         if shown == (sizes[0] > 0):
             return
-        total = sum(sizes)
         width = self.sidebar.minimumWidth() + (48 if self._window.width() >= 1280 else 8) if shown else 0
+        main = getattr(self._window, "splitter", None)
+        if shown and isinstance(main, QSplitter) and main.count() == 2:
+            # the files side takes what the conversation can spare (it keeps over half the window)
+            files, chat = main.sizes()
+            spare = max(0, min(width, chat - self._window.width() // 2 - 12))
+            if spare:
+                main.setSizes([files + spare, chat - spare])
+        total = sum(self.splitter.sizes())
         self.splitter.setSizes([width, max(1, total - width)])
         self._follow_splitter()
 

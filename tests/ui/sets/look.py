@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp) / "incident-logs"
         folder.mkdir()
         for name in ("service-x-2026-11-02.log", "service-x-2026-11-09.log", "postmortem-november.md"):
-            (folder / name).write_text(f"{name}: the queue backed up at 03:12 and drained by 03:40.\n", "utf-8")
+            (folder / name).write_text(
+                f"{name}: the queue backed up at 03:12 and drained by 03:40.\n", "utf-8"
+            )
         (folder / "core-dump.bin").write_bytes(b"\x7fELF\x00\x01" * 100)
         (folder / "notes.tmp").write_text("scratch\n", "utf-8")
         window = build_main_window(
