@@ -103,9 +103,9 @@ class _Table(QTableWidget):
             self.resizeColumnToContents(c)
             self.setColumnWidth(c, min(self.columnWidth(c), 280))
         for r in range(len(rows)):  # the last column's whole text in its tooltip
-            item = self.item(r, self.columnCount() - 1)
-            if item is not None and item.text():
-                item.setToolTip(item.text())
+            last = self.item(r, self.columnCount() - 1)
+            if last is not None and last.text():
+                last.setToolTip(last.text())
 
 
 class SyncDetailsDialog(QDialog):
