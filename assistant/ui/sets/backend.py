@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from assistant.api.errors import ApiFailure, FailureKind
-from assistant.catalog import FileState, Store
+from assistant.catalog import Store
 from assistant.catalog.set_records import SetError, SyncState, SyncStatus
 from assistant.ui.files_cells import SyncCell
 from assistant.ui.sets.views import SetView
@@ -45,18 +45,29 @@ def sync_cell(state: SyncState) -> SyncCell:
     return SyncCell(word, why, warning=status in (SyncStatus.FAILED, SyncStatus.MISSING))
 
 
-def read_sets(store: Store, problems: dict[int, str] | None = None) -> SetsSnapshot:
-    """Everything the sets sidebar shows, in one pass (a worker). ``problems``: what the folder sync
-    says of a linked folder that is gone or unreadable, by set id."""
+def read_sets(
+    store: Store,
+    problems: dict[int, str] | None = None,
+    *,
+    shown: frozenset[int] | None = None,
+    cells_of: int | None = None,
+) -> SetsSnapshot:
+    """Everything the sets sidebar shows, in one pass (a worker): the sets, their rows (only those in
+    ``shown``, the table's, when given), each linked set's summary (counted by the catalog), and the
+    Sync column of the rows of ``cells_of`` (the set chosen, when it is linked: only its cells are
+    shown, and reading a 10,000-file folder's states for every set on every change would cost the
+    GUI thread its share of the interpreter). ``problems``: what the folder sync says of a linked
+    folder that is gone or unreadable, by set id."""
     members: dict[int, set[int]] = {}
     for row_id, set_ids in store.set_memberships().items():
         for set_id in set_ids:
             members.setdefault(set_id, set()).add(row_id)
-    shown = {r.id for r in store.list_files([FileState.ACTIVE, FileState.EXPIRED, FileState.MISSING])}
     views: list[SetView] = []
     sync: dict[int, SyncCell] = {}
     for doc_set in store.list_sets():
-        rows = members.get(doc_set.id, set()) & shown
+        rows = members.get(doc_set.id, set())
+        if shown is not None:
+            rows &= shown
         folder = None if doc_set.folder is None else str(doc_set.folder)
         counts = store.set_summary(doc_set.id) if folder else None
         views.append(
@@ -71,13 +82,9 @@ def read_sets(store: Store, problems: dict[int, str] | None = None) -> SetsSnaps
                 **({} if counts is None else {"counts": counts}),
             )
         )
-        if folder:
-            for row_id, state in store.sync_states(doc_set.id).items():
-                cell = sync_cell(state)
-                old = sync.get(row_id)
-                if old is None or (cell.warning and not old.warning):
-                    sync[row_id] = cell  # in two watched sets: the one that needs attention
-    return SetsSnapshot(tuple(views), {k: frozenset(v & shown) for k, v in members.items()}, sync)
+        if folder and doc_set.id == cells_of:
+            sync = {row_id: sync_cell(state) for row_id, state in store.sync_states(doc_set.id).items()}
+    return SetsSnapshot(tuple(views), {k: frozenset(v) for k, v in members.items()}, sync)
 
 
 def checked(work: Callable[[], T]) -> T:

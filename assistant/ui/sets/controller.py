@@ -32,9 +32,17 @@ class SetsController(Controller):
     said = Signal(str, int)
     joined = Signal(int, list)  # (set id, catalog row ids added)
 
-    def __init__(self, runner: TaskRunner, store: Store, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        store: Store,
+        parent: QObject | None = None,
+        *,
+        shown: Callable[[], frozenset[int]] | None = None,
+    ) -> None:
         super().__init__(runner, parent)
         self._store = store
+        self._shown = shown  # the rows the table lists (a set counts only those)
         self.snapshot = SetsSnapshot()
         self.chosen: int | None = None
         self.problems: dict[int, str] = {}  # set id -> what is wrong with its linked folder
@@ -49,8 +57,11 @@ class SetsController(Controller):
             return
         self._reading, self._again = True, False
         store, problems = self._store, dict(self.problems)
+        shown = None if self._shown is None else self._shown()
+        view = self.snapshot.view(self.chosen)
+        cells_of = self.chosen if view is not None and view.folder else None
         started = self.run(
-            lambda _t: read_sets(store, problems),
+            lambda _t: read_sets(store, problems, shown=shown, cells_of=cells_of),
             on_result=self._read,
             on_ended=self._read_ended,
             name="read-sets",

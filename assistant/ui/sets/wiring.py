@@ -41,7 +41,9 @@ class DocumentSets(QObject):
         self.sync_config: SyncConfig | None = None  # tests shorten the waits before ``start``
         self.model = SetsModel(self)
         self.sidebar = SetsSidebar(self.model)
-        self.sets = SetsController(ctx.runner, ctx.store, self)
+        self.sets = SetsController(
+            ctx.runner, ctx.store, self, shown=lambda: frozenset(r.id for r in w.files_model.records())
+        )
         self.sync = FolderSyncController(
             ctx.runner,
             self._engine,
@@ -209,6 +211,8 @@ class DocumentSets(QObject):
     def _chosen(self, view: object) -> None:
         self.sets.chosen = getattr(view, "id", None)
         self._apply_filter()
+        if getattr(view, "folder", None):
+            self.sets.reload()  # its rows' Sync cells
 
     def _apply_filter(self) -> None:
         w, chosen = self._window, self.sets.chosen

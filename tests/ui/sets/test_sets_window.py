@@ -193,6 +193,8 @@ def test_changes_made_while_the_app_was_closed_are_synced_at_start(
     doc_set = window.create_set("Logs")
     assert doc_set.name == "Logs"
     window.watch_folder("Logs", folder)
+    qtbot.waitUntil(lambda: any(t.startswith("Logs\n") for t in set_rows(window)), timeout=WAIT)
+    choose_set(window, qtbot, "Logs")  # its Sync column shows
     qtbot.waitUntil(lambda: sync_text(window, "kept.txt") == "synced", timeout=WAIT)
     qtbot.waitUntil(lambda: sync_text(window, "gone.txt") == "synced", timeout=WAIT)
     kept, gone = row_named(window, "kept.txt"), row_named(window, "gone.txt")
@@ -206,6 +208,9 @@ def test_changes_made_while_the_app_was_closed_are_synced_at_start(
 
     window = build(windows, tmp_path, sandbox, qtbot)
     store = window.ctx.store
+    qtbot.waitUntil(lambda: any(t.startswith("Logs\n") for t in set_rows(window)), timeout=WAIT)
+    assert window.sets.splitter.sizes()[0] > 0, "sets from an earlier run: the sidebar is open"
+    choose_set(window, qtbot, "Logs")
     qtbot.waitUntil(lambda: sync_text(window, "arrived.txt") == "synced", timeout=WAIT)
     qtbot.waitUntil(lambda: store.get_file(kept.id).file_id != kept.file_id, timeout=WAIT)
     qtbot.waitUntil(lambda: sync_text(window, "gone.txt") == "deleted locally", timeout=WAIT)
