@@ -42,6 +42,10 @@ def _clean_name(name: str) -> str:
     return clean
 
 
+def _clean_patterns(patterns: Sequence[str]) -> list[str]:
+    return [p.strip() for p in patterns if p.strip() and not p.strip().startswith("#")]
+
+
 class Sets(Database):
     """The set methods of ``Store``. Deleting a set never deletes its files."""
 
@@ -172,7 +176,7 @@ class Sets(Database):
         if not path.is_dir():
             raise SetError(f"{path} is not a folder (or cannot be reached). Choose a folder to link.")
         current = self.required_set(set_id)
-        patterns = list(DEFAULT_IGNORE_PATTERNS if ignore_patterns is None else ignore_patterns)
+        patterns = _clean_patterns(DEFAULT_IGNORE_PATTERNS if ignore_patterns is None else ignore_patterns)
         if current.folder == path:
             if ignore_patterns is not None:
                 return self.set_ignore_patterns(set_id, ignore_patterns)
@@ -195,7 +199,7 @@ class Sets(Database):
 
     def set_ignore_patterns(self, set_id: int, patterns: Sequence[str]) -> DocumentSet:
         """Replace the linked folder's patterns (blank lines and "#" comments dropped)."""
-        kept = [p.strip() for p in patterns if p.strip() and not p.strip().startswith("#")]
+        kept = _clean_patterns(patterns)
         with self._tx() as db:
             db.execute(
                 "UPDATE watched_folders SET ignore_patterns = ? WHERE set_id = ?",

@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant.catalog.db import Database
 from assistant.catalog.file_rows import COLUMNS as _FILE_COLUMNS
 from assistant.catalog.file_rows import file_record
-from assistant.catalog.records import FileRecord
+from assistant.catalog.records import FileRecord, FileState
 from assistant.catalog.schema import now, req_ts, to_ts
 from assistant.catalog.set_records import (
     PathSync,
@@ -27,7 +27,7 @@ from assistant.catalog.set_records import (
     SyncStatus,
 )
 
-__all__ = ["SyncPaths", "SyncWrite"]
+__all__ = ["RowPlace", "SyncPaths", "SyncWrite"]
 
 _COLUMNS = "set_id, path, status, reason, message, permanent, file_row_id, size, mtime, sha256, updated_at"
 _F = ", ".join("f." + c.strip() for c in _FILE_COLUMNS.split(","))
@@ -44,11 +44,20 @@ _RANK = {
 
 
 @dataclass(frozen=True)
+class RowPlace:
+    """What a scan needs of a catalog row: its state and where its source was."""
+
+    id: int
+    state: FileState
+    local_path: str | None
+
+
+@dataclass(frozen=True)
 class SyncWrite:
     """One path's new state in one set (what ``write_sync`` stores); ``None`` figures keep the old."""
 
     set_id: int
-    path: Path
+    path: Path | str
     state: SyncState
     row_id: int | None = None
     size: int | None = None
@@ -82,16 +91,33 @@ class SyncPaths(Database):
         rows = self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE set_id = ? ORDER BY path", (set_id,))
         return [_path_sync(r) for r in rows]
 
+    def sync_index(self, set_id: int) -> dict[str, PathSync]:
+        """The set's paths as ``sync_paths``, keyed by the path's text (for a scan)."""
+        rows = self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE set_id = ?", (set_id,))
+        return {r["path"]: _path_sync(r) for r in rows}
+
+    def row_places(self) -> dict[int, RowPlace]:
+        """Every row's state and source path, in one query (for a scan)."""
+        rows = self._query("SELECT id, state, local_path FROM files")
+        return {r["id"]: RowPlace(r["id"], FileState(r["state"]), r["local_path"]) for r in rows}
+
     def paths_synced_as(self, path: Path | str) -> list[PathSync]:
         """The states of one path in every set that sees it (overlapping folders)."""
         rows = self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE path = ? ORDER BY set_id", (str(path),))
         return [_path_sync(r) for r in rows]
 
-    def write_sync(self, writes: Sequence[SyncWrite], forget: Iterable[tuple[int, Path]] = ()) -> None:
-        """Store new states (one transaction, for a whole scan) and drop the ``(set_id, path)`` in
-        ``forget``. A synced path's row joins the set."""
+    def write_sync(
+        self,
+        writes: Sequence[SyncWrite],
+        forget: Iterable[tuple[int, Path]] = (),
+        relocate: Iterable[tuple[int, str]] = (),
+    ) -> None:
+        """Store new states (one transaction, for a whole scan), drop the ``(set_id, path)`` in
+        ``forget``, and point the rows in ``relocate`` (row id, path) at their source's new place (a file
+        moved inside a linked folder). A synced path's row joins the set."""
         stamp = to_ts(now())
         with self._tx() as db:
+            db.executemany("UPDATE files SET local_path = ? WHERE id = ?", [(p, r) for r, p in relocate])
             db.executemany(
                 "DELETE FROM sync_paths WHERE set_id = ? AND path = ?", [(s, str(p)) for s, p in forget]
             )
@@ -148,25 +174,51 @@ class SyncPaths(Database):
 
     def set_summary(self, set_id: int) -> SetSummary:
         """Counts per state: every path of the folder once, plus rows added by hand (synced)."""
-        counts = {s: 0 for s in SyncStatus}
-        grouped = self._query(
-            "SELECT status, COUNT(*) AS n FROM sync_paths WHERE set_id = ? GROUP BY status", (set_id,)
+        return self.set_summaries([set_id])[set_id]
+
+    def set_summaries(self, set_ids: Iterable[int] | None = None) -> dict[int, SetSummary]:
+        """``set_summary`` of these sets (every set when None) in two queries: for the list of sets."""
+        wanted = (
+            [r["id"] for r in self._query("SELECT id FROM document_sets")]
+            if set_ids is None
+            else list(set_ids)
         )
-        for r in grouped:
-            counts[SyncStatus(r["status"])] = r["n"]
-        by_hand = self._query(
-            "SELECT COUNT(*) AS n FROM set_files m WHERE m.set_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM sync_paths p WHERE p.set_id = m.set_id AND p.file_row_id = m.file_row_id)",
-            (set_id,),
-        )[0]["n"]
-        return SetSummary(
-            synced=counts[SyncStatus.SYNCED] + by_hand,
-            waiting=counts[SyncStatus.WAITING],
-            uploading=counts[SyncStatus.UPLOADING],
-            failed=counts[SyncStatus.FAILED],
-            skipped=counts[SyncStatus.SKIPPED],
-            missing=counts[SyncStatus.MISSING],
-        )
+        counts: dict[int, dict[str, int]] = {i: {} for i in wanted}
+        for r in self._query("SELECT set_id, status, COUNT(*) AS n FROM sync_paths GROUP BY set_id, status"):
+            if r["set_id"] in counts:
+                counts[r["set_id"]][r["status"]] = r["n"]
+        by_hand = {
+            r["set_id"]: r["n"]
+            for r in self._query(
+                "SELECT m.set_id, COUNT(*) AS n FROM set_files m WHERE NOT EXISTS "
+                "(SELECT 1 FROM sync_paths p WHERE p.set_id = m.set_id AND p.file_row_id = m.file_row_id) "
+                "GROUP BY m.set_id"
+            )
+        }
+        return {
+            i: SetSummary(
+                synced=c.get("synced", 0) + by_hand.get(i, 0),
+                waiting=c.get("waiting", 0),
+                uploading=c.get("uploading", 0),
+                failed=c.get("failed", 0),
+                skipped=c.get("skipped", 0),
+                missing=c.get("missing", 0),
+            )
+            for i, c in counts.items()
+        }
+
+    def file_sync_states(self) -> dict[int, SyncState]:
+        """Row id -> its most telling state over every set that syncs it from a folder (failed before
+        uploading before waiting before synced before missing): the files table unfiltered. Rows no
+        folder syncs are not in it."""
+        states: dict[int, SyncState] = {}
+        for r in self._query(f"SELECT {_COLUMNS} FROM sync_paths WHERE file_row_id IS NOT NULL"):
+            entry = _path_sync(r)
+            assert entry.row_id is not None
+            old = states.get(entry.row_id)
+            if old is None or _RANK[entry.state.status] < _RANK[old.status]:
+                states[entry.row_id] = entry.state
+        return states
 
     def set_storage(self, set_id: int, at: datetime | None = None) -> SetStorage:
         """What the set holds on the server: active files, their bytes, those expiring within 7 days."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +34,16 @@ class Precheck:
     mtime: float
 
 
-def precheck(path: Path, *, max_file_bytes: int) -> Precheck:
+HASH_FIRST_BYTES = 8 * 1024 * 1024
+"""Files up to this size are hashed before they are sniffed: content already accepted (``known``) is
+not judged again. Larger ones are sniffed first, so a big file of a kind that cannot be sent is not read
+to the end for nothing."""
+
+
+def precheck(path: Path, *, max_file_bytes: int, known: Container[str] = ()) -> Precheck:
     """Empty, over ``max_file_bytes``, a kind that cannot be read (the documents layer's own messages),
-    or its SHA-256. Raises DocumentError when the file cannot be read (gone, not a file, permission)."""
+    or its SHA-256. Content whose hash is in ``known`` (on the server already) is not sniffed again.
+    Raises DocumentError when the file cannot be read (gone, not a file, permission)."""
     name = path.name or str(path)
     info = stat_source(path, name)
     size, mtime = info.st_size, info.st_mtime
@@ -52,17 +60,22 @@ def precheck(path: Path, *, max_file_bytes: int) -> Precheck:
     try:
         with path.open("rb") as stream:
             head = stream.read(HEAD_BYTES)
-            sniffed = sniff(head, lambda: path.open("rb"))
-            refused: DocumentError | None = None
-            if sniffed.kind is None and sniffed.detail not in COMPRESSED_DETAILS:
-                refused = unsupported(name, sniffed, kind_from_name(name))
-            if refused is not None:
-                return Precheck(None, refused, size, mtime)
             digest = hashlib.sha256(head)
-            has_nul = b"\x00" in head
-            while chunk := stream.read(CHUNK):
-                digest.update(chunk)
-                has_nul = has_nul or b"\x00" in chunk
+            if size <= HASH_FIRST_BYTES:
+                rest = stream.read()
+                digest.update(rest)
+                if digest.hexdigest() in known:
+                    return Precheck(digest.hexdigest(), None, size, mtime)
+            sniffed = sniff(head, lambda: path.open("rb"))
+            if sniffed.kind is None and sniffed.detail not in COMPRESSED_DETAILS:
+                return Precheck(None, unsupported(name, sniffed, kind_from_name(name)), size, mtime)
+            if size <= HASH_FIRST_BYTES:
+                has_nul = b"\x00" in head or b"\x00" in rest
+            else:
+                has_nul = b"\x00" in head
+                while chunk := stream.read(CHUNK):
+                    digest.update(chunk)
+                    has_nul = has_nul or b"\x00" in chunk
     except PermissionError as exc:
         raise unreadable(name) from exc
     except OSError as exc:

@@ -30,7 +30,7 @@ from assistant.catalog.set_records import SyncState, SyncStatus
 from assistant.catalog.sync_paths import SyncWrite
 from assistant.folders.ignore import IgnoreRules
 from assistant.folders.model import SyncBatch, SyncConfig, UploadItem
-from assistant.folders.scan import Settle, scan_sets
+from assistant.folders.scan import ScanStopped, Settle, scan_sets
 from assistant.folders.watch import Watcher
 
 __all__ = ["FolderSync"]
@@ -254,6 +254,9 @@ class FolderSync:
             self._last_hint = now
             self._cond.notify_all()
 
+    def _is_stopping(self) -> bool:
+        return self._stopping
+
     def _due(self, now: float) -> tuple[bool, set[int], float]:
         """(scan every folder, the sets to scan, how long to wait when neither). ``_cond`` held."""
         scan_all = (
@@ -295,9 +298,13 @@ class FolderSync:
                 self._busy = True
             try:
                 batch = self._scan(None if scan_all else sets)
-                if not batch.empty:
+                if not batch.empty and not self._is_stopping():
                     self._on_batch(batch)
+            except ScanStopped:
+                return
             except Exception as exc:
+                if self._is_stopping():
+                    return  # stopped mid-scan (the catalog may be closing): nothing to report
                 log.exception("Folder sync failed")
                 if self._on_error is not None:
                     self._on_error(
@@ -314,11 +321,15 @@ class FolderSync:
         with self._lock:
             sets = [s for s in self._store.linked_sets() if set_ids is None or s.id in set_ids]
             out = scan_sets(
-                self._store, sets, config=self.config, settle=self._settle, in_flight=self._in_flight
+                self._store,
+                sets,
+                config=self.config,
+                settle=self._settle,
+                in_flight=self._in_flight,
+                should_stop=self._is_stopping,
             )
-            self._store.write_sync(out.writes, out.forget)
-            for row_id, path in out.relocate:
-                self._store.set_local_path(row_id, path)
+            if out.writes or out.forget or out.relocate:  # a catalog inside a linked folder: no loop
+                self._store.write_sync(out.writes, out.forget, out.relocate)
             for path in out.uploads:
                 self._in_flight[path] = out.hashes.get(path)
             for item in out.changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
@@ -18,38 +19,26 @@ class IgnoreRules:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(p.strip() for p in patterns if p.strip() and not p.strip().startswith("#"))
-        self._names: list[str] = []
-        self._dir_names: list[str] = []
-        self._paths: list[str] = []
-        self._dir_paths: list[str] = []
+        # (pattern, matches the whole relative path (else the name), folders only, compiled)
+        self._rules: list[tuple[str, bool, bool, re.Pattern[str]]] = []
         for pattern in self.patterns:
-            dir_only = pattern.endswith("/")
             body = pattern.rstrip("/").lstrip("/")
-            if not body:
-                continue
-            if "/" in body or pattern.startswith("/"):
-                (self._dir_paths if dir_only else self._paths).append(body)
-            else:
-                (self._dir_names if dir_only else self._names).append(body)
+            if body:
+                whole = "/" in body or pattern.startswith("/")
+                self._rules.append(
+                    (pattern, whole, pattern.endswith("/"), re.compile(fnmatch.translate(body)))
+                )
 
     def ignores(self, relative: PurePosixPath | str, is_dir: bool) -> bool:
-        rel = PurePosixPath(relative)
-        name = rel.name
-        text = rel.as_posix()
-        if any(fnmatch.fnmatchcase(name, p) for p in self._names):
-            return True
-        if any(fnmatch.fnmatchcase(text, p) for p in self._paths):
-            return True
-        if is_dir:
-            if any(fnmatch.fnmatchcase(name, p) for p in self._dir_names):
-                return True
-            if any(fnmatch.fnmatchcase(text, p) for p in self._dir_paths):
-                return True
-        return False
+        return self.pattern_for(relative, is_dir) is not None
 
     def pattern_for(self, relative: PurePosixPath | str, is_dir: bool) -> str | None:
         """The first pattern that ignores the path (for the message), or None."""
-        for pattern in self.patterns:
-            if IgnoreRules([pattern]).ignores(relative, is_dir):
+        text = relative.as_posix() if isinstance(relative, PurePosixPath) else relative
+        name = text.rsplit("/", 1)[-1]
+        for pattern, whole, dir_only, compiled in self._rules:
+            if dir_only and not is_dir:
+                continue
+            if compiled.match(text if whole else name):
                 return pattern
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from assistant.catalog.set_records import FolderHealth, FolderState
 from assistant.folders.ignore import IgnoreRules
@@ -49,7 +49,7 @@ def list_folder(set_id: int, root: Path, rules: IgnoreRules) -> Listing | Folder
         )
     listing = Listing(root)
     seen_dirs: set[tuple[int, int]] = {(info.st_dev, info.st_ino)}
-    stack: list[tuple[Path, PurePosixPath]] = [(root, PurePosixPath())]
+    stack: list[tuple[Path, str]] = [(root, "")]
     while stack:
         folder, rel = stack.pop()
         try:
@@ -73,7 +73,7 @@ def list_folder(set_id: int, root: Path, rules: IgnoreRules) -> Listing | Folder
             listing.unreadable.append(folder)
             continue
         for entry in entries:
-            child_rel = rel / entry.name
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
             path = os.path.join(folder, entry.name)
             try:
                 st = entry.stat()  # follows links
@@ -89,8 +89,9 @@ def list_folder(set_id: int, root: Path, rules: IgnoreRules) -> Listing | Folder
                 seen_dirs.add(key)
                 stack.append((Path(path), child_rel))
             elif stat.S_ISREG(st.st_mode):
-                if rules.ignores(child_rel, False):
-                    listing.ignored[path] = rules.pattern_for(child_rel, False) or ""
+                pattern = rules.pattern_for(child_rel, False)
+                if pattern is not None:
+                    listing.ignored[path] = pattern
                 else:
                     listing.files[path] = st
     return listing

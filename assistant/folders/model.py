@@ -68,7 +68,7 @@ class SyncConfig:
 
     settle_seconds: float = 2.0  # a new or changed file must keep its size and mtime this long
     debounce_seconds: float = 0.5  # events are gathered until none arrived for this long ...
-    max_delay_seconds: float = 5.0  # ... or this long since the first, then handled as one batch
+    max_delay_seconds: float = 30.0  # ... or this long since the first (a file written without end)
     rescan_seconds: float = 300.0  # a full rescan of every folder (native events are only hints)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES  # larger files are skipped (over the size limit)
     native_events: bool = True  # use watchdog's observer; False: periodic rescans only

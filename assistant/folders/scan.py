@@ -14,16 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.catalog import DocumentSet, FileRecord, FileState, FolderHealth, FolderState, PathSync, Store
+from assistant.catalog import DocumentSet, FileState, FolderHealth, FolderState, PathSync, Store
 from assistant.catalog.set_records import SkipReason, SyncState, SyncStatus
-from assistant.catalog.sync_paths import SyncWrite
+from assistant.catalog.sync_paths import RowPlace, SyncWrite
 from assistant.documents.errors import DocumentError, DocumentErrorKind
 from assistant.documents.precheck import Precheck, precheck
 from assistant.folders.ignore import IgnoreRules
 from assistant.folders.listing import Listing, list_folder
 from assistant.folders.model import ChangedItem, MissingItem, SyncConfig
 
-__all__ = ["ScanOutcome", "Settle", "scan_sets"]
+__all__ = ["ScanOutcome", "ScanStopped", "Settle", "scan_sets"]
 
 SETTLING = "Still being written: it is uploaded once its size and time stay still."
 QUEUED = "Waiting for its turn in the upload queue."
@@ -36,6 +36,10 @@ _SKIP = {
     DocumentErrorKind.EMPTY: SkipReason.EMPTY,
 }
 _KEPT = (SyncStatus.SYNCED, SyncStatus.SKIPPED, SyncStatus.FAILED)  # unchanged stat: nothing to judge
+
+
+class ScanStopped(Exception):
+    """The engine is stopping: the scan was left half-way, nothing of it is stored."""
 
 
 class Settle:
@@ -96,9 +100,11 @@ def scan_sets(
     config: SyncConfig,
     settle: Settle,
     in_flight: Mapping[str, str | None],
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> ScanOutcome:
     """Judge every linked folder of ``sets``; ``in_flight``: paths handed out and not yet reported
-    (path -> sha256), never handed out again until reported."""
+    (path -> sha256), never handed out again until reported. ScanStopped (nothing judged counts) when
+    ``should_stop`` says so between files."""
     scan = _Scan(store, config, settle, in_flight)
     out = scan.out
     judged: list[tuple[DocumentSet, Listing, dict[str, PathSync]]] = []
@@ -119,15 +125,17 @@ def scan_sets(
         out.folders.append(
             FolderState(doc_set.id, doc_set.folder, FolderHealth.WATCHING, message, tuple(listing.unreadable))
         )
-        known = {str(p.path): p for p in store.sync_paths(doc_set.id)}
+        known = store.sync_index(doc_set.id)
         judged.append((doc_set, listing, known))
         for path, pattern in listing.ignored.items():
             state = SyncState(
                 SyncStatus.SKIPPED, SkipReason.IGNORED, f"Matches the ignore pattern “{pattern}”."
             )
             if _state_differs(known.get(path), state):
-                out.write(SyncWrite(doc_set.id, Path(path), state))
+                out.write(SyncWrite(doc_set.id, path, state))
         for path, st in listing.files.items():
+            if should_stop():
+                raise ScanStopped
             scan.judge(doc_set.id, path, st, known.get(path))
     scanned = [s.id for s, _, _ in judged]
     for doc_set, listing, known in judged:
@@ -143,7 +151,7 @@ def scan_sets(
                 out.forget.append((doc_set.id, Path(path)))  # moved: the row is listed at its new path
             else:
                 why = NOW_FOLDER if os.path.isdir(path) else GONE
-                out.write(SyncWrite(doc_set.id, Path(path), SyncState(SyncStatus.MISSING, message=why)))
+                out.write(SyncWrite(doc_set.id, path, SyncState(SyncStatus.MISSING, message=why)))
                 out.missing.append(MissingItem(Path(path), k.row_id, (doc_set.id,)))
     return out
 
@@ -163,18 +171,18 @@ class _Scan:
         self.verdicts: dict[str, Precheck | DocumentError] = {}
         self.on_the_way: dict[str, str] = {sha: path for path, sha in in_flight.items() if sha}
         self.present_rows: set[int] = set()
-        self._rows: dict[int, FileRecord | None] = {}
+        self._rows: dict[int, RowPlace] | None = None
 
-    def row(self, row_id: int) -> FileRecord | None:
-        if row_id not in self._rows:
-            self._rows[row_id] = self.store.get_file(row_id)
-        return self._rows[row_id]
+    def row(self, row_id: int) -> RowPlace | None:
+        if self._rows is None:  # every row at once: one query instead of one per file
+            self._rows = self.store.row_places()
+        return self._rows.get(row_id)
 
     def verdict(self, path: str) -> Precheck | DocumentError:
         found = self.verdicts.get(path)
         if found is None:
             try:
-                found = precheck(Path(path), max_file_bytes=self.config.max_file_bytes)
+                found = precheck(Path(path), max_file_bytes=self.config.max_file_bytes, known=self.hashes)
             except DocumentError as exc:
                 found = exc
             self.verdicts[path] = found
@@ -186,9 +194,13 @@ class _Scan:
         if k is not None:
             same = k.size == size and k.mtime == mtime
             if same and k.state.status in _KEPT and k.state.reason is not SkipReason.IGNORED:
-                if k.row_id is not None:
+                if k.row_id is None:
+                    return
+                row = self.row(k.row_id)
+                if row is not None and row.state is not FileState.DELETED:
                     self.present_rows.add(k.row_id)
-                return
+                    return
+                # its remote copy was deleted (Clean up) while the file is still here: upload it again
             if k.state.status in (SyncStatus.WAITING, SyncStatus.UPLOADING) and path in self.in_flight:
                 if k.row_id is not None:
                     self.present_rows.add(k.row_id)
@@ -198,7 +210,7 @@ class _Scan:
             out.write(
                 SyncWrite(
                     set_id,
-                    Path(path),
+                    path,
                     SyncState(SyncStatus.WAITING, message=QUEUED),
                     size=size,
                     mtime=mtime,
@@ -212,7 +224,7 @@ class _Scan:
                 out.look_at(when)
                 state = SyncState(SyncStatus.WAITING, message=SETTLING)
                 if _state_differs(k, state):
-                    out.write(SyncWrite(set_id, Path(path), state))
+                    out.write(SyncWrite(set_id, path, state))
                 return
         verdict = self.verdict(path)
         if isinstance(verdict, DocumentError):
@@ -235,15 +247,11 @@ class _Scan:
         if row is not None and row.state is not FileState.DELETED and k is not None:
             if k.sha256 == sha:  # touched, or back where it was: the same content
                 self.present_rows.add(row.id)
-                out.write(
-                    SyncWrite(set_id, Path(path), SyncState(SyncStatus.SYNCED), row.id, size, mtime, sha)
-                )
+                out.write(SyncWrite(set_id, path, SyncState(SyncStatus.SYNCED), row.id, size, mtime, sha))
                 return
             if row.local_path == path:  # its own row: swap the new version in
                 self.present_rows.add(row.id)
-                out.write(
-                    SyncWrite(set_id, Path(path), SyncState(SyncStatus.WAITING, message=CHANGED), row.id)
-                )
+                out.write(SyncWrite(set_id, path, SyncState(SyncStatus.WAITING, message=CHANGED), row.id))
                 item = next((c for c in out.changed if str(c.path) == path), None)
                 if item is None:
                     out.changed.append(ChangedItem(Path(path), row.id, (set_id,)))
@@ -255,7 +263,7 @@ class _Scan:
         linked = self.hashes.get(sha)
         if linked is not None:  # the same content is on the server already: no upload
             self.present_rows.add(linked)
-            out.write(SyncWrite(set_id, Path(path), SyncState(SyncStatus.SYNCED), linked, size, mtime, sha))
+            out.write(SyncWrite(set_id, path, SyncState(SyncStatus.SYNCED), linked, size, mtime, sha))
             target = self.row(linked)
             if target is not None and (target.local_path is None or not os.path.isfile(target.local_path)):
                 out.relocate.append((linked, path))
@@ -263,7 +271,7 @@ class _Scan:
         out.write(
             SyncWrite(
                 set_id,
-                Path(path),
+                path,
                 SyncState(SyncStatus.WAITING, message=QUEUED),
                 size=size,
                 mtime=mtime,
@@ -281,4 +289,4 @@ class _Scan:
     ) -> None:
         if k is not None and k.row_id is not None:
             self.present_rows.add(k.row_id)
-        self.out.write(SyncWrite(set_id, Path(path), state, size=size, mtime=mtime))
+        self.out.write(SyncWrite(set_id, path, state, size=size, mtime=mtime))
