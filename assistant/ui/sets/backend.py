@@ -64,12 +64,14 @@ def read_sets(
             members.setdefault(set_id, set()).add(row_id)
     views: list[SetView] = []
     sync: dict[int, SyncCell] = {}
-    for doc_set in store.list_sets():
+    sets = store.list_sets()
+    summaries = store.set_summaries([s.id for s in sets if s.folder is not None])
+    for doc_set in sets:
         rows = members.get(doc_set.id, set())
         if shown is not None:
             rows &= shown
         folder = None if doc_set.folder is None else str(doc_set.folder)
-        counts = store.set_summary(doc_set.id) if folder else None
+        counts = summaries.get(doc_set.id) if folder else None
         views.append(
             SetView(
                 doc_set.id,

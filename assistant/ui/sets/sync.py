@@ -72,7 +72,7 @@ class FolderSyncController(Controller):
         self._ours: dict[Path, tuple[int, ...]] = {}  # paths handed to the upload queue -> their sets
         self._waiting_changes: dict[int, ChangedItem] = {}  # row id -> change waiting for a connection
         self._report_uploading: set[Path] = set()
-        self._report_done: dict[Path, FileRecord] = {}
+        self._report_done: dict[Path, list[FileRecord]] = {}
         self._report_failed: dict[Path, tuple[str, bool]] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -208,26 +208,26 @@ class FolderSyncController(Controller):
         self._rows.reupload_with(record, work)
 
     # -- the upload queue's outcomes, reported back in a few calls ------------------------------------
+    # Every finished job is reported (safe for a path no folder sees): a path the sync handed out but
+    # that was already in the queue (dropped by hand too) is not left waiting for ever.
     def _job_changed(self, job: UploadJob) -> None:
-        if (
-            job.path in self._ours
-            and str(job.state) == "uploading"
-            and job.path not in self._report_uploading
-        ):
+        state = str(job.state)
+        if state == "uploading" and job.path in self._ours and job.path not in self._report_uploading:
             self._report_uploading.add(job.path)
+            self._timer.start()
+        elif state == "cancelled":  # cancelled in the queue: said, so that the path is not lost
+            self._report_failed[job.path] = ("Cancelled in the upload queue.", False)
             self._timer.start()
 
     def _uploaded(self, result: UploadResult | list[UploadResult], job: UploadJob) -> None:
-        if job.path not in self._ours:
-            return
-        first = result[0] if isinstance(result, list) else result
-        self._report_done[job.path] = first.record
+        self._report_done.setdefault(job.path, []).extend(
+            r.record for r in (result if isinstance(result, list) else [result])
+        )
         self._timer.start()
 
     def _failed(self, job: UploadJob) -> None:
-        if job.path in self._ours:
-            self._report_failed[job.path] = (job.message or "the upload failed", job.permanent)
-            self._timer.start()
+        self._report_failed[job.path] = (job.message or "the upload failed", job.permanent)
+        self._timer.start()
 
     def _report(self) -> None:
         engine = self.engine
@@ -236,22 +236,22 @@ class FolderSyncController(Controller):
         uploading, self._report_uploading = self._report_uploading - set(self._report_done), set()
         done, self._report_done = self._report_done, {}
         failed, self._report_failed = self._report_failed, {}
-        joined: dict[int, list[int]] = {}
-        for path, record in done.items():
-            for set_id in self._ours.pop(path, ()):
-                joined.setdefault(set_id, []).append(record.id)
-        for path in failed:
+        for path in (*done, *failed):
             self._ours.pop(path, None)
 
-        def work(_t: CancelToken) -> None:
+        def work(_t: CancelToken) -> dict[int, list[int]]:
+            joined: dict[int, list[int]] = {}
             for path in uploading:
                 engine.uploading(path)
-            for path, record in done.items():
-                engine.uploaded(path, record)
+            for path, records in done.items():
+                for record in records:
+                    for set_id in engine.uploaded(path, record):
+                        joined.setdefault(set_id, []).append(record.id)
             for path, (message, permanent) in failed.items():
                 engine.upload_failed(path, message, permanent)
+            return joined
 
-        def reported(_r: None) -> None:
+        def reported(joined: dict[int, list[int]]) -> None:
             self.sets_changed.emit()
             for set_id, row_ids in joined.items():
                 self.joined.emit(set_id, row_ids)
