@@ -40,6 +40,7 @@ __all__ = ["FolderSyncController"]
 log = logging.getLogger(__name__)
 
 REPORT_MS = 250  # upload outcomes are gathered this long before the engine hears them
+QUEUE_CHUNK = 25  # new files handed to the upload queue per turn of the event loop
 ChangedWork = Callable[["ChangedItem"], Callable[[int, CancelToken], FileRecord] | None]
 
 
@@ -71,6 +72,7 @@ class FolderSyncController(Controller):
         self._changed_work, self._connected = changed_work, connected
         self._ours: dict[Path, tuple[int, ...]] = {}  # paths handed to the upload queue -> their sets
         self._waiting_changes: dict[int, ChangedItem] = {}  # row id -> change waiting for a connection
+        self._to_queue: list[Path] = []  # new files not yet handed to the upload queue
         self._report_uploading: set[Path] = set()
         self._report_done: dict[Path, list[FileRecord]] = {}
         self._report_failed: dict[Path, tuple[str, bool]] = {}
@@ -174,7 +176,8 @@ class FolderSyncController(Controller):
         if batch.uploads:
             for item in batch.uploads:
                 self._ours[item.path] = item.set_ids
-            self._uploads.add_files(batch.upload_paths())
+            self._to_queue.extend(batch.upload_paths())
+            self._queue_some()
         for change in batch.changed:
             self._swap(change)
         if batch.missing:
@@ -206,6 +209,16 @@ class FolderSyncController(Controller):
             self._waiting_changes[item.row_id] = item
             return
         self._rows.reupload_with(record, work)
+
+    def _queue_some(self) -> None:
+        """Hand the new files to the upload queue a few at a time, one turn of the event loop each (a
+        queue row costs the GUI thread about a tenth of a millisecond: 2,000 at once would stall it)."""
+        if self.closed or not self._to_queue:
+            return
+        some, self._to_queue = self._to_queue[:QUEUE_CHUNK], self._to_queue[QUEUE_CHUNK:]
+        self._uploads.add_files(some)
+        if self._to_queue:
+            QTimer.singleShot(0, self._queue_some)
 
     # -- the upload queue's outcomes, reported back in a few calls ------------------------------------
     # Every finished job is reported (safe for a path no folder sees): a path the sync handed out but
