@@ -187,3 +187,55 @@ def test_a_folders_new_files_go_to_the_upload_queue_in_one_batch(
     summary = store.set_summary(doc_set.id)
     assert summary.skipped == 1 and summary.waiting + summary.uploading == 60
     sync.close()
+
+
+def test_instructions_rename_in_place_and_the_storage_view(
+    qtbot: Any, sets: SetsController, store: Store
+) -> None:
+    from assistant.ui.sets.details import StorageDialog, read_storage
+
+    a = add(store, "policy.md")
+    with qtbot.waitSignal(sets.loaded, timeout=WAIT):
+        sets.create("HR policies", [a.id])
+    view = sets.snapshot.views[0]
+    with qtbot.waitSignal(sets.loaded, timeout=WAIT):
+        sets.set_instructions(view.id, "Answer as an HR adviser; quote the policy.")
+    assert store.required_set(view.id).instructions == "Answer as an HR adviser; quote the policy."
+    assert sets.snapshot.views[0].instructions.startswith("Answer as an HR adviser")
+
+    model = SetsModel()
+    model.set_sets(sets.snapshot.views)
+    asked: list[tuple[int, str]] = []
+    model.rename_requested.connect(lambda set_id, name: asked.append((set_id, name)))
+    assert model.setData(model.index(1), "  People policies ", Qt.ItemDataRole.EditRole) is False
+    assert asked == [(view.id, "People policies")], "the catalog renames it; the row follows the next read"
+    assert model.index(1).data(Qt.ItemDataRole.EditRole) == "HR policies"
+    assert not model.setData(model.index(0), "Renamed", Qt.ItemDataRole.EditRole), "All files is not a set"
+
+    rows, total = read_storage(store)
+    dialog = StorageDialog(rows, total)
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["All files", "HR policies"]
+    assert table.item(1, 1).text() == "1"
+    from PySide6.QtWidgets import QLabel
+
+    quota = dialog.findChild(QLabel, "quotaNote")
+    assert "used: not reported by the API" in quota.text()
+
+
+def test_a_folder_that_is_gone_is_said_on_its_set(
+    qtbot: Any, sets: SetsController, store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "usb-drive"
+    folder.mkdir()
+    doc_set = store.create_set("Drive")
+    store.link_folder(doc_set.id, folder)
+    sets.problems = {doc_set.id: f"{folder} is not there (an unmounted drive?): nothing is marked missing"}
+    snapshot = loaded(qtbot, sets)
+    view = snapshot.views[0]
+    assert view.summary.startswith(f"{folder} is not there")
+    model = SetsModel()
+    model.set_sets(snapshot.views)
+    assert model.index(1).data().startswith("Drive\n")
+    assert "is not there" in model.index(1).data(Qt.ItemDataRole.ToolTipRole)

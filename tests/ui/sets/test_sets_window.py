@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QWidget
 
 from assistant.catalog import FileRecord, FileState
 from assistant.folders import SyncConfig
 from assistant.ui.cleanup import CleanupDialog
-from assistant.ui.files_model import Col
+from assistant.ui.files_model import RECORD_ROLE, Col
 from assistant.ui.main_window import MainWindow
 from assistant.ui.sets.model import SET_ROLE
 from tests.support import Windows, sandbox_keys
@@ -69,7 +70,26 @@ def choose_set(window: MainWindow, qtbot: Any, name: str) -> None:
     QTest.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
     )
-    qtbot.waitUntil(lambda: window.sets.sidebar.current() is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: view.currentIndex().row() == row, timeout=WAIT)
+
+
+def drop_rows_on_set(window: MainWindow, records: list[FileRecord], name: str) -> None:
+    """Drag these rows of the files table onto the named set and drop them (the table's own drag data)."""
+    proxy, view = window.files_panel.proxy, window.sets.sidebar.view
+    ids = {r.id for r in records}
+    indexes = [
+        proxy.index(r, 0) for r in range(proxy.rowCount()) if proxy.index(r, 0).data(RECORD_ROLE).id in ids
+    ]
+    mime = proxy.mimeData(indexes)
+    row = next(i for i, text in enumerate(set_rows(window)) if text.startswith(name + "\n"))
+    pos = QPointF(view.visualRect(window.sets.model.index(row)).center())
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, buttons, mods),
+        QDragMoveEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, buttons, mods),
+        QDropEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods),
+    ):
+        QApplication.sendEvent(view.viewport(), event)
 
 
 def ask(window: MainWindow, qtbot: Any, question: str) -> None:
@@ -125,6 +145,16 @@ def test_a_set_from_the_selection_asked_about_and_kept_in_sync_with_a_folder(
     qtbot.waitUntil(lambda: store.get_conversation(conversation.id).set_id == contracts.id, timeout=WAIT)
     ask(window, qtbot, "When does the supplier pay?")
 
+    # a row dragged from All files onto the set joins it, and the set's conversation picks it up
+    gamma = row_named(window, "gamma.txt")
+    assert gamma is not None
+    choose_set(window, qtbot, "All files")
+    drop_rows_on_set(window, [gamma], "Contracts")
+    qtbot.waitUntil(lambda: gamma.id in store.set_file_ids(contracts.id), timeout=WAIT)
+    qtbot.waitUntil(lambda: gamma.id in {r.id for r in chat.attached_files()}, timeout=WAIT)
+    assert chat.transcript.notes[-1] == "1 file added to the set was attached"
+    choose_set(window, qtbot, "Contracts")
+
     # link a folder through the dialog
     folder = tmp_path / "watched"
     (folder / ".git").mkdir(parents=True)
@@ -146,7 +176,7 @@ def test_a_set_from_the_selection_asked_about_and_kept_in_sync_with_a_folder(
     assert "new terms.txt" in shown_names(window)
     qtbot.waitUntil(lambda: added.id in {r.id for r in chat.attached_files()}, timeout=WAIT)
     assert chat.transcript.notes[-1] == "1 file added to the set was attached"
-    qtbot.waitUntil(lambda: "Contracts\n3 synced" in set_rows(window), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Contracts\n4 synced" in set_rows(window), timeout=WAIT)
     assert not any(r.filename == "HEAD" for r in store.list_files()), ".git/ is ignored"
 
     # changed: uploaded again into the same row (a new file id), and the conversation keeps working
