@@ -1,6 +1,6 @@
 """``FolderSyncController``: drives the folder-sync engine (``assistant.folders.FolderSync``, Qt-free,
 on a thread of its own) from the window. Catalog calls run in workers; the engine's batches reach the
-GUI thread through the bridge (a stream task that hands each batch on), one batch at a time:
+GUI thread through a thread-safe queue the GUI thread empties on a timer, one batch at a time:
 
 - new files go to the upload queue (``add_files``: linking the folder was the yes); the queue's
   outcomes are reported back (uploading, uploaded as a row, failed and why), gathered for a moment so
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import queue
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,7 @@ __all__ = ["FolderSyncController"]
 log = logging.getLogger(__name__)
 
 REPORT_MS = 250  # upload outcomes are gathered this long before the engine hears them
+POLL_MS = 100  # how often the GUI thread looks for the engine's batches (it debounces 0.5 s itself)
 QUEUE_CHUNK = 25  # new files handed to the upload queue per turn of the event loop
 ChangedWork = Callable[["ChangedItem"], Callable[[int, CancelToken], FileRecord] | None]
 
@@ -82,6 +83,9 @@ class FolderSyncController(Controller):
         self._timer.timeout.connect(self._report)
         self.problems: dict[int, str] = {}
         self.batches = 0
+        self._poll = QTimer(self)  # the engine's batches, taken on the GUI thread
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._take_batches)
         uploads.job_changed.connect(self._job_changed)
         uploads.uploaded.connect(self._uploaded)
         uploads.failed.connect(self._failed)
@@ -100,20 +104,22 @@ class FolderSyncController(Controller):
             self.said.emit(f"Watched folders are not synced: {exc or type(exc).__name__}", 15000)
             return
         self.engine = engine
-        pump = self.stream(self._pump, on_item=self._batch, name="folder-sync-batches")
-        if pump is not None:
-            pump.start()
+        self._poll.start()
         self.run(lambda _t: engine.start(), on_failed=self._engine_failed, name="folder-sync-start")
 
-    def _pump(self, token: CancelToken) -> Iterator[SyncBatch | str]:
-        while not token.is_cancelled():
+    def _take_batches(self) -> None:
+        """On the GUI thread: the batches the engine's thread left in the queue, in order. A timer, not
+        a task: a task waiting on the queue would hold one of the shared workers for the app's life."""
+        for _ in range(8):  # a few per tick; the rest on the next
             try:
-                yield self._queue.get(timeout=0.1)
+                item = self._queue.get_nowait()
             except queue.Empty:
-                continue
+                return
+            self._batch(item)
 
     def close(self) -> None:
         super().close()
+        self._poll.stop()
         engine, self.engine = self.engine, None
         if engine is not None:
             engine.stop(timeout=2.0)
