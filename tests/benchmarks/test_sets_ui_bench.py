@@ -69,6 +69,7 @@ def _summary(window: MainWindow, name: str) -> Any:
     return None if view is None else view.counts
 
 
+@pytest.mark.timeout(600)
 def test_first_scan_of_a_10000_file_folder_keeps_the_gui_thread_responsive(
     qtbot: Any, sandbox: Any, tmp_path: Path
 ) -> None:
@@ -144,6 +145,7 @@ def test_first_scan_of_a_10000_file_folder_keeps_the_gui_thread_responsive(
         window.composition.shutdown()
 
 
+@pytest.mark.timeout(900)
 def test_2000_files_at_once_reach_the_table_as_one_batch(qtbot: Any, sandbox: Any, tmp_path: Path) -> None:
     n = 2_000
     folder = tmp_path / "checkout"
