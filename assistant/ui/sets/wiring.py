@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenuBar, QMessageBox, QSplitter, QToolButton, QWidget
+from PySide6.QtWidgets import QMenuBar, QSplitter, QToolButton, QWidget
 
 from assistant.api.errors import CancelToken
-from assistant.catalog import FileRecord, FileState
+from assistant.catalog import FileRecord
 from assistant.catalog.set_records import DocumentSet, SetError
 from assistant.ui.files_cells import Col, SyncCell
 from assistant.ui.sets.asking import SetConversations
 from assistant.ui.sets.backend import SetsSnapshot, checked
 from assistant.ui.sets.controller import SetsController
-from assistant.ui.sets.dialogs import InstructionsDialog, LinkFolderDialog, NameDialog
 from assistant.ui.sets.model import SetsModel
-from assistant.ui.sets.sidebar import SetAction, SetsSidebar
+from assistant.ui.sets.requests import SetRequests
+from assistant.ui.sets.sidebar import SetsSidebar
 from assistant.ui.sets.sync import FolderSyncController
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class DocumentSets(QObject):
             parent=self,
         )
         self.conversations = SetConversations(w.chat_panel, self)
+        self.requests = SetRequests(self, w)
         self._sync_shown_by_us = False
         self._hid: tuple[int, ...] = ()  # the columns Sync took the place of (shown again after)
         self._cells: dict[int, SyncCell] = {}
@@ -74,7 +75,7 @@ class DocumentSets(QObject):
         self.storage_action = QAction("&Storage…", w)
         self.storage_action.setObjectName("storageAction")
         self.storage_action.setToolTip("How much each set holds remotely, and what expires this week")
-        self.storage_action.triggered.connect(self.open_storage)
+        self.storage_action.triggered.connect(self.requests.open_storage)
         self._connect()
 
     def beside(self, files: QWidget) -> QSplitter:
@@ -129,7 +130,7 @@ class DocumentSets(QObject):
     def _connect(self) -> None:
         w, sets, sync, bar = self._window, self.sets, self.sync, self.sidebar
         say = w.status.showMessage
-        bar.requested.connect(self._requested)
+        bar.requested.connect(self.requests.requested)
         bar.chosen.connect(self._chosen)
         self.model.rows_dropped.connect(sets.add)
         self.model.rename_requested.connect(sets.rename)
@@ -201,7 +202,7 @@ class DocumentSets(QObject):
             self._to_choose = None
         self._apply_filter()
 
-    def _choose_when_listed(self, doc_set: DocumentSet) -> None:
+    def choose_when_listed(self, doc_set: DocumentSet) -> None:
         self._to_choose = doc_set.id
 
     def _files_changed(self) -> None:
@@ -259,124 +260,6 @@ class DocumentSets(QObject):
                 name="forget-missing",
             )
 
-    # -- what the sidebar asks -------------------------------------------------------------------------
-    def _requested(self, action: str, set_id: int) -> None:
-        w, view = self._window, self.sets.snapshot.view(set_id)
-        act = SetAction(action)
-        if act is SetAction.NEW:
-            self.new_set_dialog()
-            return
-        if view is None:
-            return
-        selected = [r.id for r in w.selection.records]
-        if act is SetAction.ASK:
-            self.conversations.ask(set_id)
-        elif act is SetAction.ADD_SELECTED:
-            self.sets.add(set_id, selected)
-        elif act is SetAction.REMOVE_SELECTED:
-            self.sets.remove(set_id, selected)
-        elif act is SetAction.RENAME:
-            self.sidebar.rename(set_id)
-        elif act is SetAction.INSTRUCTIONS:
-            dialog = InstructionsDialog(view.name, view.instructions, w)
-            dialog.saved.connect(lambda text: self.sets.set_instructions(set_id, text))
-            dialog.open()
-        elif act is SetAction.LINK:
-            link = LinkFolderDialog(view.name, view.folder or "", view.patterns or _defaults(), w)
-            link.linked.connect(lambda path, pats: self.sync.link(set_id, path, pats, self.sets.reload))
-            link.open()
-        elif act is SetAction.UNLINK:
-            self.sync.unlink(set_id, self.sets.reload)
-        elif act is SetAction.DETAILS:
-            self.open_details(set_id)
-        elif act is SetAction.RETRY:
-            self.sync.retry(set_id)
-        elif act is SetAction.DELETE:
-            self._confirm_delete(set_id, view.name, view.files)
-        elif act is SetAction.DELETE_FILES:
-            self._clean_up_set(set_id)
-
-    def new_set_dialog(self) -> NameDialog:
-        w = self._window
-        records = list(w.selection.records)
-        n = len(records)
-        explain = (
-            f"A set of the {n} selected files."
-            if n
-            else "An empty set: drag files onto it, or link a folder."
-        )
-        dialog = NameDialog("New set", "", explain, w)
-        dialog.named.connect(
-            lambda name: self.sets.create(name, [r.id for r in records], then=self._choose_when_listed)
-        )
-        dialog.open()
-        return dialog
-
-    def _confirm_delete(self, set_id: int, name: str, files: int) -> QMessageBox:
-        box = QMessageBox(self._window)
-        box.setObjectName("deleteSetBox")
-        box.setWindowTitle("Delete set")
-        box.setText(f"Delete the set “{name}”? Its {files} files are kept (in All files and other sets).")
-        keep = box.addButton("Delete the set", QMessageBox.ButtonRole.AcceptRole)
-        also = box.addButton("Delete the set and clean up its files…", QMessageBox.ButtonRole.DestructiveRole)
-        also.setEnabled(files > 0)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def clicked(button: object) -> None:
-            if button is also:
-                self._clean_up_set(set_id, then_delete=True)
-            elif button is keep:
-                self.sets.delete(set_id)
-
-        box.buttonClicked.connect(clicked)
-        box.open()
-        return box
-
-    def _clean_up_set(self, set_id: int, then_delete: bool = False) -> None:
-        """The set's files in the existing Clean up dialog, selected (nothing is deleted before OK)."""
-        store = self._window.ctx.store
-
-        def work(_t: CancelToken) -> list[FileRecord]:
-            return store.set_records(set_id, [FileState.ACTIVE, FileState.EXPIRED, FileState.MISSING])
-
-        def got(records: list[FileRecord]) -> None:
-            if then_delete:
-                self.sets.delete(set_id)
-            if records:
-                self.sidebar.choose(None)
-                self._window.delete_files(records)
-
-        self.sets.run(work, on_result=got, name="set-files-for-cleanup")
-
-    def open_details(self, set_id: int) -> None:
-        from assistant.ui.sets.details import SyncDetailsDialog, read_sync
-
-        store, w = self._window.ctx.store, self._window
-
-        def show(sync: object) -> None:
-            dialog = SyncDetailsDialog(sync, w)  # type: ignore[arg-type]
-            dialog.retry_requested.connect(self.sync.retry)
-            dialog.rescan_requested.connect(self.sync.rescan)
-            dialog.cleanup_requested.connect(w.delete_files)
-            dialog.open()
-            self.details = dialog
-
-        self.sets.run(lambda _t: read_sync(store, set_id), on_result=show, name="read-sync-details")
-
-    def open_storage(self) -> None:
-        from assistant.catalog.set_records import SetStorage
-        from assistant.ui.sets.details import StorageDialog, StorageRow, read_storage
-
-        store, w = self._window.ctx.store, self._window
-
-        def show(found: tuple[list[StorageRow], SetStorage]) -> None:
-            rows, total = found
-            self.storage = StorageDialog(rows, total, w)
-            self.storage.open()
-
-        self.sets.run(lambda _t: read_storage(store), on_result=show, name="read-storage")
-
     # -- automation ------------------------------------------------------------------------------------
     def create_set(self, name: str, records: tuple[FileRecord, ...] | list[FileRecord] = ()) -> DocumentSet:
         return self.sets.create_and_wait(name, [r.id for r in records])
@@ -403,9 +286,3 @@ class DocumentSets(QObject):
             on_failed=lambda f: self._window.status.showMessage(f"Not linked: {f.message}", 12000),
             name="watch-folder",
         )
-
-
-def _defaults() -> tuple[str, ...]:
-    from assistant.catalog.set_records import DEFAULT_IGNORE_PATTERNS
-
-    return DEFAULT_IGNORE_PATTERNS

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             _wait(lambda: False, 1.5)  # the sidebar reads the sets again
             window.sets.sidebar.choose(linked.id)
             if args.details:
-                window.sets.open_details(linked.id)
+                window.sets.requests.open_details(linked.id)
             _wait(lambda: False, 1.0)
             args.shot.parent.mkdir(parents=True, exist_ok=True)
             window.screen().grabWindow(0).save(str(args.shot))

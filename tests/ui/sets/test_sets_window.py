@@ -196,7 +196,9 @@ def test_a_set_from_the_selection_asked_about_and_kept_in_sync_with_a_folder(
     assert swapped.file_id in remote_ids(sandbox)
     assert store.get_file(added.id).state is FileState.ACTIVE
     qtbot.waitUntil(lambda: "1 missing" in window.sets.model.index(1).data(), timeout=WAIT)
-    window.sets.open_details(contracts.id)
+    button = window.findChild(QWidget, "linkFolderButton")
+    assert button.text() == "Sync status…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(QDialog, "syncDetailsDialog") is not None, timeout=WAIT)
     details = window.findChild(QDialog, "syncDetailsDialog")
     clean = details.findChild(QPushButton, "cleanupMissingButton")
