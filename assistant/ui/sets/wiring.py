@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DocumentSets"]
 
-NARROW_TABLE = 460  # px: a table narrower than this gives State's place to Sync too
+NARROW_TABLE = 380  # px: a table narrower than this gives State's place to Sync too
 
 
 class DocumentSets(QObject):
