@@ -200,6 +200,9 @@ class AppRoot:
         if first_run:
             session.ready.connect(lambda _s: self._first_run(window))
         after_first_paint(window, window.start)
+        # The same for what the window's build made (Qt wrappers), before the watched folders' first scan,
+        # which may begin before the session is ready
+        gc.freeze()
         window.update()
         return window
 

@@ -53,12 +53,13 @@ __all__ = ["FilesPanel", "FilesTable", "hidden_by_default"]
 
 def hidden_by_default(window_width: int) -> tuple[int, ...]:
     """The columns a first run hides, so that the name has room in a window this wide (the files
-    take 9/20 of it; the header's right-click menu shows the others again)."""
+    take 9/20 of it; the header's right-click menu shows the others again). Sync shows itself while a
+    set linked to a folder is chosen (``ui.sets``)."""
     if window_width < 1100:
-        return (Col.TYPE, Col.SIZE, Col.UPLOADED, Col.LAST_USED)
+        return (Col.TYPE, Col.SIZE, Col.UPLOADED, Col.LAST_USED, Col.SYNC)
     if window_width < 1600:
-        return (Col.SIZE, Col.UPLOADED, Col.LAST_USED)
-    return ()
+        return (Col.SIZE, Col.UPLOADED, Col.LAST_USED, Col.SYNC)
+    return (Col.SYNC,)
 
 
 class FilesProxy(QSortFilterProxyModel):
@@ -71,6 +72,21 @@ class FilesProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(Col.NAME)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(False)  # the countdown ticks must not re-sort the table every second
+        self.only: frozenset[int] | None = None  # the rows of the chosen document set (None: all files)
+
+    def show_only(self, row_ids: frozenset[int] | None) -> None:
+        """Show only these catalog rows (a document set's), or every row (None)."""
+        if row_ids != self.only:
+            self.beginFilterChange()
+            self.only = row_ids
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self.only is not None:
+            source = self.sourceModel()
+            if isinstance(source, FilesModel) and source.record(source_row).id not in self.only:
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -133,6 +149,8 @@ class FilesTable(QTableView):
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
             text = self.empty_text if not self.property("filtered") else "No file matches the search"
+            if self.property("setEmpty") and not self.property("filtered"):
+                text = str(self.property("setEmpty"))  # a document set with no file yet
             painter.drawText(self.viewport().rect(), int(Qt.AlignmentFlag.AlignCenter), text)
             painter.end()
 
@@ -168,7 +186,7 @@ class FilesPanel(QWidget):
         self.ask_button.setToolTip("Attach the selected files to the conversation (Ctrl+Shift+A)")
         self.ask_button.setEnabled(False)
         self.ask_button.clicked.connect(self.ask_selected)
-        top = QHBoxLayout()
+        top = self.top_row = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.ask_button)
         layout.addLayout(top)
@@ -211,6 +229,7 @@ class FilesPanel(QWidget):
             (Col.EXPIRES, metrics.horizontalAdvance("29 d 23 h")),
             (Col.LAST_USED, metrics.horizontalAdvance("Last use")),
             (Col.STATE, icon + max(metrics.horizontalAdvance(t) for t in STATE_LABELS)),  # all in the tooltip
+            (Col.SYNC, metrics.horizontalAdvance("waiting")),  # longer words whole in the tooltip
         ):
             header.resizeSection(col, width + 18)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -262,6 +281,16 @@ class FilesPanel(QWidget):
         self.ask_action.setEnabled(any_selected)
         if not self._filtering:
             self.selection_changed.emit(self.selected())
+
+    def show_only(self, row_ids: frozenset[int] | None, empty_text: str = "") -> None:
+        """The table shows only these rows (a document set's; None: all), ``empty_text`` when none."""
+        self._filtering = True
+        try:
+            self.proxy.show_only(row_ids)
+        finally:
+            self._filtering = False
+        self.table.setProperty("setEmpty", empty_text if row_ids is not None else "")
+        self.table.viewport().update()
 
     def _filter(self, text: str) -> None:
         # rows hidden by the search leave the view's selection; that is not the person un-choosing them

@@ -9,7 +9,7 @@ re-upload, clean-up runs, the upload queue. Services come in through ``WindowCon
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first pai
     from PySide6.QtGui import QCloseEvent
 
     from assistant.bridge import TaskRunner
-    from assistant.catalog import FileRecord, Store
+    from assistant.catalog import DocumentSet, FileRecord, Store
     from assistant.secrets import KeyStatus
     from assistant.settings import Paths, Settings
     from assistant.ui.chat import ChatPanel
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the parts are imported in ``assemble``, after the first pai
     from assistant.ui.files_panel import FilesPanel
     from assistant.ui.key_dialog import KeyDialog
     from assistant.ui.session import ApiSession, Services
+    from assistant.ui.sets.wiring import DocumentSets
     from assistant.ui.settings_dialog import SettingsDialog
     from assistant.ui.status import StatusBar
     from assistant.ui.upload_queue import UploadPanel
@@ -136,8 +137,14 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.uploads = UploadArea(self, ctx, self.upload_queue, self.status, self.add_paths)
         self.upload_panel: UploadPanel = self.uploads.panel
+        from assistant.ui.sets.wiring import DocumentSets
+
+        self.sets: DocumentSets = DocumentSets(self)  # the sets sidebar beside the files table
         layout = WindowLayout.build(
-            self.files_panel, self.upload_panel, self.chat_panel, offline=session.offline
+            self.sets.beside(self.files_panel),
+            self.upload_panel,
+            self.chat_panel,
+            offline=session.offline,
         )
         self.setCentralWidget(layout.central)
         self.splitter, self.left_splitter, self.banner = layout.splitter, layout.left_splitter, layout.banner
@@ -146,6 +153,7 @@ class MainWindow(QMainWindow):
         )
         self.commands = WindowActions(self, self._slots())
         self.uploads.add_to_menu(self.menuBar())
+        self.sets.add_to_menu(self.menuBar())
         from assistant.ui.window_wiring import adopt_chat_actions, connect_window
 
         adopt_chat_actions(self)
@@ -164,7 +172,12 @@ class MainWindow(QMainWindow):
             self.window_state = WindowState(ctx.paths.config)
         self.window_state.keep(
             self,
-            splitters={"main": self.splitter, "files": self.left_splitter, "chat": self.chat_panel.splitter},
+            splitters={
+                "main": self.splitter,
+                "files": self.left_splitter,
+                "chat": self.chat_panel.splitter,
+                "sets": self.sets.splitter,
+            },
             headers={"files": self.files_panel.table.horizontalHeader()},
             numbers={"source/width": self.source.room.number, **self.review.kept},
         )
@@ -198,10 +211,12 @@ class MainWindow(QMainWindow):
         """After the first paint: load the catalog and connect, both in workers."""
         self.reload_files()
         self.uploads.start()  # the failures of earlier runs, listed again
+        self.sets.start()  # the sets, and the linked folders rescanned (what changed while closed)
         self.session.start()
 
     def services_ready(self, _services: Services) -> None:
         self.upload_queue.set_uploader(self.session.upload_one)
+        self.sets.services_ready()
 
     # -------------------------------------------------------------------------------------- files
     def reload_files(self) -> None:
@@ -280,6 +295,16 @@ class MainWindow(QMainWindow):
 
         open_local(record, lambda text: self.status.showMessage(text, 6000), in_folder=True)
 
+    # ------------------------------------------------------------------------ document sets
+    def create_set(self, name: str, records: Sequence[FileRecord] = ()) -> DocumentSet:
+        """A new document set holding ``records`` (automation; the sidebar lists it). Raises
+        ``ApiFailure`` saying why when it cannot be made (a name already taken)."""
+        return self.sets.create_set(name, list(records))
+
+    def watch_folder(self, set_name: str, path: Path | str) -> None:
+        """Link the set named ``set_name`` to the folder ``path`` and keep it in sync (automation)."""
+        self.sets.watch_folder(set_name, path)
+
     # ------------------------------------------------------------------------------------ dialogs
     def open_cleanup(self, *, only_selected: bool = False) -> CleanupDialog:
         return self.dialogs.cleanup(only_selected=only_selected)
@@ -337,6 +362,7 @@ class MainWindow(QMainWindow):
             self.uploads.memory,
             self.source,
             self.review,
+            self.sets,
         ):
             controller.close()
         self.chat_panel.stop()

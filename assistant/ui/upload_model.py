@@ -68,7 +68,10 @@ class UploadJobsModel(QAbstractTableModel):
         self.endInsertRows()
         if job.needs_attention:
             self._first.add(job.id)
-        self._reindex()
+        if row == len(self._jobs) - 1:
+            self._row_of[job.id] = row  # appended (a folder's 2,000 new files: no pass over every row each)
+        else:
+            self._reindex()
 
     def _changed(self, job: UploadJob) -> None:
         row = self._row_of.get(job.id)

@@ -95,6 +95,7 @@ class Transcript(QTextBrowser):
         self.document().setDefaultFont(font)
         self.anchorClicked.connect(self._on_anchor)
         self.document_updates = 0  # edits made to the document (tests count them)
+        self.notes: list[str] = []  # what ``add_note`` said since the conversation was shown
         self._stream: StreamingAnswer | None = None
         self.hint = empty_hint(0)  # painted while the conversation is empty
         self._colors()
@@ -192,6 +193,7 @@ class Transcript(QTextBrowser):
 
     def clear_all(self) -> None:
         self._stream = None
+        self.notes = []
         self.document().clear()
         self.document_updates += 1
 
@@ -211,6 +213,19 @@ class Transcript(QTextBrowser):
         self._write_footer(cursor, view)
         cursor.endEditBlock()
         self.document_updates += 1
+
+    def add_note(self, text: str) -> None:
+        """Say what happened to the conversation, in small muted text at the end (e.g. "2 files added
+        to the set were attached"); kept until the conversation is shown again."""
+        cursor = self._end_cursor()
+        cursor.beginEditBlock()
+        if not self.document().isEmpty():
+            self._block(cursor)
+        cursor.insertText(text, self._small(self._muted))
+        cursor.endEditBlock()
+        self.notes.append(text)
+        self.document_updates += 1
+        self.scroll_to_end()
 
     def set_turns(self, views: list[TurnView]) -> None:
         self.setUpdatesEnabled(False)

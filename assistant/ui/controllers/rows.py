@@ -95,6 +95,11 @@ class RowOperations(Controller):
     def reupload(self, record: FileRecord) -> None:
         self._start(REUPLOAD, record)
 
+    def reupload_with(self, record: FileRecord, work: RowWork) -> None:
+        """Re-upload a changed file and swap it in, as ``reupload`` does, with ``work`` (a watched
+        folder's: it also marks the file synced in its sets)."""
+        self._start(REUPLOAD, record, work)
+
     def set_send_as(self, work: Callable[[int, bool, CancelToken], FileRecord]) -> None:
         """How a PDF is re-uploaded as text or as a PDF: ``work(row id, as_text, token)``."""
         self._work[SEND_TEXT.name] = lambda row, token: work(row, True, token)
@@ -105,7 +110,7 @@ class RowOperations(Controller):
         if (SEND_TEXT if as_text else SEND_PDF).name in self._work:
             self._start(SEND_TEXT if as_text else SEND_PDF, record)
 
-    def _start(self, op: _Op, record: FileRecord) -> None:
+    def _start(self, op: _Op, record: FileRecord, work: RowWork | None = None) -> None:
         if self.closed:
             return
         if not self._connected():
@@ -114,7 +119,7 @@ class RowOperations(Controller):
         if record.id in self.busy:
             return
         self.busy.add(record.id)
-        work = self._work[op.name]
+        work = work or self._work[op.name]
         row_id, name = record.id, known_name(record)
         self._files.note(row_id, op.doing)
         self.said.emit(op.status.format(name=name), 0)

@@ -176,6 +176,12 @@ class UploadQueue(QObject):
         self.intake_changed.emit()
         self._check_idle()
 
+    def add_files(self, files: Sequence[Path]) -> None:
+        """Queue exactly these files, without counting or asking (a watched folder's new files: linking
+        the folder was the yes); a file already waiting or being sent is not queued twice."""
+        busy = {j.path for j in self._jobs if not j.finished}
+        self._add_files([Path(p) for p in dict.fromkeys(files) if Path(p) not in busy])
+
     def _add_files(self, files: Sequence[Path]) -> None:
         again = {Path(p) for p in files}
         # a file added again takes the place of its failed or cancelled row
@@ -297,11 +303,12 @@ class UploadQueue(QObject):
         if self._upload_one is None:
             return
         limit = max(1, int(self._concurrency()))
-        for job in self._jobs:
-            if self._running() >= limit or self._preparing():
-                break
-            if job.state is JobState.QUEUED and job.task is None:
-                self._start(job)
+        if self._running() >= limit or self._preparing():
+            return
+        # one pass (a folder's 2,000 waiting files: not two passes over every job for each job)
+        waiting = next((j for j in self._jobs if j.state is JobState.QUEUED and j.task is None), None)
+        if waiting is not None:
+            self._start(waiting)  # it is preparing now: the next starts when its CPU part is done
 
     def _preparing(self) -> bool:
         return any(j.task is not None and j.state is JobState.PREPARING for j in self._jobs)
