@@ -76,6 +76,9 @@ class QuestionEditor(QWidget):
         for kind in AnswerType:
             self.kind.addItem(kind.label, kind.value)  # Qt keeps a StrEnum as its str
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        # a narrow window (an 800 px screen) may cut the longest type's name; the list shows it whole
+        self.kind.setMinimumContentsLength(10)
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.categories = QLineEdit()
         self.categories.setObjectName("reviewCategoriesEdit")
         self.categories.setPlaceholderText("Categories, separated by commas")
@@ -121,18 +124,17 @@ class QuestionEditor(QWidget):
         line = self.set_name.lineEdit()
         if line is not None:
             line.setPlaceholderText("Question set, e.g. Supplier contract checks")
-        self.set_name.setMinimumContentsLength(8)
+        self.set_name.setMinimumContentsLength(5)
         self.set_name.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.save_set_button = QPushButton("Save set")
-        self.save_set_button.setObjectName("reviewSaveSetButton")
+        # tool buttons (narrower than push buttons): the row fits the Review tab on an 800 px screen
+        self.save_set_button = _tool("Save set", "Save these questions as a set", "reviewSaveSetButton")
         self.save_set_button.clicked.connect(self._save_set)
-        self.load_set_button = QPushButton("Load set")
-        self.load_set_button.setObjectName("reviewLoadSetButton")
+        self.load_set_button = _tool("Load set", "Add the questions of the chosen set", "reviewLoadSetButton")
         self.load_set_button.clicked.connect(self._load_set)
         sets = QHBoxLayout()  # what to do with the chosen question, then the sets
         for button in (self.edit_button, self.up_button, self.down_button, self.remove_button):
             sets.addWidget(button)
-        sets.addSpacing(12)
+        sets.addSpacing(6)
         sets.addWidget(self.set_name, 1)
         sets.addWidget(self.save_set_button)
         sets.addWidget(self.load_set_button)
