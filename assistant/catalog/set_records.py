@@ -84,7 +84,7 @@ class SyncState:
         if self.status is SyncStatus.SKIPPED and self.reason is not None:
             return f"skipped: {self.reason.label}"
         if self.status is SyncStatus.MISSING:
-            return "missing locally"
+            return "not in folder"
         return str(self.status)
 
 
@@ -139,7 +139,7 @@ def format_summary(summary: SetSummary) -> str:
             (summary.uploading, "uploading"),
             (summary.skipped, "skipped"),
             (summary.failed, "failed"),
-            (summary.missing, "missing"),
+            (summary.missing, "not in folder"),
         )
         if n
     ]

@@ -125,11 +125,11 @@ def test_summary_states_storage_and_missing_records(store: Store, tmp_path: Path
     everywhere = store.file_sync_states()
     assert set(everywhere) == {rows[0], rows[1]}  # rows a folder syncs; rows[2] was added by hand
     assert everywhere[rows[1]].status is SyncStatus.MISSING
-    assert format_summary(summary) == "2 synced · 1 waiting · 1 skipped · 1 failed · 1 missing"
+    assert format_summary(summary) == "2 synced · 1 waiting · 1 skipped · 1 failed · 1 not in folder"
     assert format_summary(SetSummary(synced=214, skipped=3, failed=1)) == "214 synced · 3 skipped · 1 failed"
     assert format_summary(SetSummary()) == "empty"
     states = store.sync_states(doc_set.id)
-    assert states[rows[0]].label == "synced" and states[rows[1]].label == "missing locally"
+    assert states[rows[0]].label == "synced" and states[rows[1]].label == "not in folder"
     assert states[rows[2]] == synced  # added by hand
     assert SyncState(SyncStatus.SKIPPED, SkipReason.TOO_LARGE).label == "skipped: over the size limit"
     assert [r.id for r in store.missing_records(doc_set.id)] == [rows[1]]

@@ -38,7 +38,7 @@ class SetsSnapshot:
 def sync_cell(state: SyncState) -> SyncCell:
     """The table's Sync cell for a state: "synced", "waiting", "failed" (why in the tooltip)..."""
     status = state.status
-    word = {SyncStatus.MISSING: "deleted locally"}.get(status, str(status))
+    word = state.label if status is SyncStatus.MISSING else str(status)  # one name everywhere
     why = state.message or (state.reason.label if state.reason is not None else "")
     if status is SyncStatus.MISSING and not why:
         why = "the local file was deleted or moved; the remote copy is kept until you clean it up"

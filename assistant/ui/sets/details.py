@@ -143,7 +143,7 @@ class SyncDetailsDialog(QDialog):
         missing = len(sync.missing)
         self.cleanup_button = self._add(
             buttons,
-            f"Clean up {plural(missing, 'file')} deleted locally…" if missing else "Clean up…",
+            f"Clean up {plural(missing, 'file')} no longer in the folder…" if missing else "Clean up…",
             "cleanupMissingButton",
             missing > 0,
         )

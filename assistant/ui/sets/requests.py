@@ -86,7 +86,12 @@ class SetRequests(QObject):
         box = QMessageBox(self._window)
         box.setObjectName("deleteSetBox")
         box.setWindowTitle("Delete set")
-        box.setText(f"Delete the set “{name}”? Its {files} files are kept (in All files and other sets).")
+        kept = "Its file is" if files == 1 else f"Its {files} files are"
+        box.setText(
+            f"Delete the set “{name}”? {kept} kept (in All files and other sets)."
+            if files
+            else f"Delete the set “{name}”? It holds no files."
+        )
         keep = box.addButton("Delete the set", QMessageBox.ButtonRole.AcceptRole)
         also = box.addButton("Delete the set and clean up its files…", QMessageBox.ButtonRole.DestructiveRole)
         also.setEnabled(files > 0)

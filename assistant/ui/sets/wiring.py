@@ -245,7 +245,7 @@ class DocumentSets(QObject):
         self.sets.reload()
 
     def _file_deleted(self, row_id: int) -> None:
-        """A file deleted through Clean up: a watched set stops listing it as deleted locally."""
+        """A file deleted through Clean up: a watched set stops listing it as not in the folder."""
         holding = [s for s, rows in self.sets.snapshot.members.items() if row_id in rows]
         if holding:
             store = self._window.ctx.store

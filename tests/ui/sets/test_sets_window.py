@@ -192,17 +192,17 @@ def test_a_set_from_the_selection_asked_about_and_kept_in_sync_with_a_folder(
     # deleted locally: marked, offered for clean-up; the remote copy stays until confirmed
     swapped = store.get_file(added.id)
     (folder / "new terms.txt").unlink()
-    qtbot.waitUntil(lambda: sync_text(window, "new terms.txt") == "deleted locally", timeout=WAIT)
+    qtbot.waitUntil(lambda: sync_text(window, "new terms.txt") == "not in folder", timeout=WAIT)
     assert swapped.file_id in remote_ids(sandbox)
     assert store.get_file(added.id).state is FileState.ACTIVE
-    qtbot.waitUntil(lambda: "1 missing" in window.sets.model.index(1).data(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "1 not in folder" in window.sets.model.index(1).data(), timeout=WAIT)
     button = window.findChild(QWidget, "linkFolderButton")
     assert button.text() == "Sync status…"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(QDialog, "syncDetailsDialog") is not None, timeout=WAIT)
     details = window.findChild(QDialog, "syncDetailsDialog")
     clean = details.findChild(QPushButton, "cleanupMissingButton")
-    assert clean.isEnabled() and "1 file deleted locally" in clean.text()
+    assert clean.isEnabled() and "1 file no longer in the folder" in clean.text()
     clean.click()
     qtbot.waitUntil(lambda: window.findChild(CleanupDialog) is not None, timeout=WAIT)
     cleanup = window.findChild(CleanupDialog)
@@ -245,7 +245,7 @@ def test_changes_made_while_the_app_was_closed_are_synced_at_start(
     choose_set(window, qtbot, "Logs")
     qtbot.waitUntil(lambda: sync_text(window, "arrived.txt") == "synced", timeout=WAIT)
     qtbot.waitUntil(lambda: store.get_file(kept.id).file_id != kept.file_id, timeout=WAIT)
-    qtbot.waitUntil(lambda: sync_text(window, "gone.txt") == "deleted locally", timeout=WAIT)
+    qtbot.waitUntil(lambda: sync_text(window, "gone.txt") == "not in folder", timeout=WAIT)
     assert store.get_file(gone.id).state is FileState.ACTIVE, "kept remotely until the person says"
     assert gone.file_id in remote_ids(sandbox)
     logs = store.set_by_name("Logs")
