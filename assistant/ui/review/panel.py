@@ -35,7 +35,7 @@ from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
 from assistant.ui.review.picker import ReviewPicker
 from assistant.ui.review.questions import QuestionEditor
 from assistant.ui.review.source import ReviewSource
-from assistant.ui.review.texts import cost_after, cost_before, grid_summary, progress_text
+from assistant.ui.review.texts import cost_after, cost_before, grid_summary, in_flight, progress_text
 
 __all__ = ["ReviewPanel"]
 
@@ -53,6 +53,7 @@ class ReviewPanel(QWidget):
         self._progress: dict[str, BatchProgress] = {}
         self._before: tuple[str, str] | None = None  # what the cells still to run will cost
         self._after: tuple[str, str] | None = None  # what the review cost so far
+        self._is_running = False  # a batch of the review on show is open, or cells run now
         self._build()
         self.source = ReviewSource(runner, self.splitter, self.say, self)
         self._connect()
@@ -250,11 +251,14 @@ class ReviewPanel(QWidget):
     def _show_progress(self, progress: BatchProgress) -> None:
         self._progress[progress.batch_id] = progress
         self.status.setText(progress_text(self._progress.values()))
+        if self._is_running:
+            self._show_cost()
 
     def _running(self, running: bool) -> None:
-        if running and self._before is not None:  # what was to run is running: its estimate is spent
+        if running:  # what was to run is running: its estimate is spent
             self._before = None
-            self._show_cost()
+        self._is_running = running
+        self._show_cost()
         self.cancel_button.setEnabled(running)
         self.run_button.setEnabled(not running)
         self.now_button.setEnabled(not running)
@@ -267,11 +271,14 @@ class ReviewPanel(QWidget):
         self.cost.setToolTip(f"{text}\n\n{tip}" if tip and text else text)  # the whole line, when cut
 
     def _counting(self) -> None:
-        if self._after is None:
+        if self._after is None and not self._is_running:
             self._cost_line("Counting what it costs…", "")
 
     def _estimated(self, estimate: ReviewEstimate) -> None:
-        self._before = cost_before(estimate, offline=self.controller.offline)
+        if self._is_running:
+            return  # counted before the run started: the cells it counted are in flight
+        pending = sum(1 for c in self.model.cells() if c.state.pending)
+        self._before = cost_before(estimate, offline=self.controller.offline, pending=pending)
         self._show_cost()
 
     def _cost_known(self, cost: ReviewCost) -> None:
@@ -280,11 +287,19 @@ class ReviewPanel(QWidget):
 
     def _show_cost(self) -> None:
         """What it cost so far first, then what the cells still to run will cost."""
-        parts = [p for p in (self._after, self._before) if p is not None and p[0]]
-        if self._after is not None and self._before is not None and self._before[0].startswith("Nothing"):
+        now = self._is_running and self._before is None
+        flight = in_flight(self._progress.values(), now=self.controller.running_now) if now else None
+        parts = [p for p in (self._after, flight or self._before) if p is not None and p[0]]
+        if (
+            flight is None
+            and self._after is not None
+            and self._before is not None
+            and self._before[0].startswith("Nothing")
+        ):
             parts = [self._after]
         if len(parts) == 2:
-            self._cost_line(f"{parts[0][0]} · to run: {parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
+            joint = " · " if flight is not None else " · to run: "
+            self._cost_line(f"{parts[0][0]}{joint}{parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
         elif parts:
             self._cost_line(*parts[0])
         else:
