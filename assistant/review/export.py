@@ -9,13 +9,15 @@ quotes as footnotes under the table instead. A cell without a value says what it
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.catalog.review_records import Cell, CellState
 from assistant.review.records import ReviewGrid
 
-__all__ = ["EXPORT_SUFFIXES", "cell_text", "export_grid", "grid_table"]
+__all__ = ["EXPORT_SUFFIXES", "cell_text", "export_grid", "grid_table", "in_order"]
 
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".md")
 QUOTE_SUFFIX = " — quote"
@@ -46,9 +48,23 @@ def grid_table(grid: ReviewGrid) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def export_grid(grid: ReviewGrid, path: Path) -> Path:
+def in_order(grid: ReviewGrid, order: Sequence[int] | None) -> ReviewGrid:
+    """``grid`` with its rows in ``order`` (file row ids, as the view shows them: sorted); rows not in
+    ``order`` follow in the catalog's order. ``None``: the catalog's order."""
+    if order is None:
+        return grid
+    place = {file_row_id: i for i, file_row_id in enumerate(order)}
+    rows = sorted(
+        grid.rows, key=lambda r: place.get(r.file_row_id, len(place))
+    )  # stable: the rest keep theirs
+    return dataclasses.replace(grid, rows=tuple(rows))
+
+
+def export_grid(grid: ReviewGrid, path: Path, order: Sequence[int] | None = None) -> Path:
     """Writes ``grid`` to ``path`` (suffix .csv, .xlsx or .md; any other: ValueError with the choices),
-    through a temporary file replaced at the end (a failed export leaves no half file)."""
+    through a temporary file replaced at the end (a failed export leaves no half file). ``order``: the
+    rows' file row ids in the order the user sees them (else the catalog's order)."""
+    grid = in_order(grid, order)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:

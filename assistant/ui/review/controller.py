@@ -363,13 +363,15 @@ class ReviewController(Controller):
         return grid.review.id
 
     # ------------------------------------------------------------------------------------ export
-    def export(self, path: Path) -> Task[Path] | None:
+    def export(self, path: Path, order: Sequence[int] | None = None) -> Task[Path] | None:
+        """Write the grid to ``path``, its rows in ``order`` (file row ids as the view shows them)."""
         service, review_id = self.service, self.review_id
         if service is None or review_id is None:
             self.said.emit("Nothing to export yet: review some files first.")
             return None
+        rows = list(order) if order is not None else None
         return self.run(
-            lambda _t: service.export(review_id, path),
+            lambda _t: service.export(review_id, path, rows),
             on_result=self.exported.emit,
             on_failed=lambda f: self.said.emit(
                 f"The review could not be exported to {path.name}: {f.message}"

@@ -351,7 +351,14 @@ class ReviewPanel(QWidget):
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             self.say(f"Export as {', '.join(EXPORT_SUFFIXES)}: “{path.name}” has none of these suffixes.")
             return None
-        return self.controller.export(path)
+        return self.controller.export(path, self.view_order())
+
+    def view_order(self) -> list[int] | None:
+        """The rows' file row ids in the order the grid shows them (sorted as the user chose); ``None``
+        when the grid is not sorted (the catalog's order)."""
+        if self.grid.horizontalHeader().sortIndicatorSection() < 0:
+            return None
+        return [row.file_row_id for row in self.model.rows]
 
     def _exported(self, path: Path) -> None:
         self.status.setText(f"Exported to {path}")

@@ -1,0 +1,70 @@
+"""Export as the user sees the grid (issue 11 fixes): rows in the grid's sort order, one message that says
+what happened last, numbers as numbers in XLSX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from assistant.review import AnswerType, CellState
+from assistant.ui.main_window import MainWindow
+from tests.support import Windows
+from tests.ui.review.test_review_window import CONTRACTS, add_question, grid, label, open_window, states
+
+WAIT = 30_000
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def answered(tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any) -> MainWindow:
+    """Three contracts, a number question and a yes/no one, run now and answered."""
+    window = open_window(windows, tmp_path, sandbox, qtbot)
+    for name, text in CONTRACTS.items():
+        (tmp_path / name).write_text(text + "\n", "utf-8")
+    window.add_paths([tmp_path / n for n in CONTRACTS])
+    qtbot.waitUntil(lambda: window.files_model.rowCount() == 3, timeout=WAIT)
+    window.files_panel.table.selectAll()
+    window.review.review_selected()
+    qtbot.waitUntil(lambda: grid(window).model().rowCount() == 3, timeout=WAIT)
+    add_question(window, qtbot, "What is the notice period?", AnswerType.NUMBER)
+    add_question(window, qtbot, "Is remote work allowed?", AnswerType.YES_NO)
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "runReviewNowButton").isEnabled(), timeout=WAIT)
+    qtbot.mouseClick(window.findChild(QWidget, "runReviewNowButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: all(s.done for s in states(window)), timeout=WAIT)
+    return window
+
+
+def export(window: MainWindow, qtbot: Any, path: Path) -> None:
+    with qtbot.waitSignal(window.review_panel.exported, timeout=WAIT):
+        window.review_panel.export(path)
+
+
+def test_exports_list_the_rows_in_the_order_the_grid_shows(
+    answered: MainWindow, qtbot: Any, tmp_path: Path
+) -> None:
+    view = grid(answered)
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # File, Z to A
+    shown = [view.model().index(r, 0).data() for r in range(3)]
+    assert shown == sorted(CONTRACTS, reverse=True)
+    for suffix in (".csv", ".xlsx", ".md"):
+        export(answered, qtbot, tmp_path / f"sorted{suffix}")
+    with (tmp_path / "sorted.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert [r[0] for r in list(csv.reader(f))[1:]] == shown
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "sorted.xlsx").active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == shown
+    md = (tmp_path / "sorted.md").read_text("utf-8")
+    assert [md.index(f"| {name} |") for name in shown] == sorted(md.index(f"| {name} |") for name in shown)
+
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    export(answered, qtbot, tmp_path / "again.csv")
+    with (tmp_path / "again.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert [r[0] for r in list(csv.reader(f))[1:]] == sorted(CONTRACTS)
+    assert CellState.ANSWERED in states(answered)
+    assert label(answered, "reviewStatus")
