@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from assistant.ui.chat.label import ElidedLabel
 from assistant.ui.review.columns import GridColumns
 from assistant.ui.review.controller import ReviewController
 from assistant.ui.review.detail import CellDetail
+from assistant.ui.review.frozen import ReviewGridView
 from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
 from assistant.ui.review.picker import ReviewPicker
 from assistant.ui.review.questions import QuestionEditor
@@ -118,7 +118,7 @@ class ReviewPanel(QWidget):
         self.model = GridModel(self)
         self._resets = 0
         self.model.modelReset.connect(self._reset_seen)
-        self.grid = QTableView(self)
+        self.grid = ReviewGridView(self)  # its File column frozen: values stay beside their file
         self.grid.setObjectName("reviewGrid")
         self.grid.setAccessibleName("Review grid: one row per file, one column per question")
         self.grid.setModel(self.model)

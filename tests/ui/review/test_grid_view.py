@@ -1,0 +1,42 @@
+"""The grid as the user sees it (issue 11 fixes): the File column stays in view when the grid scrolls
+sideways; a cell's tooltip reads as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QTableView
+
+from assistant.ui.main_window import MainWindow
+from tests.ui.review.test_review_window import grid
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+def shown_at(view: QTableView, point: QPoint) -> Any:
+    """What is painted at ``point`` of the grid's viewport: the index of the topmost view there."""
+    widget = view.childAt(view.viewport().mapTo(view, point))
+    while widget is not None and not isinstance(widget, QTableView):
+        widget = widget.parentWidget()
+    owner = widget if isinstance(widget, QTableView) else view
+    return owner.indexAt(owner.viewport().mapFromGlobal(view.viewport().mapToGlobal(point)))
+
+
+def test_the_file_column_stays_beside_the_values_when_the_grid_scrolls_sideways(
+    answered: MainWindow, qtbot: Any
+) -> None:
+    view = grid(answered)
+    view.window().resize(900, 600)
+    for column in (1, 2):
+        view.setColumnWidth(column, 900)  # wider than the grid: it scrolls sideways
+    model = view.model()
+    view.setCurrentIndex(model.index(1, 2))  # choosing the last cell scrolls to it
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().value() > 0)
+    y = view.visualRect(model.index(1, 0)).center().y()
+    index = shown_at(view, QPoint(5, y))
+    assert index.isValid() and index.column() == 0 and index.row() == 1
+    assert index.data() == model.index(1, 0).data()
+    cell = view.visualRect(model.index(1, 2))
+    assert cell.left() >= view.columnWidth(0) - 1, "the chosen cell is not under the file names"
