@@ -348,6 +348,8 @@ class ReviewPanel(QWidget):
         """Write the grid to ``path`` as CSV, XLSX or Markdown by its suffix (in a worker; ``exported``
         follows). Another suffix: the view says which ones work, and nothing is written."""
         path = Path(path)
+        self.say("")  # one message, of this export: neither an old error nor an old "Exported to"
+        self._summary()
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             self.say(f"Export as {', '.join(EXPORT_SUFFIXES)}: “{path.name}” has none of these suffixes.")
             return None
@@ -361,6 +363,7 @@ class ReviewPanel(QWidget):
         return [row.file_row_id for row in self.model.rows]
 
     def _exported(self, path: Path) -> None:
+        self.say("")
         self.status.setText(f"Exported to {path}")
         self.exported.emit(path)
 

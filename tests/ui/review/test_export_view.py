@@ -47,3 +47,22 @@ def test_exports_list_the_rows_in_the_order_the_grid_shows(
         assert [r[0] for r in list(csv.reader(f))[1:]] == sorted(CONTRACTS)
     assert CellState.ANSWERED in states(answered)
     assert label(answered, "reviewStatus")
+
+
+def test_an_export_leaves_one_message_of_what_happened_last(
+    answered: MainWindow, qtbot: Any, tmp_path: Path
+) -> None:
+    panel = answered.review_panel
+    export(answered, qtbot, tmp_path / "first.csv")
+    assert "Exported to" in label(answered, "reviewStatus")
+    panel.export(tmp_path / "grid.pdf")  # refused
+    assert "suffixes" in label(answered, "reviewMessage") and panel.message.isVisible()
+    assert "Exported to" not in label(answered, "reviewStatus"), "the old success is gone"
+    export(answered, qtbot, tmp_path / "second.md")
+    assert "second.md" in label(answered, "reviewStatus")
+    assert not panel.message.isVisible(), "the old error is gone"
+    blocked = tmp_path / "no-such-folder" / "third.csv"
+    with qtbot.waitSignal(answered.review.controller.said, timeout=WAIT):
+        panel.export(blocked)
+    assert "third.csv" in label(answered, "reviewMessage")
+    assert "Exported to" not in label(answered, "reviewStatus")
