@@ -44,7 +44,9 @@ def test_a_batch_picked_up_after_a_restart_can_be_cancelled_and_says_it_runs(
     again = open_window(windows, tmp_path, sandbox, qtbot)
     again.review.show()
     qtbot.waitUntil(lambda: grid(again).model().rowCount() == 3, timeout=WAIT)
-    qtbot.waitUntil(lambda: re.search(r"in progress: \d of 6", label(again, "reviewStatus")), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: bool(re.search(r"in progress: \d of 6", label(again, "reviewStatus"))), timeout=WAIT
+    )
     assert CellState.QUEUED in states(again)
     cancel = again.findChild(QWidget, "cancelReviewButton")
     qtbot.waitUntil(cancel.isEnabled, timeout=WAIT)
