@@ -99,6 +99,7 @@ class ReviewPanel(QWidget):
             "Cancel the batch (requests not yet run end canceled) or the cells asked now"
         )
         self.cancel_button.setEnabled(False)
+        self._buttons()  # no review yet: nothing to run or export
         run = QHBoxLayout()
         run.addWidget(self.cost, 1)
         run.addWidget(self.run_button)
@@ -228,6 +229,7 @@ class ReviewPanel(QWidget):
         self._progress = {k: v for k, v in self._progress.items() if v.review_id == grid.review.id}
         self._summary()
         self._failed_count()
+        self._buttons()
         if not self.grid.currentIndex().isValid() and grid.rows and grid.review.questions:
             self.grid.setCurrentIndex(self.model.index(0, 1))
 
@@ -259,12 +261,20 @@ class ReviewPanel(QWidget):
             self._before = None
         self._is_running = running
         self._show_cost()
-        self.cancel_button.setEnabled(running)
-        self.run_button.setEnabled(not running)
-        self.now_button.setEnabled(not running)
+        self._buttons()
         if not running:
             self._progress.clear()
             self._summary()
+
+    def _buttons(self) -> None:
+        """The buttons follow what exists: Run with files and questions and nothing running, Cancel while
+        something runs, Export once there is a review."""
+        grid = self.controller.grid
+        ready = grid is not None and bool(grid.rows) and bool(grid.review.questions)
+        self.cancel_button.setEnabled(self._is_running)
+        self.run_button.setEnabled(ready and not self._is_running)
+        self.now_button.setEnabled(ready and not self._is_running)
+        self.export_button.setEnabled(grid is not None)
 
     def _cost_line(self, text: str, tip: str) -> None:
         self.cost.setText(text)
