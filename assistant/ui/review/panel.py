@@ -9,6 +9,7 @@ Public: ``export(path)`` writes the grid as CSV, XLSX or Markdown, picked by the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
@@ -25,7 +26,15 @@ from PySide6.QtWidgets import (
 
 from assistant.bridge import Task, TaskRunner
 from assistant.catalog import FileRecord
-from assistant.review import EXPORT_SUFFIXES, BatchProgress, CellKey, ReviewCost, ReviewEstimate, ReviewGrid
+from assistant.review import (
+    EXPORT_SUFFIXES,
+    BatchProgress,
+    CellKey,
+    CellState,
+    ReviewCost,
+    ReviewEstimate,
+    ReviewGrid,
+)
 from assistant.ui.chat.label import ElidedLabel
 from assistant.ui.review.columns import GridColumns
 from assistant.ui.review.controller import ReviewController
@@ -336,10 +345,23 @@ class ReviewPanel(QWidget):
         self.source.open(row.record, cell.citations, number)
 
     def _rerun_cell(self, now: bool) -> None:
-        cell = self.detail.cell
-        if cell is not None:
-            self.say("")
-            self.controller.rerun([CellKey(cell.file_row_id, cell.question_id)], now=now)
+        cell, row = self.detail.cell, self.detail.row
+        if cell is None or self.controller.grid is None:
+            return
+        self.say("")
+        if now and self.controller.running_now:
+            self.say(
+                "Cells are being asked now: re-run this one when they have their answers, or as a batch."
+            )
+            return
+        self.controller.rerun([CellKey(cell.file_row_id, cell.question_id)], now=now)
+        # seen at once: the cell says it runs until its new answer arrives (or the run says why not)
+        state = CellState.RUNNING if now else CellState.QUEUED
+        self._cells([replace(cell, state=state, why="", error=None)])
+        name = row.name if row is not None else "the file"
+        self.status.setText(
+            f"Asking this cell of {name} again now…" if now else f"Sending this cell of {name} as a batch…"
+        )
 
     def _renew(self) -> None:
         row = self.detail.row

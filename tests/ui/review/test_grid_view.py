@@ -40,3 +40,22 @@ def test_the_file_column_stays_beside_the_values_when_the_grid_scrolls_sideways(
     assert index.data() == model.index(1, 0).data()
     cell = view.visualRect(model.index(1, 2))
     assert cell.left() >= view.columnWidth(0) - 1, "the chosen cell is not under the file names"
+
+
+def test_re_run_cell_shows_the_cell_running_until_its_new_answer(answered: MainWindow, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from assistant.ui.review.grid_model import CELL_ROLE
+    from tests.ui.review.test_review_window import label
+
+    view, model = grid(answered), grid(answered).model()
+    view.setCurrentIndex(model.index(0, 1))
+    before = model.index(0, 1).data(CELL_ROLE)
+    qtbot.mouseClick(answered.findChild(QWidget, "reviewRerunCellButton"), Qt.MouseButton.LeftButton)
+    assert model.index(0, 1).data() in ("asking…", "running…"), "the cell says it runs, at once"
+    assert "again" in label(answered, "reviewStatus")
+    qtbot.waitUntil(lambda: model.index(0, 1).data(CELL_ROLE).state.done, timeout=30_000)
+    after = model.index(0, 1).data(CELL_ROLE)
+    assert after.value == before.value and after is not before
+    qtbot.waitUntil(lambda: "answered" in label(answered, "reviewStatus"), timeout=30_000)
