@@ -336,6 +336,10 @@ class ReviewPanel(QWidget):
             else None
         )
         self.detail.show_cell(question, row, cell)
+        if row is not None and not only_if_changed:  # the source pane shows the chosen cell's file
+            said = self.source.follow(row.record, cell.citations if cell is not None else (), row.name)
+            if said:
+                self.status.setText(said)
 
     # ------------------------------------------------------------------------------------ actions
     def _open_citation(self, number: int) -> None:

@@ -59,3 +59,33 @@ def test_re_run_cell_shows_the_cell_running_until_its_new_answer(answered: MainW
     after = model.index(0, 1).data(CELL_ROLE)
     assert after.value == before.value and after is not before
     qtbot.waitUntil(lambda: "answered" in label(answered, "reviewStatus"), timeout=30_000)
+
+
+def test_the_source_pane_follows_the_chosen_cells_file_or_closes_saying_why(
+    answered: MainWindow, qtbot: Any
+) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QWidget
+
+    from assistant.ui.review.grid_model import CELL_ROLE
+    from tests.ui.review.test_review_window import label
+
+    panel = answered.review_panel
+    view, model = grid(answered), grid(answered).model()
+    view.setCurrentIndex(model.index(0, 1))
+    assert model.index(0, 1).data(CELL_ROLE).citations
+    panel.detail.text.anchorClicked.emit(QUrl("cite:1"))
+    pane = answered.findChild(QWidget, "reviewSourceViewer")
+    first, second = model.index(0, 0).data(), model.index(1, 0).data()
+    qtbot.waitUntil(lambda: first in pane.title.text(), timeout=30_000)
+
+    view.setCurrentIndex(model.index(1, 1))  # another file's cell: the pane shows that file
+    qtbot.waitUntil(lambda: second in pane.title.text(), timeout=30_000)
+
+    bare = replace(model.index(2, 1).data(CELL_ROLE), citations=())  # as an image's answer: nothing cited
+    model.update_cells([bare])
+    view.setCurrentIndex(model.index(2, 1))
+    assert pane.isHidden(), "the pane does not go on showing another file"
+    assert "cites no passage" in label(answered, "reviewStatus")
