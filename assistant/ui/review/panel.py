@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -88,7 +89,13 @@ class ReviewPanel(QWidget):
 
         self.questions = QuestionEditor(self)
 
-        self.cost = ElidedLabel(self)
+        self.cost = QLabel(self)  # wraps to a second line rather than being cut: the whole is read
+        self.cost.setWordWrap(True)
+        self.cost.setTextFormat(Qt.TextFormat.PlainText)
+        self.cost.setMinimumWidth(120)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.cost.setSizePolicy(policy)
         self.cost.setObjectName("reviewCost")
         self.cost.setAccessibleName("Review cost")
         self.run_button = QPushButton("Run as batch (half price)")
@@ -109,15 +116,16 @@ class ReviewPanel(QWidget):
         )
         self.cancel_button.setEnabled(False)
         self._buttons()  # no review yet: nothing to run or export
-        run = QHBoxLayout()
-        run.addWidget(self.cost, 1)
-        run.addWidget(self.run_button)
-        run.addWidget(self.now_button)
-        run.addWidget(self.cancel_button)
-
         self.status = ElidedLabel(self)
         self.status.setObjectName("reviewStatus")
         self.status.setAccessibleName("Review state")
+        # the cost line has the panel's whole width (wrapping to a second line on a small screen); the
+        # state of the run sits beside the buttons that change it
+        run = QHBoxLayout()
+        run.addWidget(self.status, 1)
+        run.addWidget(self.run_button)
+        run.addWidget(self.now_button)
+        run.addWidget(self.cancel_button)
         self.message = QLabel(self)
         self.message.setObjectName("reviewMessage")
         self.message.setWordWrap(True)
@@ -161,8 +169,8 @@ class ReviewPanel(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.questions)
+        layout.addWidget(self.cost)
         layout.addLayout(run)
-        layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
 
@@ -287,7 +295,7 @@ class ReviewPanel(QWidget):
 
     def _cost_line(self, text: str, tip: str) -> None:
         self.cost.setText(text)
-        self.cost.setToolTip(f"{text}\n\n{tip}" if tip and text else text)  # the whole line, when cut
+        self.cost.setToolTip(tip)  # how it is counted (the line itself is shown whole)
 
     def _counting(self) -> None:
         if self._after is None and not self._is_running:
