@@ -71,13 +71,12 @@ class ReviewSource(QObject):
         return self.pane is not None and not self.pane.isHidden()
 
     def follow(self, record: FileRecord | None, citations: tuple[Citation, ...], name: str) -> str:
-        """A cell of another file was chosen while the pane is open: the pane shows that cell's first
-        citation, or closes (it would show another file than the chosen cell's). Returns what to say
-        ("" when nothing changed or the pane follows)."""
-        if not self.is_open or (
-            record is not None and self._record is not None and record.id == self._record.id
-        ):
-            return ""
+        """Another cell was chosen while the pane is open: the pane shows that cell's first citation, or
+        closes when the cell is of another file and cites nothing (it would show another file). Returns
+        what to say ("" when nothing changed or the pane follows)."""
+        same_file = record is not None and self._record is not None and record.id == self._record.id
+        if not self.is_open or (same_file and (citations == self._citations or not citations)):
+            return ""  # (a cell of the same file without citations: the pane goes on showing that file)
         if record is not None and citations:
             self.open(record, citations, 1)
             return ""
