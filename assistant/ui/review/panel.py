@@ -116,7 +116,11 @@ class ReviewPanel(QWidget):
         )
         self.cancel_button.setEnabled(False)
         self._buttons()  # no review yet: nothing to run or export
-        self.status = ElidedLabel(self)
+        self.status = QLabel(self)  # beside the run buttons: wraps to a second line rather than cut
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setMinimumWidth(40)  # (a first run fits an 800 px screen)
+        self.status.setSizePolicy(policy)
         self.status.setObjectName("reviewStatus")
         self.status.setAccessibleName("Review state")
         # the cost line has the panel's whole width (wrapping to a second line on a small screen); the
