@@ -196,6 +196,10 @@ def test_cancel_stops_the_batch_and_its_cells_say_so(
     qtbot.waitUntil(lambda: bool(heard.progress), timeout=WAIT)
     controller.cancel()
     qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT)
-    grid = heard.grids[-1]
-    states = [grid.cell(r.file_row_id, grid.review.questions[0].id).state for r in grid.rows]
-    assert CellState.CANCELED in states and not any(s.pending for s in states)
+
+    def states() -> list[CellState]:  # the grid read again after the results (it follows the end)
+        grid = heard.grids[-1]
+        return [grid.cell(r.file_row_id, grid.review.questions[0].id).state for r in grid.rows]
+
+    qtbot.waitUntil(lambda: not any(s.pending for s in states()), timeout=WAIT)
+    assert CellState.CANCELED in states()
