@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -32,20 +31,20 @@ from assistant.review import (
     BatchProgress,
     CellKey,
     CellState,
-    ReviewCost,
     ReviewEstimate,
     ReviewGrid,
 )
 from assistant.ui.chat.label import ElidedLabel
 from assistant.ui.review.columns import GridColumns
 from assistant.ui.review.controller import ReviewController
+from assistant.ui.review.costline import CostLine
 from assistant.ui.review.detail import CellDetail
 from assistant.ui.review.frozen import ReviewGridView
 from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
 from assistant.ui.review.picker import ReviewPicker
 from assistant.ui.review.questions import QuestionEditor
 from assistant.ui.review.source import ReviewSource
-from assistant.ui.review.texts import cost_after, cost_before, grid_summary, in_flight, progress_text
+from assistant.ui.review.texts import cost_after, cost_before, grid_summary, progress_text
 
 __all__ = ["ReviewPanel"]
 
@@ -61,8 +60,6 @@ class ReviewPanel(QWidget):
         self.setObjectName("reviewPanel")
         self.controller = controller
         self._progress: dict[str, BatchProgress] = {}
-        self._before: tuple[str, str] | None = None  # what the cells still to run will cost
-        self._after: tuple[str, str] | None = None  # what the review cost so far
         self._is_running = False  # a batch of the review on show is open, or cells run now
         self._build()
         self.source = ReviewSource(runner, self.splitter, self.say, self)
@@ -89,15 +86,7 @@ class ReviewPanel(QWidget):
 
         self.questions = QuestionEditor(self)
 
-        self.cost = QLabel(self)  # wraps to a second line rather than being cut: the whole is read
-        self.cost.setWordWrap(True)
-        self.cost.setTextFormat(Qt.TextFormat.PlainText)
-        self.cost.setMinimumWidth(120)
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.cost.setSizePolicy(policy)
-        self.cost.setObjectName("reviewCost")
-        self.cost.setAccessibleName("Review cost")
+        self.cost = CostLine(self)  # wraps to a second line rather than being cut: the whole is read
         self.run_button = QPushButton("Run as batch (half price)")
         self.run_button.setObjectName("runReviewButton")
         self.run_button.setToolTip(
@@ -120,7 +109,7 @@ class ReviewPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setMinimumWidth(40)  # (a first run fits an 800 px screen)
-        self.status.setSizePolicy(policy)
+        self.status.setSizePolicy(self.cost.sizePolicy())  # wide as it may be, as tall as its lines
         self.status.setObjectName("reviewStatus")
         self.status.setAccessibleName("Review state")
         # the cost line has the panel's whole width (wrapping to a second line on a small screen); the
@@ -191,9 +180,9 @@ class ReviewPanel(QWidget):
         c.set_names.connect(q.set_names)
         c.grid_loaded.connect(self.show_grid)
         c.cells_changed.connect(self._cells)
-        c.estimating.connect(self._counting)
+        c.estimating.connect(self.cost.counting)
         c.estimated.connect(self._estimated)
-        c.cost_known.connect(self._cost_known)
+        c.cost_known.connect(lambda cost: self.cost.cost_known(cost_after(cost, offline=c.offline)))
         c.progress.connect(self._show_progress)
         c.status.connect(self.status.setText)
         c.said.connect(self.say)
@@ -236,8 +225,7 @@ class ReviewPanel(QWidget):
         self.title.setToolTip("\n".join(r.name for r in grid.rows))
         new_review = grid.review.id != self.model.review_id
         if new_review:
-            self._before = self._after = None
-            self._cost_line("", "")
+            self.cost.reset()
         resets = self._resets
         self.model.set_grid(grid)
         if self._resets != resets:  # new rows or columns: in the order the header shows, at their widths
@@ -275,13 +263,11 @@ class ReviewPanel(QWidget):
         self._progress[progress.batch_id] = progress
         self.status.setText(progress_text(self._progress.values()))
         if self._is_running:
-            self._show_cost()
+            self.cost.flight(self._progress.values(), now=self.controller.running_now)
 
     def _running(self, running: bool) -> None:
-        if running:  # what was to run is running: its estimate is spent
-            self._before = None
         self._is_running = running
-        self._show_cost()
+        self.cost.set_running(running, self._progress.values(), now=self.controller.running_now)
         self._buttons()
         if not running:
             self._progress.clear()
@@ -297,44 +283,9 @@ class ReviewPanel(QWidget):
         self.now_button.setEnabled(ready and not self._is_running)
         self.export_button.setEnabled(grid is not None)
 
-    def _cost_line(self, text: str, tip: str) -> None:
-        self.cost.setText(text)
-        self.cost.setToolTip(tip)  # how it is counted (the line itself is shown whole)
-
-    def _counting(self) -> None:
-        if self._after is None and not self._is_running:
-            self._cost_line("Counting what it costs…", "")
-
     def _estimated(self, estimate: ReviewEstimate) -> None:
-        if self._is_running:
-            return  # counted before the run started: the cells it counted are in flight
         pending = sum(1 for c in self.model.cells() if c.state.pending)
-        self._before = cost_before(estimate, offline=self.controller.offline, pending=pending)
-        self._show_cost()
-
-    def _cost_known(self, cost: ReviewCost) -> None:
-        self._after = cost_after(cost, offline=self.controller.offline)
-        self._show_cost()
-
-    def _show_cost(self) -> None:
-        """What it cost so far first, then what the cells still to run will cost."""
-        now = self._is_running and self._before is None
-        flight = in_flight(self._progress.values(), now=self.controller.running_now) if now else None
-        parts = [p for p in (self._after, flight or self._before) if p is not None and p[0]]
-        if (
-            flight is None
-            and self._after is not None
-            and self._before is not None
-            and self._before[0].startswith("Nothing")
-        ):
-            parts = [self._after]
-        if len(parts) == 2:
-            joint = " · " if flight is not None else " · to run: "
-            self._cost_line(f"{parts[0][0]}{joint}{parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
-        elif parts:
-            self._cost_line(*parts[0])
-        else:
-            self._cost_line("What it cost follows from the answers' usage.", "")
+        self.cost.estimated(cost_before(estimate, offline=self.controller.offline, pending=pending))
 
     def _chosen(self, index: QModelIndex, *, only_if_changed: bool = False) -> None:
         cell = index.data(CELL_ROLE) if index.isValid() else None

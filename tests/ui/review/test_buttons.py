@@ -50,7 +50,7 @@ def test_the_cost_line_is_read_whole_at_small_screens(
     window.review.show()
     window.resize(*size)
     panel = window.review_panel
-    panel._cost_line(LONG, "how it is counted")
+    panel.cost.set_line(LONG, "how it is counted")
     cost = window.findChild(QLabel, "reviewCost")
     qtbot.waitUntil(cost.isVisible, timeout=5_000)
     QApplication.processEvents()
