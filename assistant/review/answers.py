@@ -66,6 +66,11 @@ _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
                                         "nov", "dec"), start=1)}  # fmt: skip
 
 
+def answer_body(text: str) -> str:
+    """The answer without its "ANSWER: <value>" line (the value is shown on its own)."""
+    return _ANSWER_LINE.sub("", text, count=1).strip()
+
+
 def _raw_value(text: str) -> str:
     m = _ANSWER_LINE.search(text)
     if m is not None:

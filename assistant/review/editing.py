@@ -179,6 +179,7 @@ class ReviewEditing(ServiceBase):
             interactive += cell.interactive_cost_usd
         return ReviewCost(actual, interactive, counted, unpriced, total)
 
-    def export(self, review_id: int, path: Path) -> Path:
-        """Writes the grid to ``path`` as CSV, XLSX or Markdown by its suffix (see ``review.export``)."""
-        return export_grid(self.grid(review_id), Path(path))
+    def export(self, review_id: int, path: Path, order: Sequence[int] | None = None) -> Path:
+        """Writes the grid to ``path`` as CSV, XLSX or Markdown by its suffix (see ``review.export``),
+        its rows in ``order`` (file row ids, as the view shows them) or else the catalog's order."""
+        return export_grid(self.grid(review_id), Path(path), order)

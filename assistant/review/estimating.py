@@ -118,7 +118,11 @@ class Estimating(ServiceBase):
             priced.append((prefix, q_tokens))
         images = sum(1 for f in files if (r := records.get(f.file_row_id)) is not None and r.is_image)
         if images:
-            notes.append(f"{images} image{'s are' if images > 1 else ' is'} read as images: no citations.")
+            notes.append(
+                "1 image is read as an image: no citations."
+                if images == 1
+                else f"{images} images are read as images: no citations."
+            )
         requests = sum(len(q) for _, q in priced)
         input_tokens = sum(p * len(q) + sum(q) for p, q in priced)
         batch_usd, interactive_usd, price_known = self._prices_of(review.model, priced, counted)

@@ -9,13 +9,15 @@ quotes as footnotes under the table instead. A cell without a value says what it
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.catalog.review_records import Cell, CellState
+from assistant.catalog.review_records import AnswerType, Cell, CellState, Question
 from assistant.review.records import ReviewGrid
 
-__all__ = ["EXPORT_SUFFIXES", "cell_text", "export_grid", "grid_table"]
+__all__ = ["EXPORT_SUFFIXES", "cell_text", "export_grid", "grid_table", "in_order", "xlsx_number"]
 
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".md")
 QUOTE_SUFFIX = " — quote"
@@ -46,9 +48,23 @@ def grid_table(grid: ReviewGrid) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def export_grid(grid: ReviewGrid, path: Path) -> Path:
+def in_order(grid: ReviewGrid, order: Sequence[int] | None) -> ReviewGrid:
+    """``grid`` with its rows in ``order`` (file row ids, as the view shows them: sorted); rows not in
+    ``order`` follow in the catalog's order. ``None``: the catalog's order."""
+    if order is None:
+        return grid
+    place = {file_row_id: i for i, file_row_id in enumerate(order)}
+    rows = sorted(
+        grid.rows, key=lambda r: place.get(r.file_row_id, len(place))
+    )  # stable: the rest keep theirs
+    return dataclasses.replace(grid, rows=tuple(rows))
+
+
+def export_grid(grid: ReviewGrid, path: Path, order: Sequence[int] | None = None) -> Path:
     """Writes ``grid`` to ``path`` (suffix .csv, .xlsx or .md; any other: ValueError with the choices),
-    through a temporary file replaced at the end (a failed export leaves no half file)."""
+    through a temporary file replaced at the end (a failed export leaves no half file). ``order``: the
+    rows' file row ids in the order the user sees them (else the catalog's order)."""
+    grid = in_order(grid, order)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
@@ -89,11 +105,43 @@ def _xlsx(grid: ReviewGrid, path: Path) -> None:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+    for at, grid_row in enumerate(grid.rows, start=2):  # numbers as numbers: a sum works in the sheet
+        for column, question in enumerate(grid.review.questions):
+            number = xlsx_number(grid.cell(grid_row.file_row_id, question.id), question)
+            if number is not None:
+                target = sheet.cell(row=at, column=2 + 2 * column)
+                target.value, target.number_format = number
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B2"
     book.save(path)
+
+
+def xlsx_number(cell: Cell, question: Question) -> tuple[float | int, str] | None:
+    """(the number, its number format) of an answered number or amount: "14 days" -> (14, '#,##0" days"'),
+    "EUR 2,000,000" -> (2000000, '"EUR "#,##0'); ``None`` for any other cell (it stays text)."""
+    value = cell.sort_value
+    if (
+        cell.state is not CellState.ANSWERED
+        or question.type not in (AnswerType.NUMBER, AnswerType.AMOUNT)
+        or not isinstance(value, int | float)
+        or isinstance(value, bool)
+    ):
+        return None
+    number = int(value) if float(value).is_integer() else float(value)
+    decimals = 0 if isinstance(number, int) else min(6, len(repr(number).partition(".")[2]))
+    code = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = cell.value.strip()
+    if question.type is AnswerType.AMOUNT:
+        prefix = text.split(" ", 1)[0] if " " in text else ""
+        return number, (f'"{_quoted(prefix)} "' if prefix else "") + code
+    unit = text.split(" ", 1)[1] if " " in text else ""
+    return number, code + (f'" {_quoted(unit)}"' if unit else "")
+
+
+def _quoted(text: str) -> str:
+    return text.replace('"', "")
 
 
 def _md(text: str) -> str:

@@ -43,8 +43,20 @@ def test_xlsx(reviews: ReviewService, answered: int, tmp_path: Path) -> None:
     assert sheet is not None and sheet.title == "Supplier checks"
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "File" and rows[0][3] == CAP.text
-    assert rows[3][:2] == ["cobalt-supply.txt", "14 days"] and rows[3][3] == "GBP 750,000"
+    assert rows[3][:2] == ["cobalt-supply.txt", 14] and rows[3][3] == 750_000  # numbers, to be summed
     assert "liability cap" in str(rows[3][4]).lower()
+    assert sheet["B4"].number_format == '#,##0" days"' and sheet["D4"].number_format == '"GBP "#,##0'
+    assert isinstance(sheet["B2"].value, int) and sheet["B2"].value == 90
+
+
+def test_csv_and_markdown_keep_numbers_as_shown(
+    reviews: ReviewService, answered: int, tmp_path: Path
+) -> None:
+    with reviews.export(answered, tmp_path / "grid.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert list(csv.reader(f))[3][1] == "14 days"
+    assert "| cobalt-supply.txt | 14 days" in reviews.export(answered, tmp_path / "grid.md").read_text(
+        "utf-8"
+    )
 
 
 def test_markdown_with_footnotes(reviews: ReviewService, answered: int, tmp_path: Path) -> None:

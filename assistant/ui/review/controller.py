@@ -115,17 +115,18 @@ class ReviewController(Controller):
     def _started(self, result: tuple[ReviewGrid | None, list[ReviewBatch], list[str]]) -> None:
         grid, batches, names = result
         self.set_names.emit(names)
+        for batch in batches:  # first: the grid then shows them running (Cancel on, Run off)
+            self._watch(batch)
         if grid is not None:
             self.show(grid)
         else:
             self.status.emit("Select files and choose Review these… to start a review.")
-        for batch in batches:
-            self._watch(batch)
 
     def _watch(self, batch: ReviewBatch) -> None:
         service = self.service
         if batch.batch_id is not None:
             self.poller.watch(batch.batch_id, batch.review_id)
+            self._running()
         elif service is not None:  # written but never sent (a crash, the network): send it now
             self.run(
                 lambda _t: service.resume(batch.id),
@@ -209,10 +210,16 @@ class ReviewController(Controller):
     def _progress(self, progress: BatchProgress) -> None:
         if progress.review_id == self.review_id:
             self.progress.emit(progress)
+            self._running()
 
     def _batch_read(self, _batch_id: str, review_id: int) -> None:
         if review_id == self.review_id:
             self.reload()
+
+    @property
+    def running_now(self) -> bool:
+        """Cells are asked now (interactively)."""
+        return self._now is not None
 
     @property
     def is_running(self) -> bool:
@@ -356,13 +363,15 @@ class ReviewController(Controller):
         return grid.review.id
 
     # ------------------------------------------------------------------------------------ export
-    def export(self, path: Path) -> Task[Path] | None:
+    def export(self, path: Path, order: Sequence[int] | None = None) -> Task[Path] | None:
+        """Write the grid to ``path``, its rows in ``order`` (file row ids as the view shows them)."""
         service, review_id = self.service, self.review_id
         if service is None or review_id is None:
             self.said.emit("Nothing to export yet: review some files first.")
             return None
+        rows = list(order) if order is not None else None
         return self.run(
-            lambda _t: service.export(review_id, path),
+            lambda _t: service.export(review_id, path, rows),
             on_result=self.exported.emit,
             on_failed=lambda f: self.said.emit(
                 f"The review could not be exported to {path.name}: {f.message}"

@@ -130,6 +130,7 @@ class CellDetail(QWidget):
         self.row: GridRow | None = None
         self._question: Question | None = None
         self.show_cell(None, None, None)
+        self.set_failed(0)  # nothing has failed until a grid says so
 
     def show_cell(self, question: Question | None, row: GridRow | None, cell: Cell | None) -> None:
         self.cell, self.row, self._question = cell, row, question

@@ -20,10 +20,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from assistant.review import Cell, CellState, GridRow, Question, ReviewGrid
+from assistant.review.answers import answer_body
+from assistant.ui.chat.format import MARK
 
 __all__ = ["CELL_ROLE", "ROW_ROLE", "SORT_ROLE", "GridModel", "cell_text", "cell_tip"]
 
@@ -83,11 +85,25 @@ def cell_text(cell: Cell) -> str:
     return _STATE_TEXT.get(cell.state, cell.state.value)
 
 
+TIP_CHARS = 300
+
+
+def answer_excerpt(answer: str) -> str:
+    """The start of an answer as plain text: no "ANSWER:" line, no Markdown marks, no citation marks."""
+    body = MARK.sub("", answer_body(answer))
+    if not body:
+        return ""
+    document = QTextDocument()
+    document.setMarkdown(body)
+    text = " ".join(document.toPlainText().split())
+    return text if len(text) <= TIP_CHARS else text[: TIP_CHARS - 1].rstrip() + "…"
+
+
 def cell_tip(cell: Cell) -> str:
     """A cell's tooltip: why it is so (failed cells), or the start of its answer."""
     if cell.state is CellState.ANSWERED:
-        answer = " ".join(cell.answer.split())
-        return answer[:300] + ("…" if len(answer) > 300 else "") if answer else cell.value
+        excerpt = answer_excerpt(cell.answer)
+        return f"{cell.value}\n\n{excerpt}" if excerpt else cell.value
     if cell.state is CellState.NOT_ANSWERED:
         return cell.why or "The document does not answer this question."
     if cell.state.failed:

@@ -9,6 +9,7 @@ Public: ``export(path)`` writes the grid as CSV, XLSX or Markdown, picked by the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
@@ -19,18 +20,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.bridge import Task, TaskRunner
 from assistant.catalog import FileRecord
-from assistant.review import EXPORT_SUFFIXES, BatchProgress, CellKey, ReviewCost, ReviewEstimate, ReviewGrid
+from assistant.review import (
+    EXPORT_SUFFIXES,
+    BatchProgress,
+    CellKey,
+    CellState,
+    ReviewEstimate,
+    ReviewGrid,
+)
 from assistant.ui.chat.label import ElidedLabel
 from assistant.ui.review.columns import GridColumns
 from assistant.ui.review.controller import ReviewController
+from assistant.ui.review.costline import CostLine
 from assistant.ui.review.detail import CellDetail
+from assistant.ui.review.frozen import ReviewGridView
 from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE, GridModel
 from assistant.ui.review.picker import ReviewPicker
 from assistant.ui.review.questions import QuestionEditor
@@ -51,8 +60,7 @@ class ReviewPanel(QWidget):
         self.setObjectName("reviewPanel")
         self.controller = controller
         self._progress: dict[str, BatchProgress] = {}
-        self._before: tuple[str, str] | None = None  # what the cells still to run will cost
-        self._after: tuple[str, str] | None = None  # what the review cost so far
+        self._is_running = False  # a batch of the review on show is open, or cells run now
         self._build()
         self.source = ReviewSource(runner, self.splitter, self.say, self)
         self._connect()
@@ -78,9 +86,7 @@ class ReviewPanel(QWidget):
 
         self.questions = QuestionEditor(self)
 
-        self.cost = ElidedLabel(self)
-        self.cost.setObjectName("reviewCost")
-        self.cost.setAccessibleName("Review cost")
+        self.cost = CostLine(self)  # wraps to a second line rather than being cut: the whole is read
         self.run_button = QPushButton("Run as batch (half price)")
         self.run_button.setObjectName("runReviewButton")
         self.run_button.setToolTip(
@@ -98,15 +104,21 @@ class ReviewPanel(QWidget):
             "Cancel the batch (requests not yet run end canceled) or the cells asked now"
         )
         self.cancel_button.setEnabled(False)
+        self._buttons()  # no review yet: nothing to run or export
+        self.status = QLabel(self)  # beside the run buttons: wraps to a second line rather than cut
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setMinimumWidth(40)  # (a first run fits an 800 px screen)
+        self.status.setSizePolicy(self.cost.sizePolicy())  # wide as it may be, as tall as its lines
+        self.status.setObjectName("reviewStatus")
+        self.status.setAccessibleName("Review state")
+        # the cost line has the panel's whole width (wrapping to a second line on a small screen); the
+        # state of the run sits beside the buttons that change it
         run = QHBoxLayout()
-        run.addWidget(self.cost, 1)
+        run.addWidget(self.status, 1)
         run.addWidget(self.run_button)
         run.addWidget(self.now_button)
         run.addWidget(self.cancel_button)
-
-        self.status = ElidedLabel(self)
-        self.status.setObjectName("reviewStatus")
-        self.status.setAccessibleName("Review state")
         self.message = QLabel(self)
         self.message.setObjectName("reviewMessage")
         self.message.setWordWrap(True)
@@ -117,7 +129,7 @@ class ReviewPanel(QWidget):
         self.model = GridModel(self)
         self._resets = 0
         self.model.modelReset.connect(self._reset_seen)
-        self.grid = QTableView(self)
+        self.grid = ReviewGridView(self)  # its File column frozen: values stay beside their file
         self.grid.setObjectName("reviewGrid")
         self.grid.setAccessibleName("Review grid: one row per file, one column per question")
         self.grid.setModel(self.model)
@@ -150,8 +162,8 @@ class ReviewPanel(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.questions)
+        layout.addWidget(self.cost)
         layout.addLayout(run)
-        layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
 
@@ -168,9 +180,9 @@ class ReviewPanel(QWidget):
         c.set_names.connect(q.set_names)
         c.grid_loaded.connect(self.show_grid)
         c.cells_changed.connect(self._cells)
-        c.estimating.connect(self._counting)
+        c.estimating.connect(self.cost.counting)
         c.estimated.connect(self._estimated)
-        c.cost_known.connect(self._cost_known)
+        c.cost_known.connect(lambda cost: self.cost.cost_known(cost_after(cost, offline=c.offline)))
         c.progress.connect(self._show_progress)
         c.status.connect(self.status.setText)
         c.said.connect(self.say)
@@ -213,8 +225,7 @@ class ReviewPanel(QWidget):
         self.title.setToolTip("\n".join(r.name for r in grid.rows))
         new_review = grid.review.id != self.model.review_id
         if new_review:
-            self._before = self._after = None
-            self._cost_line("", "")
+            self.cost.reset()
         resets = self._resets
         self.model.set_grid(grid)
         if self._resets != resets:  # new rows or columns: in the order the header shows, at their widths
@@ -227,6 +238,7 @@ class ReviewPanel(QWidget):
         self._progress = {k: v for k, v in self._progress.items() if v.review_id == grid.review.id}
         self._summary()
         self._failed_count()
+        self._buttons()
         if not self.grid.currentIndex().isValid() and grid.rows and grid.review.questions:
             self.grid.setCurrentIndex(self.model.index(0, 1))
 
@@ -250,45 +262,30 @@ class ReviewPanel(QWidget):
     def _show_progress(self, progress: BatchProgress) -> None:
         self._progress[progress.batch_id] = progress
         self.status.setText(progress_text(self._progress.values()))
+        if self._is_running:
+            self.cost.flight(self._progress.values(), now=self.controller.running_now)
 
     def _running(self, running: bool) -> None:
-        if running and self._before is not None:  # what was to run is running: its estimate is spent
-            self._before = None
-            self._show_cost()
-        self.cancel_button.setEnabled(running)
-        self.run_button.setEnabled(not running)
-        self.now_button.setEnabled(not running)
+        self._is_running = running
+        self.cost.set_running(running, self._progress.values(), now=self.controller.running_now)
+        self._buttons()
         if not running:
             self._progress.clear()
             self._summary()
 
-    def _cost_line(self, text: str, tip: str) -> None:
-        self.cost.setText(text)
-        self.cost.setToolTip(f"{text}\n\n{tip}" if tip and text else text)  # the whole line, when cut
-
-    def _counting(self) -> None:
-        if self._after is None:
-            self._cost_line("Counting what it costs…", "")
+    def _buttons(self) -> None:
+        """The buttons follow what exists: Run with files and questions and nothing running, Cancel while
+        something runs, Export once there is a review."""
+        grid = self.controller.grid
+        ready = grid is not None and bool(grid.rows) and bool(grid.review.questions)
+        self.cancel_button.setEnabled(self._is_running)
+        self.run_button.setEnabled(ready and not self._is_running)
+        self.now_button.setEnabled(ready and not self._is_running)
+        self.export_button.setEnabled(grid is not None)
 
     def _estimated(self, estimate: ReviewEstimate) -> None:
-        self._before = cost_before(estimate, offline=self.controller.offline)
-        self._show_cost()
-
-    def _cost_known(self, cost: ReviewCost) -> None:
-        self._after = cost_after(cost, offline=self.controller.offline)
-        self._show_cost()
-
-    def _show_cost(self) -> None:
-        """What it cost so far first, then what the cells still to run will cost."""
-        parts = [p for p in (self._after, self._before) if p is not None and p[0]]
-        if self._after is not None and self._before is not None and self._before[0].startswith("Nothing"):
-            parts = [self._after]
-        if len(parts) == 2:
-            self._cost_line(f"{parts[0][0]} · to run: {parts[1][0]}", f"{parts[0][1]}\n\n{parts[1][1]}")
-        elif parts:
-            self._cost_line(*parts[0])
-        else:
-            self._cost_line("What it cost follows from the answers' usage.", "")
+        pending = sum(1 for c in self.model.cells() if c.state.pending)
+        self.cost.estimated(cost_before(estimate, offline=self.controller.offline, pending=pending))
 
     def _chosen(self, index: QModelIndex, *, only_if_changed: bool = False) -> None:
         cell = index.data(CELL_ROLE) if index.isValid() else None
@@ -302,6 +299,10 @@ class ReviewPanel(QWidget):
             else None
         )
         self.detail.show_cell(question, row, cell)
+        if row is not None and not only_if_changed:  # the source pane shows the chosen cell's file
+            said = self.source.follow(row.record, cell.citations if cell is not None else (), row.name)
+            if said:
+                self.status.setText(said)
 
     # ------------------------------------------------------------------------------------ actions
     def _open_citation(self, number: int) -> None:
@@ -311,10 +312,23 @@ class ReviewPanel(QWidget):
         self.source.open(row.record, cell.citations, number)
 
     def _rerun_cell(self, now: bool) -> None:
-        cell = self.detail.cell
-        if cell is not None:
-            self.say("")
-            self.controller.rerun([CellKey(cell.file_row_id, cell.question_id)], now=now)
+        cell, row = self.detail.cell, self.detail.row
+        if cell is None or self.controller.grid is None:
+            return
+        self.say("")
+        if now and self.controller.running_now:
+            self.say(
+                "Cells are being asked now: re-run this one when they have their answers, or as a batch."
+            )
+            return
+        self.controller.rerun([CellKey(cell.file_row_id, cell.question_id)], now=now)
+        # seen at once: the cell says it runs until its new answer arrives (or the run says why not)
+        state = CellState.RUNNING if now else CellState.QUEUED
+        self._cells([replace(cell, state=state, why="", error=None)])
+        name = row.name if row is not None else "the file"
+        self.status.setText(
+            f"Asking this cell of {name} again now…" if now else f"Sending this cell of {name} as a batch…"
+        )
 
     def _renew(self) -> None:
         row = self.detail.row
@@ -333,12 +347,22 @@ class ReviewPanel(QWidget):
         """Write the grid to ``path`` as CSV, XLSX or Markdown by its suffix (in a worker; ``exported``
         follows). Another suffix: the view says which ones work, and nothing is written."""
         path = Path(path)
+        self.say("")  # one message, of this export: neither an old error nor an old "Exported to"
+        self._summary()
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             self.say(f"Export as {', '.join(EXPORT_SUFFIXES)}: “{path.name}” has none of these suffixes.")
             return None
-        return self.controller.export(path)
+        return self.controller.export(path, self.view_order())
+
+    def view_order(self) -> list[int] | None:
+        """The rows' file row ids in the order the grid shows them (sorted as the user chose); ``None``
+        when the grid is not sorted (the catalog's order)."""
+        if self.grid.horizontalHeader().sortIndicatorSection() < 0:
+            return None
+        return [row.file_row_id for row in self.model.rows]
 
     def _exported(self, path: Path) -> None:
+        self.say("")
         self.status.setText(f"Exported to {path}")
         self.exported.emit(path)
 

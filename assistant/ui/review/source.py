@@ -66,6 +66,25 @@ class ReviewSource(QObject):
             layout.activate()
         controller.open(cited, pane.page_view.fit())
 
+    @property
+    def is_open(self) -> bool:
+        return self.pane is not None and not self.pane.isHidden()
+
+    def follow(self, record: FileRecord | None, citations: tuple[Citation, ...], name: str) -> str:
+        """Another cell was chosen while the pane is open: the pane shows that cell's first citation, or
+        closes when the cell is of another file and cites nothing (it would show another file). Returns
+        what to say ("" when nothing changed or the pane follows)."""
+        same_file = record is not None and self._record is not None and record.id == self._record.id
+        if not self.is_open or (same_file and (citations == self._citations or not citations)):
+            return ""  # (a cell of the same file without citations: the pane goes on showing that file)
+        if record is not None and citations:
+            self.open(record, citations, 1)
+            return ""
+        if self.pane is not None:
+            self.pane.close_pane()
+        self._record, self._citations = None, ()
+        return f"The source pane closed: the chosen cell of {name} cites no passage to show."
+
     def _make_room(self) -> None:
         """The files side yields to its least width while the pane is open (the grid keeps its room)."""
         main = self.main

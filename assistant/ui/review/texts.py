@@ -9,15 +9,20 @@ from assistant.api.pricing import format_usd
 from assistant.review import BatchProgress, CellState, ReviewCost, ReviewEstimate, ReviewGrid
 from assistant.ui.chat.format import format_tokens
 
-__all__ = ["cost_after", "cost_before", "grid_summary", "progress_text"]
+__all__ = ["cost_after", "cost_before", "grid_summary", "in_flight", "progress_text"]
 
 OFFLINE_WORDS = "tokens only (local sandbox: nothing is charged)"
 
 
-def cost_before(e: ReviewEstimate, *, offline: bool) -> tuple[str, str]:
+def cost_before(e: ReviewEstimate, *, offline: bool, pending: int = 0) -> tuple[str, str]:
     """(the line, its tooltip) for what a run will cost."""
     requests = f"{e.requests:,} request{'s' if e.requests != 1 else ''}"
     tokens = f"{format_tokens(e.input_tokens)} input tokens"
+    if e.requests == 0 and pending:
+        return (
+            f"Nothing more to run: {pending} cell{'s are' if pending != 1 else ' is'} queued or running.",
+            "",
+        )
     if e.requests == 0:
         return "Nothing to run: every cell has its answer.", ""
     if offline:
@@ -76,6 +81,27 @@ def cost_after(c: ReviewCost, *, offline: bool) -> tuple[str, str]:
     )
     if c.unpriced:
         tip += f" {c.unpriced} cells used a model without a price and are not counted."
+    return line, tip
+
+
+def in_flight(progresses: Iterable[BatchProgress], *, now: bool) -> tuple[str, str]:
+    """(the line, its tooltip) while cells run: what is in flight, and when its cost is known."""
+    batches = list(progresses)
+    parts = []
+    if batches:
+        total = sum(p.total for p in batches)
+        finished = sum(p.finished for p in batches)
+        count = f"{len(batches)} batches" if len(batches) > 1 else "a batch"
+        parts.append(f"{total:,} request{'s' if total != 1 else ''} in {count} ({finished:,} finished)")
+    elif not now:
+        parts.append("a batch (its counts follow)")
+    if now:
+        parts.append("cells asked now")
+    line = "In flight: " + " and ".join(parts) + " · what it cost shows as the answers arrive"
+    tip = (
+        "A batch runs at half price at the API (most finish within an hour); Cancel stops the requests "
+        "not yet run. What the review cost is read from the answers' real usage once they are in."
+    )
     return line, tip
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QHeaderView, QLabel
 
 from assistant.bridge import TaskRunner
 from assistant.catalog import Usage
@@ -77,12 +77,12 @@ def test_a_dragged_width_is_kept_when_a_question_is_added(panel: Any) -> None:
     assert header.sectionSize(2) < 200, "the last column filled the view; now it has its own width"
 
 
-def test_a_cut_cost_line_has_its_whole_text_in_its_tooltip(panel: Any) -> None:
+def test_a_long_cost_line_wraps_whole_and_its_tooltip_says_what_it_means(panel: Any) -> None:
     panel.show_grid(_grid(LONG, SHORT))
     panel.controller.estimated.emit(ReviewEstimate(6, 12_000, 6_144, 0.05, 0.1))
     panel.controller.cost_known.emit(ReviewCost(0.03, 0.06, cells=6, usage=Usage(9_000, 600)))
-    panel.resize(500, 700)  # too narrow for the line: it is cut
+    panel.resize(500, 700)  # too narrow for one line: it wraps, nothing is cut
     line = panel.cost.text()
     assert "Cost $" in line and "to run" in line
-    assert line in panel.cost.toolTip(), "the whole line is in the tooltip"
+    assert panel.cost.wordWrap() and QLabel.text(panel.cost) == line
     assert "real usage" in panel.cost.toolTip(), "with what it means"

@@ -176,8 +176,12 @@ def test_network_down_while_polling_is_said_and_the_batch_is_read_once_it_is_bac
         assert controller.is_running, "the batch goes on at the API"
         controller.service = working
         qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT)
-    grid = heard.grids[-1]
-    assert [grid.cell(r.file_row_id, grid.review.questions[0].id).value for r in grid.rows] == ["30 days"] * 3
+
+    def values() -> list[str]:  # the grid read again after the results (it follows the end of the run)
+        grid = heard.grids[-1]
+        return [grid.cell(r.file_row_id, grid.review.questions[0].id).value for r in grid.rows]
+
+    qtbot.waitUntil(lambda: values() == ["30 days"] * 3, timeout=WAIT)
 
 
 def test_cancel_stops_the_batch_and_its_cells_say_so(
@@ -192,6 +196,10 @@ def test_cancel_stops_the_batch_and_its_cells_say_so(
     qtbot.waitUntil(lambda: bool(heard.progress), timeout=WAIT)
     controller.cancel()
     qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT)
-    grid = heard.grids[-1]
-    states = [grid.cell(r.file_row_id, grid.review.questions[0].id).state for r in grid.rows]
-    assert CellState.CANCELED in states and not any(s.pending for s in states)
+
+    def states() -> list[CellState]:  # the grid read again after the results (it follows the end)
+        grid = heard.grids[-1]
+        return [grid.cell(r.file_row_id, grid.review.questions[0].id).state for r in grid.rows]
+
+    qtbot.waitUntil(lambda: not any(s.pending for s in states()), timeout=WAIT)
+    assert CellState.CANCELED in states()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 
 from assistant.catalog import Citation, CitationKind
 from assistant.review import AnswerType, Cell, CellState, GridRow, Question, Review, ReviewGrid
-from assistant.ui.review.grid_model import CELL_ROLE, GridModel, cell_text
+from assistant.ui.review.grid_model import CELL_ROLE, GridModel, cell_text, cell_tip
 
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -119,3 +119,17 @@ def test_results_fill_cells_without_a_reset(qtbot: Any) -> None:
     assert [r[0] for r in shown(model)] == ["a.txt", "b.txt", "c.txt"]
     assert model.index(0, 1).data() == "⚠ error"
     assert cell_text(Cell(1, 1, 11, CellState.QUEUED)) == "queued…"
+
+
+def test_a_cells_tooltip_shows_its_value_and_the_answer_as_plain_text(qtbot: Any) -> None:
+    answer = (
+        "ANSWER: supply\n\nHere is what *alpha-contract.txt* says about **supply**:\n\n"
+        "- the `notice` is [^1] 30 days"
+    )
+    cell = Cell(1, 1, 11, CellState.ANSWERED, "supply", "supply", answer=answer)
+    tip = cell_tip(cell)
+    assert tip.startswith("supply\n")
+    assert "Here is what alpha-contract.txt says about supply" in tip
+    assert "ANSWER" not in tip and "*" not in tip and "`" not in tip and "[^" not in tip
+    long = Cell(1, 1, 11, CellState.ANSWERED, "x", "x", answer="ANSWER: x\n" + "word " * 200)
+    assert cell_tip(long).endswith("…") and len(cell_tip(long)) < 320
