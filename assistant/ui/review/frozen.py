@@ -1,7 +1,9 @@
 """``ReviewGridView``: the review grid (``reviewGrid``) with its File column frozen, as in Qt's "Frozen
 Column" example: a second view (``reviewGridFiles``) over the grid's left edge shows only the file names,
 sharing the grid's model and selection, scrolled up and down with it. Scrolled sideways, the values
-always sit beside their file; a cell chosen under the frozen column is scrolled clear of it."""
+always sit beside their file. Sideways it scrolls by whole columns, each stopping at the File column's edge
+(by pixels, the column under the file names showed the tail of its values: "s" of "Yes"), and a chosen
+cell is scrolled clear of the file names and into view."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ class ReviewGridView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._last = 0  # the scroll bar's value before the move being snapped (its direction)
+        self._snapping = False
         self.files = QTableView(self)
         self.files.setObjectName("reviewGridFiles")
         self.files.setAccessibleName("Review grid: the file of each row")
@@ -39,6 +43,7 @@ class ReviewGridView(QTableView):
         main.sectionResized.connect(self._resized)
         main.sortIndicatorChanged.connect(self._sorted)
         self.verticalHeader().sectionResized.connect(lambda row, _old, new: self.files.setRowHeight(row, new))
+        self.horizontalScrollBar().valueChanged.connect(self._snap)
 
     # ---------------------------------------------------------------------------------- wiring
     def setModel(self, model: QAbstractItemModel | None) -> None:
@@ -105,20 +110,75 @@ class ReviewGridView(QTableView):
 
     def updateGeometries(self) -> None:
         super().updateGeometries()
+        bar = self.horizontalScrollBar()
+        natural = bar.maximum()
+        if natural > 0:  # room to reach a stop at or past the end: the last column can sit at the edge
+            stop = next((o for o in self._stops() if o >= natural), natural)
+            if stop != natural:
+                bar.setRange(0, stop)
         self._place()
+
+    # -------------------------------------------------------------------------- sideways stops
+    def _stops(self) -> list[int]:
+        """The scroll values at which a question column starts at the File column's right edge."""
+        header = self.horizontalHeader()
+        width = self.columnWidth(0)
+        return [
+            header.sectionPosition(c) - width
+            for c in range(1, header.count())
+            if not header.isSectionHidden(c)
+        ]
+
+    def _snap(self, value: int) -> None:
+        """A move by the wheel, the keys or the bar ends at the next stop in its direction."""
+        if self._snapping:
+            return
+        stops = self._stops()
+        bar = self.horizontalScrollBar()
+        if value == bar.maximum() and value not in stops:
+            stops.append(value)  # a last column wider than the view: its end stays reachable
+        if not stops or value in stops:
+            self._last = value
+            return
+        ahead = [o for o in stops if o >= value] if value > self._last else [o for o in stops if o <= value]
+        target = (
+            (min(ahead) if value > self._last else max(ahead))
+            if ahead
+            else min(stops, key=lambda o: abs(o - value))
+        )
+        self._go(target)
 
     def scrollTo(
         self,
         index: QModelIndex | QPersistentModelIndex,
         hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
     ) -> None:
-        """Scrolled to show ``index``, and clear of the frozen File column."""
-        if index.column() > 0:
+        """Scrolled to show ``index`` whole, clear of the frozen File column, at a stop."""
+        if index.column() <= 0:
             super().scrollTo(index, hint)
-            left = self.visualRect(index).left()
-            width = self.columnWidth(0)
-            if left < width:
-                bar = self.horizontalScrollBar()
-                bar.setValue(bar.value() + left - width)
-        else:
-            super().scrollTo(index, hint)
+            return
+        bar = self.horizontalScrollBar()
+        current = bar.value()
+        super().scrollTo(index, hint)  # rows as Qt scrolls them; sideways to a stop, below
+        header = self.horizontalHeader()
+        left = header.sectionPosition(index.column())
+        right = left + header.sectionSize(index.column())
+        stops = self._stops()
+        width = self.viewport().width()
+        # the first stop that shows the cell's right edge, and never past the one that starts with it
+        fits = [o for o in stops if right - o <= width and o <= left - self.columnWidth(0)]
+        target = min(fits) if fits else left - self.columnWidth(0)
+        if left - current >= self.columnWidth(0) and right - current <= width:
+            target = current if current in stops else target  # already whole in view
+        self._go(target)
+
+    def _go(self, target: int) -> None:
+        bar = self.horizontalScrollBar()
+        self._last = target
+        self._snapping = True
+        try:
+            if target > bar.maximum():  # a stop past the natural end (the range may not be padded yet)
+                bar.setMaximum(target)
+            bar.setValue(target)
+        finally:
+            self._snapping = False

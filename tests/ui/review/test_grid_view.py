@@ -42,6 +42,27 @@ def test_the_file_column_stays_beside_the_values_when_the_grid_scrolls_sideways(
     assert cell.left() >= view.columnWidth(0) - 1, "the chosen cell is not under the file names"
 
 
+def test_scrolled_sideways_no_column_shows_its_tail_beside_the_file_names(
+    answered: MainWindow, qtbot: Any
+) -> None:
+    """By pixels, the column under the file names showed the end of its values ("s" of "Yes")."""
+    view = grid(answered)
+    view.window().resize(900, 600)
+    for column in (1, 2):
+        view.setColumnWidth(column, 500)  # together wider than the grid: it scrolls sideways
+    bar = view.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    edge = view.columnWidth(0)
+    for value in (7, 180, 420, bar.maximum(), 60, 0):  # the bar dragged, forwards and back
+        bar.setValue(value)
+        for column in (1, 2):
+            rect = view.visualRect(view.model().index(0, column))
+            assert rect.left() >= edge - 1 or rect.right() <= edge, (value, column, rect.left(), edge)
+    bar.setValue(bar.maximum())
+    last = view.visualRect(view.model().index(0, 2))
+    assert last.left() >= edge - 1, "the last column can be brought beside the file names"
+
+
 def test_re_run_cell_shows_the_cell_running_until_its_new_answer(answered: MainWindow, qtbot: Any) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QWidget
