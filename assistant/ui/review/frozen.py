@@ -112,11 +112,24 @@ class ReviewGridView(QTableView):
         super().updateGeometries()
         bar = self.horizontalScrollBar()
         natural = bar.maximum()
+        stops = self._stops()
         if natural > 0:  # room to reach a stop at or past the end: the last column can sit at the edge
-            stop = next((o for o in self._stops() if o >= natural), natural)
+            stop = next((o for o in stops if o >= natural), natural)
             if stop != natural:
                 bar.setRange(0, stop)
+        value = bar.value()
+        if stops and value not in stops and not self._past_stops(value, stops):
+            # the view narrowed (the source pane opened) and the bar was pulled off a stop
+            current = self.currentIndex()
+            if current.isValid() and current.column() > 0:
+                self.scrollTo(current)
+            else:
+                self._go(max((o for o in stops if o <= value), default=0))
         self._place()
+
+    def _past_stops(self, value: int, stops: list[int]) -> bool:
+        """At the end of a last column wider than the view: past every stop, and the end stays reachable."""
+        return value == self.horizontalScrollBar().maximum() and value > max(stops)
 
     # -------------------------------------------------------------------------- sideways stops
     def _stops(self) -> list[int]:
@@ -134,10 +147,7 @@ class ReviewGridView(QTableView):
         if self._snapping:
             return
         stops = self._stops()
-        bar = self.horizontalScrollBar()
-        if value == bar.maximum() and value not in stops:
-            stops.append(value)  # a last column wider than the view: its end stays reachable
-        if not stops or value in stops:
+        if not stops or value in stops or self._past_stops(value, stops):
             self._last = value
             return
         ahead = [o for o in stops if o >= value] if value > self._last else [o for o in stops if o <= value]

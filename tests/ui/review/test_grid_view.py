@@ -61,6 +61,12 @@ def test_scrolled_sideways_no_column_shows_its_tail_beside_the_file_names(
     bar.setValue(bar.maximum())
     last = view.visualRect(view.model().index(0, 2))
     assert last.left() >= edge - 1, "the last column can be brought beside the file names"
+    view.setCurrentIndex(view.model().index(0, 2))
+    view.resize(view.width() - 150, view.height())  # narrowed (the source pane opens): still at a stop
+    qtbot.waitUntil(lambda: view.viewport().width() < 400)
+    for column in (1, 2):
+        rect = view.visualRect(view.model().index(0, column))
+        assert rect.left() >= edge - 1 or rect.right() <= edge, ("narrowed", column, rect.left(), edge)
 
 
 def test_re_run_cell_shows_the_cell_running_until_its_new_answer(answered: MainWindow, qtbot: Any) -> None:
