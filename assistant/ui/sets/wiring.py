@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenuBar, QSplitter, QToolButton, QWidget
 
@@ -34,6 +34,8 @@ NARROW_TABLE = 380  # px: a table narrower than this gives State's place to Sync
 
 
 class DocumentSets(QObject):
+    review_requested = Signal(list)  # "Review this set…": the set's active files (the Review tab opens)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = w = window
