@@ -5,7 +5,8 @@ only selects: it never attaches), ``ask_requested(records)`` (the explicit attac
 these" button beside the search, Ctrl+Shift+A or Ctrl+Enter on the table, a double-click, the
 menu; rows dragged onto the chat pane attach too: their drag carries ``row_drag``'s catalog ids),
 ``delete_requested(records)``, ``show_local_requested(record)``,
-``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed, from the
+``renew_requested(record)``, ``retry_sync_requested(records)`` (rows whose folder sync failed),
+``reupload_requested(record)`` (a row whose local file changed, from the
 context menu; a click on a cell only selects, so nothing is sent by accident). Copy file id goes
 straight to the clipboard.
 """
@@ -63,6 +64,7 @@ class FilesPanel(QWidget):
     renew_requested = Signal(object)
     reupload_requested = Signal(object)
     send_as_requested = Signal(object, bool)  # (a PDF's record, as text)
+    retry_sync_requested = Signal(list)  # rows whose watched-folder sync failed: try them again
 
     def __init__(self, model: FilesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +265,16 @@ class FilesPanel(QWidget):
         reupload.setObjectName("reuploadAction")
         reupload.setEnabled(n == 1 and self.model.source_state(records[0].id) is SourceState.CHANGED)
         reupload.triggered.connect(lambda: self.reupload_requested.emit(records[0]))
+        synced = [r for r in records if self.model.sync_cell(r.id) is not None]
+        if synced:  # rows a watched folder syncs: Retry where that failed
+            failed = [r for r in synced if (cell := self.model.sync_cell(r.id)) and cell.label == "failed"]
+            retry = menu.addAction(
+                "Retry (sync failed)" if len(failed) < 2 else f"Retry the {len(failed)} failed"
+            )
+            retry.setObjectName("retrySyncFileAction")
+            retry.setToolTip("Upload again what the folder sync could not send (the Sync column says why)")
+            retry.setEnabled(bool(failed))
+            retry.triggered.connect(lambda: self.retry_sync_requested.emit(failed))
         self._way_actions(menu, records)
         menu.addSeparator()
         delete = menu.addAction("Delete…")

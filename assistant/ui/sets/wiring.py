@@ -147,6 +147,10 @@ class DocumentSets(QObject):
         w.files.rows_added.connect(self._files_changed)
         w.files.changed.connect(self._files_changed)  # a changed file swapped in: synced again
         w.cleanup.deleted.connect(self._file_deleted)
+        w.rows.row_failed.connect(lambda _row_id: sets.reload())  # a changed file's upload failed
+        w.files_panel.retry_sync_requested.connect(
+            lambda records: sync.retry_files([v.id for v in sets.snapshot.views if v.folder], records)
+        )
 
     # -- start and stop ------------------------------------------------------------------------------
     def start(self) -> None:
