@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from assistant.catalog import FileRecord, SourceState
 from assistant.ui.files_model import COLUMNS, Col, FilesModel
+from assistant.ui.files_room import NameRoom
 from assistant.ui.files_table import FilesProxy, FilesTable
 from assistant.ui.files_text import STATE_LABELS
 
@@ -136,6 +137,7 @@ class FilesPanel(QWidget):
             header.resizeSection(col, width + 18)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
+        self.name_room = NameRoom(self.table)  # a narrow table: the other columns give way to the name
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._selection)
@@ -230,8 +232,12 @@ class FilesPanel(QWidget):
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(col))
-            action.toggled.connect(lambda shown, c=col: header.setSectionHidden(c, not shown))
+            action.toggled.connect(lambda shown, c=col: self._choose_column(c, shown))
         return menu
+
+    def _choose_column(self, column: int, shown: bool) -> None:
+        self.name_room.forget(column)  # the person's choice: kept, whatever the room
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
 
     # -- context menu ---------------------------------------------------------------------------------
     def _menu(self, pos: QPoint) -> None:
