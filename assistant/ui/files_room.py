@@ -1,7 +1,8 @@
 """``NameRoom``: in a narrowing files table the name keeps its room first. When the table becomes too
 narrow for the name to show about ``NAME_CHARS`` characters beside the other shown columns (the source
 pane opened, the window made smaller), those give way one by one (hidden, in ``GIVE_WAY`` order: the
-least telling first); they come back, last hidden first, when the table widens again. Only the table's
+least telling first); they come back, last hidden first, when the table has room for them again or is
+as wide as it was before it narrowed. Only the table's
 width changing moves columns: the columns the person chose (the header's menu, kept between runs)
 stand as they are at a given width, and one the person shows or hides is no longer this helper's.
 Sync is the sets UI's (shown while a linked set is chosen) and never gives way here."""
@@ -15,7 +16,7 @@ from assistant.ui.files_cells import Col
 
 __all__ = ["GIVE_WAY", "NAME_CHARS", "NameRoom"]
 
-NAME_CHARS = 18  # a name like "epsilon-report.txt" reads whole
+NAME_CHARS = 24  # a name like "gamma-services-agreement.txt" reads whole, or nearly
 GIVE_WAY = (Col.LAST_USED, Col.UPLOADED, Col.SIZE, Col.TYPE, Col.STATE, Col.EXPIRES)
 _SLACK = 8  # px: a column comes back only with this much to spare (no flicker at the edge)
 
@@ -27,6 +28,7 @@ class NameRoom(QObject):
         self.gave_way: list[int] = []  # the columns hidden here, in the order they were hidden
         self._fitting = False
         self._width = 0  # the viewport's width at the last fit
+        self._was: dict[int, int] = {}  # a column hidden here -> the table's width before it narrowed
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -70,16 +72,18 @@ class NameRoom(QObject):
         width = self._table.viewport().width()
         if width <= 0:
             return
-        narrower, self._width = width < self._width, width
+        before, self._width = self._width, width
         for col in GIVE_WAY:  # narrower: the least telling shown column gives way, until the name reads
-            if not narrower or width - self._others() >= self.room:
+            if width >= before or width - self._others() >= self.room:
                 break
             if not header.isSectionHidden(col):
                 header.setSectionHidden(col, True)
                 self.gave_way.append(col)
-        while self.gave_way:  # room again: the last to give way comes back first
+                self._was[col] = before
+        while self.gave_way:  # room again, or as wide as before: the last to give way comes back first
             col = self.gave_way[-1]
-            if width - self._others() - header.sectionSize(col) < self.room + _SLACK:
+            roomy = width - self._others() - header.sectionSize(col) >= self.room + _SLACK
+            if not roomy and width < self._was.get(col, 0):
                 break
             self.gave_way.pop()
             header.setSectionHidden(col, False)
