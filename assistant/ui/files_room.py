@@ -28,7 +28,7 @@ class NameRoom(QObject):
         self.gave_way: list[int] = []  # the columns hidden here, in the order they were hidden
         self._fitting = False
         self._width = 0  # the viewport's width at the last fit
-        self._was: dict[int, int] = {}  # a column hidden here -> the table's width before it narrowed
+        self._was: dict[int, tuple[int, int]] = {}  # hidden here -> (the table's width before, its own)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -77,13 +77,13 @@ class NameRoom(QObject):
             if width >= before or width - self._others() >= self.room:
                 break
             if not header.isSectionHidden(col):
+                self._was[col] = (before, header.sectionSize(col))  # a hidden section's size reads 0
                 header.setSectionHidden(col, True)
                 self.gave_way.append(col)
-                self._was[col] = before
         while self.gave_way:  # room again, or as wide as before: the last to give way comes back first
             col = self.gave_way[-1]
-            roomy = width - self._others() - header.sectionSize(col) >= self.room + _SLACK
-            if not roomy and width < self._was.get(col, 0):
+            was, size = self._was.get(col, (0, 0))
+            if width - self._others() - size < self.room + _SLACK and width < was:
                 break
             self.gave_way.pop()
             header.setSectionHidden(col, False)
