@@ -47,6 +47,7 @@ keys on, schema version in ``PRAGMA user_version`` with forward migrations.
 Reading SDK objects (citations, usage) is the API layer's: ``assistant.api.parse``.
 """
 
+from assistant.catalog.notes import ConversationNote
 from assistant.catalog.records import (
     IMAGE_TYPES,
     Citation,
@@ -90,6 +91,7 @@ __all__ = [
     "Citation",
     "CitationKind",
     "Conversation",
+    "ConversationNote",
     "DocumentSet",
     "FileOrigin",
     "FileRecord",

@@ -257,6 +257,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX files_source_sha256 ON files(source_sha256);
     ALTER TABLE conversations ADD COLUMN set_id INTEGER REFERENCES document_sets(id) ON DELETE SET NULL;
     """,
+    # What the transcript said between turns ("1 file added to the set was attached"), kept in its place:
+    # after the turns whose id is at most after_turn_id (0: before the first).
+    """
+    CREATE TABLE conversation_notes (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        after_turn_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX conversation_notes_conversation ON conversation_notes(conversation_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from assistant.catalog.conversations import Conversations
 from assistant.catalog.files import Files
+from assistant.catalog.notes import ConversationNotes
 from assistant.catalog.review_cells import ReviewCells
 from assistant.catalog.reviews import Reviews
 from assistant.catalog.schema import connect
@@ -17,7 +18,9 @@ from assistant.catalog.upload_failures import UploadFailures
 __all__ = ["Store"]
 
 
-class Store(Files, Conversations, Turns, UploadFailures, Reviews, ReviewCells, Sets, SyncPaths):
+class Store(
+    Files, Conversations, ConversationNotes, Turns, UploadFailures, Reviews, ReviewCells, Sets, SyncPaths
+):
     """The catalog. Open with ``Store.open(path)``; close with ``close()`` or a ``with`` block."""
 
     @classmethod

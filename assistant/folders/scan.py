@@ -127,10 +127,13 @@ def scan_sets(
         )
         known = store.sync_index(doc_set.id)
         judged.append((doc_set, listing, known))
+        ignored: dict[str, SyncState] = {}  # one state per pattern, shared by the paths it matches
         for path, pattern in listing.ignored.items():
-            state = SyncState(
-                SyncStatus.SKIPPED, SkipReason.IGNORED, f"Matches the ignore pattern “{pattern}”."
-            )
+            state = ignored.get(pattern)
+            if state is None:
+                state = ignored[pattern] = SyncState(
+                    SyncStatus.SKIPPED, SkipReason.IGNORED, f"Matches the ignore pattern “{pattern}”."
+                )
             if _state_differs(known.get(path), state):
                 out.write(SyncWrite(doc_set.id, path, state))
         for path, st in listing.files.items():

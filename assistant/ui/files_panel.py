@@ -5,29 +5,24 @@ only selects: it never attaches), ``ask_requested(records)`` (the explicit attac
 these" button beside the search, Ctrl+Shift+A or Ctrl+Enter on the table, a double-click, the
 menu; rows dragged onto the chat pane attach too: their drag carries ``row_drag``'s catalog ids),
 ``delete_requested(records)``, ``show_local_requested(record)``,
-``renew_requested(record)``, ``reupload_requested(record)`` (a row whose local file changed, from the
+``renew_requested(record)``, ``retry_sync_requested(records)`` (rows whose folder sync failed),
+``reupload_requested(record)`` (a row whose local file changed, from the
 context menu; a click on a cell only selects, so nothing is sent by accident). Copy file id goes
 straight to the clipboard.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import (
     QItemSelection,
-    QMimeData,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPoint,
-    QRect,
-    QSortFilterProxyModel,
     Qt,
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,15 +31,15 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.catalog import FileRecord, SourceState
-from assistant.ui.files_model import COLUMNS, RECORD_ROLE, SORT_ROLE, Col, FilesModel
+from assistant.ui.files_model import COLUMNS, Col, FilesModel
+from assistant.ui.files_room import NameRoom
+from assistant.ui.files_table import FilesProxy, FilesTable
 from assistant.ui.files_text import STATE_LABELS
-from assistant.ui.row_drag import rows_mime
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -62,99 +57,6 @@ def hidden_by_default(window_width: int) -> tuple[int, ...]:
     return (Col.SYNC,)
 
 
-class FilesProxy(QSortFilterProxyModel):
-    """Filters on the name, case-insensitively; sorting is handed to the source model, which sorts by
-    ``SORT_ROLE`` (real values) in one Python ``list.sort`` — fast for 10,000 rows."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterKeyColumn(Col.NAME)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setDynamicSortFilter(False)  # the countdown ticks must not re-sort the table every second
-        self.only: frozenset[int] | None = None  # the rows of the chosen document set (None: all files)
-
-    def show_only(self, row_ids: frozenset[int] | None) -> None:
-        """Show only these catalog rows (a document set's), or every row (None)."""
-        if row_ids != self.only:
-            self.beginFilterChange()
-            self.only = row_ids
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if self.only is not None:
-            source = self.sourceModel()
-            if isinstance(source, FilesModel) and source.record(source_row).id not in self.only:
-                return False
-        return super().filterAcceptsRow(source_row, source_parent)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if isinstance(source, FilesModel):
-            source.sort(column, order)
-        else:
-            super().sort(column, order)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
-
-    def canDropMimeData(self, *_: object) -> bool:
-        return False  # rows go onto the chat; local files dropped here go to the window's upload drop
-
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        """Dragged rows carry their catalog ids (``row_drag``): dropped on the chat, they attach."""
-        return rows_mime(r.id for r in self.records_for(sorted(indexes, key=lambda i: i.row())))
-
-    def record(self, index: _Index) -> FileRecord | None:
-        value = self.data(index, RECORD_ROLE)
-        return value if isinstance(value, FileRecord) else None
-
-    def records_for(self, indexes: Sequence[_Index]) -> list[FileRecord]:
-        seen: dict[int, FileRecord] = {}
-        for idx in indexes:
-            rec = self.record(idx)
-            if rec is not None:
-                seen.setdefault(rec.id, rec)
-        return list(seen.values())
-
-
-class FilesTable(QTableView):
-    """The table; when empty it says how to add files.
-
-    A change over many rows of one column (the countdown's tick) repaints that column's strip only;
-    ``QAbstractItemView`` would repaint the whole viewport for any multi-cell change."""
-
-    def dataChanged(
-        self,
-        top_left: QModelIndex | QPersistentModelIndex,
-        bottom_right: QModelIndex | QPersistentModelIndex,
-        roles: Sequence[int] = (),
-    ) -> None:
-        column = top_left.column()
-        if top_left.isValid() and column == bottom_right.column() and top_left.row() != bottom_right.row():
-            x = self.columnViewportPosition(column)
-            if x >= 0 and not self.isColumnHidden(column):
-                viewport = self.viewport()
-                viewport.update(QRect(x, 0, self.columnWidth(column), viewport.height()))
-            return
-        super().dataChanged(top_left, bottom_right, roles)
-
-    empty_text = "Drop files or folders here\nor press Ctrl+O to choose them"
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            text = self.empty_text if not self.property("filtered") else "No file matches the search"
-            if self.property("setEmpty") and not self.property("filtered"):
-                text = str(self.property("setEmpty"))  # a document set with no file yet
-            painter.drawText(self.viewport().rect(), int(Qt.AlignmentFlag.AlignCenter), text)
-            painter.end()
-
-
 class FilesPanel(QWidget):
     selection_changed = Signal(list)
     ask_requested = Signal(list)
@@ -163,6 +65,7 @@ class FilesPanel(QWidget):
     renew_requested = Signal(object)
     reupload_requested = Signal(object)
     send_as_requested = Signal(object, bool)  # (a PDF's record, as text)
+    retry_sync_requested = Signal(list)  # rows whose watched-folder sync failed: try them again
 
     def __init__(self, model: FilesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -234,6 +137,7 @@ class FilesPanel(QWidget):
             header.resizeSection(col, width + 18)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
+        self.name_room = NameRoom(self.table)  # a narrow table: the other columns give way to the name
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._selection)
@@ -328,8 +232,12 @@ class FilesPanel(QWidget):
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(col))
-            action.toggled.connect(lambda shown, c=col: header.setSectionHidden(c, not shown))
+            action.toggled.connect(lambda shown, c=col: self._choose_column(c, shown))
         return menu
+
+    def _choose_column(self, column: int, shown: bool) -> None:
+        self.name_room.forget(column)  # the person's choice: kept, whatever the room
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
 
     # -- context menu ---------------------------------------------------------------------------------
     def _menu(self, pos: QPoint) -> None:
@@ -363,6 +271,16 @@ class FilesPanel(QWidget):
         reupload.setObjectName("reuploadAction")
         reupload.setEnabled(n == 1 and self.model.source_state(records[0].id) is SourceState.CHANGED)
         reupload.triggered.connect(lambda: self.reupload_requested.emit(records[0]))
+        synced = [r for r in records if self.model.sync_cell(r.id) is not None]
+        if synced:  # rows a watched folder syncs: Retry where that failed
+            failed = [r for r in synced if (cell := self.model.sync_cell(r.id)) and cell.label == "failed"]
+            retry = menu.addAction(
+                "Retry (sync failed)" if len(failed) < 2 else f"Retry the {len(failed)} failed"
+            )
+            retry.setObjectName("retrySyncFileAction")
+            retry.setToolTip("Upload again what the folder sync could not send (the Sync column says why)")
+            retry.setEnabled(bool(failed))
+            retry.triggered.connect(lambda: self.retry_sync_requested.emit(failed))
         self._way_actions(menu, records)
         menu.addSeparator()
         delete = menu.addAction("Delete…")

@@ -32,6 +32,8 @@ from assistant.ui.upload_model import JOB_ROLE, ProgressDelegate, UploadJobsMode
 __all__ = ["COLLAPSE_DELAY_MS", "UploadJobsModel", "UploadPanel", "action_for"]
 
 MAX_ROWS_SHOWN = 5  # whole rows the queue asks room for (it scrolls past them)
+ACTION_WORDS = ("Cancel", "Retry", "Dismiss", "Split into 99 parts")  # what action_for can say
+ACTION_PADDING = 16  # the cell's margins on both sides
 COLLAPSE_DELAY_MS = 1500  # the last upload's "uploaded" stays in sight this long before the queue folds
 
 
@@ -92,7 +94,13 @@ class UploadPanel(QWidget):
         header.setSectionResizeMode(UploadJobsModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(UploadJobsModel.PROGRESS, 110)
         header.setSectionResizeMode(UploadJobsModel.STATE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(UploadJobsModel.ACTION, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed width that fits every action's words: sized to contents, each new row would have the
+        # header measure every row again (a folder's hundred new files: tens of ms on the GUI thread).
+        header.setSectionResizeMode(UploadJobsModel.ACTION, QHeaderView.ResizeMode.Fixed)
+        metrics = self.view.fontMetrics()
+        header.resizeSection(
+            UploadJobsModel.ACTION, max(metrics.horizontalAdvance(w) for w in ACTION_WORDS) + ACTION_PADDING
+        )
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._act)
         remove = QAction("Cancel or dismiss", self.view)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.files_model import RECORD_ROLE, SORT_ROLE, Col, FilesModel
-from assistant.ui.files_panel import FilesProxy
+from assistant.ui.files_table import FilesProxy
 from assistant.ui.formatting import format_remaining, format_size, remaining_level
 from assistant.ui.theme import level_color
 

@@ -34,6 +34,7 @@ from assistant.ui.chat.export import Exporter
 from assistant.ui.chat.format import place_marks, plain_answer
 from assistant.ui.chat.jobs import CatalogJobs
 from assistant.ui.chat.layout import ChatLayout
+from assistant.ui.chat.notes import TranscriptNotes
 from assistant.ui.chat.picking import ModelPicking
 from assistant.ui.chat.replacing import GoneFileActions
 from assistant.ui.chat.services import ChatServices
@@ -64,6 +65,7 @@ class ChatPanel(ChatLayout):
 
         self.jobs = CatalogJobs(services.store, self)
         self.controller = ConversationController(self.jobs, self)
+        self.notes = TranscriptNotes(self.jobs, self.controller, self.transcript, self)  # kept between runs
         self.answer = AnswerStream(
             services.runner,
             self.transcript,
@@ -328,7 +330,7 @@ class ChatPanel(ChatLayout):
     def _render_conversation(self, skip: int = 0) -> None:
         self.answer.finish_pending()
         turns = [t for t in self.controller.turns if t.id != skip]
-        self.transcript.set_turns([turn_view(t, self._services) for t in turns])
+        self.transcript.set_turns([turn_view(t, self._services) for t in turns], self.notes.notes)
         self._update_totals()
 
     def _update_totals(self) -> None:

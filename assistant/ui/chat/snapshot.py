@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.catalog import Conversation, FileRecord, Store, Turn
+from assistant.catalog import Conversation, ConversationNote, FileRecord, Store, Turn
 from assistant.catalog.identity import known_name
 from assistant.catalog.rules import gone_files_for
 from assistant.ui.chat.format import gone_reason
@@ -41,11 +41,12 @@ class Files:
 
 @dataclass(frozen=True)
 class Shown:
-    """A conversation opened (None: none yet) with its turns and files."""
+    """A conversation opened (None: none yet) with its turns, files and the notes between its turns."""
 
     conversation: Conversation | None
     turns: tuple[Turn, ...]
     files: Files
+    notes: tuple[ConversationNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,4 +106,5 @@ def read_shown(store: Store, cursor: Cursor, conversation_id: int) -> Shown:
         return Shown(None, (), files_of(store, cursor, fresh))
     cursor.file_ids = conv.file_ids
     fresh = read_files(store, conv.file_ids)
-    return Shown(conv, tuple(store.list_turns(conv.id)), files_of(store, cursor, fresh))
+    turns, notes = tuple(store.list_turns(conv.id)), tuple(store.conversation_notes(conv.id))
+    return Shown(conv, turns, files_of(store, cursor, fresh), notes)

@@ -12,6 +12,7 @@ Links in the document are actions, not URLs: ``cite:<turn>:<n>``, ``retry:<turn>
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
@@ -27,7 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from assistant.catalog import Citation, TurnState, Usage
+from assistant.catalog import Citation, ConversationNote, TurnState, Usage
 from assistant.ui.chat.format import citation_place, format_usage, marks_to_links, short
 from assistant.ui.chat.live import StreamingAnswer
 from assistant.ui.chat.state import TurnAction
@@ -216,7 +217,7 @@ class Transcript(QTextBrowser):
 
     def add_note(self, text: str) -> None:
         """Say what happened to the conversation, in small muted text at the end (e.g. "2 files added
-        to the set were attached"); kept until the conversation is shown again."""
+        to the set were attached"). Kept between runs through ``TranscriptNotes``, not by this call."""
         cursor = self._end_cursor()
         cursor.beginEditBlock()
         if not self.document().isEmpty():
@@ -227,12 +228,18 @@ class Transcript(QTextBrowser):
         self.document_updates += 1
         self.scroll_to_end()
 
-    def set_turns(self, views: list[TurnView]) -> None:
+    def set_turns(self, views: list[TurnView], notes: Sequence[ConversationNote] = ()) -> None:
+        """The turns, each kept note in its place (after the turn it followed, before later ones)."""
         self.setUpdatesEnabled(False)
         try:
             self.clear_all()
+            waiting = sorted(notes, key=lambda n: (n.after_turn_id, n.id))
             for view in views:
+                while waiting and waiting[0].after_turn_id < view.turn_id:
+                    self.add_note(waiting.pop(0).text)
                 self.add_turn(view)
+            for note in waiting:
+                self.add_note(note.text)
         finally:
             self.setUpdatesEnabled(True)
         self.scroll_to_end()

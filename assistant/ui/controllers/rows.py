@@ -72,6 +72,7 @@ SEND_PDF = _Op(
 
 class RowOperations(Controller):
     said = Signal(str, int)  # status text, how long to show it (ms; 0: until replaced)
+    row_failed = Signal(int)  # the row id whose operation failed (a watched folder's Sync says so)
 
     def __init__(
         self,
@@ -132,6 +133,7 @@ class RowOperations(Controller):
             why = failure.message
             self._files.note(row_id, f"not {op.not_done}: {why}")
             self.said.emit(f"{name} was not {op.not_done}: {why}", 15000)
+            self.row_failed.emit(row_id)
 
         self.run(
             lambda token: work(row_id, token),

@@ -3,6 +3,7 @@
 The window builds one (``ReviewView(window)``, like ``SourceViewer``) after its layout and actions: the
 panel becomes the "Review" tab of ``mainTabs``; ``reviewSelectedAction`` ("Review these…",
 Ctrl+Shift+R, in the files' context menu and the Review menu) opens the review on the selected files;
+"Review this set…" (the sets sidebar) opens it on a set's active files the same way;
 ``showReviewAction`` (toolbar ``reviewToolButton``, Ctrl+Shift+G) shows the tab. When the session has a
 client, a ``ReviewService`` is made on it (the same client and catalog as the chat's) and the latest
 review is shown, its open batches watched again. ``close()`` cancels every task.
@@ -70,6 +71,7 @@ class ReviewView(QObject):
         panel = window.files_panel
         panel.menu_actions.append(self.review_action)
         panel.selection_changed.connect(lambda records: self.review_action.setEnabled(bool(records)))
+        window.sets.review_requested.connect(self.review)  # "Review this set…": the set's active files
         session.ready.connect(self.services_ready)
         if session.services is not None:
             self.services_ready(session.services)

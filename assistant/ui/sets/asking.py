@@ -98,7 +98,7 @@ class SetConversations(QObject):
             return
         chat.set_attached_files(chat.attached_files() + new)
         n = len(new)
-        chat.transcript.add_note(
-            f"{plural(n, 'file')} added to the set {'was' if n == 1 else 'were'} attached"
+        chat.notes.add(  # kept with the conversation: shown in its place when opened again
+            conversation_id, f"{plural(n, 'file')} added to the set {'was' if n == 1 else 'were'} attached"
         )
         self.picked_up.emit(conversation_id, n)

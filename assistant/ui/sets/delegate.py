@@ -1,11 +1,12 @@
 """How a row of the sets sidebar is painted: the name on the first line (bold for a set), the summary
-under it, smaller and muted ("214 synced · 3 skipped · 1 failed"), warnings in the warning colour.
-The display text stays "name\\nsummary" (what automation and screen readers read)."""
+under it, smaller and muted ("214 synced · 3 skipped · 1 failed"), warnings in the warning colour; a set
+linked to a folder has a folder glyph before its summary. The display text stays "name\\nsummary" (what
+automation reads; screen readers hear the folder from the accessible text)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from assistant.ui.sets.model import SET_ROLE
@@ -24,6 +25,16 @@ class SetDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         metrics = option.fontMetrics
         return QSize(option.rect.width(), 2 * metrics.height() + 2 * _PAD + 1)
+
+    @staticmethod
+    def glyph_rect(row: QRect, index: _Index, name_height: int, size: int) -> QRect | None:
+        """Where a linked set's folder glyph goes in its row: the start of the second line, under a
+        name line ``name_height`` high (None: the set has no folder)."""
+        view = index.data(SET_ROLE)
+        if view is None or not getattr(view, "folder", None):
+            return None
+        inner = row.adjusted(_PAD + 2, _PAD, -_PAD, -_PAD)
+        return QRect(inner.left(), inner.top() + name_height + 1, size, size)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         opt = QStyleOptionViewItem(option)
@@ -62,6 +73,12 @@ class SetDelegate(QStyledItemDelegate):
         painter.setPen(color)
         small_metrics = QFontMetrics(small)
         bottom = QRect(rect.left(), top.bottom() + 1, rect.width(), small_metrics.height() + 2)
+        glyph = self.glyph_rect(opt.rect, index, metrics.height(), small_metrics.height())
+        if glyph is not None and style is not None:
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_DirIcon, None, widget)
+            mode = QIcon.Mode.Selected if selected else QIcon.Mode.Normal
+            icon.paint(painter, glyph, Qt.AlignmentFlag.AlignCenter, mode)
+            bottom.setLeft(glyph.right() + _PAD)
         painter.drawText(
             bottom,
             int(Qt.AlignmentFlag.AlignLeft),

@@ -89,16 +89,20 @@ class SetsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if view is None:
                 return "Every file in the catalog"
-            lines = [view.name, plural(view.files, "file")]
+            lines = [view.name, plural(view.files, "file")]  # the whole name: the row may cut it
             if view.folder:
-                lines.append(f"Linked to {view.folder}: {format_summary(view.counts)}")
+                lines.append(f"Linked to the folder {view.folder}")
+                lines.append(format_summary(view.counts))
             if view.folder_problem:
                 lines.append(view.folder_problem)
             if view.instructions:
                 lines.append("Has instructions for its conversations")
             return "\n".join(lines)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return "All files" if view is None else f"Set {view.name}: {view.summary}"
+            if view is None:
+                return "All files"
+            linked = f", linked to the folder {view.folder}" if view.folder else ""
+            return f"Set {view.name}{linked}: {view.summary}"
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -37,6 +37,8 @@ class SetRequests(QObject):
         selected = [r.id for r in w.selection.records]
         if act is SetAction.ASK:
             self._parts.conversations.ask(set_id)
+        elif act is SetAction.REVIEW:
+            self._review(set_id)
         elif act is SetAction.ADD_SELECTED:
             self._parts.sets.add(set_id, selected)
         elif act is SetAction.REMOVE_SELECTED:
@@ -123,6 +125,15 @@ class SetRequests(QObject):
                 self._window.delete_files(records)
 
         self._parts.sets.run(work, on_result=got, name="set-files-for-cleanup")
+
+    def _review(self, set_id: int) -> None:
+        """The set's active files, read in a worker, handed on to whoever opens reviews."""
+        store = self._window.ctx.store
+
+        def work(_t: CancelToken) -> list[FileRecord]:
+            return store.set_records(set_id, [FileState.ACTIVE])
+
+        self._parts.sets.run(work, on_result=self._parts.review_requested.emit, name="set-files-for-review")
 
     def open_details(self, set_id: int) -> None:
         from assistant.ui.sets.details import SyncDetailsDialog, read_sync

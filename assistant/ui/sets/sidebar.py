@@ -32,6 +32,7 @@ __all__ = ["SetAction", "SetsSidebar"]
 class SetAction(StrEnum):
     NEW = "new"  # a new set from the selected files (set id 0)
     ASK = "ask"
+    REVIEW = "review"  # the Review tab on the set's active files
     ADD_SELECTED = "add_selected"
     REMOVE_SELECTED = "remove_selected"
     RENAME = "rename"
@@ -46,6 +47,7 @@ class SetAction(StrEnum):
 
 _MENU: tuple[tuple[SetAction, str, str], ...] = (
     (SetAction.ASK, "Ask about this set", "askSetAction"),
+    (SetAction.REVIEW, "Review this set…", "reviewSetAction"),
     (SetAction.ADD_SELECTED, "Add the selected files", "addToSetAction"),
     (SetAction.REMOVE_SELECTED, "Remove the selected files from the set", "removeFromSetAction"),
     (SetAction.INSTRUCTIONS, "Instructions…", "setInstructionsAction"),
@@ -116,6 +118,14 @@ class SetsSidebar(QWidget):
         self.ask_button = self._button("Ask about this set", "askSetButton", "Attach all of the set's files")
         self.ask_button.clicked.connect(lambda: self._request_current(SetAction.ASK))
         self.ask_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # beside Ask, in the button's own menu (the sidebar is too narrow for a second button)
+        self.ask_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        ask_menu = QMenu(self.ask_button)
+        review = ask_menu.addAction("Review this set…")
+        review.setObjectName("reviewSetButtonAction")
+        review.setToolTip("Open the Review tab on the set's files: the same questions of each, as a grid")
+        review.triggered.connect(lambda: self._request_current(SetAction.REVIEW))
+        self.ask_button.setMenu(ask_menu)
         layout.addWidget(self.ask_button)
         layout.addWidget(self.link_button)
         self.link_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -196,7 +206,7 @@ class SetsSidebar(QWidget):
                 continue
             item = menu.addAction(title)
             item.setObjectName(name)
-            if action in (SetAction.ASK, SetAction.DELETE_FILES):
+            if action in (SetAction.ASK, SetAction.REVIEW, SetAction.DELETE_FILES):
                 item.setEnabled(view.files > 0)
             if action in (SetAction.ADD_SELECTED, SetAction.REMOVE_SELECTED):
                 item.setEnabled(has_selection)

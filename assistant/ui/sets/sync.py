@@ -160,6 +160,20 @@ class FolderSyncController(Controller):
             )
             self.said.emit("Trying the failed files again…", 5000)
 
+    def retry_files(self, set_ids: Sequence[int], records: Sequence[FileRecord]) -> None:
+        """Try again the rows whose sync failed (Retry in the table's menu) in these linked sets."""
+        engine = self.engine
+        paths = [Path(r.local_path) for r in records if r.local_path]
+        if engine is None or not paths or not set_ids:
+            return
+
+        def work(_t: CancelToken) -> None:
+            for set_id in set_ids:
+                engine.retry(set_id, paths)
+
+        self.run(work, on_result=lambda _r: self.sets_changed.emit(), name="retry-files")
+        self.said.emit(f"Trying {plural(len(paths), 'file')} again…", 5000)
+
     def rescan(self) -> None:
         if self.engine is not None:
             self.engine.rescan()  # only asks: the engine's thread scans

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenuBar, QSplitter, QToolButton, QWidget
 
@@ -34,6 +34,8 @@ NARROW_TABLE = 380  # px: a table narrower than this gives State's place to Sync
 
 
 class DocumentSets(QObject):
+    review_requested = Signal(list)  # "Review this set…": the set's active files (the Review tab opens)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = w = window
@@ -145,6 +147,10 @@ class DocumentSets(QObject):
         w.files.rows_added.connect(self._files_changed)
         w.files.changed.connect(self._files_changed)  # a changed file swapped in: synced again
         w.cleanup.deleted.connect(self._file_deleted)
+        w.rows.row_failed.connect(lambda _row_id: sets.reload())  # a changed file's upload failed
+        w.files_panel.retry_sync_requested.connect(
+            lambda records: sync.retry_files([v.id for v in sets.snapshot.views if v.folder], records)
+        )
 
     # -- start and stop ------------------------------------------------------------------------------
     def start(self) -> None:
