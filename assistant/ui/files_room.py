@@ -87,3 +87,14 @@ class NameRoom(QObject):
                 break
             self.gave_way.pop()
             header.setSectionHidden(col, False)
+
+    def give_back(self) -> None:
+        """Every column hidden here shown again (before the header's state is saved at close: what is
+        kept between runs is the person's choice, not the room of the moment)."""
+        header = self._table.horizontalHeader()
+        while self.gave_way:
+            col = self.gave_way.pop()
+            header.setSectionHidden(col, False)
+            size = self._was.get(col, (0, 0))[1]
+            if size > 0:
+                header.resizeSection(col, size)

@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.window_state is not None:
             self.source.room.give_back()  # the files side's own width is the one kept
+            self.files_panel.name_room.give_back()  # the columns the person chose are the ones kept
             self.window_state.save()
         self.shutdown()
         super().closeEvent(event)

@@ -35,9 +35,9 @@ def name_reads(window: MainWindow) -> bool:
     return seen - padding >= table.fontMetrics().horizontalAdvance(NAME)
 
 
-def test_the_name_keeps_its_room_beside_the_review_source_pane(
-    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any
-) -> None:
+def narrowed(tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any) -> tuple[MainWindow, set[int]]:
+    """A 1024x700 window with a set, its file's citation open beside the Review tab; the columns
+    shown before it opened."""
     window = windows.build(sandbox_keys(), tmp_path / "app", sandbox=sandbox)
     qtbot.waitUntil(lambda: window.session.services is not None, timeout=WAIT)
     window.resize(1024, 700)
@@ -66,7 +66,33 @@ def test_the_name_keeps_its_room_beside_the_review_source_pane(
     qtbot.waitUntil(lambda: name_reads(window), timeout=WAIT)
     assert Col.STATE not in shown(window), "State gave its room to the name"
 
+    return window, before
+
+
+def test_the_name_keeps_its_room_beside_the_review_source_pane(
+    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any
+) -> None:
+    window, before = narrowed(tmp_path, sandbox, windows, qtbot)
+    source = window.review_panel.source
     # the pane closes: the files side gets its width back, and the columns come back
     source.pane.close_button.click()
     qtbot.waitUntil(lambda: shown(window) == before, timeout=WAIT)
     assert name_reads(window)
+
+
+def test_columns_that_gave_way_are_shown_again_at_the_next_start(
+    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any
+) -> None:
+    """Closed while the source pane was open, the header's state was saved with the columns hidden for
+    room: they stayed hidden at every later start, whatever the room."""
+    window, _before = narrowed(tmp_path, sandbox, windows, qtbot)
+    assert Col.STATE not in shown(window)
+    window.close()  # closed while State had given way
+    window.composition.shutdown()
+
+    again = windows.build(sandbox_keys(), tmp_path / "app", sandbox=sandbox)
+    qtbot.waitUntil(lambda: again.session.services is not None, timeout=WAIT)
+    again.resize(1024, 700)
+    again.show()
+    qtbot.waitExposed(again)
+    assert Col.STATE in shown(again), "a column hidden for room is not kept hidden"
