@@ -18,7 +18,7 @@ from .messages import SUPPORTED_KINDS_TEXT, unsupported
 from .model import TEXT_KINDS
 from .sink import human_size
 from .sniff import HEAD_BYTES, kind_from_name, sniff
-from .source import CHUNK, stat_source, unreadable
+from .source import hash_rest, reading, stat_source
 
 __all__ = ["Precheck", "precheck"]
 
@@ -57,31 +57,21 @@ def precheck(path: Path, *, max_file_bytes: int, known: Container[str] = ()) -> 
             f"“{name}” is {human_size(size)}; one file can be at most {human_size(max_file_bytes)}.",
         )
         return Precheck(None, error, size, mtime)
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(HEAD_BYTES)
-            digest = hashlib.sha256(head)
-            if size <= HASH_FIRST_BYTES:
-                rest = stream.read()
-                digest.update(rest)
-                if digest.hexdigest() in known:
-                    return Precheck(digest.hexdigest(), None, size, mtime)
-            sniffed = sniff(head, lambda: path.open("rb"))
-            if sniffed.kind is None and sniffed.detail not in COMPRESSED_DETAILS:
-                return Precheck(None, unsupported(name, sniffed, kind_from_name(name)), size, mtime)
-            if size <= HASH_FIRST_BYTES:
-                has_nul = b"\x00" in head or b"\x00" in rest
-            else:
-                has_nul = b"\x00" in head
-                while chunk := stream.read(CHUNK):
-                    digest.update(chunk)
-                    has_nul = has_nul or b"\x00" in chunk
-    except PermissionError as exc:
-        raise unreadable(name) from exc
-    except OSError as exc:
-        raise DocumentError(
-            DocumentErrorKind.UNREADABLE, f"“{name}” could not be read ({exc.strerror or exc})."
-        ) from exc
+    with reading(name), path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+        digest = hashlib.sha256(head)
+        if size <= HASH_FIRST_BYTES:
+            rest = stream.read()
+            digest.update(rest)
+            if digest.hexdigest() in known:
+                return Precheck(digest.hexdigest(), None, size, mtime)
+        sniffed = sniff(head, lambda: path.open("rb"))
+        if sniffed.kind is None and sniffed.detail not in COMPRESSED_DETAILS:
+            return Precheck(None, unsupported(name, sniffed, kind_from_name(name)), size, mtime)
+        if size <= HASH_FIRST_BYTES:
+            has_nul = b"\x00" in head or b"\x00" in rest
+        else:
+            has_nul = hash_rest(stream, digest, b"\x00" in head, name)
     if (
         sniffed.kind in TEXT_KINDS
         and has_nul

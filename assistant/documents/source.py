@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -72,22 +73,40 @@ def read_head_and_hash(
 ) -> tuple[bytes, str, bool]:
     """The first bytes, the SHA-256, and whether any NUL byte occurs (text files have none)."""
     digest = hashlib.sha256()
+    advice = " Check the disk or share and try again."
+    with reading(name, "could not be read to the end", advice), _open(path) as stream:
+        head = stream.read(HEAD_BYTES)
+        digest.update(head)
+        has_nul = hash_rest(stream, digest, b"\x00" in head, name, should_stop)
+    return head, digest.hexdigest(), has_nul
+
+
+def hash_rest(
+    stream: BinaryIO,
+    digest: hashlib._Hash,
+    has_nul: bool,
+    name: str,
+    should_stop: Callable[[], bool] | None = None,
+) -> bool:
+    """Reads ``stream`` to its end into ``digest``; whether a NUL byte occurs (``has_nul``: one did before).
+    ``should_stop`` is asked before each chunk: the read is cancelled when it says so."""
+    while chunk := stream.read(CHUNK):
+        if should_stop is not None and should_stop():
+            raise cancelled(name)
+        digest.update(chunk)
+        has_nul = has_nul or b"\x00" in chunk
+    return has_nul
+
+
+@contextmanager
+def reading(name: str, failed: str = "could not be read", advice: str = "") -> Iterator[None]:
+    """The errors of reading ``name``, said: permission denied says how to get access; any other
+    failure says what failed (``failed``), why, then ``advice``."""
     try:
-        with _open(path) as stream:
-            head = stream.read(HEAD_BYTES)
-            digest.update(head)
-            has_nul = b"\x00" in head
-            while chunk := stream.read(CHUNK):
-                if should_stop is not None and should_stop():
-                    raise cancelled(name)
-                digest.update(chunk)
-                has_nul = has_nul or b"\x00" in chunk
+        yield
     except PermissionError as exc:
         raise unreadable(name) from exc
     except OSError as exc:
         raise DocumentError(
-            DocumentErrorKind.UNREADABLE,
-            f"“{name}” could not be read to the end ({exc.strerror or exc}). "
-            "Check the disk or share and try again.",
+            DocumentErrorKind.UNREADABLE, f"“{name}” {failed} ({exc.strerror or exc}).{advice}"
         ) from exc
-    return head, digest.hexdigest(), has_nul

@@ -210,16 +210,7 @@ class _Scan:
                 return
         if path in out.uploads:  # another set sees the same path in this scan: one upload for both
             out.uploads[path].append(set_id)
-            out.write(
-                SyncWrite(
-                    set_id,
-                    path,
-                    SyncState(SyncStatus.WAITING, message=QUEUED),
-                    size=size,
-                    mtime=mtime,
-                    sha256=out.hashes.get(path),
-                )
-            )
+            self._queued(set_id, path, size, mtime, out.hashes.get(path))
             return
         if 0 < size <= self.config.max_file_bytes:
             ready, when = self.settle.ready(path, st, self.config.settle_seconds)
@@ -271,16 +262,7 @@ class _Scan:
             if target is not None and (target.local_path is None or not os.path.isfile(target.local_path)):
                 out.relocate.append((linked, path))
             return
-        out.write(
-            SyncWrite(
-                set_id,
-                path,
-                SyncState(SyncStatus.WAITING, message=QUEUED),
-                size=size,
-                mtime=mtime,
-                sha256=sha,
-            )
-        )
+        self._queued(set_id, path, size, mtime, sha)
         if sha in self.on_the_way or path in self.in_flight:
             return  # the same content is being uploaded from another path: linked when it arrives
         self.on_the_way[sha] = path
@@ -293,3 +275,8 @@ class _Scan:
         if k is not None and k.row_id is not None:
             self.present_rows.add(k.row_id)
         self.out.write(SyncWrite(set_id, path, state, size=size, mtime=mtime))
+
+    def _queued(self, set_id: int, path: str, size: int, mtime: float, sha256: str | None) -> None:
+        """``path`` waits in the upload queue for ``set_id``."""
+        state = SyncState(SyncStatus.WAITING, message=QUEUED)
+        self.out.write(SyncWrite(set_id, path, state, size=size, mtime=mtime, sha256=sha256))

@@ -54,35 +54,37 @@ def _progress(review_id: int, batch: Any) -> BatchProgress:
     )
 
 
+def _said(failure: ApiFailure, problem: ReviewProblem, message: str) -> ReviewError:
+    """``failure`` as the person is told it: ``message``, typed ``problem``, with the API's request id and
+    status kept."""
+    return ReviewError(
+        failure.kind, message, request_id=failure.request_id, status=failure.status, problem=problem
+    )
+
+
 def _refusal(failure: ApiFailure) -> ReviewError:
     """What a refused create, retrieve or cancel means for the person, typed."""
     said = f" The API said: {failure.api_message}" if failure.api_message else ""
     if failure.kind is FailureKind.PERMISSION:
-        return ReviewError(
-            failure.kind,
+        return _said(
+            failure,
+            ReviewProblem.PERMISSION,
             "This API key may not use message batches (403 permission_error). Run the review now instead "
             f"(full price), or use a key of a workspace with batch access.{said}",
-            request_id=failure.request_id,
-            status=failure.status,
-            problem=ReviewProblem.PERMISSION,
         )
     if failure.retryable:
-        return ReviewError(
-            failure.kind,
+        return _said(
+            failure,
+            ReviewProblem.NETWORK,
             f"The API could not be reached ({failure.message}). Nothing is lost: the batch is kept and is "
             "asked about again when the connection is back.",
-            request_id=failure.request_id,
-            status=failure.status,
-            problem=ReviewProblem.NETWORK,
         )
     if failure.kind is FailureKind.BAD_REQUEST:
-        return ReviewError(
-            failure.kind,
+        return _said(
+            failure,
+            ReviewProblem.REJECTED,
             f"The API refused the batch.{said or ' ' + failure.message} Nothing was sent; your questions are "
             "kept. Fix what it names, then run again.",
-            request_id=failure.request_id,
-            status=failure.status,
-            problem=ReviewProblem.REJECTED,
         )
     return ReviewError(
         failure.kind, failure.message, request_id=failure.request_id, problem=ReviewProblem.API

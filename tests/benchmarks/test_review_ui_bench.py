@@ -7,8 +7,6 @@ in the same run, then checked against the issue's limit."""
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,9 +32,9 @@ from assistant.review import (
 )
 from assistant.ui.review.controller import ReviewController
 from assistant.ui.review.panel import ReviewPanel
-from tests.benchmarks.test_ui_bench import StallProbe, _best, _report
+from tests.benchmarks.stalls import StallProbe, sandbox_in_process
+from tests.benchmarks.test_ui_bench import _best, _report
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
 VALUES = ("Yes", "No", "14 days", "2025-03-31", "EUR 2,000,000")
@@ -139,33 +137,8 @@ def test_grid_with_5000_filled_cells_scrolls_and_sorts_within_a_frame(qtbot: Any
 def sandbox_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The sandbox in its own process (its threads do not share this process's GIL, as the real API
     would not), answering batches slowly (one request a minute) so they stay in progress."""
-    key = "sk-ant-bench-0000"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant.sandbox",
-            "--data-dir",
-            str(tmp_path / "sb"),
-            "--api-key",
-            key,
-            "--batch-pace",
-            "60",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().strip()
-        assert base_url.startswith("http://127.0.0.1:"), base_url
-        yield base_url, key
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with sandbox_in_process(tmp_path / "sb", "--batch-pace", "60") as running:
+        yield running
 
 
 def test_building_and_sending_a_review_of_1000_files_never_stalls_the_gui(
@@ -200,12 +173,9 @@ def test_building_and_sending_a_review_of_1000_files_never_stalls_the_gui(
         qtbot.wait(500)
         controller = window.review.controller
         probe = StallProbe()
-        probe.start()
-        qtbot.wait(2000)
-        idle = probe.stop()
+        idle = probe.idle(qtbot, 2000)
 
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         action = window.findChild(QAction, "reviewSelectedAction")
         action.trigger()
         qtbot.waitUntil(lambda: window.review_panel.model.rowCount() == 1000, timeout=30_000)

@@ -24,6 +24,7 @@ from assistant.api.client import ClientConfig, make_client
 from assistant.api.files import FileService
 from assistant.bridge import TaskRunner
 from assistant.catalog import FileState, Store
+from tests.benchmarks.stalls import sandbox_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -173,23 +174,8 @@ STREAMS_PER_ROUND = 40  # the sandbox's answers are short: 25 answers make one l
 def sandbox_process(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The sandbox in its own process, so its threads do not share this process's GIL (as the real
     API would not): the figures then measure the client side only."""
-    key = "sk-ant-bench-0000"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.sandbox", "--data-dir", str(tmp_path / "sb"), "--api-key", key],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().strip()
-        assert base_url.startswith("http://127.0.0.1:"), base_url
-        yield base_url, key
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with sandbox_in_process(tmp_path / "sb") as running:
+        yield running
 
 
 @pytest.fixture

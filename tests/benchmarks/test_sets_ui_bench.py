@@ -15,7 +15,8 @@ import pytest
 
 from assistant.folders import SyncConfig
 from assistant.ui.main_window import MainWindow
-from tests.benchmarks.test_ui_bench import StallProbe, _report
+from tests.benchmarks.stalls import StallProbe
+from tests.benchmarks.test_ui_bench import _report
 from tests.support import SANDBOX_KEY
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -96,20 +97,16 @@ def test_first_scan_of_a_10000_file_folder_keeps_the_gui_thread_responsive(
     window = _window(tmp_path, sandbox, qtbot)
     try:
         probe = StallProbe()
-        probe.start()
-        qtbot.wait(1000)
-        idle = probe.stop()
+        idle = probe.idle(qtbot)
 
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         window.upload_queue.add_files(sorted(plain.iterdir()))  # the queue, as a drop of these files would
         qtbot.waitUntil(lambda: window.files_model.rowCount() == 100, timeout=120_000)
         qtbot.wait(300)
         plain_stall, plain_seconds = probe.stop(), time.perf_counter() - started
 
         counts = Counts(window)
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         window.create_set("Big")
         window.watch_folder("Big", folder)
         qtbot.waitUntil(lambda: counts.batches >= 1, timeout=60_000)
@@ -165,8 +162,7 @@ def test_2000_files_at_once_reach_the_table_as_one_batch(qtbot: Any, sandbox: An
         qtbot.wait(1500)
         counts = Counts(window)
         probe = StallProbe()
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         writer = threading.Thread(target=_checkout, args=(folder, n))  # another program, as git would be
         writer.start()
         qtbot.waitUntil(lambda: counts.batches >= 1, timeout=60_000)

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from assistant.catalog import FileOrigin, FileRecord, FileState
 from assistant.ui.files_model import FilesModel
 from assistant.ui.files_panel import FilesPanel
+from tests.benchmarks.stalls import StallProbe
 from tests.support import SANDBOX_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,35 +153,6 @@ def test_time_to_first_paint_against_a_bare_window(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- GUI stalls
 
 
-class StallProbe(QObject):
-    """A 5 ms timer on the GUI thread; the longest gap between two ticks is the longest stall."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.timer = QTimer(self)
-        self.timer.setInterval(5)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.last = 0.0
-        self.worst = 0.0
-        self.ticks = 0
-
-    def start(self) -> None:
-        self.last = time.perf_counter()
-        self.worst = 0.0
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-        self.ticks += 1
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.worst
-
-
 def _long_answer(store: Any, conversation_id: int, tokens: int, per_second: float) -> Callable[..., Any]:
     """Chat events of a 10,000-token answer (Markdown-ish pieces), paced, for the pane's real path."""
     from assistant.api.chat import Done, Started, TextDelta
@@ -228,13 +199,10 @@ def test_gui_thread_never_stalls_while_20_files_upload_and_an_answer_streams(
     try:
         qtbot.waitUntil(lambda: window.session.services is not None, timeout=20_000)
         probe = StallProbe()
-        probe.start()
-        qtbot.wait(1000)
-        idle = probe.stop()
+        idle = probe.idle(qtbot)
 
         # 1. twenty files upload
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         drop(window.files_panel.table.viewport(), [folder])
         qtbot.waitUntil(lambda: window.files_model.rowCount() == 20, timeout=60_000)
         uploads = probe.stop()
@@ -248,8 +216,7 @@ def test_gui_thread_never_stalls_while_20_files_upload_and_an_answer_streams(
         conversation = store.create_conversation("Bench", "claude-sonnet-5-5")
         with qtbot.waitSignal(chat.controller.shown, timeout=20_000):
             chat.controller.open(conversation.id)  # the pane's own streaming path, fed paced events
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         chat.answer.start(
             conversation.id,
             "Tell me everything.",
@@ -393,16 +360,13 @@ def test_gui_thread_never_stalls_while_a_50_page_docx_and_a_10000_row_xlsx_conve
     try:
         qtbot.waitUntil(lambda: window.session.services is not None, timeout=20_000)
         probe = StallProbe()
-        probe.start()
-        qtbot.wait(1000)
-        idle = probe.stop()
+        idle = probe.idle(qtbot)
 
         def converted() -> dict[str, FileRecord]:
             return {r.original_name: r for r in window.files_model.records() if r.original_name in sources}
 
         idle_ticks = probe.ticks
-        probe.start()
-        started = time.perf_counter()
+        started = probe.measure()
         drop(window.files_panel.table.viewport(), [docx_path, xlsx_path])
         qtbot.waitUntil(lambda: len(converted()) == 2, timeout=90_000)
         in_catalog = time.perf_counter() - started

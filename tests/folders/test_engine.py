@@ -13,15 +13,20 @@ from assistant.folders import FolderSync, SyncConfig
 from tests.folders.conftest import FAST, Batches, write
 
 
+def started_quiet(engine: FolderSync, batches: Batches) -> None:
+    """Starts the engine and waits out its first scan; what that scan handed out is forgotten."""
+    engine.start()
+    assert engine.wait_idle()
+    batches.items.clear()
+
+
 def test_a_new_file_is_seen_through_native_events(
     store: Store, engine: FolderSync, batches: Batches, tmp_path: Path
 ) -> None:
     root = tmp_path / "docs"
     root.mkdir()
     doc_set = store.link_folder(store.create_set("Docs").id, root)
-    engine.start()  # rescan_seconds is 120: only a native event can bring the file in time
-    assert engine.wait_idle()
-    batches.items.clear()
+    started_quiet(engine, batches)  # rescan_seconds is 120: only a native event can bring the file in time
     (root / "new.md").write_text("# Fresh\nA new note.\n", encoding="utf-8")
     batch = batches.wait_for(lambda b: bool(b.uploads), timeout=10)
     assert [(i.path, i.set_ids) for i in batch.uploads] == [(root / "new.md", (doc_set.id,))]
@@ -147,9 +152,7 @@ def test_two_sets_on_one_folder_get_one_item_per_new_file(
     root.mkdir()
     first = engine.link(store.create_set("First").id, root)
     second = engine.link(store.create_set("Second").id, root)
-    engine.start()
-    assert engine.wait_idle()
-    batches.items.clear()
+    started_quiet(engine, batches)
     write(root / "memo.txt", "One memo, two sets.\n", age=0)
     batch = batches.wait_for(lambda b: bool(b.uploads))
     assert [(i.path.name, sorted(i.set_ids)) for i in batch.uploads] == [("memo.txt", [first.id, second.id])]

@@ -16,7 +16,7 @@ from anthropic.types.messages import MessageBatch
 from assistant.sandbox.faults import FaultPlan, FaultSpecError
 from assistant.sandbox.server import SandboxServer
 
-from .helpers import MODEL
+from .helpers import MODEL, ask, text_doc
 
 LONG_TEXT = " ".join(
     f"Clause {i}. The supplier shall give ninety days notice and the liability cap is EUR {i},000,000."
@@ -40,23 +40,23 @@ def _cell(custom_id: str, file_id: str, question: str) -> Any:
         "params": {
             "model": MODEL,
             "max_tokens": 300,
-            "messages": [
-                {
-                    "role": "user",
-                    "content": [
-                        {
-                            "type": "document",
-                            "source": {"type": "file", "file_id": file_id},
-                            "title": "contract.txt",
-                            "citations": {"enabled": True},
-                            "cache_control": {"type": "ephemeral", "ttl": "1h"},
-                        },
-                        {"type": "text", "text": question},
-                    ],
-                }
-            ],
+            "messages": ask(
+                text_doc(file_id, title="contract.txt", cache_control={"type": "ephemeral", "ttl": "1h"}),
+                question=question,
+            ),
         },
     }
+
+
+def _his(n: int) -> list[Any]:
+    """``n`` small requests ("hi"), with custom ids r0, r1, ..."""
+    return [
+        {
+            "custom_id": f"r{i}",
+            "params": {"model": MODEL, "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}]},
+        }
+        for i in range(n)
+    ]
 
 
 def test_cache_and_citations_per_request(client: anthropic.Anthropic) -> None:
@@ -89,10 +89,7 @@ def test_cache_and_citations_per_request(client: anthropic.Anthropic) -> None:
 
 def test_pace_shows_partial_counts_then_results(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.batches.pace = 0.15
-    batch = client.messages.batches.create(
-        requests=[{"custom_id": f"r{i}", "params": {"model": MODEL, "max_tokens": 50,
-                   "messages": [{"role": "user", "content": "hi"}]}} for i in range(6)]
-    )  # fmt: skip
+    batch = client.messages.batches.create(requests=_his(6))
     partial = _wait(client, batch.id, lambda b: 0 < b.request_counts.succeeded < 6)
     assert partial.processing_status == "in_progress"
     assert partial.request_counts.processing == 6 - partial.request_counts.succeeded
@@ -114,10 +111,7 @@ def test_pace_shows_partial_counts_then_results(server: SandboxServer, client: a
 
 def test_cancel_midway(server: SandboxServer, client: anthropic.Anthropic) -> None:
     server.batches.pace = 0.1
-    batch = client.messages.batches.create(
-        requests=[{"custom_id": f"r{i}", "params": {"model": MODEL, "max_tokens": 50,
-                   "messages": [{"role": "user", "content": "hi"}]}} for i in range(30)]
-    )  # fmt: skip
+    batch = client.messages.batches.create(requests=_his(30))
     _wait(client, batch.id, lambda b: b.request_counts.succeeded >= 2)
     client.messages.batches.cancel(batch.id)
     ended = _wait(client, batch.id, lambda b: b.processing_status == "ended")
@@ -131,10 +125,7 @@ def test_fault_items_end_requests_errored_or_expired(
     server: SandboxServer, client: anthropic.Anthropic
 ) -> None:
     server.faults.set("batch_request:erroredx1,batch_request:expiredx1,batch_request:529x1")
-    batch = client.messages.batches.create(
-        requests=[{"custom_id": f"r{i}", "params": {"model": MODEL, "max_tokens": 50,
-                   "messages": [{"role": "user", "content": "hi"}]}} for i in range(4)]
-    )  # fmt: skip
+    batch = client.messages.batches.create(requests=_his(4))
     ended = _wait(client, batch.id, lambda b: b.processing_status == "ended")
     assert (ended.request_counts.errored, ended.request_counts.expired, ended.request_counts.succeeded) == (
         2,

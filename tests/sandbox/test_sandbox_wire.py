@@ -20,7 +20,7 @@ from assistant.sandbox.errors import ApiError
 from assistant.sandbox.http.wire import CHUNK, content_disposition, parse_multipart
 from assistant.sandbox.server import SandboxServer
 
-from .helpers import MODEL
+from .helpers import MODEL, ask, text_doc
 
 BOUNDARY = "sandboxtestboundary"
 
@@ -299,19 +299,7 @@ def test_response_objects_carry_every_required_field(server: SandboxServer) -> N
     request = {
         "model": MODEL,
         "max_tokens": 300,
-        "messages": [
-            {
-                "role": "user",
-                "content": [
-                    {
-                        "type": "document",
-                        "source": {"type": "file", "file_id": file_id},
-                        "citations": {"enabled": True},
-                    },
-                    {"type": "text", "text": "When does the mill grind wheat?"},
-                ],
-            }
-        ],
+        "messages": ask(text_doc(file_id), question="When does the mill grind wheat?"),
     }
     status, raw = _call(server, "POST", "/v1/messages", request)
     message = json.loads(raw)

@@ -86,6 +86,21 @@ def ask(controller: ReviewController, heard: Heard, qtbot: Any, text: str, kind:
     )
 
 
+def batch_running(
+    controller: ReviewController, qtbot: Any, sandbox: Any, upload: Callable[[str, str], FileRecord]
+) -> Heard:
+    """Three contracts reviewed with one number question, run as a slow batch (one request a second)
+    until its first progress is heard; returns what the controller said."""
+    heard = Heard(controller)
+    records = [upload(f"{n}.txt", f"Contract {n}. The notice period is 30 days.") for n in "abc"]
+    reviewed(controller, heard, qtbot, records)
+    ask(controller, heard, qtbot, "What is the notice period?", AnswerType.NUMBER)
+    sandbox.batches.pace = 1.0
+    controller.run_batch()
+    qtbot.waitUntil(lambda: bool(heard.progress), timeout=WAIT)
+    return heard
+
+
 def test_what_cannot_be_done_is_said_and_nothing_is_lost(
     controller: ReviewController, qtbot: Any, upload: Callable[[str, str], FileRecord]
 ) -> None:
@@ -161,13 +176,7 @@ def test_network_down_while_polling_is_said_and_the_batch_is_read_once_it_is_bac
 ) -> None:
     from assistant.api.client import ClientConfig, make_client
 
-    heard = Heard(controller)
-    records = [upload(f"{n}.txt", f"Contract {n}. The notice period is 30 days.") for n in "abc"]
-    reviewed(controller, heard, qtbot, records)
-    ask(controller, heard, qtbot, "What is the notice period?", AnswerType.NUMBER)
-    sandbox.batches.pace = 1.0
-    controller.run_batch()
-    qtbot.waitUntil(lambda: bool(heard.progress), timeout=WAIT)
+    heard = batch_running(controller, qtbot, sandbox, upload)
     assert not heard.progress[-1].ended
     working = controller.service
     with make_client(ClientConfig(api_key="sk-ant-x", base_url="http://127.0.0.1:9", max_retries=0)) as dead:
@@ -187,13 +196,7 @@ def test_network_down_while_polling_is_said_and_the_batch_is_read_once_it_is_bac
 def test_cancel_stops_the_batch_and_its_cells_say_so(
     controller: ReviewController, qtbot: Any, sandbox: Any, upload: Callable[[str, str], FileRecord]
 ) -> None:
-    heard = Heard(controller)
-    records = [upload(f"{n}.txt", f"Contract {n}. The notice period is 30 days.") for n in "abc"]
-    reviewed(controller, heard, qtbot, records)
-    ask(controller, heard, qtbot, "What is the notice period?", AnswerType.NUMBER)
-    sandbox.batches.pace = 1.0
-    controller.run_batch()
-    qtbot.waitUntil(lambda: bool(heard.progress), timeout=WAIT)
+    heard = batch_running(controller, qtbot, sandbox, upload)
     controller.cancel()
     qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT)
 

@@ -12,12 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from assistant.api.client import ClientConfig, make_client
-from assistant.review import AnswerType, CellState
+from assistant.review import CellState
 from assistant.ui.main_window import MainWindow
 from assistant.ui.review.grid_model import CELL_ROLE, ROW_ROLE
 from tests.support import SANDBOX_KEY, Windows
 
-from .test_review_window import WAIT, add_question, grid, label, open_window, states
+from .conftest import NOTICE, add_and_select, review_selected
+from .test_review_window import WAIT, grid, label, open_window, states
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -29,14 +30,8 @@ CONTRACTS = {
 
 
 def _reviewed(window: MainWindow, tmp_path: Path, qtbot: Any) -> None:
-    for name, text in CONTRACTS.items():
-        (tmp_path / name).write_text(text + "\n", "utf-8")
-    window.add_paths([tmp_path / n for n in CONTRACTS])
-    qtbot.waitUntil(lambda: window.files_model.rowCount() == 3, timeout=WAIT)
-    window.files_panel.table.selectAll()
-    window.review.review_selected()
-    qtbot.waitUntil(lambda: grid(window).model().rowCount() == 3, timeout=WAIT)
-    add_question(window, qtbot, "What is the notice period?", AnswerType.NUMBER)
+    add_and_select(window, tmp_path, qtbot, CONTRACTS)
+    review_selected(window, qtbot, 3, NOTICE)
     qtbot.waitUntil(lambda: "$" in label(window, "reviewCost"), timeout=WAIT)
 
 

@@ -12,27 +12,21 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from assistant.review import AnswerType, CellState
+from assistant.review import CellState
+from assistant.ui.main_window import MainWindow
 from tests.support import Windows
-from tests.ui.review.test_review_window import CONTRACTS, add_question, grid, label, open_window, states
+from tests.ui.review.conftest import NOTICE, REMOTE, review_selected
+from tests.ui.review.test_review_window import grid, label, open_window, states
 
 WAIT = 30_000
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
 
 def test_a_batch_picked_up_after_a_restart_can_be_cancelled_and_says_it_runs(
-    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any
+    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any, selected: MainWindow
 ) -> None:
-    window = open_window(windows, tmp_path, sandbox, qtbot)
-    for name, text in CONTRACTS.items():
-        (tmp_path / name).write_text(text + "\n", "utf-8")
-    window.add_paths([tmp_path / n for n in CONTRACTS])
-    qtbot.waitUntil(lambda: window.files_model.rowCount() == 3, timeout=WAIT)
-    window.files_panel.table.selectAll()
-    window.review.review_selected()
-    qtbot.waitUntil(lambda: grid(window).model().rowCount() == 3, timeout=WAIT)
-    add_question(window, qtbot, "What is the notice period?", AnswerType.NUMBER)
-    add_question(window, qtbot, "Is remote work allowed?", AnswerType.YES_NO)
+    window = selected
+    review_selected(window, qtbot, 3, NOTICE, REMOTE)
     qtbot.waitUntil(lambda: "6 requests" in label(window, "reviewCost"), timeout=WAIT)
 
     sandbox.batches.pace = 3.0  # slow: the batch is still running after the restart

@@ -80,15 +80,9 @@ def add_question(window: MainWindow, qtbot: Any, text: str, answer: AnswerType) 
 
 
 def test_a_review_runs_as_a_batch_survives_a_restart_and_exports(
-    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any
+    tmp_path: Path, sandbox: Any, windows: Windows, qtbot: Any, selected: MainWindow
 ) -> None:
-    window = open_window(windows, tmp_path, sandbox, qtbot)
-    for name, text in CONTRACTS.items():
-        (tmp_path / name).write_text(text + "\n", "utf-8")
-    window.add_paths([tmp_path / n for n in CONTRACTS])
-    qtbot.waitUntil(lambda: window.files_model.rowCount() == 3, timeout=WAIT)
-    table = window.files_panel.table
-    table.selectAll()
+    window = selected  # the three contracts added and selected
 
     # Review these… opens the Review tab on the selected files
     action = window.findChild(QAction, "reviewSelectedAction")
