@@ -297,8 +297,11 @@ class ReviewController(Controller):
 
     def run_now(self, cells: Sequence[CellKey] | None = None) -> None:
         """Ask the cells now at full price, a few at a time; each fills as its answer arrives."""
+        if self._now is not None:  # a click in the moment before the buttons follow: said, not dropped
+            self.said.emit("Cells are still being asked: run again when they finish (or Cancel them).")
+            return
         service, review_id = self.service, self._ready()
-        if service is None or review_id is None or self._now is not None:
+        if service is None or review_id is None:
             return
 
         def work(token: CancelToken) -> Iterator[Cell]:

@@ -129,6 +129,8 @@ def test_run_now_fills_cells_as_answers_arrive_then_says_what_it_cost(
     ask(controller, heard, qtbot, "What is the notice period?", AnswerType.NUMBER)
     controller.run_now()
     assert controller.is_running
+    controller.run_now()  # again before it ended: said, not silently dropped
+    assert any("still being asked" in s for s in heard.said), heard.said
     qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT)
     states = [c.state for c in heard.cells]
     assert CellState.RUNNING in states, "each cell says it is being asked"

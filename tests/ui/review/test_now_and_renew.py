@@ -78,6 +78,8 @@ def test_a_file_deleted_on_the_server_is_gone_in_its_cell_then_renewed_and_answe
     view, model = grid(window), grid(window).model()
     _click(window, qtbot, "runReviewNowButton")
     qtbot.waitUntil(lambda: all(s is CellState.ANSWERED for s in states(window)), timeout=WAIT)
+    cancel = window.findChild(QWidget, "cancelReviewButton")
+    qtbot.waitUntil(lambda: not cancel.isEnabled(), timeout=WAIT)  # the run has ended, as the person sees
 
     # the remote copy of beta.txt is deleted (through the SDK, as another app would)
     row = next(r for r in range(3) if model.index(r, 0).data() == "beta.txt")
