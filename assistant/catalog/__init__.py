@@ -38,8 +38,8 @@ keys on, schema version in ``PRAGMA user_version`` with forward migrations.
                       files_to_pick_up (active files of a conversation's set not attached yet)
     sync_paths.py     sync_paths(set_id), paths_synced_as(path), write_sync (the folder engine's), sync_states
                       (row id -> SyncState in a set), file_sync_states (over every set), set_summary,
-                      set_summaries, set_storage, missing_records (offered for clean-up), forget_missing,
-                      set_local_path; sync_index, row_places, active_hashes, paths_with_hash (for scans)
+                      set_summaries, set_storage, missing_records (offered for clean-up), forget_missing;
+                      sync_index, row_places, active_hashes, paths_with_hash (for scans)
     rules.py          EXPIRY_WARNING, expiring_soon, can_renew, orphans, gone_files_for (pure; for the UI)
     identity.py       text_conversion(record), known_name(record): a file converted to text here is shown
                       and cited by its own name, kind and size (pure)

@@ -260,11 +260,6 @@ class SyncPaths(Database):
                 [(set_id, r) for r in row_ids],
             )
 
-    def set_local_path(self, row_id: int, path: Path | str) -> None:
-        """A synced file moved inside a linked folder: its row now reads its source from ``path``."""
-        with self._tx() as db:
-            db.execute("UPDATE files SET local_path = ? WHERE id = ?", (str(path), row_id))
-
     def active_hashes(self) -> dict[str, int]:
         """SHA-256 (of the uploaded bytes, and of the source) -> the newest active row this app uploaded
         with it: what a new path with the same content is linked to instead of uploading again."""

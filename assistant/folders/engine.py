@@ -332,7 +332,7 @@ class FolderSync:
                 self._store.write_sync(out.writes, out.forget, out.relocate)
             for path in out.uploads:
                 self._in_flight[path] = out.hashes.get(path)
-            for item in out.changed:
+            for item in out.changed.values():
                 self._in_flight[str(item.path)] = None
             changed_folders = [f for f in out.folders if self._folders.get(f.set_id) != f]
             for folder in out.folders:
@@ -346,7 +346,7 @@ class FolderSync:
                 self._cond.notify_all()
         return SyncBatch(
             uploads=tuple(UploadItem(Path(p), tuple(ids)) for p, ids in out.uploads.items()),
-            changed=tuple(out.changed),
+            changed=tuple(out.changed.values()),
             missing=tuple(out.missing),
             sets=frozenset(out.sets),
             folders=tuple(changed_folders),

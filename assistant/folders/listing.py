@@ -20,7 +20,6 @@ class Listing:
     root: Path
     files: dict[str, os.stat_result] = field(default_factory=dict)  # absolute path -> stat (links followed)
     ignored: dict[str, str] = field(default_factory=dict)  # absolute path of an ignored file -> pattern
-    ignored_dirs: list[str] = field(default_factory=list)  # what was not looked into (patterns)
     unreadable: list[Path] = field(default_factory=list)  # subfolders that could not be listed
 
 
@@ -81,8 +80,7 @@ def list_folder(set_id: int, root: Path, rules: IgnoreRules) -> Listing | Folder
                 continue  # a broken link, or gone since the listing
             if stat.S_ISDIR(st.st_mode):
                 if rules.ignores(child_rel, True):
-                    listing.ignored_dirs.append(path)
-                    continue
+                    continue  # not looked into
                 key = (st.st_dev, st.st_ino)
                 if key in seen_dirs:
                     continue  # a link back up (a loop) or a second way to the same folder

@@ -72,7 +72,7 @@ class ScanOutcome:
     writes: list[SyncWrite] = field(default_factory=list)
     forget: list[tuple[int, Path]] = field(default_factory=list)
     uploads: dict[str, list[int]] = field(default_factory=dict)  # path -> sets, in order
-    changed: list[ChangedItem] = field(default_factory=list)
+    changed: dict[str, ChangedItem] = field(default_factory=dict)  # path -> the row to swap into, sets
     missing: list[MissingItem] = field(default_factory=list)
     folders: list[FolderState] = field(default_factory=list)
     relocate: list[tuple[int, str]] = field(default_factory=list)  # row -> its source's new path
@@ -246,13 +246,10 @@ class _Scan:
             if row.local_path == path:  # its own row: swap the new version in
                 self.present_rows.add(row.id)
                 out.write(SyncWrite(set_id, path, SyncState(SyncStatus.WAITING, message=CHANGED), row.id))
-                item = next((c for c in out.changed if str(c.path) == path), None)
-                if item is None:
-                    out.changed.append(ChangedItem(Path(path), row.id, (set_id,)))
-                else:
-                    out.changed[out.changed.index(item)] = ChangedItem(
-                        item.path, row.id, (*item.set_ids, set_id)
-                    )
+                item = out.changed.get(path)
+                out.changed[path] = ChangedItem(
+                    Path(path), row.id, (set_id,) if item is None else (*item.set_ids, set_id)
+                )
                 return
         linked = self.hashes.get(sha)
         if linked is not None:  # the same content is on the server already: no upload

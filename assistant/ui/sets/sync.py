@@ -71,7 +71,7 @@ class FolderSyncController(Controller):
         self._queue: queue.SimpleQueue[SyncBatch | str] = queue.SimpleQueue()
         self._uploads, self._rows, self._record_of = uploads, rows, record_of
         self._changed_work, self._connected = changed_work, connected
-        self._ours: dict[Path, tuple[int, ...]] = {}  # paths handed to the upload queue -> their sets
+        self._ours: set[Path] = set()  # paths handed to the upload queue
         self._waiting_changes: dict[int, ChangedItem] = {}  # row id -> change waiting for a connection
         self._to_queue: list[Path] = []  # new files not yet handed to the upload queue
         self._report_uploading: set[Path] = set()
@@ -194,8 +194,7 @@ class FolderSyncController(Controller):
         if batch.folders:
             self._folders(batch.folders)
         if batch.uploads:
-            for item in batch.uploads:
-                self._ours[item.path] = item.set_ids
+            self._ours.update(item.path for item in batch.uploads)
             self._to_queue.extend(batch.upload_paths())
             self._queue_some()
         for change in batch.changed:
@@ -270,7 +269,7 @@ class FolderSyncController(Controller):
         done, self._report_done = self._report_done, {}
         failed, self._report_failed = self._report_failed, {}
         for path in (*done, *failed):
-            self._ours.pop(path, None)
+            self._ours.discard(path)
 
         def work(_t: CancelToken) -> dict[int, list[int]]:
             joined: dict[int, list[int]] = {}
