@@ -123,9 +123,7 @@ class BatchRunning(ServiceBase):
                 "model (each cell says why). Renew the files, then run again.",
             )
         parts = self._split(requests)
-        note = split_note(len(requests), len(parts), self.max_batch_requests) if len(parts) > 1 else None
-        if note is None and len(parts) > 1:
-            note = f"The requests are larger than one batch can take (256 MB): sent as {len(parts)} batches."
+        note = split_note(len(requests), len(parts), self.max_batch_requests)
         written = [
             self._store.add_review_batch(review.id, review.model, part, part=i + 1, parts=len(parts))
             for i, part in enumerate(parts)

@@ -159,7 +159,7 @@ class ReviewEditing(ServiceBase):
         """Cells that "Re-run failed" runs again: errored, expired, canceled, file gone."""
         review = self._review(review_id)
         failed = {c.key for c in self._store.list_cells(review_id) if c.state.failed}
-        return [k for k in self._keys(review, list(failed))]
+        return self._keys(review, list(failed))
 
     def cost(self, review_id: int) -> ReviewCost:
         """From the cells' real usage: at the price each ran at, and what it would have cost interactively."""

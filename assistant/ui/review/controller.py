@@ -125,8 +125,7 @@ class ReviewController(Controller):
     def _watch(self, batch: ReviewBatch) -> None:
         service = self.service
         if batch.batch_id is not None:
-            self.poller.watch(batch.batch_id, batch.review_id)
-            self._running()
+            self._watch_sent(batch)
         elif service is not None:  # written but never sent (a crash, the network): send it now
             self.run(
                 lambda _t: service.resume(batch.id),

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from assistant.review import Cell, CellState, GridRow, Question, ReviewGrid
 from assistant.review.answers import answer_body
-from assistant.ui.chat.format import MARK
+from assistant.ui.chat.format import MARK, short
 
 __all__ = ["CELL_ROLE", "ROW_ROLE", "SORT_ROLE", "GridModel", "cell_text", "cell_tip"]
 
@@ -95,8 +95,7 @@ def answer_excerpt(answer: str) -> str:
         return ""
     document = QTextDocument()
     document.setMarkdown(body)
-    text = " ".join(document.toPlainText().split())
-    return text if len(text) <= TIP_CHARS else text[: TIP_CHARS - 1].rstrip() + "…"
+    return short(document.toPlainText(), TIP_CHARS)
 
 
 def cell_tip(cell: Cell) -> str:

@@ -64,8 +64,7 @@ def cost_before(e: ReviewEstimate, *, offline: bool, pending: int = 0) -> tuple[
 def cost_after(c: ReviewCost, *, offline: bool) -> tuple[str, str]:
     """(the line, its tooltip) for what a finished review cost, from its real usage."""
     u = c.usage
-    tokens = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens
-    used = f"{format_tokens(tokens)} input + {format_tokens(u.output_tokens)} output tokens"
+    used = f"{format_tokens(u.total_input_tokens)} input + {format_tokens(u.output_tokens)} output tokens"
     if offline:
         return f"Used {used} · {OFFLINE_WORDS}", f"{c.cells} answered cells."
     if c.cells and c.unpriced == c.cells:
