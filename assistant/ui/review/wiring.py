@@ -75,7 +75,9 @@ class ReviewView(QObject):
         session.ready.connect(self.services_ready)
         if session.services is not None:
             self.services_ready(session.services)
-        window.files.changed.connect(self.controller.start)  # a renewed file: its row is usable again
+        # a renewed file: its row is usable again (only the grid on show is read again; the reviews,
+        # question sets and open batches are listed once, at start)
+        window.files.changed.connect(self.controller.reload)
         self.panel.renew_requested.connect(window.rows.renew)
 
         self.open_tab = KeptNumber()  # 1: the Review tab was the one open
